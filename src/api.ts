@@ -1,0 +1,54 @@
+/**
+ * The public API, shared by the browser entry (index.ts) and the Node entry (node.ts).
+ */
+import { acquireGpu, type DeviceOptions } from './gpu/device.ts';
+import { buildGraph } from './graph/from-keras.ts';
+import type { Graph } from './graph/ir.ts';
+import { optimizeGraph } from './graph/passes/index.ts';
+import type { KerasModel } from './formats/keras-model.ts';
+import { readKerasModel, type ModelSource, type ReadOptions } from './formats/read-model.ts';
+import { Model } from './model.ts';
+
+export interface LoadOptions extends DeviceOptions, ReadOptions {
+  /** Compile the plan for this input shape (batch first) during load, so the first predict is fast. */
+  inputShape?: number[];
+}
+
+/**
+ * Loads a Keras model (TF.js layers model.json + shards, Keras 2/3 `.h5`, Keras 3 `.keras`) from a
+ * URL, files, or bytes, and prepares it for the GPU.
+ */
+export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
+  const keras = await readKerasModel(source, options);
+  return modelFromKeras(keras, options);
+}
+
+/** Builds a GPU model from an already-read KerasModel. */
+export async function modelFromKeras(keras: KerasModel, options: LoadOptions = {}): Promise<Model> {
+  return modelFromGraph(buildGraph(keras), options);
+}
+
+/** Builds a GPU model from a graph (optimising it first). */
+export async function modelFromGraph(graph: Graph, options: LoadOptions = {}): Promise<Model> {
+  const optimized = optimizeGraph(graph);
+  const gpu = await acquireGpu(options);
+  const model = new Model(optimized, gpu, !options.device);
+  if (options.inputShape) {
+    try {
+      await model.prepare([options.inputShape]);
+    } catch (err) {
+      await model.dispose();
+      throw err;
+    }
+  }
+  return model;
+}
+
+export { Model } from './model.ts';
+export type { ModelInfo } from './model.ts';
+export type { ModelSource, ReadOptions } from './formats/read-model.ts';
+export type { KerasModel, KerasLayer } from './formats/keras-model.ts';
+export { buildGraph } from './graph/from-keras.ts';
+export type { Graph, GraphNode } from './graph/ir.ts';
+export { tensor, sizeOf, type Tensor } from './tensor.ts';
+export * from './errors.ts';

@@ -1,0 +1,81 @@
+/**
+ * Typed errors. Every failure the engine reports is one of these, so callers can branch on
+ * the class and users read a message that says what went wrong and, where it applies, which layer.
+ */
+
+/** Base class: every engine error has a stable `code` for programmatic handling. */
+export class EngineError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** No WebGPU in this browser/runtime, or no adapter could be had. */
+export class WebGPUUnavailableError extends EngineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WEBGPU_UNAVAILABLE', message, options);
+  }
+}
+
+/** The model file is malformed, truncated, or not a model at all. */
+export class ModelFormatError extends EngineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MODEL_FORMAT', message, options);
+  }
+}
+
+/** A model file the model refers to (weight shard, weights file) could not be fetched. */
+export class ModelFetchError extends EngineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MODEL_FETCH', message, options);
+  }
+}
+
+/** The model uses a layer (or a layer option) the engine does not implement. */
+export class UnsupportedLayerError extends EngineError {
+  readonly layerName: string;
+  readonly layerClass: string;
+  constructor(layerName: string, layerClass: string, detail?: string) {
+    super(
+      'UNSUPPORTED_LAYER',
+      `Layer "${layerName}" (${layerClass}) is not supported` + (detail ? `: ${detail}` : ''),
+    );
+    this.layerName = layerName;
+    this.layerClass = layerClass;
+  }
+}
+
+/** An input tensor does not have the shape (or size) the model accepts. */
+export class ShapeError extends EngineError {
+  constructor(message: string) {
+    super('SHAPE', message);
+  }
+}
+
+/** The GPU rejected something (validation, out of memory) or was lost; names the layer when known. */
+export class GPUExecutionError extends EngineError {
+  readonly layerName?: string;
+  constructor(message: string, layerName?: string, options?: { cause?: unknown }) {
+    super('GPU_EXECUTION', layerName ? `Layer "${layerName}": ${message}` : message, options);
+    this.layerName = layerName;
+  }
+}
+
+/** The model needs more GPU memory (or a bigger buffer) than the device allows. */
+export class GPUMemoryError extends EngineError {
+  readonly layerName?: string;
+  constructor(message: string, layerName?: string) {
+    super('GPU_MEMORY', layerName ? `Layer "${layerName}": ${message}` : message);
+    this.layerName = layerName;
+  }
+}
+
+/** The image given to preprocessing cannot be used (wrong kind, empty, undecodable). */
+export class ImageInputError extends EngineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('IMAGE_INPUT', message, options);
+  }
+}

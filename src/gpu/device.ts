@@ -1,0 +1,82 @@
+/**
+ * Device acquisition: finds an adapter, asks for the largest buffers it allows (models with big
+ * Dense layers need them) and the optional features we use, and wires device loss and uncaptured
+ * errors into typed errors. Everything else receives a GpuContext.
+ */
+import { WebGPUUnavailableError } from '../errors.ts';
+
+export interface GpuContext {
+  device: GPUDevice;
+  /** "vendor architecture description" of the adapter, for reports. */
+  adapterName: string;
+  hasTimestampQuery: boolean;
+  /** Resolves with the reason when the device is lost; never rejects. */
+  lost: Promise<string>;
+  /** The last error the device raised outside any error scope, if any. */
+  lastUncapturedError(): string | undefined;
+}
+
+export interface DeviceOptions {
+  /** Use this device instead of requesting one (it is not destroyed by dispose()). */
+  device?: GPUDevice;
+  /** The GPU entry point: `navigator.gpu` in browsers, `create([])` from npm `webgpu` in Node. */
+  gpu?: GPU;
+  powerPreference?: GPUPowerPreference;
+}
+
+const NO_WEBGPU =
+  'WebGPU is not available in this browser. Use a current Chrome or Edge (113+), Safari 26+, or Firefox 141+ on Windows; ' +
+  'on Linux Chrome needs --enable-unsafe-webgpu.';
+
+export async function acquireGpu(options: DeviceOptions = {}): Promise<GpuContext> {
+  if (options.device) return wrapDevice(options.device, 'caller-supplied device');
+  const gpu = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) throw new WebGPUUnavailableError(NO_WEBGPU);
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
+  } catch (cause) {
+    throw new WebGPUUnavailableError(`Requesting a WebGPU adapter failed: ${String(cause)}`, { cause });
+  }
+  if (!adapter) {
+    throw new WebGPUUnavailableError(
+      'WebGPU is present but no adapter was found (the GPU may be blocklisted or WebGPU disabled). ' + NO_WEBGPU,
+    );
+  }
+  const al = adapter.limits;
+  const requiredLimits: Record<string, number> = {
+    maxBufferSize: al.maxBufferSize,
+    maxStorageBufferBindingSize: al.maxStorageBufferBindingSize,
+    maxStorageBuffersPerShaderStage: al.maxStorageBuffersPerShaderStage,
+    maxComputeWorkgroupStorageSize: al.maxComputeWorkgroupStorageSize,
+    maxComputeInvocationsPerWorkgroup: al.maxComputeInvocationsPerWorkgroup,
+    maxComputeWorkgroupSizeX: al.maxComputeWorkgroupSizeX,
+    maxComputeWorkgroupSizeY: al.maxComputeWorkgroupSizeY,
+  };
+  const requiredFeatures: GPUFeatureName[] = [];
+  if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'mi-engine' });
+  } catch (cause) {
+    throw new WebGPUUnavailableError(`The WebGPU adapter refused to create a device: ${String(cause)}`, { cause });
+  }
+  const info = adapter.info;
+  const name = info ? [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') : 'unknown adapter';
+  return wrapDevice(device, name || 'unknown adapter');
+}
+
+function wrapDevice(device: GPUDevice, adapterName: string): GpuContext {
+  let lastError: string | undefined;
+  device.addEventListener('uncapturederror', (event) => {
+    lastError = (event as GPUUncapturedErrorEvent).error.message;
+  });
+  const lost = device.lost.then((info) => `${info.reason}: ${info.message}`);
+  return {
+    device,
+    adapterName,
+    hasTimestampQuery: device.features.has('timestamp-query'),
+    lost,
+    lastUncapturedError: () => lastError,
+  };
+}

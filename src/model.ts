@@ -1,0 +1,97 @@
+/**
+ * A loaded model: the optimised graph, the GPU it runs on, and one compiled plan per input shape
+ * (made on first use of that shape, or ahead of time with `prepare`).
+ */
+import { ShapeError } from './errors.ts';
+import type { GpuContext } from './gpu/device.ts';
+import type { Graph } from './graph/ir.ts';
+import { ExecutionPlan } from './runtime/execution-plan.ts';
+import { planLayout } from './scheduler/layout.ts';
+import { shapeToString, sizeOf, type Tensor } from './tensor.ts';
+
+export interface ModelInfo {
+  name: string;
+  format: string;
+  kerasVersion: string;
+  inputs: { name: string; shape: (number | null)[] }[];
+  outputs: string[];
+  layers: { name: string; kerasClass: string; op: string }[];
+}
+
+export class Model {
+  private readonly plans = new Map<string, Promise<ExecutionPlan>>();
+  private disposed = false;
+
+  constructor(
+    /** The graph the GPU runs (after passes). */
+    readonly graph: Graph,
+    readonly gpu: GpuContext,
+    private readonly ownsDevice: boolean,
+  ) {}
+
+  get info(): ModelInfo {
+    const g = this.graph;
+    return {
+      name: g.meta.name,
+      format: g.meta.format,
+      kerasVersion: g.meta.kerasVersion,
+      inputs: g.inputs.map((i) => ({ name: i.name, shape: [...i.shape] })),
+      outputs: [...g.outputs],
+      layers: g.nodes.map((n) => ({ name: n.name, kerasClass: n.kerasClass, op: n.op })),
+    };
+  }
+
+  /** Human-readable name of the GPU adapter in use. */
+  get adapterName(): string {
+    return this.gpu.adapterName;
+  }
+
+  /** Compiles (or returns the cached) plan for these input shapes. */
+  prepare(inputShapes: readonly (readonly number[])[]): Promise<ExecutionPlan> {
+    if (this.disposed) throw new ShapeError('the model was disposed');
+    const key = inputShapes.map((s) => s.join('x')).join(',');
+    let plan = this.plans.get(key);
+    if (!plan) {
+      const limits = this.gpu.device.limits;
+      plan = Promise.resolve().then(() => ExecutionPlan.create(this.gpu, planLayout(this.graph, inputShapes, limits)));
+      this.plans.set(key, plan);
+      plan.catch(() => this.plans.delete(key));
+    }
+    return plan;
+  }
+
+  /** Runs a single-input, single-output model. The input's first dimension is the batch. */
+  async predict(input: Tensor): Promise<Tensor> {
+    if (this.graph.inputs.length !== 1 || this.graph.outputs.length !== 1) {
+      throw new ShapeError(
+        `predict() is for models with one input and one output; this one has ${this.graph.inputs.length} and ${this.graph.outputs.length}: use run()`,
+      );
+    }
+    const [out] = await this.run([input]);
+    return out;
+  }
+
+  /** Runs the model on one tensor per input; returns one tensor per output, in Keras' order. */
+  async run(inputs: readonly Tensor[]): Promise<Tensor[]> {
+    inputs.forEach((t, i) => {
+      if (!t || !(t.data instanceof Float32Array) || !Array.isArray(t.shape)) {
+        throw new ShapeError(`Input ${i} must be a tensor { data: Float32Array, shape: number[] }`);
+      }
+      if (t.data.length !== sizeOf(t.shape)) {
+        throw new ShapeError(`Input ${i}: ${t.data.length} values do not fill shape ${shapeToString(t.shape)}`);
+      }
+    });
+    const plan = await this.prepare(inputs.map((t) => t.shape));
+    return plan.run(inputs);
+  }
+
+  /** Frees every GPU buffer; destroys the device if the model created it. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const plans = await Promise.allSettled(this.plans.values());
+    for (const p of plans) if (p.status === 'fulfilled') p.value.dispose();
+    this.plans.clear();
+    if (this.ownsDevice) this.gpu.device.destroy();
+  }
+}

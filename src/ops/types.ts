@@ -1,0 +1,79 @@
+/**
+ * The op contract. Each op module (`src/ops/<op>.ts`) owns one operation end to end:
+ * how Keras layers become nodes, its shape rule, its CPU reference and its GPU kernel steps.
+ * Modules are listed once in `registry.ts`; nothing else switches on layer or op type.
+ */
+import type { Tensor } from '../tensor.ts';
+import type { GraphNode, GraphMeta, WeightTensor } from '../graph/ir.ts';
+import type { KerasLayer } from '../formats/keras-model.ts';
+
+/** A node before the graph builder names its tensors: op + attributes + weights. */
+export interface NodeDraft {
+  op: string;
+  attrs: Record<string, unknown>;
+  weights: WeightTensor[];
+}
+
+export interface ImportContext {
+  meta: GraphMeta;
+  /** Keras major version that saved the file: decides e.g. hard_sigmoid's formula. */
+  kerasMajor: 2 | 3;
+}
+
+/** Where a kernel binding's data lives. */
+export type BufferRef =
+  /** A graph tensor (activation) by name: the scheduler maps it to a pooled buffer. */
+  | { kind: 'tensor'; name: string }
+  /** Constant data uploaded once at plan time (weights, possibly re-laid-out by the op). */
+  | { kind: 'constant'; data: Float32Array | Uint32Array; label: string }
+  /** Temporary storage private to this node (e.g. a partial sum), released after the node. */
+  | { kind: 'scratch'; bytes: number; label: string };
+
+/** One compute dispatch. The shader's layouts are reflected; bindings and params go by WGSL name. */
+export interface KernelStep {
+  /** `<layer name>/<kernel>`: labels GPU objects and names the layer in errors and profiles. */
+  label: string;
+  /**
+   * WGSL files from `shaders/`, linked in order into one module (e.g. a shared activation
+   * library followed by the kernel). Each file is whole, hand-written WGSL.
+   */
+  shader: readonly string[];
+  entryPoint?: string;
+  /** `override` constants (workgroup size, fused activation, ...). */
+  constants?: Record<string, number>;
+  /** Members of the shader's uniform `params` struct, by member name; packed from reflection. */
+  params?: Record<string, number | readonly number[]>;
+  /** Storage bindings by WGSL variable name. */
+  bindings: Record<string, BufferRef>;
+  /** Workgroup counts. */
+  dispatch: readonly [number, number, number];
+  /** Floating-point operations this step performs (for profiles and GFLOP/s). */
+  flops?: number;
+}
+
+export interface EncodeContext {
+  /** Concrete shapes of the node's inputs and output, batch included. */
+  inputShapes: readonly (readonly number[])[];
+  outputShape: readonly number[];
+  limits: GPUSupportedLimits;
+}
+
+export interface OpModule {
+  /** Registry key, also the `op` of the nodes it makes. */
+  readonly op: string;
+  /**
+   * Turns one Keras layer into node drafts. Usually one; a layer with an activation that
+   * cannot be fused (softmax) returns two, applied in order. Throws UnsupportedLayerError for
+   * options it does not implement, naming the layer.
+   */
+  fromKeras?(layer: KerasLayer, ctx: ImportContext): NodeDraft | NodeDraft[];
+  /** Output shape (batch included) from input shapes; throws ShapeError naming the node. */
+  inferShape(node: GraphNode, inputShapes: readonly (readonly number[])[]): number[];
+  /** Plain-TS forward pass: the definition of correct for this op. */
+  reference(node: GraphNode, inputs: readonly Tensor[]): Tensor;
+  /**
+   * The GPU steps that compute this node. Absent for ops whose output is input 0 re-read with
+   * another shape (Flatten, Reshape, identity): the scheduler aliases the buffer instead.
+   */
+  encode?(node: GraphNode, ctx: EncodeContext): KernelStep[];
+}

@@ -1,0 +1,106 @@
+/**
+ * An immutable, compiled plan for one model at one input shape. `run()` writes the inputs, encodes
+ * every step into one compute pass of one command buffer, submits once and reads the outputs back;
+ * it creates no GPU objects. Runs on the same plan are queued, never interleaved.
+ */
+import { GPUExecutionError, GPUMemoryError, ShapeError } from '../errors.ts';
+import type { GpuContext } from '../gpu/device.ts';
+import { buildGpuPlan, destroyGpuPlan, type GpuPlan } from '../scheduler/build.ts';
+import type { PlanLayout } from '../scheduler/layout.ts';
+import { shapeToString, type Tensor } from '../tensor.ts';
+
+const MAP_MODE_READ = 0x0001;
+
+export class ExecutionPlan {
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  private constructor(
+    private readonly gpu: GpuContext,
+    readonly layout: PlanLayout,
+    private readonly gpuPlan: GpuPlan,
+  ) {}
+
+  static async create(gpu: GpuContext, layout: PlanLayout): Promise<ExecutionPlan> {
+    return new ExecutionPlan(gpu, layout, await buildGpuPlan(gpu, layout));
+  }
+
+  /** Activation bytes the plan allocates (buffers reused by liveness). */
+  get peakActivationBytes(): number {
+    return this.layout.peakBytes;
+  }
+
+  /** Bytes of weights (constants) on the GPU. */
+  get constantBytes(): number {
+    return this.gpuPlan.constantBytes;
+  }
+
+  get stepCount(): number {
+    return this.gpuPlan.steps.length;
+  }
+
+  /** Runs the plan on inputs of exactly the planned shapes. */
+  run(inputs: readonly Tensor[]): Promise<Tensor[]> {
+    const result = this.queue.then(() => this.runNow(inputs));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runNow(inputs: readonly Tensor[]): Promise<Tensor[]> {
+    if (this.disposed) throw new GPUExecutionError('the model was disposed');
+    const { device } = this.gpu;
+    const { layout, gpuPlan } = this;
+    if (inputs.length !== layout.inputNames.length) {
+      throw new ShapeError(`The model takes ${layout.inputNames.length} input(s), got ${inputs.length}`);
+    }
+    inputs.forEach((t, i) => {
+      const planned = layout.inputShapes[i];
+      if (t.shape.length !== planned.length || t.shape.some((d, k) => d !== planned[k])) {
+        throw new ShapeError(`internal: input ${i} has shape ${shapeToString(t.shape)}, plan is for ${shapeToString(planned)}`);
+      }
+      const slot = gpuPlan.slots[layout.slotOf.get(layout.inputNames[i])!];
+      device.queue.writeBuffer(slot, 0, t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    });
+
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    const encoder = device.createCommandEncoder({ label: 'run' });
+    const pass = encoder.beginComputePass({ label: 'model' });
+    for (const step of gpuPlan.steps) {
+      pass.setPipeline(step.pipeline);
+      pass.setBindGroup(0, step.bindGroup);
+      pass.dispatchWorkgroups(step.dispatch[0], step.dispatch[1], step.dispatch[2]);
+    }
+    pass.end();
+    layout.outputNames.forEach((name, i) => {
+      const slot = gpuPlan.slots[layout.slotOf.get(name)!];
+      encoder.copyBufferToBuffer(slot, 0, gpuPlan.readback[i], 0, gpuPlan.readback[i].size);
+    });
+    device.queue.submit([encoder.finish()]);
+    const validation = await device.popErrorScope();
+    const oom = await device.popErrorScope();
+    if (oom) throw new GPUMemoryError(`out of GPU memory while running: ${oom.message}`);
+    if (validation) throw new GPUExecutionError(`running the model failed: ${validation.message}`);
+
+    const lost = this.gpu.lost.then((reason) => {
+      throw new GPUExecutionError(`the GPU device was lost (${reason})`);
+    });
+    lost.catch(() => undefined); // only matters while this run waits on it
+    await Promise.race([Promise.all(gpuPlan.readback.map((b) => b.mapAsync(MAP_MODE_READ))), lost]);
+    return layout.outputNames.map((name, i) => {
+      const shape = layout.shapes.get(name)!;
+      const count = shape.reduce((a, b) => a * b, 1);
+      const buffer = gpuPlan.readback[i];
+      const data = new Float32Array(buffer.getMappedRange().slice(0, count * 4));
+      buffer.unmap();
+      return { shape, data };
+    });
+  }
+
+  /** Frees the plan's GPU memory. Further runs fail. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    destroyGpuPlan(this.gpuPlan);
+  }
+}
