@@ -4,7 +4,7 @@
  * Modules are listed once in `registry.ts`; nothing else switches on layer or op type.
  */
 import type { Tensor } from '../tensor.ts';
-import type { GraphNode, GraphMeta, WeightTensor } from '../graph/ir.ts';
+import type { Activation, GraphNode, GraphMeta, WeightTensor } from '../graph/ir.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
 
 /** A node before the graph builder names its tensors: op + attributes + weights. */
@@ -76,4 +76,12 @@ export interface OpModule {
    * another shape (Flatten, Reshape, identity): the scheduler aliases the buffer instead.
    */
   encode?(node: GraphNode, ctx: EncodeContext): KernelStep[];
+  /**
+   * Ops whose kernels end in a fused epilogue (conv, dense) implement these so graph passes can
+   * merge a following activation or BatchNormalization into them. Each returns the rewritten node,
+   * or undefined when it cannot absorb it (e.g. an activation is already fused).
+   */
+  fuseActivation?(node: GraphNode, act: Activation): GraphNode | undefined;
+  /** Folds y = x·scale[c] + shift[c] (per output channel, last axis) into the node's weights. */
+  foldScaleShift?(node: GraphNode, scale: Float32Array, shift: Float32Array): GraphNode | undefined;
 }
