@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { planLayout } from '../../../src/scheduler/layout.ts';
+import { GPUMemoryError, ShapeError } from '../../../src/errors.ts';
+import { LINEAR, type Graph, type GraphNode } from '../../../src/graph/ir.ts';
+
+const LIMITS = { maxStorageBufferBindingSize: 128 << 20, maxBufferSize: 256 << 20 };
+
+function denseNode(name: string, input: string, k: number, units: number): GraphNode {
+  return {
+    name,
+    kerasClass: 'Dense',
+    op: 'dense',
+    inputs: [input],
+    output: `${name}:out`,
+    attrs: { units, activation: LINEAR },
+    weights: [{ name: 'kernel', shape: [k, units], data: new Float32Array(k * units) }],
+  };
+}
+
+/** A chain of Dense layers: widths[0] is the input width. */
+function chain(widths: number[]): Graph {
+  const nodes: GraphNode[] = [];
+  let prev = 'x';
+  for (let i = 1; i < widths.length; i++) {
+    nodes.push(denseNode(`d${i}`, prev, widths[i - 1], widths[i]));
+    prev = nodes[nodes.length - 1].output;
+  }
+  return { inputs: [{ name: 'x', shape: [null, widths[0]] }], outputs: [prev], nodes, meta: { name: 'chain', kerasVersion: '3', format: 'test' } };
+}
+
+describe('planLayout: buffer reuse by liveness', () => {
+  it('a chain needs only two activation slots, ping-ponged', () => {
+    const layout = planLayout(chain([64, 64, 64, 64, 64, 64]), [[1, 64]], LIMITS);
+    expect(layout.slotBytes.length).toBe(2);
+    expect(layout.peakBytes).toBe(2 * 64 * 4);
+    // Consecutive tensors never share a slot (a kernel must not read and write one buffer).
+    const seq = ['x', 'd1:out', 'd2:out', 'd3:out', 'd4:out', 'd5:out'].map((t) => layout.slotOf.get(t));
+    for (let i = 1; i < seq.length; i++) expect(seq[i]).not.toBe(seq[i - 1]);
+  });
+
+  it('peak is the two largest simultaneously live tensors for a widening-narrowing chain', () => {
+    const layout = planLayout(chain([8, 1000, 10, 2000, 4]), [[1, 8]], LIMITS);
+    // Live pairs: (8,1000), (1000,10), (10,2000), (2000,4): the worst pair is 10+2000 floats, but slots
+    // are grown best-fit, so the plan must stay within 10 % of the largest pair (1000 + 2000 floats).
+    expect(layout.peakBytes).toBeLessThanOrEqual(1.1 * (1000 + 2000) * 4);
+  });
+
+  it('keeps a tensor alive until its last reader (residual branch)', () => {
+    const g = chain([16, 16, 16, 16]);
+    // Add a node that reads the input again at the end: x must not be overwritten meanwhile.
+    g.nodes.push({ ...denseNode('late', 'x', 16, 16) });
+    g.outputs = ['late:out'];
+    const layout = planLayout(g, [[1, 16]], LIMITS);
+    const xSlot = layout.slotOf.get('x');
+    for (const t of ['d1:out', 'd2:out', 'd3:out']) expect(layout.slotOf.get(t)).not.toBe(xSlot);
+  });
+
+  it('batch sizes above one scale the buffers', () => {
+    const one = planLayout(chain([32, 32, 32]), [[1, 32]], LIMITS);
+    const eight = planLayout(chain([32, 32, 32]), [[8, 32]], LIMITS);
+    expect(eight.peakBytes).toBe(8 * one.peakBytes);
+  });
+});
+
+describe('planLayout: errors', () => {
+  it('rejects a wrong feature count naming the layer', () => {
+    expect(() => planLayout(chain([16, 4]), [[1, 15]], LIMITS)).toThrow(ShapeError);
+    expect(() => planLayout(chain([16, 4]), [[1, 15]], LIMITS)).toThrow(/16/);
+  });
+  it('rejects the wrong rank', () => {
+    expect(() => planLayout(chain([16, 4]), [[1, 4, 16]], LIMITS)).toThrow(/rank/);
+  });
+  it('reports a buffer larger than the device allows, naming the layer', () => {
+    const err = (() => {
+      try {
+        planLayout(chain([16, 1 << 20]), [[64, 16]], { maxStorageBufferBindingSize: 1 << 24, maxBufferSize: 1 << 28 });
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(GPUMemoryError);
+    expect(err!.message).toMatch(/Layer "d1"/);
+  });
+});
