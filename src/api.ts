@@ -5,6 +5,7 @@ import { acquireGpu, type DeviceOptions } from './gpu/device.ts';
 import { buildGraph } from './graph/from-keras.ts';
 import type { Graph } from './graph/ir.ts';
 import { optimizeGraph } from './graph/passes/index.ts';
+import { stripOutputActivation } from './graph/passes/logits.ts';
 import type { KerasModel } from './formats/keras-model.ts';
 import { readKerasModel, type ModelSource, type ReadOptions } from './formats/read-model.ts';
 import { Model } from './model.ts';
@@ -12,6 +13,11 @@ import { Model } from './model.ts';
 export interface LoadOptions extends DeviceOptions, ReadOptions {
   /** Compile the plan for this input shape (batch first) during load, so the first predict is fast. */
   inputShape?: number[];
+  /**
+   * Return logits: drop a final sigmoid or softmax so outputs are the values before it
+   * (what classifiers are compared on). Default false: outputs are what Keras `predict` returns.
+   */
+  logits?: boolean;
 }
 
 /**
@@ -30,7 +36,7 @@ export async function modelFromKeras(keras: KerasModel, options: LoadOptions = {
 
 /** Builds a GPU model from a graph (optimising it first). */
 export async function modelFromGraph(graph: Graph, options: LoadOptions = {}): Promise<Model> {
-  const optimized = optimizeGraph(graph);
+  const optimized = optimizeGraph(options.logits ? stripOutputActivation(graph) : graph);
   const gpu = await acquireGpu(options);
   const model = new Model(optimized, gpu, !options.device);
   if (options.inputShape) {

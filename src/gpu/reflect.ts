@@ -3,7 +3,7 @@
  * variable name and the uniform `params` struct is packed from the offsets wgsl_reflect computes,
  * so no alignment rule or binding index is ever written twice.
  */
-import { WgslReflect } from 'wgsl_reflect';
+import { WgslReflect } from 'wgsl_reflect/wgsl_reflect.module.js';
 
 export interface BindingInfo {
   group: number;

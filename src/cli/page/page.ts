@@ -44,11 +44,11 @@ const api = {
     });
   },
   /** Loads a model from a URL on this server and keeps it; returns a handle. */
-  async load(url: string, options: { inputShape?: number[] } = {}) {
+  async load(url: string, options: { inputShape?: number[]; logits?: boolean } = {}) {
     return guarded(async () => {
       const gpu = await sharedGpu();
       const t0 = performance.now();
-      const model = await loadModel(url, { device: gpu.device, inputShape: options.inputShape });
+      const model = await loadModel(url, { device: gpu.device, inputShape: options.inputShape, logits: options.logits });
       const handle = nextHandle++;
       models.set(handle, model);
       return { handle, info: model.info, loadMs: performance.now() - t0 };
