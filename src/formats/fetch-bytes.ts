@@ -1,0 +1,103 @@
+/**
+ * Downloads with progress, for model files and their weight shards. Works with any WHATWG `fetch`
+ * (browser, Node ≥ 18, or one the caller injects for tests or auth headers).
+ */
+import { ModelFetchError } from '../errors.ts';
+
+/** Download progress, summed over every file of the model fetched so far. */
+export interface LoadProgress {
+  loadedBytes: number;
+  /** Sum of the Content-Length of the files started so far; undefined when no server said. */
+  totalBytes?: number;
+}
+
+/** Accumulates progress over several concurrent downloads and reports it. */
+export class ProgressTracker {
+  private loaded = 0;
+  private total = 0;
+  private anyTotal = false;
+  constructor(private readonly onProgress?: (p: LoadProgress) => void) {}
+
+  /** Registers a download's declared size (null when unknown). */
+  expect(bytes: number | null): void {
+    if (bytes !== null && Number.isFinite(bytes)) {
+      this.total += bytes;
+      this.anyTotal = true;
+    }
+  }
+
+  /** Records received bytes and reports. */
+  add(bytes: number): void {
+    this.loaded += bytes;
+    this.report();
+  }
+
+  report(): void {
+    // Content-Length counts compressed bytes; never report loaded > total.
+    const total = this.anyTotal ? Math.max(this.total, this.loaded) : undefined;
+    this.onProgress?.({ loadedBytes: this.loaded, totalBytes: total });
+  }
+}
+
+/**
+ * Resolves `rel` against `base` (a model.json URL). Works for absolute URLs, page-relative URLs in
+ * a browser, and plain relative paths where there is no page (Node with a custom fetch).
+ */
+export function resolveUrl(rel: string, base: string): string {
+  const page = (globalThis as { location?: { href?: string } }).location?.href;
+  try {
+    return new URL(rel, new URL(base, page)).href;
+  } catch {
+    const dir = base.slice(0, base.lastIndexOf('/') + 1);
+    return dir + rel.replace(/^\.\//, '');
+  }
+}
+
+/** Fetches `url` fully, reporting bytes as they arrive. `what` names the file in errors. */
+export async function fetchBytes(
+  url: string,
+  fetchFn: typeof fetch,
+  progress: ProgressTracker,
+  what: string,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetchFn(url, signal ? { signal } : undefined);
+  } catch (e) {
+    throw new ModelFetchError(`Could not download ${what} from ${url}: ${(e as Error).message ?? e}`, { cause: e });
+  }
+  if (!res.ok) {
+    throw new ModelFetchError(`Could not download ${what} from ${url}: HTTP ${res.status} ${res.statusText}`.trim());
+  }
+  const len = res.headers.get('content-length');
+  progress.expect(len === null ? null : Number(len));
+  try {
+    if (!res.body) {
+      const buf = new Uint8Array(await res.arrayBuffer());
+      progress.add(buf.length);
+      return buf;
+    }
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+      progress.add(value.length);
+    }
+    const out = new Uint8Array(size);
+    let o = 0;
+    for (const c of chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
+    return out;
+  } catch (e) {
+    throw new ModelFetchError(`Download of ${what} from ${url} failed midway: ${(e as Error).message ?? e}`, {
+      cause: e,
+    });
+  }
+}

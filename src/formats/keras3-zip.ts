@@ -1,0 +1,135 @@
+/**
+ * Keras 3 `.keras` files: a zip of `config.json`, `metadata.json` ({keras_version, date_saved}) and
+ * `model.weights.h5`.
+ *
+ * The weights file does not use layer names. Keras 3 (saving_lib `_save_container_state`) walks
+ * `model.layers` in order and names each layer's group after its *class*, snake_cased, with a
+ * per-class counter: the first Conv2D is `layers/conv2d`, the next `layers/conv2d_1`, then
+ * `layers/conv2d_2`; a GlobalAveragePooling2D is `layers/global_average_pooling2d`, a ReLU
+ * `layers/re_lu`. Variables are datasets `vars/0`, `vars/1`, ... in `layer.weights` order.
+ * `model.layers` includes a Functional model's InputLayers (`layers/input_layer`, `input_layer_1`)
+ * but not a Sequential's InputLayer. A nested model is a group like any layer (`layers/functional`,
+ * `layers/sequential`) whose own layers sit under it: `layers/functional/layers/conv2d/vars/0`.
+ * Recent Keras writes the layer's real name as attribute `name` on each `vars` group; when present
+ * it is checked, so a mismatch between this rule and the file is an error, not a silent mix-up.
+ */
+import { unzipSync } from 'fflate';
+import type { WeightTensor } from '../graph/ir.ts';
+import type { KerasModel } from './keras-model.ts';
+import { ModelFormatError } from '../errors.ts';
+import { attrString, h5Child, h5Keys, isGroup, openH5, readFloatDataset, type H5Group } from './h5.ts';
+import { parseModelConfig, unwrapTopology, type ConfigModel } from './keras-config.ts';
+import { checkLayerWeights, expectedWeightNames, snakeCase } from './keras-weights.ts';
+import { flattenModel } from './flatten.ts';
+
+/** True when the bytes start with a zip local-file header ("PK\x03\x04"). */
+export function isZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+function parseJson(bytes: Uint8Array, what: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw new ModelFormatError(`${what} is not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Reads a `.keras` zip into a KerasModel. `file` names it in messages. */
+export function readKerasZip(bytes: Uint8Array, file: string): KerasModel {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(bytes);
+  } catch (e) {
+    throw new ModelFormatError(`"${file}" is not a readable zip (truncated or corrupt?): ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  const config = entries['config.json'];
+  if (!config) {
+    throw new ModelFormatError(
+      `"${file}" is a zip but not a Keras 3 .keras file (no config.json; it has ${Object.keys(entries).join(', ') || 'nothing'})`,
+    );
+  }
+  const weights = entries['model.weights.h5'];
+  if (!weights) {
+    const sharded = Object.keys(entries).some((k) => k.endsWith('.weights.json'));
+    throw new ModelFormatError(
+      `"${file}" has no model.weights.h5` + (sharded ? ' (sharded weights are not supported yet)' : ''),
+    );
+  }
+  const meta = entries['metadata.json'] ? parseJson(entries['metadata.json'], `${file}/metadata.json`) : {};
+  const top = unwrapTopology(parseJson(config, `${file}/config.json`), `${file}/config.json`);
+  const tree = parseModelConfig(top.className, top.config, `${file}/config.json`);
+  attachKeras3Weights(tree, openH5(weights, `${file}/model.weights.h5`), `${file}/model.weights.h5`);
+  const version =
+    typeof (meta as Record<string, unknown>).keras_version === 'string'
+      ? ((meta as Record<string, unknown>).keras_version as string)
+      : (top.kerasVersion ?? '');
+  return flattenModel(tree, version, 'keras3-keras');
+}
+
+/** Attaches weights from a Keras 3 weights h5 (root has `layers/...`) to the config tree. */
+export function attachKeras3Weights(tree: ConfigModel, root: H5Group, file: string): void {
+  walk(tree, 'layers', root, file);
+}
+
+function walk(model: ConfigModel, prefix: string, root: H5Group, file: string): void {
+  const used = new Map<string, number>();
+  for (const layer of model.savedLayers) {
+    // saving_lib._get_unique_name: first use plain, then _1, _2, ... per snake-cased class name.
+    let name = snakeCase(layer.className);
+    const count = used.get(name);
+    used.set(name, count === undefined ? 0 : count + 1);
+    if (count !== undefined) name = `${name}_${count + 1}`;
+    const path = `${prefix}/${name}`;
+    if (layer.model) {
+      walk(layer.model, `${path}/layers`, root, file);
+      continue;
+    }
+    layer.weights = readVars(layer.name, layer.className, layer.config, `${path}/vars`, root, file);
+    checkLayerWeights(layer.name, layer.className, layer.config, layer.weights);
+  }
+}
+
+function readVars(
+  layerName: string,
+  className: string,
+  config: Record<string, any>,
+  path: string,
+  root: H5Group,
+  file: string,
+): WeightTensor[] {
+  const expected = expectedWeightNames(className, config, 3);
+  const group = h5Child(file, root, path);
+  if (!isGroup(group)) {
+    if (expected && expected.length === 0) return [];
+    throw new ModelFormatError(`"${file}": no weights for layer "${layerName}" (${className}): "${path}" is missing`);
+  }
+  const savedName = attrString(file, group, 'name');
+  if (savedName !== undefined && savedName !== layerName) {
+    throw new ModelFormatError(
+      `"${file}": weights group "${path}" belongs to layer "${savedName}", but the config puts "${layerName}" there; ` +
+        `the file's layer order does not match its config`,
+    );
+  }
+  const keys = h5Keys(file, group)
+    .filter((k) => /^\d+$/.test(k))
+    .sort((a, b) => Number(a) - Number(b));
+  keys.forEach((k, i) => {
+    if (Number(k) !== i) throw new ModelFormatError(`"${file}": "${path}" has vars ${keys.join(', ')}: a gap at ${i}`);
+  });
+  if (expected && expected.length !== keys.length) {
+    throw new ModelFormatError(
+      `"${file}": layer "${layerName}" (${className}) has ${keys.length} weight(s) at "${path}", ` +
+        `expected ${expected.length} (${expected.join(', ') || 'none'})`,
+    );
+  }
+  return keys.map((k, i) => {
+    const ds = h5Child(file, group, k);
+    if (!ds || isGroup(ds)) throw new ModelFormatError(`"${file}": "${path}/${k}" is not a dataset`);
+    const wname = expected ? expected[i] : k;
+    const { shape, data } = readFloatDataset(file, ds, `layer "${layerName}" weight "${wname}" (${path}/${k})`);
+    return { name: wname, shape, data };
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * Node only: reads model files from disk into the `{ files }` source `readKerasModel` accepts.
+ * Kept apart from the readers (which must also run in browsers) so only Node code imports `fs`.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Collects files for `readKerasModel({ files })`. Each path may be a file (a `.keras`, `.h5`,
+ * `model.json`, an architecture `.json`, a shard) or a directory (all its files, not recursive).
+ * For a TF.js `model.json`, the shards its manifest names are added from beside it.
+ * Keys are paths relative to the first path's folder (shards keep their manifest names).
+ */
+export async function readModelFiles(...paths: string[]): Promise<{ files: Map<string, Uint8Array> }> {
+  const files = new Map<string, Uint8Array>();
+  for (const p of paths) {
+    if ((await stat(p)).isDirectory()) {
+      for (const e of await readdir(p, { withFileTypes: true })) {
+        if (e.isFile()) files.set(e.name, await readFile(join(p, e.name)));
+      }
+      continue;
+    }
+    const bytes = await readFile(p);
+    files.set(basename(p), bytes);
+    for (const shard of manifestPaths(bytes)) {
+      if (!files.has(shard)) files.set(shard, await readFile(join(dirname(p), shard)));
+    }
+  }
+  return { files };
+}
+
+/** Shard paths named by a TF.js model.json, or [] for anything else. */
+function manifestPaths(bytes: Uint8Array): string[] {
+  if (bytes[0] !== 0x7b && bytes[0] !== 0x20 && bytes[0] !== 0x0a) return [];
+  try {
+    const doc = JSON.parse(new TextDecoder().decode(bytes));
+    const groups = Array.isArray(doc?.weightsManifest) ? doc.weightsManifest : [];
+    return groups.flatMap((g: { paths?: unknown }) => (Array.isArray(g.paths) ? g.paths.map(String) : []));
+  } catch {
+    return [];
+  }
+}
