@@ -1,0 +1,36 @@
+/**
+ * Runs inside the test page (imported with a dynamic import through Vite): builds the seed network
+ * from its Keras config plus the seeded weights (96 MB, regenerated here rather than shipped or
+ * sent over the DevTools socket) as a TF.js layers bundle, and runs it on the GPU.
+ */
+import { loadModel } from '../../src/index.ts';
+import { toWire, type WireTensor } from '../../src/cli/wire.ts';
+import { SEED_NETWORK_INPUT_SHAPE, seedNetworkInput, seedNetworkWeights } from '../util/prng.ts';
+
+export async function runSeedNetwork(configUrl: string, batch: number, logits: boolean): Promise<WireTensor> {
+  const topology = await (await fetch(configUrl)).json();
+  const weights = seedNetworkWeights();
+  const total = weights.reduce((n, w) => n + w.data.byteLength, 0);
+  const shard = new Uint8Array(total);
+  let offset = 0;
+  for (const w of weights) {
+    shard.set(new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength), offset);
+    offset += w.data.byteLength;
+  }
+  const modelJson = {
+    format: 'layers-model',
+    modelTopology: topology,
+    weightsManifest: [
+      { paths: ['seed.bin'], weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' })) },
+    ],
+  };
+  const model = await loadModel({ modelJson, weights: [shard] }, { logits });
+  try {
+    const [, h, w, c] = SEED_NETWORK_INPUT_SHAPE;
+    const full = seedNetworkInput();
+    const data = full.slice(0, batch * h * w * c);
+    return toWire(await model.predict({ shape: [batch, h, w, c], data }));
+  } finally {
+    await model.dispose();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The two real Keras 2 classifiers of ../shared/fixtures, run whole on the GPU in Chromium and
+ * compared with the fixtures' reference outputs (made by TF.js-CPU and an independent PyTorch
+ * interpreter, which agree to ~4e-6): max |error| ≤ 1e-4 on logits and outputs, same decisions.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseNpy } from '../../../src/formats/npy.ts';
+import { fixturesDir } from '../../util/fixtures.ts';
+import { expectTensorsClose } from '../../util/compare.ts';
+import { loadModelInPage, type LoadedModel } from '../../util/gpu.ts';
+
+const LOGIT_TOL = { atol: 1e-4, rtol: 0 };
+
+const cases = [
+  { name: 'malaria ResNet-style classifier (Keras 2.15 Functional .h5)', file: 'malaria-resnet-keras2-h5/malaria_model.h5', ref: 'malaria-resnet-keras2-h5/ref/nih2' },
+  { name: 'pneumonia CNN (Keras 2.4 Sequential .h5)', file: 'pneumonia-cnn-keras2-h5/pneumonia_model.h5', ref: 'pneumonia-cnn-keras2-h5/ref/pmnist2' },
+];
+
+const npy = (path: string) => parseNpy(readFileSync(path));
+
+describe('real Keras 2 classifiers vs reference outputs', () => {
+  const open: LoadedModel[] = [];
+  afterAll(async () => {
+    for (const m of open) await m.dispose();
+  });
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      const dir = fixturesDir();
+      const models = join(dir, 'models');
+      const input = npy(join(models, `${c.ref}.input.npy`));
+      const expectedOut = npy(join(models, `${c.ref}.output.npy`));
+      const expectedLogits = npy(join(models, `${c.ref}.logits.npy`));
+
+      const probs = await loadModelInPage(join(models, c.file));
+      open.push(probs);
+      const [out] = await probs.run([input]);
+      expectTensorsClose(out, expectedOut, LOGIT_TOL, `${c.name}: output`);
+
+      const logitsModel = await loadModelInPage(join(models, c.file), { logits: true });
+      open.push(logitsModel);
+      const [logits] = await logitsModel.run([input]);
+      const stats = expectTensorsClose(logits, expectedLogits, LOGIT_TOL, `${c.name}: logits`);
+      console.log(`${c.name}: max |logit error| ${stats.maxAbs.toExponential(2)}`);
+      for (let i = 0; i < expectedOut.data.length; i++) {
+        expect(out.data[i] > 0.5, `decision for item ${i}`).toBe(expectedOut.data[i] > 0.5);
+      }
+    });
+  }
+});

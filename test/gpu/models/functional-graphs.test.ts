@@ -1,0 +1,41 @@
+/**
+ * Functional Keras 3 graphs with branches and merges (scripts/keras_refs/functional_graphs.py):
+ * every model in test/fixtures/keras loaded from its .keras file and run on the GPU, outputs
+ * compared with real Keras' model.predict at max |error| ≤ 1e-4 (relative 1e-4 where values are large).
+ */
+import { describe, it } from 'vitest';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseNpy } from '../../../src/formats/npy.ts';
+import { repoRoot } from '../../util/fixtures.ts';
+import { expectTensorsClose } from '../../util/compare.ts';
+import { loadModelInPage } from '../../util/gpu.ts';
+
+const root = join(repoRoot, 'test/fixtures/keras');
+const models = readdirSync(root).filter((d) => existsSync(join(root, d, 'model.keras')));
+
+describe('Functional graphs vs real Keras 3', () => {
+  it('has reference models to test', () => {
+    if (models.length < 3) throw new Error(`expected several models in ${root}, found ${models.length}`);
+  });
+  for (const name of models) {
+    it(name, async () => {
+      const dir = join(root, name);
+      const input = parseNpy(readFileSync(join(dir, 'input.npy')));
+      const outFiles = existsSync(join(dir, 'output.npy'))
+        ? ['output.npy']
+        : readdirSync(dir).filter((f) => /^output\d+\.npy$/.test(f)).sort();
+      const model = await loadModelInPage(join(dir, 'model.keras'));
+      try {
+        const outputs = await model.run([input]);
+        if (outputs.length !== outFiles.length) throw new Error(`${name}: ${outputs.length} outputs, Keras has ${outFiles.length}`);
+        outFiles.forEach((f, i) => {
+          const expected = parseNpy(readFileSync(join(dir, f)));
+          expectTensorsClose(outputs[i], expected, { atol: 1e-4, rtol: 1e-4 }, `${name}/${f}`);
+        });
+      } finally {
+        await model.dispose();
+      }
+    });
+  }
+});

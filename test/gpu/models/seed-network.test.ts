@@ -1,0 +1,41 @@
+/**
+ * The seed network of our mission (224×224×3 → Conv 32 → Pool → Conv 64 → Pool → Flatten →
+ * Dense 128 → Dense 1 sigmoid) with seeded random weights, against real Keras 3
+ * (scripts/keras_refs/seed_network.py): max |logit error| ≤ 1e-4, batch 2.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseNpy } from '../../../src/formats/npy.ts';
+import { fromWire, type WireTensor } from '../../../src/cli/wire.ts';
+import { repoRoot } from '../../util/fixtures.ts';
+import { expectTensorsClose } from '../../util/compare.ts';
+import { fileUrl, gpuPage } from '../../util/gpu.ts';
+
+const dir = join(repoRoot, 'test/fixtures/seed');
+
+async function runInPage(logits: boolean) {
+  const page = await gpuPage();
+  const wire = await page.evaluate(
+    async (url: string, withLogits: boolean) => {
+      const m = await import('/test/browser/seed-network.ts');
+      return (m as { runSeedNetwork(u: string, b: number, l: boolean): Promise<WireTensor> }).runSeedNetwork(url, 2, withLogits);
+    },
+    fileUrl(join(dir, 'model.json')),
+    logits,
+  );
+  return fromWire(wire);
+}
+
+describe('seed network with seeded weights vs real Keras', () => {
+  it('logits and sigmoid outputs match, batch 2', async () => {
+    const expectedLogits = parseNpy(readFileSync(join(dir, 'seed.logits.npy')));
+    const expectedOut = parseNpy(readFileSync(join(dir, 'seed.output.npy')));
+    const logits = await runInPage(true);
+    const stats = expectTensorsClose(logits, expectedLogits, { atol: 1e-4, rtol: 0 }, 'seed logits');
+    console.log(`seed network: max |logit error| ${stats.maxAbs.toExponential(2)}`);
+    const out = await runInPage(false);
+    expectTensorsClose(out, expectedOut, { atol: 1e-5, rtol: 1e-4 }, 'seed output');
+    for (let i = 0; i < 2; i++) expect(out.data[i] > 0.5).toBe(expectedOut.data[i] > 0.5);
+  });
+});
