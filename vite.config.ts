@@ -11,7 +11,9 @@ export default defineConfig({
     fs: { allow: [root, shared] },
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    // test/long holds whole-data-set runs with npm scripts of their own (see package.json).
+    include: process.env.MI_LONG ? ['test/long/**/*.test.ts'] : ['test/**/*.test.ts'],
+    exclude: process.env.MI_LONG ? [] : ['test/long/**', 'node_modules/**'],
     globalSetup: ['test/setup/global-setup.ts'],
     testTimeout: 300_000,
     hookTimeout: 300_000,

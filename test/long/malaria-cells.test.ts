@@ -1,0 +1,47 @@
+/**
+ * All 500 malaria test cells (../shared/fixtures/images/malaria-cells) through the engine on the GPU,
+ * compared with real Keras' logits on the same files. About 5 GFLOP per cell, so this is its own npm
+ * script: `npm run validate:malaria`. Prints max |logit error|, decision agreement and balanced accuracy.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModelInPage, type LoadedModel } from '../util/gpu.ts';
+import { MALARIA_MODEL, balancedAccuracy, malariaBatch, malariaRefs } from '../util/malaria.ts';
+
+const BATCH = 4;
+
+describe('500 malaria test cells', () => {
+  let model: LoadedModel;
+  beforeAll(async () => {
+    model = await loadModelInPage(MALARIA_MODEL(), { logits: true });
+  });
+  afterAll(async () => {
+    await model?.dispose();
+  });
+
+  it('every decision equals real Keras; logits within 1e-4', async () => {
+    const refs = malariaRefs();
+    let maxErr = 0;
+    let disagreements = 0;
+    const decisions: number[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < refs.length; i += BATCH) {
+      const group = refs.slice(i, i + BATCH);
+      const [logits] = await model.run([malariaBatch(group)]);
+      group.forEach((g, k) => {
+        const ours = logits.data[k];
+        maxErr = Math.max(maxErr, Math.abs(ours - g.logit));
+        if (ours > 0 !== g.logit > 0) disagreements++;
+        decisions.push(ours > 0 ? 1 : 0);
+      });
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const acc = balancedAccuracy(refs.map((r) => r.label), decisions);
+    const refAcc = balancedAccuracy(refs.map((r) => r.label), refs.map((r) => (r.logit > 0 ? 1 : 0)));
+    console.log(
+      `malaria 500 cells: max |logit error| ${maxErr.toExponential(2)}, decisions differing ${disagreements}, ` +
+        `balanced accuracy ${(acc * 100).toFixed(1)} % (Keras ${(refAcc * 100).toFixed(1)} %), ${seconds.toFixed(0)} s`,
+    );
+    expect(disagreements).toBe(0);
+    expect(maxErr).toBeLessThanOrEqual(1e-4);
+  });
+});
