@@ -12,6 +12,8 @@ Output: test/fixtures/formats/<model>/
     tfjs-u8/model.json + shards         uint8 affine-quantized weights, model-name-prefixed names
     tfjs-f16/model.json + shards        float16-quantized weights
     expected.json               layer list (class, inbound) and every weight in Keras order
+Also test/fixtures/formats/npy/: small .npy files (several dtypes, v2 header, big-endian, Fortran
+order) written by numpy itself, for src/formats/npy.ts.
 
 Weights are set to small deterministic values (not Keras' random init) so files are reproducible
 and the expected values are exact. The TF.js model.json is written here, not by tensorflowjs
@@ -241,8 +243,38 @@ def save_all(model, name, tfjs=True):
         json.dump(expected_json(model), f)
 
 
+def write_npy_fixtures():
+    """Small .npy files in the dtypes/versions parseNpy must accept (or refuse), + expected values."""
+    outdir = os.path.join(ROOT, "npy")
+    shutil.rmtree(outdir, ignore_errors=True)
+    os.makedirs(outdir)
+    base = np.array([[0.5, -1.25, 3.0], [100.0, -0.0, 7.75]], dtype=np.float64)
+    arrays = {
+        "f4": base.astype("<f4"),
+        "f8": base.astype("<f8"),
+        "f2": base.astype("<f2"),
+        "i4": base.astype("<i4"),
+        "u1": np.abs(base).astype("|u1"),
+        "scalar_f4": np.array(2.5, dtype="<f4"),
+        "vec_f4": np.arange(5, dtype="<f4"),
+        "big_endian": base.astype(">f4"),
+        "fortran": np.asfortranarray(base.astype("<f4")),
+    }
+    expected = {}
+    for name, arr in arrays.items():
+        np.save(os.path.join(outdir, name + ".npy"), arr)
+        expected[name] = {"shape": list(arr.shape), "values": np.asarray(arr, dtype=np.float64).ravel(order="C").tolist()}
+    # Version 2.0 header (numpy writes it for headers > 64 KiB; force it here).
+    with open(os.path.join(outdir, "v2_f4.npy"), "wb") as f:
+        np.lib.format.write_array(f, arrays["f4"], version=(2, 0))
+    expected["v2_f4"] = expected["f4"]
+    with open(os.path.join(outdir, "expected.json"), "w") as f:
+        json.dump(expected, f)
+
+
 def main():
     keras.utils.set_random_seed(0)
+    write_npy_fixtures()
     for seed, (name, build, tfjs) in enumerate(
         [("sequential", build_sequential, True), ("functional", build_functional, True), ("nested", build_nested, False)]
     ):

@@ -46,7 +46,7 @@ export function openH5(bytes: Uint8Array, file: string): hdf5.File {
   const buf =
     bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
       ? (bytes.buffer as ArrayBuffer)
-      : (bytes.slice().buffer as ArrayBuffer);
+      : (new Uint8Array(bytes).buffer as ArrayBuffer); // a copy (Buffer.slice would be a view)
   const f = guard(file, 'the superblock', () => new hdf5.File(buf, file));
   guard(file, 'the root group', () => f.keys);
   return f;

@@ -85,7 +85,8 @@ function storedBytes(spec: TfjsWeightSpec): number {
 function decodeWeight(spec: TfjsWeightSpec, bytes: Uint8Array): Float32Array {
   const n = sizeOf(spec.shape);
   // Copy so the typed-array views below are aligned whatever the weight's offset in the shard.
-  const buf = bytes.slice().buffer;
+  // (`new Uint8Array(view)` copies; `.slice()` would not on a Node Buffer, whose slice is a view.)
+  const buf = new Uint8Array(bytes).buffer;
   const q = spec.quantization;
   if (q?.dtype === 'float16') return float16ToFloat32(new Uint16Array(buf, 0, n));
   if (q) {
