@@ -43,12 +43,20 @@ const api = {
       }
     });
   },
-  /** Loads a model from a URL on this server and keeps it; returns a handle. */
-  async load(url: string, options: { inputShape?: number[]; logits?: boolean } = {}) {
+  /**
+   * Loads a model from a URL on this server and keeps it; returns a handle. `architecture` is the
+   * parsed architecture JSON for a weights-only .h5 (the `mi` CLI's --architecture).
+   */
+  async load(url: string, options: { inputShape?: number[]; logits?: boolean; architecture?: unknown } = {}) {
     return guarded(async () => {
       const gpu = await sharedGpu();
       const t0 = performance.now();
-      const model = await loadModel(url, { device: gpu.device, inputShape: options.inputShape, logits: options.logits });
+      const model = await loadModel(url, {
+        device: gpu.device,
+        inputShape: options.inputShape,
+        logits: options.logits,
+        architecture: options.architecture,
+      });
       const handle = nextHandle++;
       models.set(handle, model);
       return { handle, info: model.info, loadMs: performance.now() - t0 };
