@@ -4,15 +4,47 @@
  */
 import type { OpModule } from './types.ts';
 import { dense } from './dense.ts';
+import { activation } from './activation.ts';
+import { softmax } from './softmax.ts';
+import { merge } from './merge.ts';
+import { concatenate } from './concatenate.ts';
+import { batchNorm } from './batch-norm.ts';
+import { rescaling } from './rescaling.ts';
+import { identity, flatten, reshape } from './identity.ts';
 
 /** Op modules by op key. */
 export const OPS: Readonly<Record<string, OpModule>> = Object.fromEntries(
-  [dense].map((m) => [m.op, m]),
+  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense].map((m) => [m.op, m]),
 );
 
 /** Keras layer class → op key. */
 export const KERAS_LAYERS: Readonly<Record<string, string>> = {
   Dense: 'dense',
+  Activation: 'activation',
+  ReLU: 'activation',
+  LeakyReLU: 'activation',
+  ELU: 'activation',
+  Softmax: 'softmax',
+  Add: 'merge',
+  Subtract: 'merge',
+  Multiply: 'merge',
+  Average: 'merge',
+  Maximum: 'merge',
+  Minimum: 'merge',
+  Concatenate: 'concatenate',
+  BatchNormalization: 'batch_norm',
+  Rescaling: 'rescaling',
+  Flatten: 'flatten',
+  Reshape: 'reshape',
+  Dropout: 'identity',
+  SpatialDropout1D: 'identity',
+  SpatialDropout2D: 'identity',
+  SpatialDropout3D: 'identity',
+  GaussianNoise: 'identity',
+  GaussianDropout: 'identity',
+  AlphaDropout: 'identity',
+  ActivityRegularization: 'identity',
+  Identity: 'identity',
 };
 
 export function opModule(op: string): OpModule {
