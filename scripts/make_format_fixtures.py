@@ -12,6 +12,7 @@ Output: test/fixtures/formats/<model>/
     tfjs-u8/model.json + shards         uint8 affine-quantized weights, model-name-prefixed names
     tfjs-f16/model.json + shards        float16-quantized weights
     expected.json               layer list (class, inbound) and every weight in Keras order
+sequential/bad-int-kernel-weights.h5: weights.h5 with one kernel stored as int32 (must be refused).
 Also test/fixtures/formats/npy/: small .npy files (several dtypes, v2 header, big-endian, Fortran
 order) written by numpy itself, for src/formats/npy.ts.
 
@@ -272,6 +273,18 @@ def write_npy_fixtures():
         json.dump(expected, f)
 
 
+def write_bad_h5():
+    """sequential/weights.h5 with c1's kernel stored as int32: readers must refuse, not convert."""
+    src = os.path.join(ROOT, "sequential", "weights.h5")
+    dst = os.path.join(ROOT, "sequential", "bad-int-kernel-weights.h5")
+    shutil.copy(src, dst)
+    with h5py.File(dst, "r+") as f:
+        name = [n.decode() if isinstance(n, bytes) else n for n in f["c1"].attrs["weight_names"]][0]
+        data = f["c1"][name][()]
+        del f["c1"][name]
+        f["c1"].create_dataset(name, data=(data * 100).astype("<i4"))
+
+
 def main():
     keras.utils.set_random_seed(0)
     write_npy_fixtures()
@@ -282,6 +295,7 @@ def main():
         set_deterministic_weights(model, seed + 1)
         save_all(model, name, tfjs)
         print("wrote", name)
+    write_bad_h5()
 
 
 if __name__ == "__main__":

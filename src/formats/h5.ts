@@ -60,7 +60,7 @@ export function h5Child(file: string, group: hdf5.Group, path: string): hdf5.Gro
     if (!(cur instanceof hdf5.Group)) return undefined;
     const g: hdf5.Group = cur;
     if (!guard(file, `the members of "${g.name}"`, () => g.keys).includes(p)) return undefined;
-    cur = guard(file, `"${g.name}/${p}"`, () => g.get(p));
+    cur = guard(file, `"${g.name.replace(/\/$/, "")}/${p}"`, () => g.get(p));
   }
   return cur;
 }

@@ -79,7 +79,7 @@ export async function readKerasModel(source: ModelSource, options: ReadModelOpti
           `as { modelJson, weights: [...] } or { files: Map }`,
       );
     };
-    return readMain({ name: 'model', bytes: toU8(source) }, { companion: noShards, others: [], options });
+    return readMain({ name: 'the given bytes', bytes: toU8(source) }, { companion: noShards, others: [], options });
   }
   if (isBlob(source)) return readFiles([{ name: blobName(source, 0), bytes: new Uint8Array(await source.arrayBuffer()) }], options);
   if (Array.isArray(source) || (typeof FileList !== 'undefined' && source instanceof FileList)) {
