@@ -11,10 +11,11 @@ import { concatenate } from './concatenate.ts';
 import { batchNorm } from './batch-norm.ts';
 import { rescaling } from './rescaling.ts';
 import { identity, flatten, reshape } from './identity.ts';
+import { conv2d } from './conv2d.ts';
 
 /** Op modules by op key. */
 export const OPS: Readonly<Record<string, OpModule>> = Object.fromEntries(
-  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense].map((m) => [m.op, m]),
+  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d].map((m) => [m.op, m]),
 );
 
 /** Keras layer class → op key. */
@@ -45,6 +46,7 @@ export const KERAS_LAYERS: Readonly<Record<string, string>> = {
   AlphaDropout: 'identity',
   ActivityRegularization: 'identity',
   Identity: 'identity',
+  Conv2D: 'conv2d',
 };
 
 export function opModule(op: string): OpModule {

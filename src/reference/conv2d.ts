@@ -1,0 +1,70 @@
+/**
+ * CPU reference of Keras Conv2D (channels-last, HWIO kernel), accumulated in float64: the
+ * definition of correct that the GPU kernel is tested against.
+ */
+import type { Activation } from '../graph/ir.ts';
+import { axisGeometry, type Padding } from '../ops/padding.ts';
+import type { Tensor } from '../tensor.ts';
+import { activate } from './activation.ts';
+
+/** The geometry of one Conv2D, as the op module stores it in node attrs. */
+export interface Conv2DGeometry {
+  /** [kh, kw] */
+  kernelSize: readonly number[];
+  /** [sh, sw] */
+  strides: readonly number[];
+  /** [dh, dw] */
+  dilation: readonly number[];
+  padding: Padding;
+}
+
+/**
+ * out[n, oy, ox, co] = act(bias[co] + Σ_{ky, kx, ci} in[n, iy, ix, ci] · kernel[ky, kx, ci, co]),
+ * iy = oy·sh − padTop + ky·dh (likewise x); taps outside the input read zero.
+ * `kernel` is [kh, kw, cin, cout] as Keras stores it.
+ */
+export function conv2dReference(
+  input: Tensor,
+  kernel: Float32Array,
+  bias: Float32Array | undefined,
+  cout: number,
+  geometry: Conv2DGeometry,
+  act: Activation,
+): Tensor {
+  const [N, H, W, C] = input.shape;
+  const [kh, kw] = geometry.kernelSize;
+  const [sh, sw] = geometry.strides;
+  const [dh, dw] = geometry.dilation;
+  const gy = axisGeometry(H, kh, sh, dh, geometry.padding);
+  const gx = axisGeometry(W, kw, sw, dw, geometry.padding);
+  const OH = gy.out;
+  const OW = gx.out;
+  const x = input.data;
+  const out = new Float32Array(N * OH * OW * cout);
+  const acc = new Float64Array(cout);
+  for (let n = 0; n < N; n++) {
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++) {
+        for (let co = 0; co < cout; co++) acc[co] = bias ? bias[co] : 0;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - gy.padBefore + ky * dh;
+          if (iy < 0 || iy >= H) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - gx.padBefore + kx * dw;
+            if (ix < 0 || ix >= W) continue;
+            const inBase = ((n * H + iy) * W + ix) * C;
+            const wBase = (ky * kw + kx) * C * cout;
+            for (let ci = 0; ci < C; ci++) {
+              const v = x[inBase + ci];
+              const wRow = wBase + ci * cout;
+              for (let co = 0; co < cout; co++) acc[co] += v * kernel[wRow + co];
+            }
+          }
+        }
+        const outBase = ((n * OH + oy) * OW + ox) * cout;
+        for (let co = 0; co < cout; co++) out[outBase + co] = activate(act, acc[co]);
+      }
+    }
+  }
+  return { shape: [N, OH, OW, cout], data: out };
+}
