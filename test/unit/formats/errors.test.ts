@@ -6,7 +6,7 @@ import { fixtureBytes } from './helpers.ts';
 
 const tfjsFiles = (model = 'sequential', variant = 'tfjs-f32') => {
   const json = JSON.parse(new TextDecoder().decode(fixtureBytes(model, `${variant}/model.json`)));
-  const shards = new Map<string, Uint8Array>(
+  const shards = new Map<string, Uint8Array<ArrayBuffer>>(
     json.weightsManifest[0].paths.map((p: string) => [p, fixtureBytes(model, `${variant}/${p}`)]),
   );
   return { json, shards };

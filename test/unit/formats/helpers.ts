@@ -25,7 +25,7 @@ export function expectedOf(model: string): ExpectedModel {
 }
 
 /** A plain Uint8Array copy (not a Node Buffer, whose slice() is a view into a shared pool). */
-export const fixtureBytes = (model: string, file: string): Uint8Array => new Uint8Array(readFileSync(join(FORMATS_DIR, model, file)));
+export const fixtureBytes = (model: string, file: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(join(FORMATS_DIR, model, file)));
 
 /** Keras 3 calls DepthwiseConv2D's kernel "kernel"; Keras 2 (and TF.js) "depthwise_kernel". */
 const sameWeightName = (a: string, b: string) => a === b || (a === 'kernel' && b === 'depthwise_kernel') || (b === 'kernel' && a === 'depthwise_kernel');

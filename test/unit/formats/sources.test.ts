@@ -12,7 +12,7 @@ function fixtureFetch(log: string[] = [], opts: { lengths?: boolean; chunk?: num
     log.push(url);
     const m = /^https:\/\/models\.test\/(\w+)\/(.+)$/.exec(url);
     if (!m) return new Response('not found', { status: 404 });
-    let bytes: Uint8Array;
+    let bytes: Uint8Array<ArrayBuffer>;
     try {
       bytes = fixtureBytes(m[1], m[2]);
     } catch {
@@ -25,7 +25,7 @@ function fixtureFetch(log: string[] = [], opts: { lengths?: boolean; chunk?: num
         c.close();
       },
     });
-    const headers = opts.lengths === false ? {} : { 'content-length': String(bytes.length) };
+    const headers: Record<string, string> = opts.lengths === false ? {} : { 'content-length': String(bytes.length) };
     return new Response(body, { headers });
   }) as typeof fetch;
 }
