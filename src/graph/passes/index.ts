@@ -3,11 +3,16 @@
  * leaves its input untouched, so the unoptimised graph stays available to the CPU reference.
  */
 import type { Graph } from '../ir.ts';
+import { foldBatchNorm } from './fold-batch-norm.ts';
+import { fuseActivations } from './fuse-activation.ts';
 
 export type GraphPass = (graph: Graph) => Graph;
 
-/** The passes loadModel applies (BatchNorm folding, activation fusion, ...). */
-export const DEFAULT_PASSES: GraphPass[] = [];
+/**
+ * The passes loadModel applies. BatchNorm folding goes first so that conv → BN → ReLU ends as one
+ * conv with the ReLU fused (folding refuses a producer that already has a non-linear activation).
+ */
+export const DEFAULT_PASSES: GraphPass[] = [foldBatchNorm, fuseActivations];
 
 export function optimizeGraph(graph: Graph, passes: readonly GraphPass[] = DEFAULT_PASSES): Graph {
   return passes.reduce((g, pass) => pass(g), graph);
