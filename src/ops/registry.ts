@@ -12,10 +12,12 @@ import { batchNorm } from './batch-norm.ts';
 import { rescaling } from './rescaling.ts';
 import { identity, flatten, reshape } from './identity.ts';
 import { conv2d } from './conv2d.ts';
+import { pool2d } from './pool2d.ts';
+import { globalPool2d } from './global-pool2d.ts';
 
 /** Op modules by op key. */
 export const OPS: Readonly<Record<string, OpModule>> = Object.fromEntries(
-  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d].map((m) => [m.op, m]),
+  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d].map((m) => [m.op, m]),
 );
 
 /** Keras layer class → op key. */
@@ -47,6 +49,14 @@ export const KERAS_LAYERS: Readonly<Record<string, string>> = {
   ActivityRegularization: 'identity',
   Identity: 'identity',
   Conv2D: 'conv2d',
+  MaxPooling2D: 'pool2d',
+  AveragePooling2D: 'pool2d',
+  MaxPool2D: 'pool2d',
+  AvgPool2D: 'pool2d',
+  GlobalAveragePooling2D: 'global-pool2d',
+  GlobalMaxPooling2D: 'global-pool2d',
+  GlobalAvgPool2D: 'global-pool2d',
+  GlobalMaxPool2D: 'global-pool2d',
 };
 
 export function opModule(op: string): OpModule {

@@ -1,0 +1,56 @@
+// Global max / average pooling over every spatial axis, channels-last, any rank:
+//   out[n, c] = reduce_{s < spatial} in[n, s, c]
+// where the input [N, H, W, C] (or [N, D, H, W, C]) is read as [N, spatial, C]. The same kernel
+// serves GlobalAveragePooling2D and its 3-D sibling; keepdims only changes the output's shape.
+//
+// MODE selects the reduction: 0 = max, 1 = average (sum / spatial).
+//
+// Work split: one invocation per (n, c), channel fastest, so a workgroup reads consecutive words
+// of each spatial position. The sum keeps four partial sums over interleaved positions (s mod 4)
+// so that a 56×56 or 64³ reduction does not pile every term onto one f32 accumulator.
+
+struct Params {
+  batch: u32,
+  spatial: u32,
+  channels: u32,
+}
+
+override WG: u32 = 64u;
+override MODE: u32 = 0u;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> input: array<f32>;
+@group(0) @binding(2) var<storage, read_write> output: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let idx = gid.x + gid.y * nwg.x * WG;
+  let C = params.channels;
+  let S = params.spatial;
+  if (idx >= params.batch * C) {
+    return;
+  }
+  let c = idx % C;
+  let n = idx / C;
+  let base = n * S * C + c;
+
+  var best = input[base];
+  var sums = vec4f(0.0);
+  var s = 0u;
+  for (; s + 4u <= S; s += 4u) {
+    let v = vec4f(input[base + s * C], input[base + (s + 1u) * C], input[base + (s + 2u) * C], input[base + (s + 3u) * C]);
+    sums += v;
+    best = max(best, max(max(v.x, v.y), max(v.z, v.w)));
+  }
+  var tail = 0.0;
+  for (; s < S; s++) {
+    let v = input[base + s * C];
+    tail += v;
+    best = max(best, v);
+  }
+  if (MODE == 0u) {
+    output[idx] = best;
+  } else {
+    output[idx] = ((sums.x + sums.y) + (sums.z + sums.w) + tail) / f32(S);
+  }
+}

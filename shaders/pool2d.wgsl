@@ -1,0 +1,74 @@
+// 2-D max / average pooling, channels-last (Keras MaxPooling2D / AveragePooling2D).
+//   out[n, oy, ox, c] = reduce over the window rows y0 .. y0+poolH-1, columns x0 .. x0+poolW-1,
+//   y0 = oy·strideH − padTop, x0 = ox·strideW − padLeft.
+//
+// MODE selects the reduction: 0 = max, 1 = average. As in TensorFlow, padded cells take no part:
+// the window is clipped to the input before the loop (no per-cell bounds test), max reduces only
+// real cells, and the average divides by the number of real cells (TF's 'same' average EXCLUDES
+// padding from the count). TF's 'same' rule never yields an empty window, so max can start from
+// the window's first real cell instead of -inf (which WGSL cannot spell as a constant).
+//
+// Work split: one invocation per output element, channel fastest, so neighbouring invocations read
+// neighbouring words of every input pixel. Pooling does ~pool² loads per output and no
+// arithmetic to speak of; it is memory-bound and small next to the convolutions around it.
+
+struct Params {
+  batch: u32,
+  inH: u32,
+  inW: u32,
+  channels: u32,
+  outH: u32,
+  outW: u32,
+  poolH: u32,
+  poolW: u32,
+  strideH: u32,
+  strideW: u32,
+  padTop: u32,
+  padLeft: u32,
+}
+
+override WG: u32 = 64u;
+override MODE: u32 = 0u;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> input: array<f32>;
+@group(0) @binding(2) var<storage, read_write> output: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let idx = gid.x + gid.y * nwg.x * WG;
+  let C = params.channels;
+  if (idx >= params.batch * params.outH * params.outW * C) {
+    return;
+  }
+  let c = idx % C;
+  let pix = idx / C; // (n·outH + oy)·outW + ox
+  let ox = pix % params.outW;
+  let oy = (pix / params.outW) % params.outH;
+  let n = pix / (params.outW * params.outH);
+
+  // The window clipped to the input: [yLo, yHi) × [xLo, xHi).
+  let y0 = i32(oy * params.strideH) - i32(params.padTop);
+  let x0 = i32(ox * params.strideW) - i32(params.padLeft);
+  let yLo = u32(max(y0, 0));
+  let xLo = u32(max(x0, 0));
+  let yHi = u32(min(y0 + i32(params.poolH), i32(params.inH)));
+  let xHi = u32(min(x0 + i32(params.poolW), i32(params.inW)));
+
+  let imageBase = n * params.inH;
+  var best = input[((imageBase + yLo) * params.inW + xLo) * C + c];
+  var sum = 0.0;
+  for (var iy = yLo; iy < yHi; iy++) {
+    let rowBase = (imageBase + iy) * params.inW;
+    for (var ix = xLo; ix < xHi; ix++) {
+      let v = input[(rowBase + ix) * C + c];
+      best = max(best, v);
+      sum += v;
+    }
+  }
+  if (MODE == 0u) {
+    output[idx] = best;
+  } else {
+    output[idx] = sum / f32((yHi - yLo) * (xHi - xLo));
+  }
+}

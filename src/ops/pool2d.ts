@@ -1,0 +1,104 @@
+/**
+ * MaxPooling2D / AveragePooling2D (and the MaxPool2D / AvgPool2D aliases): one op, `pool2d`,
+ * whose `mode` attribute picks the reduction. TF's padding rule: padded cells never count.
+ */
+import { ModelFormatError, ShapeError } from '../errors.ts';
+import type { GraphNode } from '../graph/ir.ts';
+import { pool2dReference, type Pool2DGeometry, type PoolMode } from '../reference/pool2d.ts';
+import { dispatch1D } from './dispatch.ts';
+import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
+import type { KerasLayer } from '../formats/keras-model.ts';
+import type { OpModule } from './types.ts';
+import { tupleOf } from './util.ts';
+
+/** Node attributes of a pool2d node (no weights). */
+export interface Pool2DAttrs extends Pool2DGeometry {
+  mode: PoolMode;
+}
+
+const WG = 64;
+
+/** Values of pool2d.wgsl's MODE override. */
+export const POOL_MODE_CONSTANT: Record<PoolMode, number> = { max: 0, avg: 1 };
+
+/**
+ * The reduction a pooling layer class applies. The registry maps all of Keras' pooling class
+ * names to this module; their names say which reduction ("Max…" / "Average…", "Avg…").
+ */
+export function poolModeOf(layer: KerasLayer): PoolMode {
+  if (layer.className.startsWith('Max') || layer.className.startsWith('GlobalMax')) return 'max';
+  if (/^(Global)?Av(era)?g/.test(layer.className)) return 'avg';
+  throw new ModelFormatError(`internal: layer "${layer.name}" (${layer.className}) is not a max or average pooling layer`);
+}
+
+function attrsOf(node: GraphNode): Pool2DAttrs {
+  return node.attrs as unknown as Pool2DAttrs;
+}
+
+function geometry(node: GraphNode, input: readonly number[]) {
+  const a = attrsOf(node);
+  return {
+    gy: axisGeometry(input[1], a.poolSize[0], a.strides[0], 1, a.padding),
+    gx: axisGeometry(input[2], a.poolSize[1], a.strides[1], 1, a.padding),
+  };
+}
+
+export const pool2d: OpModule = {
+  op: 'pool2d',
+
+  fromKeras(layer) {
+    const c = layer.config;
+    requireChannelsLast(layer);
+    const poolSize = tupleOf(c.pool_size ?? 2, 2, 'pool_size', layer);
+    const attrs: Pool2DAttrs = {
+      mode: poolModeOf(layer),
+      poolSize,
+      // Keras: strides=None means "same as pool_size".
+      strides: c.strides == null ? poolSize : tupleOf(c.strides, 2, 'strides', layer),
+      padding: parsePadding(c.padding ?? 'valid', layer),
+    };
+    return { op: 'pool2d', attrs: attrs as unknown as Record<string, unknown>, weights: [] };
+  },
+
+  inferShape(node, [input]) {
+    const a = attrsOf(node);
+    const where = `Layer "${node.name}" (${node.kerasClass})`;
+    if (input.length !== 4) throw new ShapeError(`${where} expects a 4-D input [N, H, W, C], got [${input.join(', ')}]`);
+    const { gy, gx } = geometry(node, input);
+    if (gy.out <= 0 || gx.out <= 0) {
+      throw new ShapeError(`${where}: input ${input[1]}×${input[2]} is smaller than its ${a.poolSize.join('×')} pool with 'valid' padding`);
+    }
+    return [input[0], gy.out, gx.out, input[3]];
+  },
+
+  reference(node, [input]) {
+    const a = attrsOf(node);
+    return pool2dReference(input, a.mode, a);
+  },
+
+  encode(node, { inputShapes, outputShape }) {
+    const a = attrsOf(node);
+    const [N, H, W, C] = inputShapes[0];
+    const [, OH, OW] = outputShape;
+    const { gy, gx } = geometry(node, inputShapes[0]);
+    const windows = N * OH * OW * C;
+    return [
+      {
+        label: `${node.name}/pool2d`,
+        shader: ['pool2d.wgsl'],
+        constants: { WG, MODE: POOL_MODE_CONSTANT[a.mode] },
+        params: {
+          batch: N, inH: H, inW: W, channels: C, outH: OH, outW: OW,
+          poolH: a.poolSize[0], poolW: a.poolSize[1], strideH: a.strides[0], strideW: a.strides[1],
+          padTop: gy.padBefore, padLeft: gx.padBefore,
+        },
+        bindings: {
+          input: { kind: 'tensor', name: node.inputs[0] },
+          output: { kind: 'tensor', name: node.output },
+        },
+        dispatch: dispatch1D(windows, WG),
+        flops: windows * a.poolSize[0] * a.poolSize[1],
+      },
+    ];
+  },
+};
