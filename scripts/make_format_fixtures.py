@@ -8,6 +8,7 @@ Output: test/fixtures/formats/<model>/
     model.keras                 Keras 3 zip (config.json + model.weights.h5 + metadata.json)
     model.h5                    Keras 3 "legacy" full-model h5 (model.save('x.h5'))
     weights.h5 + arch.json      Keras-2-style weights-only h5 + model.to_json()
+    model.weights.h5            Keras 3 model.save_weights() (the .keras weights layout) for arch.json
     tfjs-f32/model.json + 2 shards      TF.js layers format, float32, Keras-2-style config
     tfjs-u8/model.json + shards         uint8 affine-quantized weights, model-name-prefixed names
     tfjs-f16/model.json + shards        float16-quantized weights
@@ -237,6 +238,7 @@ def save_all(model, name, tfjs=True):
         legacy_h5_format.save_weights_to_hdf5_group(f, model)
     with open(os.path.join(outdir, "arch.json"), "w") as f:
         f.write(model.to_json())
+    model.save_weights(os.path.join(outdir, "model.weights.h5"))  # Keras 3 layout, no config
     if tfjs:
         for variant in ("f32", "u8", "f16"):
             write_tfjs(model, os.path.join(outdir, f"tfjs-{variant}"), variant)

@@ -96,6 +96,16 @@ export function unwrapTopology(doc: unknown, what: string): UnwrappedTopology {
 }
 
 /**
+ * The Keras version to record when the file states none: "3" when the config is written in the
+ * Keras 3 dialect (keras_history tensors, DTypePolicy dicts, batch_shape), else "". It matters
+ * because Keras 2 and 3 disagree on some activations (hard_sigmoid), and "" is read as Keras 2.
+ */
+export function versionFromDialect(top: UnwrappedTopology): string {
+  const text = JSON.stringify(top.config) ?? '';
+  return /"__keras_tensor__"|"DTypePolicy"|"batch_shape"/.test(text) ? '3' : '';
+}
+
+/**
  * Rewrites Keras 3 spellings into the Keras 2 ones downstream code reads, keeping every other key:
  * `batch_shape` → `batch_input_shape`, dtype-policy dicts → their policy name ("float32",
  * "mixed_float16"), activations serialised as dicts (`{class_name: "function", config: "relu"}`) → the name.

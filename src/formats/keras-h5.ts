@@ -15,7 +15,7 @@
 import type { KerasModel } from './keras-model.ts';
 import { ModelFormatError } from '../errors.ts';
 import { attrString, attrStrings, h5Child, h5Keys, isGroup, openH5, readFloatDataset, type H5Group } from './h5.ts';
-import { leafLayers, parseModelConfig, unwrapTopology, type ConfigModel } from './keras-config.ts';
+import { leafLayers, parseModelConfig, unwrapTopology, versionFromDialect, type ConfigModel } from './keras-config.ts';
 import { attachNamedWeights } from './keras-weights.ts';
 import { attachKeras3Weights } from './keras3-zip.ts';
 import { flattenModel } from './flatten.ts';
@@ -70,10 +70,11 @@ export function readKerasH5(bytes: Uint8Array, file: string, options: KerasH5Opt
   const tree = parseModelConfig(top.className, top.config, 'the architecture JSON');
   if (kind === 'keras3-weights') {
     attachKeras3Weights(tree, root, file);
-    return flattenModel(tree, top.kerasVersion ?? '', 'keras3-weights-h5');
+    // This layout exists only in Keras 3, so "3" is known even though neither file says more.
+    return flattenModel(tree, top.kerasVersion ?? '3', 'keras3-weights-h5');
   }
   attachLegacyWeights(tree, root, file);
-  const version = attrString(file, root, 'keras_version') ?? top.kerasVersion ?? '';
+  const version = attrString(file, root, 'keras_version') ?? top.kerasVersion ?? versionFromDialect(top);
   return flattenModel(tree, version, 'keras-weights-h5');
 }
 

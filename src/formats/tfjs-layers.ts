@@ -9,7 +9,7 @@
 import type { KerasModel } from './keras-model.ts';
 import { ModelFormatError } from '../errors.ts';
 import { sizeOf } from '../tensor.ts';
-import { leafLayers, parseModelConfig, unwrapTopology } from './keras-config.ts';
+import { leafLayers, parseModelConfig, unwrapTopology, versionFromDialect } from './keras-config.ts';
 import { attachNamedWeights } from './keras-weights.ts';
 import { flattenModel } from './flatten.ts';
 import { float16ToFloat32 } from './float16.ts';
@@ -181,5 +181,5 @@ export function readTfjsLayersModel(json: TfjsModelJson, shards: Map<string, Uin
   const tree = parseModelConfig(top.className, top.config, file);
   const weights = decodeTfjsWeights(json, shards).map(({ spec, data }) => ({ name: spec.name, shape: spec.shape, data }));
   attachNamedWeights(leafLayers(tree), weights, file);
-  return flattenModel(tree, tfjsKerasVersion(json) || top.kerasVersion || '', 'tfjs-layers');
+  return flattenModel(tree, tfjsKerasVersion(json) || top.kerasVersion || versionFromDialect(top), 'tfjs-layers');
 }

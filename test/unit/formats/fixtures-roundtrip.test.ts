@@ -41,6 +41,12 @@ const CASES: Case[] = [
     version: KERAS3,
     read: (m) => readKerasModel(fixtureBytes(m, 'weights.h5'), { architecture: new TextDecoder().decode(fixtureBytes(m, 'arch.json')) }),
   },
+  {
+    label: 'Keras 3 model.weights.h5 + architecture JSON (files)',
+    format: 'keras3-weights-h5',
+    version: '3',
+    read: (m) => readKerasModel({ files: new Map([['model.weights.h5', fixtureBytes(m, 'model.weights.h5')], ['arch.json', fixtureBytes(m, 'arch.json')]]) }),
+  },
   { label: 'tfjs float32, 2 shards (node files)', format: 'tfjs-layers', version: '2.15.0', tfjs: true, read: async (m) => readKerasModel(await readModelFiles(join(FORMATS_DIR, m, 'tfjs-f32', 'model.json'))) },
   { label: 'tfjs uint8-quantized', format: 'tfjs-layers', version: '2.15.0', tfjs: true, tol: u8Tol, read: async (m) => readKerasModel(await readModelFiles(join(FORMATS_DIR, m, 'tfjs-u8'))) },
   { label: 'tfjs float16', format: 'tfjs-layers', version: '2.15.0', tfjs: true, tol: f16Tol, read: async (m) => readKerasModel(await readModelFiles(join(FORMATS_DIR, m, 'tfjs-f16', 'model.json'))) },

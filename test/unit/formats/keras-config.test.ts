@@ -1,6 +1,6 @@
 /** The shared config normaliser and the nested-model flattener, on hand-written configs. */
 import { describe, expect, it } from 'vitest';
-import { normaliseLayerConfig, parseModelConfig, unwrapTopology } from '../../../src/formats/keras-config.ts';
+import { normaliseLayerConfig, parseModelConfig, unwrapTopology, versionFromDialect } from '../../../src/formats/keras-config.ts';
 import { flattenModel } from '../../../src/formats/flatten.ts';
 import { snakeCase } from '../../../src/formats/keras-weights.ts';
 
@@ -49,6 +49,15 @@ describe('unwrapTopology', () => {
   it('refuses what is not a model config', () => {
     expect(() => unwrapTopology({ layers: [] }, 't')).toThrow(/not a Keras model config/);
     expect(() => unwrapTopology('{nope', 't')).toThrow(/not valid JSON/);
+  });
+});
+
+describe('versionFromDialect', () => {
+  it('says "3" for a Keras 3 config and "" for a Keras 2 one', () => {
+    const k3 = { class_name: 'Sequential', config: { layers: [input('i', [null, 1], true)] } };
+    const k2 = { class_name: 'Sequential', config: { layers: [input('i', [null, 1])] } };
+    expect(versionFromDialect(unwrapTopology(k3, 't'))).toBe('3');
+    expect(versionFromDialect(unwrapTopology(k2, 't'))).toBe('');
   });
 });
 
