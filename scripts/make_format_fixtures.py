@@ -13,6 +13,8 @@ Output: test/fixtures/formats/<model>/
     tfjs-u8/model.json + shards         uint8 affine-quantized weights, model-name-prefixed names
     tfjs-f16/model.json + shards        float16-quantized weights
     expected.json               layer list (class, inbound) and every weight in Keras order
+functional/tf-keras-2.15-layout.keras: the .keras weights layout of tf.keras 2.13-2.15 (see below).
+functional/bad-extra-vars.keras: a weight group no layer claims (must be refused).
 sequential/bad-int-kernel-weights.h5: weights.h5 with one kernel stored as int32 (must be refused).
 Also test/fixtures/formats/npy/: small .npy files (several dtypes, v2 header, big-endian, Fortran
 order) written by numpy itself, for src/formats/npy.ts.
@@ -287,6 +289,73 @@ def write_bad_h5():
         f["c1"].create_dataset(name, data=(data * 100).astype("<i4"))
 
 
+def snake(name):
+    from keras.src.utils.naming import to_snake_case
+
+    return to_snake_case(name)
+
+
+def write_tf_keras_2_layout(model, name):
+    """The functional model's .keras rewritten in the tf.keras 2.13-2.15 weights layout.
+
+    tf.keras 2.13-2.15 also wrote .keras zips, walking dir(model) alphabetically: the first
+    container of layers is `_layer_checkpoint_dependencies`, an ordered dict that lists each layer
+    with weights twice ('layer_with_weights-k' then 'layer-i'); names are snake_case(class) with a
+    per-class counter that the skipped duplicate also bumps. Real tf.keras 2 is not installable
+    here, so this file is built from that rule (read from tf.keras' saving_lib source).
+    """
+    import io
+    import zipfile
+
+    src = os.path.join(ROOT, name, "model.keras")
+    zin = zipfile.ZipFile(src)
+    old = h5py.File(io.BytesIO(zin.read("model.weights.h5")), "r")
+    buf = io.BytesIO()
+    new = h5py.File(buf, "w")
+    used, used3 = {}, {}
+
+    def unique(d, cls):
+        n = snake(cls)
+        if n in d:
+            d[n] += 1
+            return f"{n}_{d[n]}"
+        d[n] = 0
+        return n
+
+    for layer in model.layers:
+        k3 = unique(used3, layer.__class__.__name__)
+        path = "_layer_checkpoint_dependencies/" + unique(used, layer.__class__.__name__)
+        if layer.weights:
+            unique(used, layer.__class__.__name__)  # the skipped 'layer-i' duplicate
+        g = new.create_group(path + "/vars")
+        for key, ds in old[f"layers/{k3}/vars"].items():
+            g.create_dataset(key, data=ds[()])
+    new.create_group("vars")
+    new.close()
+    out = os.path.join(ROOT, name, "tf-keras-2.15-layout.keras")
+    with zipfile.ZipFile(out, "w") as zout:
+        meta = json.loads(zin.read("metadata.json"))
+        meta["keras_version"] = "2.15.0"
+        zout.writestr("metadata.json", json.dumps(meta))
+        zout.writestr("config.json", zin.read("config.json"))
+        zout.writestr("model.weights.h5", buf.getvalue())
+
+
+def write_extra_vars(name):
+    """model.keras plus a weight group no layer claims: the reader must refuse it."""
+    import io
+    import zipfile
+
+    zin = zipfile.ZipFile(os.path.join(ROOT, name, "model.keras"))
+    buf = io.BytesIO(zin.read("model.weights.h5"))
+    with h5py.File(buf, "r+") as f:
+        f.create_group("layers/dense_9/vars").create_dataset("0", data=np.zeros(3, np.float32))
+    with zipfile.ZipFile(os.path.join(ROOT, name, "bad-extra-vars.keras"), "w") as zout:
+        for n in ("metadata.json", "config.json"):
+            zout.writestr(n, zin.read(n))
+        zout.writestr("model.weights.h5", buf.getvalue())
+
+
 def main():
     keras.utils.set_random_seed(0)
     write_npy_fixtures()
@@ -296,6 +365,9 @@ def main():
         model = build()
         set_deterministic_weights(model, seed + 1)
         save_all(model, name, tfjs)
+        if name == "functional":
+            write_tf_keras_2_layout(model, name)
+            write_extra_vars(name)
         print("wrote", name)
     write_bad_h5()
 

@@ -93,7 +93,6 @@ function emitCall(model: ConfigModel, callInputs: InboundRef[] | null, state: Fl
     if (l.className === 'InputLayer') {
       if (!callInputs) {
         const fl = ensureFlat(model, l, state, top);
-        if (fl.inbound.length === 0) fl.inbound = [];
         produced.set(key(l.name, 0), [{ layer: fl.name, nodeIndex: 0, tensorIndex: 0 }]);
       }
       continue;

@@ -155,7 +155,8 @@ function collectKerasTensors(v: unknown, out: InboundRef[], what: string): void 
 
 /** One call of a layer: Keras 2 `[[name, node, tensor, kwargs], ...]` or Keras 3 `{args, kwargs}`. */
 function parseNode(node: unknown, what: string): InboundRef[] {
-  if (Array.isArray(node)) return node.map((r) => refFrom(r, what));
+  // Keras 2 writes constants passed to TF-op layers as ["_CONSTANT_VALUE", -1, value]: not tensors.
+  if (Array.isArray(node)) return node.filter((r) => !(Array.isArray(r) && r[0] === '_CONSTANT_VALUE')).map((r) => refFrom(r, what));
   if (isObj(node) && 'args' in node) {
     const refs: InboundRef[] = [];
     collectKerasTensors(node.args, refs, what);

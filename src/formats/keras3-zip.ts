@@ -69,38 +69,99 @@ export function readKerasZip(bytes: Uint8Array, file: string): KerasModel {
   return flattenModel(tree, version, 'keras3-keras');
 }
 
-/** Attaches weights from a Keras 3 weights h5 (root has `layers/...`) to the config tree. */
+/**
+ * Attaches weights from a weights h5 in the `.keras` layout to the config tree. Keras 3 walks
+ * `layers/`; tf.keras 2.13–2.15 (which also wrote `.keras` files) walked the model's attributes
+ * alphabetically, reaching `_layer_checkpoint_dependencies` first: the same class-name counters, but
+ * that dict lists every layer with weights twice (`layer_with_weights-k`, then `layer-i`), and the
+ * skipped duplicate still bumps the counter. That variant follows tf.keras' source; no such file was
+ * available to check it, so every weight group in the file must be claimed by some layer (below),
+ * and kernels must fit their layer's config, or the read fails.
+ */
 export function attachKeras3Weights(tree: ConfigModel, root: H5Group, file: string): void {
-  walk(tree, 'layers', root, file);
+  const keys = h5Keys(file, root);
+  const legacy = !keys.includes('layers') && keys.includes('_layer_checkpoint_dependencies');
+  const top = legacy ? '_layer_checkpoint_dependencies' : 'layers';
+  const consumed = new Set<string>();
+  walk(tree, top, { root, file, legacy, consumed });
+  const stray = unclaimedVars(file, root, top, consumed);
+  if (stray.length > 0) {
+    throw new ModelFormatError(
+      `"${file}" has weights that no layer of the model config takes (${stray.slice(0, 5).join(', ')}` +
+        `${stray.length > 5 ? ', ...' : ''}): the config and the weights do not match, or a layer keeps ` +
+        `weights in sub-objects, which is not supported`,
+    );
+  }
 }
 
-function walk(model: ConfigModel, prefix: string, root: H5Group, file: string): void {
+interface WalkContext {
+  root: H5Group;
+  file: string;
+  legacy: boolean;
+  consumed: Set<string>;
+}
+
+function walk(model: ConfigModel, prefix: string, ctx: WalkContext): void {
   const used = new Map<string, number>();
+  // saving_lib._get_unique_name: first use plain, then _1, _2, ... per snake-cased class name.
+  const unique = (cls: string): string => {
+    const base = snakeCase(cls);
+    const count = used.get(base);
+    used.set(base, count === undefined ? 0 : count + 1);
+    return count === undefined ? base : `${base}_${count + 1}`;
+  };
   for (const layer of model.savedLayers) {
-    // saving_lib._get_unique_name: first use plain, then _1, _2, ... per snake-cased class name.
-    let name = snakeCase(layer.className);
-    const count = used.get(name);
-    used.set(name, count === undefined ? 0 : count + 1);
-    if (count !== undefined) name = `${name}_${count + 1}`;
-    const path = `${prefix}/${name}`;
+    const path = `${prefix}/${unique(layer.className)}`;
+    if (ctx.legacy && hasWeights(layer.model ? undefined : layer, layer.model, `${path}/vars`, ctx)) {
+      unique(layer.className); // the `layer-i` duplicate of `layer_with_weights-k`
+    }
     if (layer.model) {
-      walk(layer.model, `${path}/layers`, root, file);
+      walk(layer.model, `${path}/${ctx.legacy ? '_layer_checkpoint_dependencies' : 'layers'}`, ctx);
       continue;
     }
-    layer.weights = readVars(layer.name, layer.className, layer.config, `${path}/vars`, root, file);
+    layer.weights = readVars(layer, `${path}/vars`, ctx);
+    ctx.consumed.add(`${path}/vars`);
     checkLayerWeights(layer.name, layer.className, layer.config, layer.weights);
   }
 }
 
-function readVars(
-  layerName: string,
-  className: string,
-  config: Record<string, any>,
-  path: string,
-  root: H5Group,
-  file: string,
-): WeightTensor[] {
-  const expected = expectedWeightNames(className, config, 3);
+/** Whether a layer (or nested model) has weights, for tf.keras 2's duplicate-entry counting. */
+function hasWeights(
+  layer: ConfigModel['layers'][number] | undefined,
+  model: ConfigModel | undefined,
+  varsPath: string,
+  ctx: WalkContext,
+): boolean {
+  if (model) return model.savedLayers.some((l) => hasWeights(l.model ? undefined : l, l.model, '', ctx));
+  const expected = expectedWeightNames(layer!.className, layer!.config);
+  if (expected) return expected.length > 0;
+  const g = varsPath ? h5Child(ctx.file, ctx.root, varsPath) : undefined;
+  return isGroup(g) && h5Keys(ctx.file, g).length > 0;
+}
+
+/** Paths of `vars` groups holding datasets under `top` that the walk did not read. */
+function unclaimedVars(file: string, root: H5Group, top: string, consumed: Set<string>): string[] {
+  const out: string[] = [];
+  const visit = (g: H5Group, path: string): void => {
+    for (const k of h5Keys(file, g)) {
+      const child = h5Child(file, g, k);
+      if (!isGroup(child)) {
+        if (!consumed.has(path)) out.push(path);
+        return;
+      }
+      visit(child, `${path}/${k}`);
+    }
+  };
+  const g = h5Child(file, root, top);
+  if (isGroup(g)) visit(g, top);
+  return [...new Set(out)];
+}
+
+function readVars(layer: ConfigModel['layers'][number], path: string, ctx: WalkContext): WeightTensor[] {
+  const { name: layerName, className, config } = layer;
+  const { root, file } = ctx;
+  // Weight names are not stored: take Keras' own, in the spelling of the Keras that wrote the file.
+  const expected = expectedWeightNames(className, config, ctx.legacy ? 2 : 3);
   const group = h5Child(file, root, path);
   if (!isGroup(group)) {
     if (expected && expected.length === 0) return [];

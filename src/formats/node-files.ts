@@ -4,16 +4,18 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Collects files for `readKerasModel({ files })`. Each path may be a file (a `.keras`, `.h5`,
  * `model.json`, an architecture `.json`, a shard) or a directory (all its files, not recursive).
  * For a TF.js `model.json`, the shards its manifest names are added from beside it.
- * Keys are paths relative to the first path's folder (shards keep their manifest names).
+ * Paths may be `file:` URLs. Keys are file names (shards keep their manifest names).
  */
 export async function readModelFiles(...paths: string[]): Promise<{ files: Map<string, Uint8Array> }> {
   const files = new Map<string, Uint8Array>();
-  for (const p of paths) {
+  for (const arg of paths) {
+    const p = arg.startsWith('file:') ? fileURLToPath(arg) : arg;
     if ((await stat(p)).isDirectory()) {
       for (const e of await readdir(p, { withFileTypes: true })) {
         if (e.isFile()) files.set(e.name, await readFile(join(p, e.name)));

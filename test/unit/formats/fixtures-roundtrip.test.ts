@@ -72,6 +72,21 @@ for (const model of ['sequential', 'functional', 'nested']) {
   });
 }
 
+describe('.keras variants', () => {
+  it('tf.keras 2.13-2.15 weights layout (_layer_checkpoint_dependencies, doubled counters)', async () => {
+    const km = await readKerasModel(fixtureBytes('functional', 'tf-keras-2.15-layout.keras'));
+    expect(km.kerasVersion).toBe('2.15.0');
+    expectWeightsMatch(km, expectedOf('functional'));
+    expect(km.layers.find((l) => l.name === 'dw')!.weights[0].name).toBe('depthwise_kernel');
+  });
+
+  it('a weight group that no layer claims is an error, not ignored', async () => {
+    await expect(readKerasModel(fixtureBytes('functional', 'bad-extra-vars.keras'))).rejects.toThrow(
+      /weights that no layer of the model config takes \(layers\/dense_9\/vars\)/,
+    );
+  });
+});
+
 describe('topology details', () => {
   it('Sequential becomes a chain starting at its InputLayer', async () => {
     const km = await readKerasModel(fixtureBytes('sequential', 'model.keras'));
