@@ -1,0 +1,92 @@
+/**
+ * `--image` preprocessing on the CPU, the way Keras' image pipelines prepare a picture for a model:
+ * decode (TF decode_image conventions) → resize with tf.image.resize bilinear, half-pixel centres,
+ * no antialias (what image_dataset_from_directory does) → x * scale + offset → a batch of one.
+ */
+import { ImageInputError } from '../../errors.ts';
+import { resizeBilinear } from '../../reference/resize.ts';
+import { decodeImage } from '../../runtime/image-decode.ts';
+import type { Tensor } from '../../tensor.ts';
+
+/**
+ * How pixel values (0–255) are scaled. `1/N` divides by N in float32 (bit-identical to the
+ * `x / 255.0` that Keras examples and our references use); a plain number multiplies, as
+ * `keras.layers.Rescaling(scale, offset)` does.
+ */
+export type Scale = { divide: number } | { multiply: number };
+
+/** Parses `--scale`: `1/255`, `0.00392`, `2`. */
+export function parseScale(text: string): Scale {
+  const frac = /^\s*1\s*\/\s*([0-9.eE+-]+)\s*$/.exec(text);
+  if (frac) {
+    const d = Number(frac[1]);
+    if (Number.isFinite(d) && d !== 0) return { divide: d };
+  } else {
+    const m = Number(text);
+    if (text.trim() !== '' && Number.isFinite(m)) return { multiply: m };
+  }
+  throw new RangeError(`--scale must be a number or 1/N (like 1/255), got "${text}"`);
+}
+
+/** Parses `--size`: `HxW` or `N` (square). */
+export function parseSize(text: string): [number, number] {
+  const m = /^\s*(\d+)\s*(?:[x×X,]\s*(\d+))?\s*$/.exec(text);
+  const h = m ? Number(m[1]) : NaN;
+  const w = m ? Number(m[2] ?? m[1]) : NaN;
+  if (!(h > 0 && w > 0)) throw new RangeError(`--size must be HxW or N (like 224x224 or 224), got "${text}"`);
+  return [h, w];
+}
+
+export interface ImageInputOptions {
+  /** Output height and width. */
+  size: [number, number];
+  /** 1 or 3: what the model takes. */
+  channels: 1 | 3;
+  scale: Scale;
+  offset: number;
+  /** Convert colour to grey (TF decode_image(channels=1) weights). */
+  grayscale: boolean;
+  /** File name for messages. */
+  name: string;
+}
+
+/** Encoded image bytes → a `[1, H, W, C]` float32 tensor ready for the model. */
+export function imageToTensor(bytes: Uint8Array, options: ImageInputOptions): Tensor {
+  const img = decodeImage(bytes, { channels: options.channels, grayscale: options.grayscale, name: options.name });
+  const [h, w] = options.size;
+  const resized = resizeBilinear({ shape: [1, img.height, img.width, img.channels], data: img.data }, h, w);
+  const out = resized.data;
+  const { offset, scale } = options;
+  // Float32Array stores round each step to float32, as TF's float32 ops do.
+  if ('divide' in scale) for (let i = 0; i < out.length; i++) out[i] = Math.fround(out[i] / scale.divide) + offset;
+  else for (let i = 0; i < out.length; i++) out[i] = Math.fround(out[i] * scale.multiply) + offset;
+  return resized;
+}
+
+/**
+ * The image size and channel count a model wants, from its declared input shape `[null, H, W, C]`
+ * (`--size` and `--grayscale` decide what the model leaves open).
+ */
+export function imageShapeFor(
+  declared: readonly (number | null)[],
+  size: [number, number] | undefined,
+  grayscale: boolean,
+): { size: [number, number]; channels: 1 | 3 } {
+  const shown = `[${declared.map((d) => (d === null ? '?' : d)).join(', ')}]`;
+  if (declared.length !== 4) {
+    throw new ImageInputError(`--image needs a model with an image input [batch, H, W, C]; this one takes ${shown}`);
+  }
+  const [, h, w, c] = declared;
+  let resolved = size;
+  if (!resolved) {
+    if (h === null || w === null) {
+      throw new ImageInputError(`the model does not fix its input size (${shown}): pass --size HxW`);
+    }
+    resolved = [h, w];
+  }
+  const channels = c === null ? (grayscale ? 1 : 3) : c;
+  if (channels !== 1 && channels !== 3) {
+    throw new ImageInputError(`--image gives 1 or 3 channels, but the model takes ${channels} (${shown}): use --input with a .npy`);
+  }
+  return { size: resolved, channels };
+}

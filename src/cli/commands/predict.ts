@@ -1,0 +1,266 @@
+/**
+ * `mi predict MODEL (--input x.npy ... | --image file.png) [--output y.npy]`: runs a Keras model on
+ * WebGPU and writes what Keras `model.predict` returns, as float32 .npy.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
+import { parseNpy, toNpy } from '../../formats/npy.ts';
+import type { ModelInfo } from '../../model.ts';
+import { sniffImage } from '../../runtime/image-decode.ts';
+import { shapeToString, type Tensor } from '../../tensor.ts';
+import { openRuntime, type ModelFiles, type RuntimeName } from '../runtimes/runtime.ts';
+import { CliError, UsageError, type CommandIO } from './cli-error.ts';
+import { imageShapeFor, imageToTensor, parseScale, parseSize } from './image-input.ts';
+
+export const PREDICT_HELP = `Usage: mi predict MODEL (--input X.npy ... | --image FILE) [options]
+
+Runs a Keras model on WebGPU and writes what Keras model.predict returns.
+
+MODEL is a TF.js layers model.json (shards beside it, or its folder), a Keras .h5 (Keras 2 or 3),
+a Keras 3 .keras, or a weights-only .h5 with --architecture.
+
+Input (one of):
+  --input X.npy          float32 channels-last array with the batch dimension; repeat the option
+                         for a model with several inputs, in the model's input order
+  --image FILE           a PNG or JPEG, preprocessed as Keras' image_dataset_from_directory does:
+                         decode (alpha dropped, grey repeated to RGB) -> resize (bilinear,
+                         half-pixel centres, no antialias; tf.image.resize) -> x*scale + offset
+                         -> batch of 1
+    --size HxW | N       resize target (default: the model's declared input size)
+    --scale S            1/N divides by N, a number multiplies (default 1/255)
+    --offset O           added after scaling (default 0)
+    --grayscale          convert colour to grey (TF decode_image weights 0.299/0.587/0.114)
+    --save-input F.npy   also write the preprocessed tensor
+
+Output:
+  --output Y.npy         float32 .npy of the output shape, batch included. A model with several
+                         outputs writes one file each: Y.0.npy, Y.1.npy, ... (Keras' output order).
+                         Without --output, small outputs are printed in the summary line.
+  --logits               drop a final sigmoid/softmax: write the values before it
+
+Where it runs:
+  --runtime R            chromium (default: WebGPU in headless Chromium, the model fetched over
+                         HTTP from a local server) or node (Dawn from npm "webgpu")
+  --architecture A.json  architecture (model.to_json()) for a weights-only .h5
+
+Prints one summary line on stdout; on failure, one line on stderr and exit status 1 (2 for usage
+errors). MI_DEBUG=1 adds stack traces. Chromium: /usr/bin/chromium or PUPPETEER_EXECUTABLE_PATH.
+`;
+
+export const PREDICT_OPTIONS = {
+  input: { type: 'string', multiple: true },
+  image: { type: 'string' },
+  size: { type: 'string' },
+  scale: { type: 'string' },
+  offset: { type: 'string' },
+  grayscale: { type: 'boolean' },
+  'save-input': { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  logits: { type: 'boolean' },
+  runtime: { type: 'string' },
+  architecture: { type: 'string' },
+  // Hidden, for tests and debugging: extra Chromium flags (MI_CHROMIUM_NO_WEBGPU=1 drops WebGPU).
+  'chromium-flags': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Parsed options (see PREDICT_OPTIONS). */
+export interface Values {
+  input?: string[];
+  image?: string;
+  size?: string;
+  scale?: string;
+  offset?: string;
+  grayscale?: boolean;
+  'save-input'?: string;
+  output?: string;
+  logits?: boolean;
+  runtime?: string;
+  architecture?: string;
+  'chromium-flags'?: string;
+  help?: boolean;
+}
+
+/** The predict command; returns the exit status. */
+export async function predict(values: Values, positionals: string[], io: CommandIO): Promise<number> {
+  const t0 = performance.now();
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? `one MODEL expected, got ${positionals.join(' ')}` : 'no MODEL given');
+  const inputs = values.input ?? [];
+  if (inputs.length === 0 && !values.image) throw new UsageError('give --input X.npy or --image FILE');
+  if (inputs.length > 0 && values.image) throw new UsageError('give --input or --image, not both');
+  const runtimeName = (values.runtime ?? 'chromium') as RuntimeName;
+  if (runtimeName !== 'chromium' && runtimeName !== 'node') throw new UsageError(`--runtime must be chromium or node, got "${values.runtime}"`);
+  const imageOpts = values.image ? parseImageOptions(values) : undefined;
+
+  // Everything that can be checked without a GPU is checked first, so mistakes fail fast.
+  const files = modelFiles(positionals[0], values.architecture);
+  const tensors: Tensor[] = [];
+  for (const path of inputs) tensors.push(await readNpy(path));
+  const imageBytes = values.image ? await readImage(values.image) : undefined;
+
+  const runtime = await openRuntime(runtimeName, {
+    allow: [files.model, files.architecture].filter((p): p is string => !!p).map((p) => resolve(p, '..')),
+    noWebgpu: process.env.MI_CHROMIUM_NO_WEBGPU === '1',
+    chromiumFlags: values['chromium-flags']?.split(/\s+/).filter(Boolean),
+  });
+  try {
+    const inputShape = tensors.length === 1 ? [...tensors[0].shape] : undefined;
+    const { info } = await runtime
+      .load(files, { inputShape, logits: values.logits })
+      .catch((err) => Promise.reject(loadError(err, positionals[0], inputs, tensors)));
+    if (imageBytes && imageOpts) {
+      checkInputCount(info, 1, 'an --image');
+      const { size, channels } = imageShapeFor(info.inputs[0].shape, imageOpts.size, imageOpts.grayscale);
+      const t = imageToTensor(imageBytes, { ...imageOpts, size, channels, name: values.image! });
+      tensors.push(t);
+      if (values['save-input']) await writeOut(values['save-input'], t);
+    }
+    checkInputs(info, tensors, inputs);
+    const { outputs, ms } = await runtime.run(tensors).catch((err) => Promise.reject(shapeContext(err, inputs, tensors)));
+    const where = await writeOutputs(values.output, outputs);
+    const shapes = outputs.map((o) => shapeToString(o.shape)).join(' ');
+    const total = performance.now() - t0;
+    io.stdout(
+      `${outputs.length === 1 ? 'output' : 'outputs'} ${shapes} float32 ${where} · ${total.toFixed(1)} ms (run ${ms.toFixed(1)} ms) · ` +
+        `WebGPU: ${runtime.adapterName || 'unknown adapter'} · ${runtime.name}`,
+    );
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+function parseImageOptions(values: Values) {
+  try {
+    const offset = values.offset === undefined ? 0 : Number(values.offset);
+    if (!Number.isFinite(offset) || values.offset?.trim() === '') throw new RangeError(`--offset must be a number, got "${values.offset}"`);
+    return {
+      size: values.size ? parseSize(values.size) : undefined,
+      scale: parseScale(values.scale ?? '1/255'),
+      offset,
+      grayscale: values.grayscale ?? false,
+    };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** Resolves MODEL (a folder means its model.json) and checks the files exist. */
+function modelFiles(model: string, architecture: string | undefined): ModelFiles {
+  let path = resolve(model);
+  if (!existsSync(path)) throw new CliError(`model file not found: ${model}`);
+  if (statSync(path).isDirectory()) {
+    path = join(path, 'model.json');
+    if (!existsSync(path)) throw new CliError(`model folder ${model} has no model.json: give the model file itself`);
+  }
+  if (architecture && !existsSync(architecture)) throw new CliError(`architecture file not found: ${architecture}`);
+  return { model: path, architecture: architecture ? resolve(architecture) : undefined };
+}
+
+async function readNpy(path: string): Promise<Tensor> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new CliError(`cannot read input ${path}: ${fsReason(err)}`, { cause: err });
+  }
+  try {
+    return parseNpy(bytes, path);
+  } catch (err) {
+    throw new CliError(`bad .npy input ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+async function readImage(path: string): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new CliError(`cannot read image ${path}: ${fsReason(err)}`, { cause: err });
+  }
+  if (!sniffImage(bytes)) throw new CliError(`unreadable image ${path}: not a PNG or JPEG (${bytes.length} bytes)`);
+  return bytes;
+}
+
+function fsReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a folder';
+  return String((err as Error)?.message ?? err);
+}
+
+function codeOf(err: unknown): string | undefined {
+  return (err as { code?: string })?.code;
+}
+
+/** Puts a load failure into words that name the model file and the kind of problem. */
+function loadError(err: unknown, model: string, inputs: string[], tensors: Tensor[]): unknown {
+  const msg = (err as Error)?.message ?? String(err);
+  switch (codeOf(err)) {
+    case 'MODEL_FORMAT':
+      return new CliError(`malformed model ${model}: ${msg}`, { cause: err });
+    case 'MODEL_FETCH':
+      return new CliError(`model file missing or unreadable (${model}): ${msg}`, { cause: err });
+    case 'UNSUPPORTED_LAYER':
+      return new CliError(`unsupported layer in ${model}: ${msg}`, { cause: err });
+    case 'WEBGPU_UNAVAILABLE':
+      return new CliError(`no WebGPU adapter: ${msg}`, { cause: err });
+    default:
+      return shapeContext(err, inputs, tensors);
+  }
+}
+
+function shapeContext(err: unknown, inputs: string[], tensors: Tensor[]): unknown {
+  if (codeOf(err) !== 'SHAPE') return err;
+  const given = tensors.map((t, i) => `${inputs[i] ?? 'image'} is ${shapeToString(t.shape)}`).join(', ');
+  return new CliError(`wrong input shape (${given}): ${(err as Error).message}`, { cause: err });
+}
+
+function checkInputCount(info: ModelInfo, n: number, what: string): void {
+  if (info.inputs.length !== n) {
+    throw new CliError(`wrong number of inputs: the model takes ${info.inputs.length} (${info.inputs.map((i) => i.name).join(', ')}), ${what} gives ${n}`);
+  }
+}
+
+/** Rank and channels must match what the model declares; spatial sizes may differ (fully convolutional models). */
+function checkInputs(info: ModelInfo, tensors: Tensor[], names: string[]): void {
+  checkInputCount(info, tensors.length, `${tensors.length} input(s)`);
+  info.inputs.forEach((declared, i) => {
+    const got = tensors[i].shape;
+    const want = declared.shape;
+    const last = want[want.length - 1];
+    if (got.length !== want.length || (last !== null && got[got.length - 1] !== last)) {
+      throw new CliError(
+        `wrong input shape: ${names[i] ?? 'the image'} is ${shapeToString(got)} but input "${declared.name}" takes ` +
+          `${shapeToString(want)} (batch first, channels last)`,
+      );
+    }
+  });
+}
+
+/** Writes the outputs; returns "→ y.npy" / "→ y.0.npy, y.1.npy", or the values when there is no --output. */
+async function writeOutputs(output: string | undefined, outputs: Tensor[]): Promise<string> {
+  if (!output) {
+    const shown = outputs.map((o) => (o.data.length <= 16 ? `[${Array.from(o.data, (v) => +v.toPrecision(6)).join(', ')}]` : '(not shown)'));
+    return `= ${shown.join(' ')}`;
+  }
+  const paths = outputs.length === 1 ? [output] : outputs.map((_, i) => numbered(output, i));
+  for (let i = 0; i < outputs.length; i++) await writeOut(paths[i], outputs[i]);
+  return `→ ${paths.join(', ')}`;
+}
+
+/** y.npy → y.0.npy; y → y.0.npy. */
+export function numbered(path: string, i: number): string {
+  return path.endsWith('.npy') ? `${path.slice(0, -4)}.${i}.npy` : `${path}.${i}.npy`;
+}
+
+async function writeOut(path: string, t: Tensor): Promise<void> {
+  try {
+    await writeFile(path, toNpy(t));
+  } catch (err) {
+    throw new CliError(`cannot write ${path}: ${fsReason(err)}`, { cause: err });
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The `mi` command line (bin/mi.mjs runs this under tsx): parses arguments with node:util
+ * parseArgs and dispatches to a command. Every failure ends as ONE line on stderr and a non-zero
+ * exit status (1 for failures, 2 for usage errors); MI_DEBUG=1 adds the stack trace.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliError, UsageError, type CommandIO } from './commands/cli-error.ts';
+import { predict, PREDICT_HELP, PREDICT_OPTIONS } from './commands/predict.ts';
+
+const MAIN_HELP = `Usage: mi <command> [options]
+
+WebGPU inference for Keras-trained medical-imaging CNNs.
+
+Commands:
+  predict   run a model on a .npy tensor or an image; write the outputs as .npy
+
+Run "mi <command> --help" for a command's options.
+`;
+
+interface Command {
+  help: string;
+  options: ParseArgsConfig['options'];
+  run(values: Record<string, unknown>, positionals: string[], io: CommandIO): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  predict: { help: PREDICT_HELP, options: PREDICT_OPTIONS, run: (v, p, io) => predict(v, p, io) },
+};
+
+/** Planned commands (future issues): recognised, so users get a clear answer rather than "unknown". */
+const PLANNED = new Set(['convert', 'bench', 'profile']);
+
+const consoleIO: CommandIO = {
+  stdout: (line) => void process.stdout.write(line + '\n'),
+  stderr: (line) => void process.stderr.write(line + '\n'),
+};
+
+/** Runs `mi` with these arguments (without "node mi"); resolves to the exit status. */
+export async function main(argv: string[], io: CommandIO = consoleIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(MAIN_HELP.trimEnd());
+    return name === undefined ? 2 : 0;
+  }
+  if (PLANNED.has(name)) {
+    io.stderr(`mi ${name}: not implemented yet`);
+    return 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`mi: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}; see mi --help)`);
+    return 2;
+  }
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    } catch (err) {
+      throw new UsageError(`${(err as Error).message.split('\n')[0]} (see mi ${name} --help)`);
+    }
+    if ((parsed.values as { help?: boolean }).help) {
+      io.stdout(command.help.trimEnd());
+      return 0;
+    }
+    return await command.run(parsed.values, parsed.positionals, io);
+  } catch (err) {
+    io.stderr(`mi ${name}: ${oneLine(err)}`);
+    if (process.env.MI_DEBUG === '1') io.stderr(String((err as Error)?.stack ?? err));
+    return err instanceof CliError ? err.exitCode : 1;
+  }
+}
+
+/** The error's message on one line; the class name only where the message alone would be vague. */
+function oneLine(err: unknown): string {
+  const e = err as Error;
+  let msg = String(e?.message ?? err).replace(/\s*\n\s*/g, ' ').trim();
+  if (!(err instanceof CliError) && e?.name && e.name !== 'Error' && !msg.includes(e.name)) msg = `${e.name}: ${msg}`;
+  return msg || 'failed (no message)';
+}

@@ -1,0 +1,124 @@
+/**
+ * The Chromium runtime: the engine runs in the host page (src/cli/page) of a headless Chromium
+ * with WebGPU, served by Vite. The model is loaded in the page by URL, so its files (and a tfjs
+ * model's shards, relative to model.json) are fetched over HTTP from the local server exactly as a
+ * web app would; tensors cross as base64 (src/cli/wire.ts).
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Browser, Page } from 'puppeteer';
+import { findChromium, launchChromium } from '../browser.ts';
+import { startPageServer, type PageServer } from '../page-server.ts';
+import type { PageApi } from '../page/page.ts';
+import { fromWire, toWire } from '../wire.ts';
+import { EngineError, WebGPUUnavailableError } from '../../errors.ts';
+import type { Runtime, RuntimeOptions } from './runtime.ts';
+import { parseJsonFile } from './files.ts';
+
+/** An error thrown in the page, rebuilt with its class name and engine code. */
+export class PageSideError extends Error {
+  constructor(
+    name: string,
+    readonly code: string | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = name;
+  }
+}
+
+type PageResult<T> = T | { error: { name: string; code?: string; message: string } };
+
+function unwrap<T>(r: PageResult<T>): T {
+  if (r && typeof r === 'object' && 'error' in r) {
+    const e = r.error;
+    if (e.code === 'WEBGPU_UNAVAILABLE') throw new WebGPUUnavailableError(e.message);
+    throw new PageSideError(e.name, e.code, e.message);
+  }
+  return r as T;
+}
+
+/** Thrown when no Chromium can be found or started. */
+export class ChromiumUnavailableError extends EngineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NO_CHROMIUM', message, options);
+  }
+}
+
+// page.evaluate sends the function's source to the page, so each one names window.mi itself.
+type Win = { mi: PageApi };
+
+export async function openChromiumRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const exe = findChromium();
+  if (!exe || !existsSync(exe)) {
+    throw new ChromiumUnavailableError(
+      `no Chromium found${exe ? ` at ${exe} (PUPPETEER_EXECUTABLE_PATH)` : ''}: install it (Debian: apt-get install chromium), ` +
+        'set PUPPETEER_EXECUTABLE_PATH, or use --runtime node',
+    );
+  }
+  let server: PageServer | undefined;
+  let browser: Browser | undefined;
+  const closeAll = async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.close().catch(() => undefined);
+    browser = server = undefined;
+  };
+  try {
+    server = await startPageServer(options.allow);
+    try {
+      browser = await launchChromium({ webgpu: !options.noWebgpu, extraArgs: options.chromiumFlags });
+    } catch (cause) {
+      throw new ChromiumUnavailableError(String((cause as Error).message).split('\n')[0], { cause });
+    }
+    const page = await openPage(browser, server.pageUrl);
+    const adapter = unwrap(await page.evaluate(() => (globalThis as unknown as Win).mi.adapter()));
+    return pageRuntime(page, server, adapter, closeAll);
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+async function openPage(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage();
+  // A script error while the page loads means it never becomes ready: fail at once, not at the timeout.
+  let onError: (e: Error) => void = () => undefined;
+  const broken = new Promise<never>((_, reject) => (onError = reject));
+  broken.catch(() => undefined);
+  page.on('pageerror', (e) => onError(e instanceof Error ? e : new Error(String(e))));
+  await page.goto(url);
+  try {
+    await Promise.race([page.waitForFunction('globalThis.miReady === true', { timeout: 120_000 }), broken]);
+  } catch (err) {
+    throw new Error(`the engine page did not load in Chromium: ${(err as Error).message}`);
+  }
+  return page;
+}
+
+function pageRuntime(page: Page, server: PageServer, adapterName: string, closeAll: () => Promise<void>): Runtime {
+  let handle: number | undefined;
+  return {
+    name: 'chromium',
+    adapterName,
+    async load(files, options = {}) {
+      const architecture = files.architecture ? parseJsonFile(await readFile(files.architecture), files.architecture) : undefined;
+      const url = server.fileUrl(files.model);
+      if (handle !== undefined) await page.evaluate((h) => (globalThis as unknown as Win).mi.dispose(h), handle);
+      const r = unwrap(
+        await page.evaluate((u, o) => (globalThis as unknown as Win).mi.load(u, o), url, {
+          inputShape: options.inputShape,
+          logits: options.logits,
+          architecture: architecture as never,
+        }),
+      );
+      handle = r.handle;
+      return { info: r.info, loadMs: r.loadMs };
+    },
+    async run(inputs) {
+      if (handle === undefined) throw new Error('no model loaded');
+      const r = unwrap(await page.evaluate((h, xs) => (globalThis as unknown as Win).mi.run(h, xs), handle, inputs.map(toWire)));
+      return { outputs: r.outputs.map(fromWire), ms: r.ms };
+    },
+    close: closeAll,
+  };
+}

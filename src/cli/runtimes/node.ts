@@ -1,0 +1,57 @@
+/**
+ * The Node runtime: Dawn (npm `webgpu`) in this process, model files read from disk. Without a
+ * system Vulkan driver Dawn runs on SwiftShader (see src/node.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { WebGPUUnavailableError } from '../../errors.ts';
+import { readModelFiles } from '../../formats/node-files.ts';
+import type { Model } from '../../model.ts';
+import { loadModel, nodeGpu } from '../../node.ts';
+import type { Runtime } from './runtime.ts';
+import { parseJsonFile } from './files.ts';
+
+export async function openNodeRuntime(): Promise<Runtime> {
+  // The Vulkan loader complains on stderr when this is unset (common in containers and CI);
+  // the message is noise for a command whose stderr is kept to one line of errors.
+  process.env.XDG_RUNTIME_DIR ??= tmpdir();
+  const gpu = await nodeGpu();
+  let model: Model | undefined;
+  return {
+    name: 'node',
+    get adapterName() {
+      return model?.adapterName ?? '';
+    },
+    async load(files, options = {}) {
+      const t0 = performance.now();
+      const source = await readModelFiles(files.model);
+      const architecture = files.architecture ? parseJsonFile(await readFile(files.architecture), files.architecture) : undefined;
+      await model?.dispose();
+      try {
+        model = await loadModel(source, { gpu, architecture, inputShape: options.inputShape, logits: options.logits });
+      } catch (err) {
+        if (err instanceof WebGPUUnavailableError) {
+          // acquireGpu's advice is about browsers; under Dawn the cause is the Vulkan driver.
+          throw new WebGPUUnavailableError(
+            `no WebGPU adapter from Dawn (${err.message.split('.')[0]}); ` +
+              `check the Vulkan driver or VK_ICD_FILENAMES (now ${process.env.VK_ICD_FILENAMES ?? 'unset'})`,
+            { cause: err },
+          );
+        }
+        throw err;
+      }
+      return { info: model.info, loadMs: performance.now() - t0 };
+    },
+    async run(inputs) {
+      if (!model) throw new Error('no model loaded');
+      const t0 = performance.now();
+      const outputs = await model.run(inputs);
+      return { outputs, ms: performance.now() - t0 };
+    },
+    async close() {
+      const m = model;
+      model = undefined;
+      await m?.dispose();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Where `mi` runs a model: in headless Chromium (WebGPU in a page served by Vite) or in Node
+ * (Dawn from npm `webgpu`). Both sit behind this small interface so predict, bench and profile
+ * share them.
+ */
+import type { ModelInfo } from '../../model.ts';
+import type { Tensor } from '../../tensor.ts';
+
+export type RuntimeName = 'chromium' | 'node';
+
+/** The files of one model on disk. */
+export interface ModelFiles {
+  /** model.json (its shards beside it), a full-model .h5, a .keras, or a weights-only .h5. */
+  model: string;
+  /** Architecture JSON (`model.to_json()`) for a weights-only .h5. */
+  architecture?: string;
+}
+
+export interface LoadOptions {
+  /** Compile for this input shape (batch first) during load, so run() times only the run. */
+  inputShape?: number[];
+  /** Drop a final sigmoid/softmax (outputs are logits). */
+  logits?: boolean;
+}
+
+export interface Runtime {
+  readonly name: RuntimeName;
+  /** The WebGPU adapter's description; known once a model is loaded. */
+  readonly adapterName: string;
+  /** Loads one model (a runtime holds one at a time). */
+  load(files: ModelFiles, options?: LoadOptions): Promise<{ info: ModelInfo; loadMs: number }>;
+  /** Runs the loaded model: one tensor per input, one per output in Keras' order. */
+  run(inputs: Tensor[]): Promise<{ outputs: Tensor[]; ms: number }>;
+  /** Frees the model and the GPU, stops the browser and the server. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Folders the runtime must be able to read (the model's; Chromium serves only these). */
+  allow: string[];
+  /** Chromium only: launch without --enable-unsafe-webgpu (tests the no-adapter path). */
+  noWebgpu?: boolean;
+  /** Chromium only: extra command-line flags. */
+  chromiumFlags?: string[];
+}
+
+/** Starts a runtime; the heavy modules (puppeteer and Vite, or Dawn) load only for the one used. */
+export async function openRuntime(name: RuntimeName, options: RuntimeOptions): Promise<Runtime> {
+  if (name === 'node') return (await import('./node.ts')).openNodeRuntime();
+  return (await import('./chromium.ts')).openChromiumRuntime(options);
+}
