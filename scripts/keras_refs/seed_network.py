@@ -65,6 +65,30 @@ def seed_weights(model):
     return weights
 
 
+def float64_forward(x, weights):
+    """Independent numpy float64 forward pass (im2col), to show how close Keras' float32 result is."""
+    def conv_valid(a, k, b):
+        n, h, w, c = a.shape
+        kh, kw, _, co = k.shape
+        oh, ow = h - kh + 1, w - kw + 1
+        cols = np.empty((n, oh, ow, kh, kw, c))
+        for i in range(kh):
+            for j in range(kw):
+                cols[:, :, :, i, j, :] = a[:, i:i + oh, j:j + ow, :]
+        return cols.reshape(n, oh, ow, -1) @ k.reshape(-1, co).astype(np.float64) + b
+
+    def pool2(a):
+        n, h, w, c = a.shape
+        a = a[:, :h // 2 * 2, :w // 2 * 2]
+        return a.reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
+
+    (k1, b1), (k2, b2), (k3, b3), (k4, b4) = weights
+    a = pool2(np.maximum(conv_valid(x.astype(np.float64), k1, b1), 0))
+    a = pool2(np.maximum(conv_valid(a, k2, b2), 0))
+    a = np.maximum(a.reshape(a.shape[0], -1) @ k3.astype(np.float64) + b3, 0)
+    return a @ k4.astype(np.float64) + b4
+
+
 def main():
     setup_tf()
     import keras
@@ -78,6 +102,9 @@ def main():
     print("logits", logits.ravel(), "output", out.ravel(), "sigmoid(logits)", 1 / (1 + np.exp(-logits.ravel())))
     assert np.allclose(1 / (1 + np.exp(-logits.astype(np.float64))), out, atol=1e-6)
     assert all(0.5 <= abs(v) <= 8 for v in logits.ravel()), "logit saturated/too small: adjust GAIN"
+    logits64 = float64_forward(x, [l.get_weights() for l in model.layers if l.get_weights()])
+    print("float64 numpy logits", logits64.ravel(), "max abs diff to Keras", np.abs(logits64 - logits).max())
+    assert np.allclose(logits64, logits, rtol=1e-4, atol=1e-5)
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "model.json"), "w") as f:
         f.write(model.to_json(indent=1))
@@ -119,6 +146,7 @@ def main():
                   "sum": float(unit.astype(np.float64).sum())},
         "weights": sums,
         "logits": [float(v) for v in logits.ravel()],
+        "logits_float64_numpy": [float(v) for v in logits64.ravel()],
         "output": [float(v) for v in out.ravel()],
         "versions": versions(),
     })
