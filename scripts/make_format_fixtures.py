@@ -273,6 +273,9 @@ def write_npy_fixtures():
     with open(os.path.join(outdir, "v2_f4.npy"), "wb") as f:
         np.lib.format.write_array(f, arrays["f4"], version=(2, 0))
     expected["v2_f4"] = expected["f4"]
+    with open(os.path.join(outdir, "v3_f4.npy"), "wb") as f:  # 3.0: utf-8 header
+        np.lib.format.write_array(f, arrays["f4"], version=(3, 0))
+    expected["v3_f4"] = expected["f4"]
     with open(os.path.join(outdir, "expected.json"), "w") as f:
         json.dump(expected, f)
 

@@ -52,6 +52,9 @@ export function openH5(bytes: Uint8Array, file: string): hdf5.File {
   return f;
 }
 
+// jsfive re-parses an object's header on every get(); walks revisit groups a lot, so cache children.
+const childCache = new WeakMap<hdf5.Group, Map<string, hdf5.Group | hdf5.Dataset>>();
+
 /** The child at `path` (slash-separated), or undefined when it does not exist. */
 export function h5Child(file: string, group: hdf5.Group, path: string): hdf5.Group | hdf5.Dataset | undefined {
   const parts = path.split('/').filter((p) => p !== '');
@@ -59,8 +62,16 @@ export function h5Child(file: string, group: hdf5.Group, path: string): hdf5.Gro
   for (const p of parts) {
     if (!(cur instanceof hdf5.Group)) return undefined;
     const g: hdf5.Group = cur;
-    if (!guard(file, `the members of "${g.name}"`, () => g.keys).includes(p)) return undefined;
-    cur = guard(file, `"${g.name.replace(/\/$/, "")}/${p}"`, () => g.get(p));
+    let cache = childCache.get(g);
+    if (!cache) childCache.set(g, (cache = new Map()));
+    const hit = cache.get(p);
+    if (hit) {
+      cur = hit;
+      continue;
+    }
+    if (!h5Keys(file, g).includes(p)) return undefined;
+    cur = guard(file, `"${g.name.replace(/\/$/, '')}/${p}"`, () => g.get(p));
+    cache.set(p, cur);
   }
   return cur;
 }

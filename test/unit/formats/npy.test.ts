@@ -12,7 +12,7 @@ const expected: Record<string, { shape: number[]; values: number[] }> = JSON.par
 const read = (name: string) => parseNpy(readFileSync(join(NPY, `${name}.npy`)), `${name}.npy`);
 
 describe('parseNpy', () => {
-  for (const name of ['f4', 'f8', 'f2', 'i4', 'u1', 'scalar_f4', 'vec_f4', 'v2_f4']) {
+  for (const name of ['f4', 'f8', 'f2', 'i4', 'u1', 'scalar_f4', 'vec_f4', 'v2_f4', 'v3_f4']) {
     it(`reads ${name} (numpy-written) as float32`, () => {
       const t = read(name);
       expect(t.shape).toEqual(expected[name].shape);
