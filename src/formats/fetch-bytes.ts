@@ -53,6 +53,16 @@ export function resolveUrl(rel: string, base: string): string {
   }
 }
 
+/** `url` made absolute against the page when there is one; unchanged where that is impossible. */
+export function absoluteUrl(url: string): string {
+  const page = (globalThis as { location?: { href?: string } }).location?.href;
+  try {
+    return new URL(url, page).href;
+  } catch {
+    return url;
+  }
+}
+
 /** Fetches `url` fully, reporting bytes as they arrive. `what` names the file in errors. */
 export async function fetchBytes(
   url: string,

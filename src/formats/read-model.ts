@@ -12,7 +12,7 @@ import { isHdf5 } from './h5.ts';
 import { isZip, readKerasZip } from './keras3-zip.ts';
 import { readKerasH5 } from './keras-h5.ts';
 import { isTfjsModelJson, parseTfjsModelJson, readTfjsLayersModel, tfjsShardPaths } from './tfjs-layers.ts';
-import { fetchBytes, ProgressTracker, resolveUrl, type LoadProgress } from './fetch-bytes.ts';
+import { absoluteUrl, fetchBytes, ProgressTracker, resolveUrl, type LoadProgress } from './fetch-bytes.ts';
 import { describeBytes, isKerasConfigJson, looksLikeJson, parseJsonBytes } from './sniff.ts';
 
 export type { LoadProgress } from './fetch-bytes.ts';
@@ -94,7 +94,9 @@ export async function readKerasModel(source: ModelSource, options: ReadModelOpti
   throw new ModelFormatError(`Unsupported model source (${Object.prototype.toString.call(source)}): expected ${ACCEPTED}`);
 }
 
-async function readFromUrl(url: string, options: ReadModelOptions): Promise<KerasModel> {
+async function readFromUrl(given: string, options: ReadModelOptions): Promise<KerasModel> {
+  // Absolute (against the page, in a browser) so messages name the real address.
+  const url = absoluteUrl(given);
   const fetchFn = options.fetch ?? globalThis.fetch;
   if (typeof fetchFn !== 'function') throw new ModelFetchError(`No fetch() available to download ${url}`);
   const progress = new ProgressTracker(options.onProgress);

@@ -119,3 +119,15 @@ describe('bundles', () => {
     expect((await readKerasModel({ files })).layers.length).toBe(8);
   });
 });
+
+describe('relative URLs without a page (Node with a custom fetch)', () => {
+  it('shards resolve next to a relative model.json path', async () => {
+    const log: string[] = [];
+    const fetch = (async (u: string) => {
+      log.push(u);
+      return new Response(fixtureBytes('sequential', `tfjs-f32/${u.slice('models/seq/'.length)}`));
+    }) as unknown as typeof globalThis.fetch;
+    await readKerasModel('models/seq/model.json', { fetch });
+    expect(log).toEqual(['models/seq/model.json', 'models/seq/group1-shard1of2.bin', 'models/seq/group1-shard2of2.bin']);
+  });
+});
