@@ -56,7 +56,8 @@ export async function main(argv: string[], io: CommandIO = consoleIO): Promise<n
     try {
       parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
     } catch (err) {
-      throw new UsageError(`${(err as Error).message.split('\n')[0]} (see mi ${name} --help)`);
+      // node's messages go on with advice about '--' that does not help here: keep the first sentence.
+      throw new UsageError(`${(err as Error).message.split(/\.\s|\n/)[0]} (see mi ${name} --help)`);
     }
     if ((parsed.values as { help?: boolean }).help) {
       io.stdout(command.help.trimEnd());

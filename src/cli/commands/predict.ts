@@ -104,12 +104,12 @@ export async function predict(values: Values, positionals: string[], io: Command
     allow: [files.model, files.architecture].filter((p): p is string => !!p).map((p) => resolve(p, '..')),
     noWebgpu: process.env.MI_CHROMIUM_NO_WEBGPU === '1',
     chromiumFlags: values['chromium-flags']?.split(/\s+/).filter(Boolean),
-  });
+  }).catch((err) => Promise.reject(startError(err, runtimeName)));
   try {
     const inputShape = tensors.length === 1 ? [...tensors[0].shape] : undefined;
     const { info } = await runtime
       .load(files, { inputShape, logits: values.logits })
-      .catch((err) => Promise.reject(loadError(err, positionals[0], inputs, tensors)));
+      .catch((err) => Promise.reject(loadError(err, positionals[0], runtimeName, inputs, tensors)));
     if (imageBytes && imageOpts) {
       checkInputCount(info, 1, 'an --image');
       const { size, channels } = imageShapeFor(info.inputs[0].shape, imageOpts.size, imageOpts.grayscale);
@@ -169,7 +169,8 @@ async function readNpy(path: string): Promise<Tensor> {
   try {
     return parseNpy(bytes, path);
   } catch (err) {
-    throw new CliError(`bad .npy input ${path}: ${(err as Error).message}`, { cause: err });
+    const msg = (err as Error).message;
+    throw new CliError(`bad .npy input ${path}: ${msg.startsWith(`${path}: `) ? msg.slice(path.length + 2) : msg}`, { cause: err });
   }
 }
 
@@ -197,7 +198,7 @@ function codeOf(err: unknown): string | undefined {
 }
 
 /** Puts a load failure into words that name the model file and the kind of problem. */
-function loadError(err: unknown, model: string, inputs: string[], tensors: Tensor[]): unknown {
+function loadError(err: unknown, model: string, runtime: RuntimeName, inputs: string[], tensors: Tensor[]): unknown {
   const msg = (err as Error)?.message ?? String(err);
   switch (codeOf(err)) {
     case 'MODEL_FORMAT':
@@ -207,10 +208,18 @@ function loadError(err: unknown, model: string, inputs: string[], tensors: Tenso
     case 'UNSUPPORTED_LAYER':
       return new CliError(`unsupported layer in ${model}: ${msg}`, { cause: err });
     case 'WEBGPU_UNAVAILABLE':
-      return new CliError(`no WebGPU adapter: ${msg}`, { cause: err });
+      return startError(err, runtime);
     default:
       return shapeContext(err, inputs, tensors);
   }
+}
+
+/** Starting a runtime fails for want of Chromium or of a WebGPU adapter. */
+function startError(err: unknown, runtime: RuntimeName): unknown {
+  const msg = (err as Error)?.message ?? String(err);
+  if (codeOf(err) === 'WEBGPU_UNAVAILABLE') return new CliError(`no WebGPU adapter (${runtime} runtime): ${msg}`, { cause: err });
+  if (codeOf(err) === 'NO_CHROMIUM') return new CliError(msg, { cause: err });
+  return err;
 }
 
 function shapeContext(err: unknown, inputs: string[], tensors: Tensor[]): unknown {

@@ -29,11 +29,18 @@ export class PageSideError extends Error {
 
 type PageResult<T> = T | { error: { name: string; code?: string; message: string } };
 
-function unwrap<T>(r: PageResult<T>): T {
+/** The page's result, or its error rethrown here; `localise` rewrites the message (server URLs → paths). */
+function unwrap<T>(r: PageResult<T>, localise: (msg: string) => string = (m) => m): T {
   if (r && typeof r === 'object' && 'error' in r) {
     const e = r.error;
-    if (e.code === 'WEBGPU_UNAVAILABLE') throw new WebGPUUnavailableError(e.message);
-    throw new PageSideError(e.name, e.code, e.message);
+    const message = localise(e.message);
+    if (e.code === 'WEBGPU_UNAVAILABLE') {
+      // The page's advice is for web users; here the first sentence and the flags matter.
+      throw new WebGPUUnavailableError(
+        `headless Chromium has none (${message.split(/\.\s/)[0]}); it needs --enable-unsafe-webgpu, and SwiftShader where there is no GPU`,
+      );
+    }
+    throw new PageSideError(e.name, e.code, message);
   }
   return r as T;
 }
@@ -97,6 +104,9 @@ async function openPage(browser: Browser, url: string): Promise<Page> {
 
 function pageRuntime(page: Page, server: PageServer, adapterName: string, closeAll: () => Promise<void>): Runtime {
   let handle: number | undefined;
+  // Messages name files by the URL the page fetched them from; users know them by path.
+  const fsPrefix = server.fileUrl('/').slice(0, -1);
+  const localise = (msg: string) => msg.split(fsPrefix).join('');
   return {
     name: 'chromium',
     adapterName,
@@ -110,13 +120,14 @@ function pageRuntime(page: Page, server: PageServer, adapterName: string, closeA
           logits: options.logits,
           architecture: architecture as never,
         }),
+        localise,
       );
       handle = r.handle;
       return { info: r.info, loadMs: r.loadMs };
     },
     async run(inputs) {
       if (handle === undefined) throw new Error('no model loaded');
-      const r = unwrap(await page.evaluate((h, xs) => (globalThis as unknown as Win).mi.run(h, xs), handle, inputs.map(toWire)));
+      const r = unwrap(await page.evaluate((h, xs) => (globalThis as unknown as Win).mi.run(h, xs), handle, inputs.map(toWire)), localise);
       return { outputs: r.outputs.map(fromWire), ms: r.ms };
     },
     close: closeAll,

@@ -2,6 +2,7 @@
  * The Node runtime: Dawn (npm `webgpu`) in this process, model files read from disk. Without a
  * system Vulkan driver Dawn runs on SwiftShader (see src/node.ts).
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { WebGPUUnavailableError } from '../../errors.ts';
@@ -15,6 +16,7 @@ export async function openNodeRuntime(): Promise<Runtime> {
   // The Vulkan loader complains on stderr when this is unset (common in containers and CI);
   // the message is noise for a command whose stderr is kept to one line of errors.
   process.env.XDG_RUNTIME_DIR ??= tmpdir();
+  checkIcdFiles();
   const gpu = await nodeGpu();
   let model: Model | undefined;
   return {
@@ -33,8 +35,7 @@ export async function openNodeRuntime(): Promise<Runtime> {
         if (err instanceof WebGPUUnavailableError) {
           // acquireGpu's advice is about browsers; under Dawn the cause is the Vulkan driver.
           throw new WebGPUUnavailableError(
-            `no WebGPU adapter from Dawn (${err.message.split('.')[0]}); ` +
-              `check the Vulkan driver or VK_ICD_FILENAMES (now ${process.env.VK_ICD_FILENAMES ?? 'unset'})`,
+            `Dawn has none; check the Vulkan driver or VK_ICD_FILENAMES (now ${process.env.VK_ICD_FILENAMES ?? 'unset'})`,
             { cause: err },
           );
         }
@@ -54,4 +55,17 @@ export async function openNodeRuntime(): Promise<Runtime> {
       await m?.dispose();
     },
   };
+}
+
+/**
+ * Dawn prints Vulkan warnings on stderr before it reports no adapter; when VK_ICD_FILENAMES names
+ * only missing files the outcome is certain, so say so first, in one line.
+ */
+function checkIcdFiles(): void {
+  const icds = process.env.VK_ICD_FILENAMES;
+  if (!icds) return;
+  const listed = icds.split(':').filter(Boolean);
+  if (listed.length > 0 && !listed.some((p) => existsSync(p))) {
+    throw new WebGPUUnavailableError(`Dawn has no Vulkan driver: VK_ICD_FILENAMES names only missing files (${icds})`);
+  }
 }
