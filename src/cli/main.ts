@@ -75,6 +75,8 @@ export async function main(argv: string[], io: CommandIO = consoleIO): Promise<n
 function oneLine(err: unknown): string {
   const e = err as Error;
   let msg = String(e?.message ?? err).replace(/\s*\n\s*/g, ' ').trim();
-  if (!(err instanceof CliError) && e?.name && e.name !== 'Error' && !msg.includes(e.name)) msg = `${e.name}: ${msg}`;
+  // Engine errors (they carry a code) say what went wrong; other errors are clearer with their class (TypeError).
+  const engine = typeof (err as { code?: unknown })?.code === 'string' && !(err as NodeJS.ErrnoException).syscall;
+  if (!(err instanceof CliError) && !engine && e?.name && e.name !== 'Error' && !msg.includes(e.name)) msg = `${e.name}: ${msg}`;
   return msg || 'failed (no message)';
 }
