@@ -16,14 +16,11 @@ const dir = join(repoRoot, 'test/fixtures/seed');
 
 async function runInPage(logits: boolean) {
   const page = await gpuPage();
-  const wire = await page.evaluate(
-    async (url: string, withLogits: boolean) => {
-      const m = await import('/test/browser/seed-network.ts');
-      return (m as { runSeedNetwork(u: string, b: number, l: boolean): Promise<WireTensor> }).runSeedNetwork(url, 2, withLogits);
-    },
-    fileUrl(join(dir, 'model.json')),
-    logits,
-  );
+  const url = fileUrl(join(dir, 'model.json'));
+  // A string, so vitest's transform does not rewrite the page-side dynamic import.
+  const wire = (await page.evaluate(
+    `import('/test/browser/seed-network.ts').then((m) => m.runSeedNetwork(${JSON.stringify(url)}, 2, ${logits}))`,
+  )) as WireTensor;
   return fromWire(wire);
 }
 
