@@ -21,6 +21,8 @@ const WG = 64;
 
 /** Output channels per invocation in conv2d.wgsl (one vec4). */
 const BLOCK = 4;
+/** Adjacent output pixels (along x) per invocation in conv2d.wgsl (its PIXELS). */
+const PIXELS = 4;
 
 /**
  * The kernel re-laid for conv2d.wgsl: HWIO with the output axis zero-padded to a multiple of 4,
@@ -121,7 +123,7 @@ export const conv2d: OpModule = {
           bias: { kind: 'constant', data: padOutputAxis(bias, F), label: `${node.name}/bias` },
           output: { kind: 'tensor', name: node.output },
         },
-        dispatch: dispatch1D(N * OH * OW * blocks, WG),
+        dispatch: dispatch1D(N * OH * Math.ceil(OW / PIXELS) * blocks, WG),
         flops: 2 * N * OH * OW * F * a.kernelSize[0] * a.kernelSize[1] * C,
       },
     ];
