@@ -66,6 +66,7 @@ describe('mi predict fails in one line, before any GPU work', () => {
     ['truncated .npy', ['predict', SMALL, '--input', join(tmp, 'short.npy')], /bad \.npy input .*short\.npy/],
     ['image that is not an image', ['predict', SMALL, '--image', join(tmp, 'text.png')], /unreadable image .*text\.png: not a PNG or JPEG/],
     ['missing image', ['predict', SMALL, '--image', join(tmp, 'none.png')], /cannot read image .*none\.png: no such file/],
+    ['output folder that does not exist', ['predict', SMALL, '--input', SMALL_IN, '-o', join(tmp, 'no/dir/y.npy')], /cannot write .*no\/dir\/y\.npy: no such folder/],
     ['missing architecture', ['predict', SMALL, '--architecture', join(tmp, 'a.json'), '--input', SMALL_IN], /architecture file not found/],
     ['no Chromium', ['predict', SMALL, '--input', SMALL_IN], /no Chromium found at \/nonexistent/, { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chromium' }],
     ['no Vulkan driver for Dawn', ['predict', SMALL, '--input', SMALL_IN, '--runtime', 'node'], /no WebGPU adapter \(node runtime\).*VK_ICD_FILENAMES/, { VK_ICD_FILENAMES: '/nonexistent.json' }],
@@ -114,6 +115,13 @@ describe('mi predict fails in one line when the model or GPU lets it down', () =
   it('--image for a model that takes neither 1 nor 3 channels', async () => {
     const r = await mi(['predict', SMALL, '--image', join(repoRoot, 'test/cli/fixtures/decode/rgb8.png'), '--runtime', 'node']);
     expectOneLineFailure(r, /^mi predict: --image gives 1 or 3 channels, but the model takes 2 \(\[\?, 6, 6, 2\]\)/);
+  });
+  it('MI_DEBUG=1 adds the stack trace after the one line', async () => {
+    const r = await mi(['predict', '/nonexistent/model.h5', '--input', SMALL_IN], { MI_DEBUG: '1' });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe('mi predict: model file not found: /nonexistent/model.h5');
+    expect(lines.some((l) => /^\s+at /.test(l))).toBe(true);
   });
   it('no WebGPU adapter in Chromium (launched without --enable-unsafe-webgpu)', async () => {
     const r = await mi(['predict', SMALL, '--input', SMALL_IN], { MI_CHROMIUM_NO_WEBGPU: '1' });

@@ -21,7 +21,7 @@ function maxAbsDiff(a: Tensor, b: Tensor): number {
 }
 
 /** The one-line summary: `output [2, 1] float32 → y.npy · 812.3 ms (run 45.1 ms) · WebGPU: ... · chromium`. */
-const SUMMARY = /^outputs? (\[[\d, ]+\] ?)+ float32 (→|=) .+ · [\d.]+ ms \(run [\d.]+ ms\) · WebGPU: .+ · (chromium|node)\n$/;
+const SUMMARY = /^outputs? (\[[\d, ]+\] ?)+ float32 (→|=) .+ · [\d.]+ ms \(run [\d.]+ ms(, incl\. compile)?\) · WebGPU: .+ · (chromium|node)\n$/;
 
 const tmp = tempDir();
 const PNEUMONIA = () => join(fixturesDir(), 'models/pneumonia-cnn-keras2-h5');

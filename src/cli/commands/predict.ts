@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { parseNpy, toNpy } from '../../formats/npy.ts';
 import type { ModelInfo } from '../../model.ts';
@@ -99,6 +99,10 @@ export async function predict(values: Values, positionals: string[], io: Command
   const tensors: Tensor[] = [];
   for (const path of inputs) tensors.push(await readNpy(path));
   const imageBytes = values.image ? await readImage(values.image) : undefined;
+  for (const out of [values.output, values['save-input']]) {
+    const dir = out ? dirname(resolve(out)) : undefined;
+    if (dir && !existsSync(dir)) throw new CliError(`cannot write ${out}: no such folder ${dir}`);
+  }
 
   const runtime = await openRuntime(runtimeName, {
     allow: [files.model, files.architecture].filter((p): p is string => !!p).map((p) => resolve(p, '..')),
@@ -122,8 +126,10 @@ export async function predict(values: Values, positionals: string[], io: Command
     const where = await writeOutputs(values.output, outputs);
     const shapes = outputs.map((o) => shapeToString(o.shape)).join(' ');
     const total = performance.now() - t0;
+    // With --image the input shape is known only after load, so the plan is compiled by the run.
+    const runNote = inputShape ? '' : ', incl. compile';
     io.stdout(
-      `${outputs.length === 1 ? 'output' : 'outputs'} ${shapes} float32 ${where} · ${total.toFixed(1)} ms (run ${ms.toFixed(1)} ms) · ` +
+      `${outputs.length === 1 ? 'output' : 'outputs'} ${shapes} float32 ${where} · ${total.toFixed(1)} ms (run ${ms.toFixed(1)} ms${runNote}) · ` +
         `WebGPU: ${runtime.adapterName || 'unknown adapter'} · ${runtime.name}`,
     );
     return 0;
