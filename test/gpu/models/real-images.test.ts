@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNpy } from '../../../src/formats/npy.ts';
-import { repoRoot } from '../../util/fixtures.ts';
+import { fixturesDir, repoRoot } from '../../util/fixtures.ts';
+import { pneumoniaBatch, pneumoniaRefs } from '../../util/pneumonia.ts';
 import { expectTensorsClose } from '../../util/compare.ts';
 import { loadModelInPage, type LoadedModel } from '../../util/gpu.ts';
 import { MALARIA_MODEL, malariaBatch, malariaRefs } from '../../util/malaria.ts';
@@ -39,6 +40,22 @@ describe('malaria classifier on real cell images vs real Keras', () => {
       const expected = { shape: [group.length, 1], data: Float32Array.from(group.map((g) => g.logit)) };
       expectTensorsClose(logits, expected, { atol: 1e-4, rtol: 0 }, group.map((g) => g.path).join(', '));
       group.forEach((g, i) => expect(logits.data[i] > 0, g.path).toBe(g.logit > 0));
+    }
+  });
+});
+
+describe('pneumonia classifier on real PneumoniaMNIST images vs real Keras', () => {
+  it('logits of 4 test images (2 normal, 2 pneumonia) match and decisions agree', async () => {
+    const refs = pneumoniaRefs();
+    const pick = [...refs.filter((r) => r.label === 0).slice(1, 3), ...refs.filter((r) => r.label === 1).slice(1, 3)];
+    const model = await loadModelInPage(join(fixturesDir(), 'models/pneumonia-cnn-keras2-h5/pneumonia_model.h5'), { logits: true });
+    try {
+      const [logits] = await model.run([pneumoniaBatch(pick.map((p) => p.index))]);
+      const expected = { shape: [pick.length, 1], data: Float32Array.from(pick.map((p) => p.logit)) };
+      expectTensorsClose(logits, expected, { atol: 1e-4, rtol: 0 }, 'pneumonia logits');
+      pick.forEach((p, i) => expect(logits.data[i] > 0, `image ${p.index}`).toBe(p.logit > 0));
+    } finally {
+      await model.dispose();
     }
   });
 });
