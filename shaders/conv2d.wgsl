@@ -9,18 +9,24 @@
 // take consecutive channel blocks of the same pixels: a workgroup shares the input values
 // (cache-friendly) and reads consecutive weight vectors.
 //
-// Weight layout: Keras' HWIO kernel with the output axis padded to a multiple of 4 by the host
-// (src/ops/conv2d.ts), read as vec4: kernel[((ky·kW + kx)·inC + ci)·outBlocks + cblk] holds the
-// four output channels 4·cblk .. 4·cblk+3 of one (ky, kx, ci). HWIO already makes output
-// channels contiguous, so this is Keras' own order plus zero columns. The bias is padded the same.
+// Groups (Keras `groups`, 1 for an ordinary conv): filter group g reads only input channels
+// g·groupInC .. (g+1)·groupInC − 1. Channel blocks never straddle two groups: each group's
+// groupOutC filters are padded to groupBlocks whole blocks, so block cblk belongs to group
+// cblk / groupBlocks and holds its filters 4·(cblk mod groupBlocks) .. +3.
+//
+// Weight layout: Keras' HWIO kernel [kH, kW, groupInC, outC] with each group's output channels
+// zero-padded to whole vec4 blocks by the host (src/ops/conv2d.ts), read as vec4:
+// kernel[((ky·kW + kx)·groupInC + ci)·outBlocks + cblk]. HWIO already makes output channels
+// contiguous, so with one group this is Keras' own order plus zero columns. The bias is padded
+// the same way.
 //
 // Bounds: a kernel row outside the input is skipped for all four pixels (they share iy). Columns
 // differ per pixel, so each pixel's column is tested once per (ky, kx): out-of-range columns read
 // a clamped, in-range address and `select` turns the value into 0 (no out-of-bounds access, and no
-// 0 · inf = NaN). Pixels past outW (the last tile of a row) and lanes past outC (the last block)
-// are computed and not written. Invocations past the end of the rounded-up dispatch return.
+// 0 · inf = NaN). Pixels past outW (the last tile of a row) and lanes past groupOutC (a group's
+// last block) are computed and not written. Invocations past the end of the rounded-up dispatch return.
 //
-// Accuracy: each tap (ky, kx) sums its inC products into its own partial sum before adding to
+// Accuracy: each tap (ky, kx) sums its groupInC products into its own partial sum before adding to
 // the pixel's total, so long reductions (3×3×64 = 576 terms) are split into 9 shorter ones.
 
 struct Params {
@@ -31,8 +37,13 @@ struct Params {
   outH: u32,
   outW: u32,
   outC: u32,
-  // ceil(outC / 4): vec4 columns of the padded kernel.
+  // groups · groupBlocks: vec4 columns of the padded kernel.
   outBlocks: u32,
+  // Input channels and filters per group (inC and outC when groups = 1).
+  groupInC: u32,
+  groupOutC: u32,
+  // ceil(groupOutC / 4): channel blocks per group.
+  groupBlocks: u32,
   kH: u32,
   kW: u32,
   strideH: u32,
@@ -68,7 +79,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let oy = outRow % params.outH;
   let n = outRow / params.outH;
 
-  let inC = params.inC;
+  let group = cblk / params.groupBlocks;
+  let cg = params.groupInC;
   let inW = i32(params.inW);
   let y0 = i32(oy * params.strideH) - i32(params.padTop);
   // Input column of pixel p for kernel column kx: x0 + p·strideW + kx·dilationW.
@@ -88,13 +100,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       let ix = vec4i(0, 1, 2, 3) * sx + (x0 + i32(kx * params.dilationW));
       let inside = (ix >= vec4i(0)) & (ix < vec4i(inW));
       let col = vec4u(clamp(ix, vec4i(0), vec4i(inW - 1)));
-      let base = (vec4u(rowBase) + col) * inC;
-      var w = (ky * params.kW + kx) * inC * blocks + cblk;
+      let base = (vec4u(rowBase) + col) * params.inC + group * cg;
+      var w = (ky * params.kW + kx) * cg * blocks + cblk;
       var t0 = vec4f(0.0);
       var t1 = vec4f(0.0);
       var t2 = vec4f(0.0);
       var t3 = vec4f(0.0);
-      for (var ci = 0u; ci < inC; ci++) {
+      for (var ci = 0u; ci < cg; ci++) {
         let wv = kernel[w];
         t0 += select(0.0, input[base.x + ci], inside.x) * wv;
         t1 += select(0.0, input[base.y + ci], inside.y) * wv;
@@ -109,30 +121,31 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     }
   }
   let b = bias[cblk];
-  let co = cblk * 4u;
-  let outBase = (outRow * params.outW + ox0) * params.outC + co;
-  store(outBase, co, acc0 + b);
+  // First filter of the block, within its group and in the output.
+  let local = (cblk % params.groupBlocks) * 4u;
+  let outBase = (outRow * params.outW + ox0) * params.outC + group * params.groupOutC + local;
+  store(outBase, local, acc0 + b);
   if (ox0 + 1u < params.outW) {
-    store(outBase + params.outC, co, acc1 + b);
+    store(outBase + params.outC, local, acc1 + b);
   }
   if (ox0 + 2u < params.outW) {
-    store(outBase + 2u * params.outC, co, acc2 + b);
+    store(outBase + 2u * params.outC, local, acc2 + b);
   }
   if (ox0 + 3u < params.outW) {
-    store(outBase + 3u * params.outC, co, acc3 + b);
+    store(outBase + 3u * params.outC, local, acc3 + b);
   }
 }
 
-// Writes the activated lanes of one pixel's channel block that exist (co + lane < outC).
-fn store(at: u32, co: u32, sum: vec4f) {
+// Writes the activated lanes of one pixel's channel block that exist (local + lane < groupOutC).
+fn store(at: u32, local: u32, sum: vec4f) {
   output[at] = activate(sum.x);
-  if (co + 1u < params.outC) {
+  if (local + 1u < params.groupOutC) {
     output[at + 1u] = activate(sum.y);
   }
-  if (co + 2u < params.outC) {
+  if (local + 2u < params.groupOutC) {
     output[at + 2u] = activate(sum.z);
   }
-  if (co + 3u < params.outC) {
+  if (local + 3u < params.groupOutC) {
     output[at + 3u] = activate(sum.w);
   }
 }

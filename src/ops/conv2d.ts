@@ -1,8 +1,8 @@
 /**
- * Conv2D: Keras' 2-D convolution (channels-last, HWIO kernel) with fused bias and activation.
- * TF's asymmetric 'same' padding, strides and dilation are supported; grouped convolution is not yet.
+ * Conv2D: Keras' 2-D convolution (channels-last, HWIO kernel) with fused bias and activation:
+ * TF's asymmetric 'same' padding, strides, dilation and groups.
  */
-import { ShapeError, UnsupportedLayerError } from '../errors.ts';
+import { ModelFormatError, ShapeError } from '../errors.ts';
 import { activationConstants, parseActivation } from '../graph/activations.ts';
 import { ActivationKind, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
 import { conv2dReference, type Conv2DGeometry } from '../reference/conv2d.ts';
@@ -25,19 +25,26 @@ const BLOCK = 4;
 const PIXELS = 4;
 
 /**
- * The kernel re-laid for conv2d.wgsl: HWIO with the output axis zero-padded to a multiple of 4,
- * so each (ky, kx, ci) row is `blocks` whole vec4s. Cached per weight array: plans built again for
- * the same model (other input sizes) upload the same data without re-laying it.
+ * A kernel (or bias) re-laid for conv2d.wgsl: rows of `cout` output channels, each group's
+ * `cout / groups` channels zero-padded to whole vec4 blocks so that no block straddles two groups.
+ * With one group and cout a multiple of 4 that is the data itself. Cached per weight array: plans
+ * built again for the same model (other input sizes) upload the same data without re-laying it.
  */
 const padded = new WeakMap<Float32Array, Float32Array>();
-function padOutputAxis(data: Float32Array, cout: number): Float32Array {
-  if (cout % BLOCK === 0) return data;
+function padOutputAxis(data: Float32Array, cout: number, groups: number): Float32Array {
+  const fg = cout / groups;
+  if (fg % BLOCK === 0) return data;
   let hit = padded.get(data);
   if (!hit) {
     const rows = data.length / cout;
-    const width = Math.ceil(cout / BLOCK) * BLOCK;
+    const groupWidth = Math.ceil(fg / BLOCK) * BLOCK;
+    const width = groups * groupWidth;
     hit = new Float32Array(rows * width);
-    for (let r = 0; r < rows; r++) hit.set(data.subarray(r * cout, (r + 1) * cout), r * width);
+    for (let r = 0; r < rows; r++) {
+      for (let g = 0; g < groups; g++) {
+        hit.set(data.subarray(r * cout + g * fg, r * cout + (g + 1) * fg), r * width + g * groupWidth);
+      }
+    }
     padded.set(data, hit);
   }
   return hit;
@@ -54,9 +61,6 @@ export const conv2d: OpModule = {
     const c = layer.config;
     requireChannelsLast(layer);
     const groups = c.groups ?? 1;
-    if (groups !== 1) {
-      throw new UnsupportedLayerError(layer.name, layer.className, `groups=${groups} (grouped convolution) is not supported yet`);
-    }
     const parsed = parseActivation(c.activation, ctx.kerasMajor, layer.name, layer.className);
     const kernel = requireWeight(layer, 0, 'kernel');
     const weights = [kernel];
@@ -67,8 +71,12 @@ export const conv2d: OpModule = {
       strides: tupleOf(c.strides ?? 1, 2, 'strides', layer),
       dilation: tupleOf(c.dilation_rate ?? 1, 2, 'dilation_rate', layer),
       padding: parsePadding(c.padding ?? 'valid', layer),
+      groups,
       activation: parsed.act,
     };
+    if (!Number.isInteger(groups) || groups < 1 || attrs.filters % groups !== 0) {
+      throw new ModelFormatError(`Layer "${layer.name}" (${layer.className}): groups=${groups} does not divide ${attrs.filters} filters`);
+    }
     const draft: NodeDraft = { op: 'conv2d', attrs: attrs as unknown as Record<string, unknown>, weights };
     return parsed.softmax ? [draft, softmaxDraft(-1)] : draft;
   },
@@ -81,8 +89,9 @@ export const conv2d: OpModule = {
     if (k.length !== 4 || k[0] !== a.kernelSize[0] || k[1] !== a.kernelSize[1] || k[3] !== a.filters) {
       throw new ShapeError(`${where}: kernel shape [${k.join(', ')}] does not match kernel_size ${a.kernelSize} and ${a.filters} filters`);
     }
-    if (k[2] !== input[3]) {
-      throw new ShapeError(`${where} expects ${k[2]} input channels, got ${input[3]} (input shape [${input.join(', ')}])`);
+    const groups = a.groups ?? 1;
+    if (k[2] * groups !== input[3]) {
+      throw new ShapeError(`${where} expects ${k[2] * groups} input channels, got ${input[3]} (input shape [${input.join(', ')}])`);
     }
     const gy = axisGeometry(input[1], a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
     const gx = axisGeometry(input[2], a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
@@ -103,7 +112,9 @@ export const conv2d: OpModule = {
     const a = attrsOf(node);
     const [N, H, W, C] = inputShapes[0];
     const [, OH, OW, F] = outputShape;
-    const blocks = Math.ceil(F / BLOCK);
+    const groups = a.groups ?? 1;
+    const groupBlocks = Math.ceil(F / groups / BLOCK);
+    const blocks = groups * groupBlocks;
     const gy = axisGeometry(H, a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
     const gx = axisGeometry(W, a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
     const bias = node.weights[1]?.data ?? new Float32Array(F);
@@ -114,17 +125,18 @@ export const conv2d: OpModule = {
         constants: { WG, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F, outBlocks: blocks,
+          groupInC: C / groups, groupOutC: F / groups, groupBlocks,
           kH: a.kernelSize[0], kW: a.kernelSize[1], strideH: a.strides[0], strideW: a.strides[1],
           dilationH: a.dilation[0], dilationW: a.dilation[1], padTop: gy.padBefore, padLeft: gx.padBefore,
         },
         bindings: {
           input: { kind: 'tensor', name: node.inputs[0] },
-          kernel: { kind: 'constant', data: padOutputAxis(node.weights[0].data, F), label: `${node.name}/kernel` },
-          bias: { kind: 'constant', data: padOutputAxis(bias, F), label: `${node.name}/bias` },
+          kernel: { kind: 'constant', data: padOutputAxis(node.weights[0].data, F, groups), label: `${node.name}/kernel` },
+          bias: { kind: 'constant', data: padOutputAxis(bias, F, groups), label: `${node.name}/bias` },
           output: { kind: 'tensor', name: node.output },
         },
         dispatch: dispatch1D(N * OH * Math.ceil(OW / PIXELS) * blocks, WG),
-        flops: 2 * N * OH * OW * F * a.kernelSize[0] * a.kernelSize[1] * C,
+        flops: (2 * N * OH * OW * F * a.kernelSize[0] * a.kernelSize[1] * C) / groups,
       },
     ];
   },

@@ -16,12 +16,18 @@ export interface Conv2DGeometry {
   /** [dh, dw] */
   dilation: readonly number[];
   padding: Padding;
+  /**
+   * Grouped convolution (Keras `groups`): input channels and filters are split into this many
+   * equal groups and group g of the filters sees only group g of the inputs. Absent means 1.
+   */
+  groups?: number;
 }
 
 /**
- * out[n, oy, ox, co] = act(bias[co] + Σ_{ky, kx, ci} in[n, iy, ix, ci] · kernel[ky, kx, ci, co]),
- * iy = oy·sh − padTop + ky·dh (likewise x); taps outside the input read zero.
- * `kernel` is [kh, kw, cin, cout] as Keras stores it.
+ * out[n, oy, ox, co] = act(bias[co] + Σ_{ky, kx, ci} in[n, iy, ix, g·cg + ci] · kernel[ky, kx, ci, co]),
+ * iy = oy·sh − padTop + ky·dh (likewise x); taps outside the input read zero; g = the group of
+ * co (co div cout/groups), ci < cg = cin/groups. `kernel` is [kh, kw, cin/groups, cout] as Keras
+ * stores it.
  */
 export function conv2dReference(
   input: Tensor,
@@ -39,6 +45,9 @@ export function conv2dReference(
   const gx = axisGeometry(W, kw, sw, dw, geometry.padding);
   const OH = gy.out;
   const OW = gx.out;
+  const groups = geometry.groups ?? 1;
+  const cg = C / groups; // input channels per group
+  const fg = cout / groups; // filters per group
   const x = input.data;
   const out = new Float32Array(N * OH * OW * cout);
   const acc = new Float64Array(cout);
@@ -53,11 +62,13 @@ export function conv2dReference(
             const ix = ox * sw - gx.padBefore + kx * dw;
             if (ix < 0 || ix >= W) continue;
             const inBase = ((n * H + iy) * W + ix) * C;
-            const wBase = (ky * kw + kx) * C * cout;
-            for (let ci = 0; ci < C; ci++) {
-              const v = x[inBase + ci];
-              const wRow = wBase + ci * cout;
-              for (let co = 0; co < cout; co++) acc[co] += v * kernel[wRow + co];
+            const wBase = (ky * kw + kx) * cg * cout;
+            for (let g = 0; g < groups; g++) {
+              for (let ci = 0; ci < cg; ci++) {
+                const v = x[inBase + g * cg + ci];
+                const wRow = wBase + ci * cout;
+                for (let co = g * fg; co < (g + 1) * fg; co++) acc[co] += v * kernel[wRow + co];
+              }
             }
           }
         }

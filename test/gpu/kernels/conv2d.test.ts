@@ -2,7 +2,7 @@
  * Conv2D kernel (shaders/conv2d.wgsl) vs the float64 CPU reference, on shapes chosen to hit every
  * index path: odd sizes, channel counts that are not multiples of 4 (input and output), TF's
  * asymmetric 'same' padding on even and odd sizes with strides 2 and 3, dilation, non-square
- * kernels, stride > kernel, batch 2, and every fused activation family.
+ * kernels, stride > kernel, batch 2, groups, and every fused activation family.
  */
 import { describe, it } from 'vitest';
 import { parseActivation } from '../../../src/graph/activations.ts';
@@ -28,6 +28,7 @@ interface ConvCase {
   act?: string;
   keras?: 2 | 3;
   noBias?: boolean;
+  groups?: number;
 }
 
 const cases: ConvCase[] = [
@@ -52,6 +53,11 @@ const cases: ConvCase[] = [
   { name: '7×7 same stride 2 stem, Cin 3 → 32 on 64×64', input: [1, 64, 64, 3], filters: 32, kernel: [7, 7], strides: [2, 2], padding: 'same', act: 'relu' },
   { name: 'real-network block: 3×3 same, 64 → 64, batch 2', input: [2, 20, 18, 64], filters: 64, kernel: [3, 3], padding: 'same', act: 'relu' },
   { name: 'long reduction: 1×1, 512 → 13', input: [1, 5, 7, 512], filters: 13, kernel: [1, 1], padding: 'valid' },
+  { name: 'groups 2: 6 → 10 (5 filters a group, blocks padded per group), same, relu', input: [1, 11, 13, 6], filters: 10, kernel: [3, 3], padding: 'same', act: 'relu', groups: 2 },
+  { name: 'groups 2: 4 → 12 (outC a multiple of 4, 6 a group is not), 1×1', input: [1, 7, 9, 4], filters: 12, kernel: [1, 1], padding: 'valid', act: 'sigmoid', groups: 2 },
+  { name: 'groups 4: 8 → 16, stride 2 same on even size', input: [2, 10, 12, 8], filters: 16, kernel: [3, 3], strides: [2, 2], padding: 'same', groups: 4 },
+  { name: 'groups 3: 9 → 3 (one filter a group), dilation 2 valid', input: [1, 12, 11, 9], filters: 3, kernel: [3, 3], dilation: [2, 2], padding: 'valid', groups: 3 },
+  { name: 'groups = channels (depthwise-like): 5 → 5, 1×7 same, elu', input: [1, 6, 17, 5], filters: 5, kernel: [1, 7], padding: 'same', act: 'elu', groups: 5 },
 ];
 
 /** A conv2d node's attrs for a case (what Conv2D's fromKeras would produce). */
@@ -63,6 +69,7 @@ function attrsFor(c: ConvCase): Conv2DAttrs {
     strides: c.strides ?? [1, 1],
     dilation: c.dilation ?? [1, 1],
     padding: c.padding,
+    groups: c.groups ?? 1,
     activation: act,
   };
 }
@@ -70,7 +77,7 @@ function attrsFor(c: ConvCase): Conv2DAttrs {
 describe('conv2d kernel vs CPU reference', () => {
   cases.forEach((c, i) => {
     it(c.name, async () => {
-      const cin = c.input[3];
+      const cin = c.input[3] / (c.groups ?? 1); // kernel input channels: one group's
       const fanIn = c.kernel[0] * c.kernel[1] * cin;
       // Glorot-like scale keeps outputs O(1) whatever the fan-in, as in trained networks.
       const s = Math.sqrt(3 / fanIn) * 1.5;

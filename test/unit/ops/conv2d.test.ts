@@ -3,7 +3,7 @@
  * shape rule, and the epilogue hooks the graph passes call (activation fusion, BatchNorm folding).
  */
 import { describe, expect, it } from 'vitest';
-import { ShapeError, UnsupportedLayerError } from '../../../src/errors.ts';
+import { ModelFormatError, ShapeError, UnsupportedLayerError } from '../../../src/errors.ts';
 import type { KerasLayer } from '../../../src/formats/keras-model.ts';
 import { makeActivation } from '../../../src/graph/activations.ts';
 import { ActivationKind, type GraphNode } from '../../../src/graph/ir.ts';
@@ -60,9 +60,17 @@ describe('conv2d.fromKeras', () => {
 
   const rejected = [
     { config: { data_format: 'channels_first' }, message: /"conv" \(Conv2D\).*channels_first/ },
-    { config: { groups: 2 }, message: /"conv" \(Conv2D\).*groups=2/ },
     { config: { padding: 'causal' }, message: /"conv" \(Conv2D\).*causal/ },
   ];
+  it('accepts groups that divide the filters (kernel holds one group of input channels)', () => {
+    const d = conv2d.fromKeras!(layer({ groups: 2 }), ctx) as NodeDraft;
+    const n = node(d);
+    expect((d.attrs as unknown as Conv2DAttrs).groups).toBe(2);
+    expect(conv2d.inferShape(n, [[1, 5, 5, 4]])).toEqual([1, 3, 3, 4]);
+    expect(() => conv2d.inferShape(n, [[1, 5, 5, 2]])).toThrow(/4 input channels, got 2/);
+    expect(() => conv2d.fromKeras!(layer({ groups: 3 }), ctx)).toThrow(ModelFormatError);
+  });
+
   for (const r of rejected) {
     it(`rejects ${JSON.stringify(r.config)} with UnsupportedLayerError naming the layer`, () => {
       expect(() => conv2d.fromKeras!(layer(r.config), ctx)).toThrow(UnsupportedLayerError);

@@ -106,6 +106,14 @@ const refCases: RefCase[] = [
     expectShape: [1, 1, 1, 3], expect: [0, 0, 5],
   },
   {
+    name: 'groups 2, 4 → 2 channels, 1×1: filter g sees only input channels 2g, 2g + 1',
+    // kernel [1, 1, 2, 2]: rows ci (within a group), columns co
+    input: tensor([1, 2, 10, 20], [1, 1, 1, 4]), kernel: Float32Array.from([1, 3, 100, 1000]), kernelShape: [1, 1, 2, 2],
+    geometry: { padding: 'valid', groups: 2 },
+    // co 0 (group 0) = 1·1 + 2·100; co 1 (group 1) = 10·3 + 20·1000
+    expectShape: [1, 1, 1, 2], expect: [201, 20030],
+  },
+  {
     name: 'batch 2: the second image is convolved on its own',
     input: tensor([1, 2, 3, 4, 10, 20, 30, 40], [2, 2, 2, 1]), kernel: ones(4), kernelShape: [2, 2, 1, 1],
     geometry: { padding: 'valid' }, expectShape: [2, 1, 1, 1], expect: [10, 100],
