@@ -1,6 +1,7 @@
 // Direct 2-D convolution, channels-last, with fused bias and activation:
-//   out[n, oy, ox, co] = activate(bias[co] + Σ_{ky, kx, ci} in[n, iy, ix, ci] · w[ky, kx, ci, co])
-//   iy = oy·strideH − padTop + ky·dilationH   (likewise ix); taps outside the input read zero.
+//   out[n, oy, ox, co] = activate(bias[co] + Σ_{ky, kx, ci} in[n, iy, ix, g·groupInC + ci] · w[ky, kx, ci, co])
+//   iy = oy·strideH − padTop + ky·dilationH   (likewise ix); taps outside the input read zero;
+//   g is co's group (0 without groups) and ci runs over the groupInC channels of one group.
 //
 // Work split: one invocation computes a 4 × 4 tile: FOUR consecutive output channels (one
 // "channel block", `cblk`: wgsl_reflect reserves the word `block`) of FOUR horizontally adjacent
@@ -24,10 +25,11 @@
 // differ per pixel, so each pixel's column is tested once per (ky, kx): out-of-range columns read
 // a clamped, in-range address and `select` turns the value into 0 (no out-of-bounds access, and no
 // 0 · inf = NaN). Pixels past outW (the last tile of a row) and lanes past groupOutC (a group's
-// last block) are computed and not written. Invocations past the end of the rounded-up dispatch return.
+// last block) are computed and not written. Invocations past the end of the rounded-up dispatch
+// return at once.
 //
-// Accuracy: each tap (ky, kx) sums its groupInC products into its own partial sum before adding to
-// the pixel's total, so long reductions (3×3×64 = 576 terms) are split into 9 shorter ones.
+// Accuracy: each tap (ky, kx) sums its groupInC products into its own partial sum before adding
+// to the pixel's total, so long reductions (3×3×64 = 576 terms) are split into 9 shorter ones.
 
 struct Params {
   batch: u32,
@@ -62,6 +64,7 @@ override WG: u32 = 64u;
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> output: array<f32>;
 
+// Output pixels per invocation (the dispatch in src/ops/conv2d.ts counts tiles of this width).
 const PIXELS: u32 = 4u;
 
 @compute @workgroup_size(WG)
