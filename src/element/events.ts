@@ -1,0 +1,59 @@
+/**
+ * The element's events and their `detail`s. All bubble and cross the shadow boundary (composed), so
+ * a page can listen on the element or on any ancestor.
+ */
+import type { ModelInfo } from '../index.ts';
+import type { ModelMetadata } from './config.ts';
+import type { LabelledProbability } from './probabilities.ts';
+
+/** `mi-load`: the model is downloaded, compiled and warmed up. */
+export interface MiLoadDetail {
+  info: ModelInfo;
+  /** The GPU adapter the model runs on (e.g. "google swiftshader ..."). */
+  adapter: string;
+  /** The `metadata.json` found beside the model, if any. */
+  metadata?: ModelMetadata;
+  /** Milliseconds from the start of the download to the end of the warm-up. */
+  ms: number;
+}
+
+/** `mi-result`: an image was classified. */
+export interface MiResultDetail {
+  /** One entry per bar, most probable first. */
+  probabilities: LabelledProbability[];
+  /** Milliseconds for preprocessing, inference and read-back of this image. */
+  ms: number;
+  /** The model's raw output vector for the image (what Keras `predict` returns). */
+  outputs: number[];
+  /** Shape of that output, batch first. */
+  outputShape: number[];
+  adapter: string;
+}
+
+/** `mi-error`: loading the model or classifying an image failed. */
+export interface MiErrorDetail {
+  /** The engine's error code (`WEBGPU_UNAVAILABLE`, `MODEL_FETCH`, `MODEL_FORMAT`, ...) or `IMAGE_LOAD`/`ERROR`. */
+  code: string;
+  message: string;
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'mi-load': CustomEvent<MiLoadDetail>;
+    'mi-result': CustomEvent<MiResultDetail>;
+    'mi-error': CustomEvent<MiErrorDetail>;
+  }
+}
+
+/** Makes one of the element's events. */
+export function miEvent<T>(type: string, detail: T): CustomEvent<T> {
+  return new CustomEvent<T>(type, { detail, bubbles: true, composed: true });
+}
+
+/** An error's code and message, for `mi-error` and the visible message. */
+export function errorDetail(err: unknown, fallbackCode = 'ERROR'): MiErrorDetail {
+  const e = err as { code?: unknown; message?: unknown; name?: unknown } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : fallbackCode;
+  const message = typeof e?.message === 'string' && e.message ? e.message : String(err);
+  return { code, message };
+}

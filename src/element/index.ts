@@ -1,0 +1,23 @@
+/**
+ * `medimg-webgpu/element`: importing this module defines `<mi-classifier>` (once, even if two
+ * bundles import it) and re-exports its class and event types.
+ *
+ * ```ts
+ * import 'medimg-webgpu/element';
+ * ```
+ */
+import { MiClassifier } from './mi-classifier.ts';
+
+export { MiClassifier } from './mi-classifier.ts';
+export type { MiLoadDetail, MiResultDetail, MiErrorDetail } from './events.ts';
+export type { LabelledProbability } from './probabilities.ts';
+export type { ModelMetadata } from './config.ts';
+export type { ElementImage } from './image-source.ts';
+
+if (!customElements.get('mi-classifier')) customElements.define('mi-classifier', MiClassifier);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mi-classifier': MiClassifier;
+  }
+}

@@ -1,0 +1,351 @@
+/**
+ * `<mi-classifier>`: a Keras image classifier on a page, in one element. It only wires the public
+ * API (`loadModel`, `Model.predictImage`) to a drop zone, a progress bar and result bars; every
+ * numeric decision (decoding aside) is the engine's.
+ */
+import { LitElement, type PropertyValues } from 'lit';
+import type { Model, ModelInfo, ModelSource } from '../index.ts';
+import { parseLabels, resolvePreprocess, type ModelMetadata, type PreprocessAttributes } from './config.ts';
+import { errorDetail, miEvent, type MiErrorDetail, type MiLoadDetail, type MiResultDetail } from './events.ts';
+import { bitmapFromFile, bitmapFromUrl, drawPreview, ready, type ElementImage } from './image-source.ts';
+import { openModel, type LoadPhase } from './loader.ts';
+import { labelBars, type LabelledProbability } from './probabilities.ts';
+import { renderClassifier, type View } from './render.ts';
+import { styles } from './styles.ts';
+
+/** Preprocessing inputs whose change re-classifies the current image. */
+const PREPROCESS_PROPS = ['labels', 'inputSize', 'scale', 'offset', 'mean', 'std', 'grayscale', 'resize'] as const;
+
+/**
+ * Classifies an image with a Keras model on the GPU (WebGPU) and shows the class probabilities.
+ *
+ * ```html
+ * <mi-classifier model="/models/malaria-cnn/model.json" src="cell.png"></mi-classifier>
+ * ```
+ *
+ * Preprocessing attributes default to the model's `metadata.json` (beside the model), else to its
+ * declared input size and pixels / 255.
+ *
+ * @summary A drop-in WebGPU image classifier for Keras models.
+ * @tagname mi-classifier
+ *
+ * @fires {CustomEvent<MiLoadDetail>} mi-load - The model is downloaded, compiled and warmed up. `detail`: `{ info, adapter, metadata, ms }`.
+ * @fires {CustomEvent<MiResultDetail>} mi-result - An image was classified. `detail`: `{ probabilities: [{ label, p }], ms, outputs, outputShape, adapter }`.
+ * @fires {CustomEvent<MiErrorDetail>} mi-error - Loading or classifying failed. `detail`: `{ code, message }` (`WEBGPU_UNAVAILABLE`, `MODEL_FETCH`, `MODEL_FORMAT`, `IMAGE_LOAD`, ...).
+ *
+ * @cssprop [--mi-font=system-ui] - Font family.
+ * @cssprop [--mi-fg=#1d2330] - Text colour.
+ * @cssprop [--mi-bg=#fff] - Card background.
+ * @cssprop [--mi-border=#d5dae4] - Card and drop-zone border colour.
+ * @cssprop [--mi-radius=0.5rem] - Corner radius.
+ * @cssprop [--mi-accent=#2456c7] - Focus ring, progress and default bar colour.
+ * @cssprop [--mi-bar-color=var(--mi-accent)] - Probability bar colour.
+ * @cssprop [--mi-bar-track=#e4e8f0] - Bar and progress track colour.
+ * @cssprop [--mi-muted=#5b6477] - Secondary text colour.
+ * @cssprop [--mi-dropzone-bg=#f6f8fb] - Drop-zone background.
+ * @cssprop [--mi-dropzone-active-bg=#eef3fe] - Drop-zone background while hovered or dragged over.
+ * @cssprop [--mi-error-color=#b3261e] - Error title and border colour.
+ * @cssprop [--mi-error-bg=#fdf0ef] - Error background.
+ *
+ * @csspart container - The card around everything.
+ * @csspart dropzone - The focusable drop zone (Enter or Space opens the file picker).
+ * @csspart image - The image being classified (a canvas).
+ * @csspart progress - The one progress bar: download, shader compilation, warm-up.
+ * @csspart bars - The list of result bars.
+ * @csspart bar - One result row (label, bar, value).
+ * @csspart label - A class label.
+ * @csspart bar-fill - The filled part of a bar.
+ * @csspart value - A probability as text.
+ * @csspart status - The live status line (result, time, adapter).
+ * @csspart adapter - The GPU adapter name inside the status line.
+ * @csspart error - The visible error message.
+ */
+export class MiClassifier extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    model: {},
+    metadata: {},
+    labels: { converter: { fromAttribute: parseLabels } },
+    inputSize: { attribute: 'input-size' },
+    scale: { type: Number },
+    offset: { type: Number },
+    mean: {},
+    std: {},
+    grayscale: { type: Boolean },
+    resize: {},
+    src: {},
+    image: { attribute: false },
+    _view: { state: true },
+  };
+
+  /**
+   * The model: a URL (attribute) of a TF.js `model.json`, a Keras `.h5` or a `.keras` file; as a
+   * property also anything `loadModel` takes, such as the `FileList` of an `<input type=file multiple>`.
+   */
+  model?: string | ModelSource;
+  /** URL of the model's `metadata.json`; defaults to the one beside a URL model; `"none"` skips it. */
+  metadata?: string;
+  /** Class names: a comma list or JSON array. For one sigmoid unit, `[negative, positive]`. Default: the metadata's. */
+  labels?: string[];
+  /** Input size, `"224"` or `"WIDTHxHEIGHT"`. Default: the metadata's, else the model's declared size. */
+  inputSize?: string;
+  /** Multiplier on 0..255 pixel values. Default: the metadata's, else 1/255. */
+  scale?: number;
+  /** Added after scaling. Default 0. */
+  offset?: number;
+  /** Per-channel mean subtracted after scale/offset, e.g. `"0.485,0.456,0.406"`. */
+  mean?: string | number[];
+  /** Per-channel divisor applied last, e.g. `"0.229,0.224,0.225"`. */
+  std?: string | number[];
+  /** Feed the model one grey channel (Keras' luma weights). Default: when the model has one input channel. */
+  grayscale = false;
+  /** Resize method: `bilinear` (tf.image.resize, half-pixel centres) or `nearest`. */
+  resize?: 'bilinear' | 'nearest';
+  /** URL of an image to classify (fetched once; cross-origin images need CORS). */
+  src?: string;
+  /** An image to classify: ImageBitmap, HTMLImageElement, HTMLCanvasElement, VideoFrame or ImageData. */
+  image?: ElementImage;
+
+  private _view: Omit<View, 'preview'> = { state: 'empty', hasImage: false, dragging: false };
+  private readonly preview = Object.assign(document.createElement('canvas'), { hidden: true });
+  private opened?: { model: Model; metadata?: ModelMetadata };
+  private current?: ElementImage;
+  private ownedBitmap?: ImageBitmap;
+  private loadAbort?: AbortController;
+  private srcAbort?: AbortController;
+  private loadSeq = 0;
+  private classifySeq = 0;
+  private lastResult?: MiResultDetail;
+
+  constructor() {
+    super();
+    this.preview.setAttribute('part', 'image');
+    this.preview.setAttribute('role', 'img');
+  }
+
+  /** Information about the loaded model (undefined until `mi-load`). */
+  get modelInfo(): ModelInfo | undefined {
+    return this.opened?.model.info;
+  }
+
+  /** The GPU adapter in use (undefined until `mi-load`). */
+  get adapter(): string | undefined {
+    return this.opened?.model.adapterName;
+  }
+
+  /** The latest result (the last `mi-result` detail). */
+  get result(): MiResultDetail | undefined {
+    return this.lastResult;
+  }
+
+  /** Opens the file picker (what the drop zone does on click, Enter or Space). */
+  openFilePicker(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();
+  }
+
+  /**
+   * Classifies `image` (which becomes the shown image), or the current image again. Resolves with
+   * the result, or undefined when a newer image or model superseded this one or it failed (see `mi-error`).
+   */
+  async classify(image?: ElementImage, name?: string): Promise<MiResultDetail | undefined> {
+    if (image) this.showImage(image, name, false);
+    return this.classifyCurrent();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Re-attached after a disconnect: the model was released then, so load it again.
+    if (this.hasUpdated && this.model && !this.opened && !this.loadAbort) void this.load();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.srcAbort?.abort();
+    this.release();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('model') || changed.has('metadata')) void this.load();
+    if (changed.has('src') && this.src) void this.loadSrc(this.src);
+    if (changed.has('image') && this.image) void this.classify(this.image);
+    else if (!changed.has('model') && PREPROCESS_PROPS.some((p) => changed.has(p)) && this.current && this.opened) {
+      void this.classifyCurrent();
+    }
+  }
+
+  protected override render() {
+    return renderClassifier(
+      { ...this._view, preview: this.preview },
+      {
+        pick: () => this.openFilePicker(),
+        keydown: (e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault(); // Space would scroll the page
+            this.openFilePicker();
+          }
+        },
+        dragover: (e) => {
+          e.preventDefault(); // required for drop to fire
+          if (!this._view.dragging) this.setView({ dragging: true });
+        },
+        dragleave: () => this.setView({ dragging: false }),
+        drop: (e) => {
+          e.preventDefault();
+          this.setView({ dragging: false });
+          const file = e.dataTransfer?.files[0];
+          if (file) void this.loadFile(file);
+        },
+        fileChosen: (e) => {
+          const input = e.target as HTMLInputElement;
+          const file = input.files?.[0];
+          if (file) void this.loadFile(file);
+          input.value = ''; // choosing the same file again must fire change again
+        },
+      },
+    );
+  }
+
+  private setView(patch: Partial<Omit<View, 'preview'>>): void {
+    this._view = { ...this._view, ...patch };
+  }
+
+  private preprocessAttributes(): PreprocessAttributes {
+    return {
+      inputSize: this.inputSize,
+      scale: this.scale,
+      offset: this.offset,
+      mean: this.mean,
+      std: this.std,
+      grayscale: this.grayscale,
+      resize: this.resize,
+    };
+  }
+
+  /** Aborts a load in progress and frees the model's GPU memory. */
+  private release(): void {
+    this.loadSeq++;
+    this.loadAbort?.abort();
+    this.loadAbort = undefined;
+    const old = this.opened;
+    this.opened = undefined;
+    void old?.model.dispose();
+  }
+
+  private async load(): Promise<void> {
+    this.release();
+    const seq = this.loadSeq;
+    if (!this.model) {
+      this.setView({ state: 'empty', error: undefined, bars: undefined });
+      return;
+    }
+    const abort = (this.loadAbort = new AbortController());
+    const t0 = performance.now();
+    const onPhase = (progress: LoadPhase) => {
+      if (seq === this.loadSeq) this.setView({ state: 'loading', progress });
+    };
+    this.setView({ state: 'loading', error: undefined, bars: undefined, progress: undefined });
+    try {
+      const opened = await openModel(this.model, {
+        metadataUrl: this.metadata,
+        attributes: () => this.preprocessAttributes(),
+        signal: abort.signal,
+        onPhase,
+      });
+      if (seq !== this.loadSeq) {
+        void opened.model.dispose();
+        return;
+      }
+      this.opened = opened;
+      this.loadAbort = undefined;
+      this.setView({ state: 'ready', progress: undefined });
+      const detail: MiLoadDetail = {
+        info: opened.model.info,
+        adapter: opened.model.adapterName,
+        metadata: opened.metadata,
+        ms: performance.now() - t0,
+      };
+      this.dispatchEvent(miEvent('mi-load', detail));
+      if (this.current) await this.classifyCurrent();
+    } catch (err) {
+      if (seq !== this.loadSeq) return; // superseded: not an error the user needs to see
+      this.loadAbort = undefined;
+      this.fail(errorDetail(err), 'load');
+    }
+  }
+
+  private fail(detail: MiErrorDetail, during: 'load' | 'classify'): void {
+    this.setView({ state: 'error', error: { ...detail, during }, progress: undefined });
+    this.dispatchEvent(miEvent('mi-error', detail));
+  }
+
+  /** Makes `image` the shown one; `owned` bitmaps (decoded here from files or `src`) are closed when replaced. */
+  private showImage(image: ElementImage, name: string | undefined, owned: boolean): void {
+    if (this.ownedBitmap && this.ownedBitmap !== image) this.ownedBitmap.close();
+    this.ownedBitmap = owned ? (image as ImageBitmap) : undefined;
+    this.current = image;
+    drawPreview(this.preview, image);
+    this.preview.setAttribute('aria-label', name ? `Image to classify: ${name}` : 'Image to classify');
+    this.setView({ hasImage: true, imageName: name });
+  }
+
+  private async loadSrc(src: string): Promise<void> {
+    this.srcAbort?.abort();
+    const abort = (this.srcAbort = new AbortController());
+    try {
+      const bitmap = await bitmapFromUrl(src, abort.signal);
+      if (abort.signal.aborted) return bitmap.close();
+      this.showImage(bitmap, decodeURIComponent(src.split('/').pop() ?? src), true);
+      await this.classifyCurrent();
+    } catch (err) {
+      if (!abort.signal.aborted) this.fail(errorDetail(err, 'IMAGE_LOAD'), 'classify');
+    }
+  }
+
+  private async loadFile(file: File): Promise<void> {
+    this.srcAbort?.abort();
+    try {
+      const bitmap = await bitmapFromFile(file);
+      this.showImage(bitmap, file.name, true);
+      await this.classifyCurrent();
+    } catch (err) {
+      this.fail(errorDetail(err, 'IMAGE_LOAD'), 'classify');
+    }
+  }
+
+  private async classifyCurrent(): Promise<MiResultDetail | undefined> {
+    const opened = this.opened;
+    const image = this.current;
+    // Before the model is ready the image waits: load() classifies it when done.
+    if (!opened || !image) return undefined;
+    const seq = ++this.classifySeq;
+    const inError = this._view.state === 'error' && this._view.error?.during === 'load';
+    if (inError) return undefined;
+    this.setView({ state: 'classifying', error: undefined });
+    try {
+      const t0 = performance.now();
+      const input = await ready(image);
+      const pre = resolvePreprocess(this.preprocessAttributes(), opened.metadata, opened.model.info.inputs[0]?.shape ?? []);
+      const out = await opened.model.predictImage(input, pre);
+      const ms = performance.now() - t0;
+      if (seq !== this.classifySeq || opened !== this.opened) return undefined;
+      const outputs = Array.from(out.data);
+      const labels = this.labelList() ?? opened.metadata?.labels;
+      const probabilities: LabelledProbability[] = labelBars(outputs, labels, opened.metadata?.outputActivation);
+      const detail: MiResultDetail = { probabilities, ms, outputs, outputShape: [...out.shape], adapter: opened.model.adapterName };
+      this.lastResult = detail;
+      this.setView({ state: 'result', bars: probabilities, ms, adapter: detail.adapter });
+      this.dispatchEvent(miEvent('mi-result', detail));
+      return detail;
+    } catch (err) {
+      if (seq === this.classifySeq) this.fail(errorDetail(err), 'classify');
+      return undefined;
+    }
+  }
+
+  /** `labels` as set: an array (property) or the attribute's comma list / JSON. */
+  private labelList(): string[] | undefined {
+    const l = this.labels as unknown;
+    return Array.isArray(l) ? l.map(String) : parseLabels(typeof l === 'string' ? l : undefined);
+  }
+}

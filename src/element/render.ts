@@ -1,0 +1,134 @@
+/**
+ * The element's template, a pure function of a view model, so what a user (or a screen reader)
+ * sees in each state is readable in one place.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { MiErrorDetail } from './events.ts';
+import { formatPercent, type LabelledProbability } from './probabilities.ts';
+import type { LoadPhase } from './loader.ts';
+
+/** Everything the template shows. */
+export interface View {
+  state: 'empty' | 'loading' | 'ready' | 'classifying' | 'result' | 'error';
+  progress?: LoadPhase;
+  error?: MiErrorDetail & { during: 'load' | 'classify' };
+  bars?: LabelledProbability[];
+  ms?: number;
+  adapter?: string;
+  hasImage: boolean;
+  imageName?: string;
+  dragging: boolean;
+  preview: HTMLCanvasElement;
+}
+
+/** What the template calls back. */
+export interface Handlers {
+  pick(): void;
+  keydown(e: KeyboardEvent): void;
+  dragover(e: DragEvent): void;
+  dragleave(): void;
+  drop(e: DragEvent): void;
+  fileChosen(e: Event): void;
+}
+
+const NO_WEBGPU_TITLE = 'This browser has no WebGPU';
+const NO_WEBGPU_HINT =
+  'Use Chrome or Edge 113+ (on Linux, start it with --enable-unsafe-webgpu), Safari 26+, or Firefox 141+ on Windows.';
+
+function errorTitle(err: NonNullable<View['error']>): string {
+  if (err.code === 'WEBGPU_UNAVAILABLE') return NO_WEBGPU_TITLE;
+  return err.during === 'load' ? 'The model could not be loaded' : 'The image could not be classified';
+}
+
+function renderError(err: NonNullable<View['error']>): TemplateResult {
+  return html`<div part="error" role="alert">
+    <strong>${errorTitle(err)}</strong>
+    ${err.code === 'WEBGPU_UNAVAILABLE' ? html`<p>${NO_WEBGPU_HINT}</p>` : nothing}
+    <p>${err.message}</p>
+  </div>`;
+}
+
+function renderProgress(p: LoadPhase): TemplateResult {
+  const pct = Math.round(p.fraction * 100);
+  return html`<div
+    part="progress"
+    role="progressbar"
+    aria-label="Loading the model"
+    aria-valuemin="0"
+    aria-valuemax="100"
+    aria-valuenow=${pct}
+    aria-valuetext=${`${p.text} (${pct} %)`}
+  >
+    <span class="fill" style=${styleMap({ width: `${pct}%` })}></span>
+    <span class="text">${p.text}</span>
+  </div>`;
+}
+
+/** Visual bars are hidden from assistive technology; the table below says the same in words. */
+function renderBars(bars: LabelledProbability[]): TemplateResult {
+  return html`<ul part="bars" aria-hidden="true">
+      ${bars.map(
+        (b) => html`<li part="bar">
+          <span part="label" title=${b.label}>${b.label}</span>
+          <span class="track"><span part="bar-fill" style=${styleMap({ width: `${(b.p * 100).toFixed(2)}%` })}></span></span>
+          <span part="value">${formatPercent(b.p)}</span>
+        </li>`,
+      )}
+    </ul>
+    <table class="sr-only">
+      <caption>
+        Classification result
+      </caption>
+      ${bars.map((b) => html`<tr><th scope="row">${b.label}</th><td>${formatPercent(b.p)}</td></tr>`)}
+    </table>`;
+}
+
+function statusText(v: View): TemplateResult | string {
+  switch (v.state) {
+    case 'empty':
+      return 'No model: set the model attribute to a Keras model URL.';
+    case 'loading':
+      return v.progress?.text ?? 'Loading the model…';
+    case 'ready':
+      return 'Ready: drop an image, or press the box above to choose one.';
+    case 'classifying':
+      return 'Classifying…';
+    case 'result': {
+      const top = v.bars?.[0];
+      return html`${top ? html`<strong>${top.label} ${formatPercent(top.p)}</strong> · ` : nothing}${v.ms?.toFixed(1)} ms on
+        <span part="adapter">${v.adapter}</span>`;
+    }
+    case 'error':
+      return 'Error: see the message above.';
+  }
+}
+
+export function renderClassifier(v: View, on: Handlers): TemplateResult {
+  const label = v.hasImage
+    ? `Image ${v.imageName ? `"${v.imageName}" ` : ''}chosen. Press to choose another image, or drop one here.`
+    : 'Choose an image to classify, or drop one here.';
+  v.preview.hidden = !v.hasImage;
+  return html`<div class="card" part="container">
+    <div
+      part="dropzone"
+      class=${v.dragging ? 'dragging' : ''}
+      role="button"
+      tabindex="0"
+      aria-label=${label}
+      @click=${on.pick}
+      @keydown=${on.keydown}
+      @dragover=${on.dragover}
+      @dragleave=${on.dragleave}
+      @drop=${on.drop}
+    >
+      ${v.preview}
+      <span class="hint" aria-hidden="true">${v.hasImage ? 'Drop or choose another image' : 'Drop an image here, or click to choose one'}</span>
+    </div>
+    <input type="file" accept="image/*" hidden tabindex="-1" @change=${on.fileChosen} />
+    ${v.state === 'loading' && v.progress ? renderProgress(v.progress) : nothing}
+    ${v.error ? renderError(v.error) : nothing}
+    ${v.bars && (v.state === 'result' || v.state === 'classifying') ? renderBars(v.bars) : nothing}
+    <p part="status" role="status" aria-live="polite">${statusText(v)}</p>
+  </div>`;
+}
