@@ -6,6 +6,10 @@ import { ShapeError } from './errors.ts';
 import type { GpuContext } from './gpu/device.ts';
 import type { Graph } from './graph/ir.ts';
 import { ExecutionPlan } from './runtime/execution-plan.ts';
+import { Preprocessor } from './runtime/preprocess.ts';
+import type { ImageInput, PreprocessOptions } from './runtime/preprocess-options.ts';
+import { resolvePreprocess, type PreprocessSpec } from './runtime/preprocess-spec.ts';
+import type { ImageSource } from './runtime/preprocess-source.ts';
 import { planLayout } from './scheduler/layout.ts';
 import { shapeToString, sizeOf, type Tensor } from './tensor.ts';
 
@@ -21,6 +25,7 @@ export interface ModelInfo {
 export class Model {
   private readonly plans = new Map<string, Promise<ExecutionPlan>>();
   private disposed = false;
+  private preprocessor?: Preprocessor;
 
   constructor(
     /** The graph the GPU runs (after passes). */
@@ -71,6 +76,43 @@ export class Model {
     return out;
   }
 
+  /**
+   * Classifies images, resizes and normalises them on the GPU into the model's input and runs the
+   * model, in one command buffer: the batch is the number of images (any sizes, mixed kinds allowed).
+   * Defaults come from the model's declared input `[batch, H, W, C]`: scale 1/255, offset 0, mean 0,
+   * std 1, bilinear resize as tf.image.resize (Keras' image_dataset_from_directory), not PIL's.
+   * Browser images are copied by the browser: make ImageBitmaps with `colorSpaceConversion: 'none'`
+   * and `premultiplyAlpha: 'none'` (see decodeImageBitmap) to get the file's own pixel values.
+   */
+  async predictImage(image: ImageInput | readonly ImageInput[], options: PreprocessOptions = {}): Promise<Tensor> {
+    if (this.graph.inputs.length !== 1 || this.graph.outputs.length !== 1) {
+      throw new ShapeError(
+        `predictImage() is for models with one input and one output; this one has ${this.graph.inputs.length} and ${this.graph.outputs.length}`,
+      );
+    }
+    const { pre, sources, spec } = this.imageRequest(image, options);
+    await pre.ready();
+    const plan = await this.prepare([[sources.length, spec.height, spec.width, spec.channels]]);
+    const [out] = await plan.runEncoded((encoder, [input]) => pre.encode(encoder, input, sources, spec));
+    return out;
+  }
+
+  /**
+   * The input tensor predictImage would feed the model for these images and options, read back from
+   * the GPU (`[N, H, W, C]`): for tests and debugging.
+   */
+  async preprocess(image: ImageInput | readonly ImageInput[], options: PreprocessOptions = {}): Promise<Tensor> {
+    const { pre, sources, spec } = this.imageRequest(image, options);
+    return pre.run(sources, spec);
+  }
+
+  private imageRequest(image: ImageInput | readonly ImageInput[], options: PreprocessOptions): { pre: Preprocessor; sources: ImageSource[]; spec: PreprocessSpec } {
+    if (this.disposed) throw new ShapeError('the model was disposed');
+    this.preprocessor ??= new Preprocessor(this.gpu);
+    const spec = resolvePreprocess(options, this.graph.inputs[0]?.shape);
+    return { pre: this.preprocessor, sources: this.preprocessor.sources(image), spec };
+  }
+
   /** Runs the model on one tensor per input; returns one tensor per output, in Keras' order. */
   async run(inputs: readonly Tensor[]): Promise<Tensor[]> {
     inputs.forEach((t, i) => {
@@ -92,6 +134,7 @@ export class Model {
     const plans = await Promise.allSettled(this.plans.values());
     for (const p of plans) if (p.status === 'fulfilled') p.value.dispose();
     this.plans.clear();
+    this.preprocessor?.dispose();
     if (this.ownsDevice) this.gpu.device.destroy();
   }
 }

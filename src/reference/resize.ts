@@ -87,3 +87,39 @@ export function resizeBilinear(images: Tensor, outH: number, outW: number): Tens
   }
   return { shape: [n, outH, outW, c], data: out };
 }
+
+/**
+ * Resizes `[N, H, W, C]` to `[N, outH, outW, C]` by nearest neighbour exactly as
+ * `tf.image.resize(images, size, method='nearest')` (ResizeNearestNeighbor with
+ * `half_pixel_centers=True`): source index `min(floor((o + 0.5) · f32(in / out)), in − 1)` per axis,
+ * in float32. Values are copied, not interpolated.
+ */
+export function resizeNearest(images: Tensor, outH: number, outW: number): Tensor {
+  if (images.shape.length !== 4) {
+    throw new RangeError(`resizeNearest expects [N, H, W, C], got [${images.shape.join(', ')}]`);
+  }
+  const [n, h, w, c] = images.shape;
+  if (!(Number.isInteger(outH) && Number.isInteger(outW) && outH > 0 && outW > 0)) {
+    throw new RangeError(`resizeNearest: output size must be positive integers, got ${outH}×${outW}`);
+  }
+  if (h <= 0 || w <= 0) throw new RangeError(`resizeNearest: empty input [${images.shape.join(', ')}]`);
+  const index = (inSize: number, outSize: number): Int32Array => {
+    const scale = f(inSize / outSize);
+    return Int32Array.from({ length: outSize }, (_, o) => Math.min(Math.floor(f(f(o + 0.5) * scale)), inSize - 1));
+  };
+  const ys = index(h, outH);
+  const xs = index(w, outW);
+  const src = images.data;
+  const out = new Float32Array(n * outH * outW * c);
+  let k = 0;
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const row = (b * h + ys[oy]) * w;
+      for (let ox = 0; ox < outW; ox++) {
+        const at = (row + xs[ox]) * c;
+        for (let ch = 0; ch < c; ch++) out[k++] = src[at + ch];
+      }
+    }
+  }
+  return { shape: [n, outH, outW, c], data: out };
+}

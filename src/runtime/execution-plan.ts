@@ -11,15 +11,27 @@ import { shapeToString, type Tensor } from '../tensor.ts';
 
 const MAP_MODE_READ = 0x0001;
 
+/**
+ * Records commands that fill the plan's input buffers on the GPU (e.g. image preprocessing), into the
+ * run's own command encoder, before the model's pass. Called when the run's turn in the plan's queue
+ * comes, so queue writes it makes (writeBuffer, copyExternalImageToTexture) follow the previous run's
+ * submit and cannot overwrite data that run still reads.
+ */
+export type RunPrelude = (encoder: GPUCommandEncoder, inputBuffers: readonly GPUBuffer[]) => void;
+
 export class ExecutionPlan {
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  /** The graph inputs' activation buffers, in input order (what a prelude writes). */
+  private readonly inputBuffers: readonly GPUBuffer[];
 
   private constructor(
     private readonly gpu: GpuContext,
     readonly layout: PlanLayout,
     private readonly gpuPlan: GpuPlan,
-  ) {}
+  ) {
+    this.inputBuffers = layout.inputNames.map((name) => gpuPlan.slots[layout.slotOf.get(name)!]);
+  }
 
   static async create(gpu: GpuContext, layout: PlanLayout): Promise<ExecutionPlan> {
     return new ExecutionPlan(gpu, layout, await buildGpuPlan(gpu, layout));
@@ -46,14 +58,24 @@ export class ExecutionPlan {
     return result;
   }
 
-  private async runNow(inputs: readonly Tensor[]): Promise<Tensor[]> {
+  /**
+   * Runs the plan on inputs that `prelude` produces on the GPU instead of tensors from the CPU: its
+   * commands and the model's go into one command buffer and one submit.
+   */
+  runEncoded(prelude: RunPrelude): Promise<Tensor[]> {
+    const result = this.queue.then(() => this.runNow(undefined, prelude));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runNow(inputs: readonly Tensor[] | undefined, prelude?: RunPrelude): Promise<Tensor[]> {
     if (this.disposed) throw new GPUExecutionError('the model was disposed');
     const { device } = this.gpu;
     const { layout, gpuPlan } = this;
-    if (inputs.length !== layout.inputNames.length) {
+    if (inputs && inputs.length !== layout.inputNames.length) {
       throw new ShapeError(`The model takes ${layout.inputNames.length} input(s), got ${inputs.length}`);
     }
-    inputs.forEach((t, i) => {
+    inputs?.forEach((t, i) => {
       const planned = layout.inputShapes[i];
       if (t.shape.length !== planned.length || t.shape.some((d, k) => d !== planned[k])) {
         throw new ShapeError(`internal: input ${i} has shape ${shapeToString(t.shape)}, plan is for ${shapeToString(planned)}`);
@@ -65,6 +87,15 @@ export class ExecutionPlan {
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     const encoder = device.createCommandEncoder({ label: 'run' });
+    if (prelude) {
+      try {
+        prelude(encoder, this.inputBuffers);
+      } catch (err) {
+        await device.popErrorScope();
+        await device.popErrorScope();
+        throw err;
+      }
+    }
     const pass = encoder.beginComputePass({ label: 'model' });
     for (const step of gpuPlan.steps) {
       pass.setPipeline(step.pipeline);
