@@ -31,7 +31,8 @@ describe('Functional graphs vs real Keras 3', () => {
         if (outputs.length !== outFiles.length) throw new Error(`${name}: ${outputs.length} outputs, Keras has ${outFiles.length}`);
         outFiles.forEach((f, i) => {
           const expected = parseNpy(readFileSync(join(dir, f)));
-          expectTensorsClose(outputs[i], expected, { atol: 1e-4, rtol: 1e-4 }, `${name}/${f}`);
+          const stats = expectTensorsClose(outputs[i], expected, { atol: 1e-4, rtol: 1e-4 }, `${name}/${f}`);
+          console.log(`${name}/${f}: max abs error ${stats.maxAbs.toExponential(2)}, max rel ${stats.maxRel.toExponential(2)}`);
         });
       } finally {
         await model.dispose();
