@@ -258,6 +258,11 @@ export class Preprocessor {
     return { shape, data };
   }
 
+  /** How many buffers and textures the preprocessor holds (tests check that a repeat allocates none). */
+  get gpuObjectCount(): number {
+    return this.owned.length;
+  }
+
   /** Frees every texture and buffer the preprocessor made. */
   dispose(): void {
     if (this.disposed) return;
