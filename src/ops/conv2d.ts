@@ -11,7 +11,7 @@ import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
 import type { NodeDraft, OpModule } from './types.ts';
 import { requireWeight, softmaxDraft, tupleOf } from './util.ts';
 
-/** Node attributes of a conv2d node. Weights: kernel [kh, kw, cin, cout], then bias [cout] if any. */
+/** Node attributes of a conv2d node. Weights: kernel [kh, kw, cin / groups, cout], then bias [cout] if any. */
 export interface Conv2DAttrs extends Conv2DGeometry {
   filters: number;
   activation: Activation;
