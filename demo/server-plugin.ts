@@ -1,0 +1,93 @@
+/**
+ * Dev-server routes for the demo, so the page reaches exactly two folders and nothing else:
+ *
+ *   /models/malaria-cnn/*   the project's demo model (weights/malaria-cnn), read in place
+ *   /samples.json           a few sample cells from ../shared/fixtures (`[]` when the folder is missing)
+ *   /samples/<class>/<file> one of those cells, streamed from the fixtures folder
+ *
+ * The fixtures are read by path, never copied into the repository or the build.
+ */
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Connect, Plugin } from 'vite';
+
+export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+const MODEL_DIR = join(REPO_ROOT, 'weights', 'malaria-cnn');
+
+/** The shared fixtures folder: $MEDIMG_SHARED_FIXTURES, else ../shared/fixtures beside the checkout. */
+export function fixturesDir(): string {
+  return process.env.MEDIMG_SHARED_FIXTURES ?? resolve(REPO_ROOT, '..', 'shared', 'fixtures');
+}
+
+const CELLS = 'images/malaria-cells';
+const CLASSES = ['Parasitized', 'Uninfected'];
+/** Cells per class in the gallery: enough to try, few enough to load at once. */
+const PER_CLASS = 6;
+
+/** One gallery entry. `path` is relative to the fixtures folder (as in ref/test-cells.json). */
+export interface Sample {
+  url: string;
+  label: string;
+  path: string;
+}
+
+/** The first cells of each class, in file-name order (the same order every time). */
+export function listSamples(): Sample[] {
+  const root = join(fixturesDir(), CELLS);
+  if (!existsSync(root)) return [];
+  return CLASSES.flatMap((label) => {
+    const dir = join(root, label);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((n) => n.toLowerCase().endsWith('.png'))
+      .sort()
+      .slice(0, PER_CLASS)
+      .map((name) => ({ url: `/samples/${label}/${encodeURIComponent(name)}`, label, path: `${CELLS}/${label}/${name}` }));
+  });
+}
+
+const TYPES: Record<string, string> = {
+  '.json': 'application/json',
+  '.bin': 'application/octet-stream',
+  '.keras': 'application/zip',
+  '.h5': 'application/x-hdf5',
+  '.png': 'image/png',
+};
+
+/** Streams `file` if it lies inside `dir` (no `..` escapes); false when it does not exist. */
+function sendFile(res: Parameters<Connect.NextHandleFunction>[1], dir: string, rel: string): boolean {
+  const file = resolve(dir, rel);
+  if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) return false;
+  res.setHeader('Content-Type', TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream');
+  res.setHeader('Content-Length', String(statSync(file).size));
+  createReadStream(file).pipe(res);
+  return true;
+}
+
+/** The Vite plugin adding the routes above. */
+export function demoRoutes(): Plugin {
+  return {
+    name: 'mi-demo-routes',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+        if (path === '/samples.json') {
+          res.setHeader('Content-Type', 'application/json');
+          res.end(JSON.stringify(listSamples()));
+          return;
+        }
+        const served =
+          (path.startsWith('/models/malaria-cnn/') && sendFile(res, MODEL_DIR, path.slice('/models/malaria-cnn/'.length))) ||
+          (path.startsWith('/samples/') && sendFile(res, join(fixturesDir(), CELLS), path.slice('/samples/'.length)));
+        if (served) return;
+        if (path.startsWith('/models/') || path.startsWith('/samples/')) {
+          res.statusCode = 404;
+          res.end(`Not found: ${path}`);
+          return;
+        }
+        next();
+      });
+    },
+  };
+}
