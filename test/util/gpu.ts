@@ -81,7 +81,10 @@ export interface LoadedModel {
 }
 
 /** Loads a model by absolute path (or URL) in the page. */
-export async function loadModelInPage(pathOrUrl: string, options: { inputShape?: number[]; logits?: boolean } = {}): Promise<LoadedModel> {
+export async function loadModelInPage(
+  pathOrUrl: string,
+  options: { inputShape?: number[]; logits?: boolean; architecture?: unknown } = {},
+): Promise<LoadedModel> {
   const page = await gpuPage();
   const url = pathOrUrl.startsWith('/') ? fileUrl(pathOrUrl) : pathOrUrl;
   const r = unwrap(await page.evaluate((u, o) => (globalThis as unknown as { mi: PageApi }).mi.load(u, o), url, options));

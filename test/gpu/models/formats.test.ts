@@ -1,0 +1,55 @@
+/**
+ * One model, every file format: each variant written by scripts/make_format_fixtures.py is loaded
+ * by URL in the browser and run on the GPU, and must give real Keras' model.predict
+ * (scripts/keras_refs/format_refs.py). Float32 formats within 1e-5; quantized TF.js weights within
+ * the error their quantization allows (measured and stated below).
+ */
+import { describe, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseNpy } from '../../../src/formats/npy.ts';
+import { repoRoot } from '../../util/fixtures.ts';
+import { expectTensorsClose, type Tolerance } from '../../util/compare.ts';
+import { loadModelInPage } from '../../util/gpu.ts';
+
+const root = join(repoRoot, 'test/fixtures/formats');
+const F32: Tolerance = { atol: 1e-5, rtol: 1e-4 };
+
+interface Variant {
+  file: string;
+  architecture?: string;
+  tol: Tolerance;
+}
+
+const variants: Variant[] = [
+  { file: 'model.keras', tol: F32 },
+  { file: 'model.h5', tol: F32 },
+  { file: 'weights.h5', architecture: 'arch.json', tol: F32 },
+  { file: 'model.weights.h5', architecture: 'arch.json', tol: F32 },
+  { file: 'tfjs-f32/model.json', tol: F32 },
+  // float16 keeps 11 significant bits: weights off by up to 2^-11 relative.
+  { file: 'tfjs-f16/model.json', tol: { atol: 2e-3, rtol: 2e-3 } },
+  // uint8 affine quantization: each weight off by up to (max - min) / 255 / 2.
+  { file: 'tfjs-u8/model.json', tol: { atol: 3e-2, rtol: 3e-2 } },
+];
+
+for (const model of ['sequential', 'nested']) {
+  describe(`${model} model in every format vs real Keras`, () => {
+    const dir = join(root, model);
+    const input = () => parseNpy(readFileSync(join(dir, 'ref.input0.npy')));
+    const expected = () => parseNpy(readFileSync(join(dir, 'ref.output0.npy')));
+    for (const v of variants.filter((v) => existsSync(join(dir, v.file)))) {
+      it(v.file + (v.architecture ? ` + ${v.architecture}` : ''), async () => {
+        const architecture = v.architecture ? readFileSync(join(dir, v.architecture), 'utf8') : undefined;
+        const m = await loadModelInPage(join(dir, v.file), { architecture });
+        try {
+          const [y] = await m.run([input()]);
+          const stats = expectTensorsClose(y, expected(), v.tol, `${model}/${v.file}`);
+          console.log(`${model}/${v.file}: max abs error ${stats.maxAbs.toExponential(2)}`);
+        } finally {
+          await m.dispose();
+        }
+      });
+    }
+  });
+}
