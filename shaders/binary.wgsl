@@ -1,24 +1,25 @@
-// Elementwise merge of two tensors with broadcasting: output = activate(OP(lhs, b) * scale).
+// Elementwise merge of two tensors with broadcasting: output = activate(OP(lhs, rhs) * scale).
 // Keras merges of n inputs run as a chain of these steps over the same output buffer:
 //   step 0:  output = OP(a, b)             (a = input 0, b = input 1)
-//   step k:  output = OP(output, b)        (accumulate = 1, b = input k + 1)
+//   step k:  output = OP(output, b)        (A_MODE = 2, b = input k + 1)
 // Average is a chain of adds whose last step has scale = 1/n; only the last step fuses an
 // activation (ACT, from activation.wgsl). OP: 0 add, 1 subtract, 2 multiply, 3 maximum, 4 minimum.
 //
-// Layout: the output (channels-last, row-major) is indexed flat. Each input is read through its
-// own element strides over the output's coordinates, 0 along broadcast axes (numpy style after
-// Keras' rank alignment, see src/ops/broadcast.ts); shapes and strides are padded at the front to
-// 8 axes with size 1. An input whose shape equals the output's (`aFull`/`bFull` = 1) is read at the
-// flat index directly, skipping the coordinate arithmetic. Each invocation writes PER consecutive
-// outputs; the flat index folds dispatch y into x (src/ops/dispatch.ts) and is bounds-checked.
+// Layout: the output (channels-last, row-major) is indexed flat. An operand whose shape equals the
+// output's is read at the flat index (mode 0). A broadcast operand (mode 1) is read through its own
+// element strides over the output's coordinates, 0 along broadcast axes (numpy style after Keras'
+// rank alignment, see src/ops/broadcast.ts). The host coalesces adjacent axes that broadcast the
+// same way for both operands, so squeeze-and-excitation [N,H,W,C] × [N,1,1,C] is 3 axes
+// [N, H·W, C]; up to 8 axes, stored at the END of `dims`/`after`/`*Strides` (front slots unused).
+// The modes are overrides: each pipeline carries only the index arithmetic it needs. Each
+// invocation writes PER consecutive outputs; the flat index folds dispatch y into x
+// (src/ops/dispatch.ts) and is bounds-checked.
 
 struct Params {
   count: u32,
-  accumulate: u32,
-  aFull: u32,
-  bFull: u32,
   scale: f32,
   dims: array<vec4u, 2>,
+  after: array<vec4u, 2>,
   aStrides: array<vec4u, 2>,
   bStrides: array<vec4u, 2>,
 }
@@ -26,22 +27,26 @@ struct Params {
 override WG: u32 = 64u;
 override PER: u32 = 4u;
 override OP: u32 = 0u;
+/** 0: a has the output's shape; 1: a is broadcast; 2: the left operand is `output` itself. */
+override A_MODE: u32 = 0u;
+/** 0: b has the output's shape; 1: b is broadcast. */
+override B_MODE: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> output: array<f32>;
 
-// Offset of the flat output index i in a tensor read with the given strides.
-fn offsetOf(i: u32, strides: array<vec4u, 2>) -> u32 {
-  var rem = i;
-  var off = 0u;
-  for (var d = 7i; d >= 0i; d--) {
-    let size = params.dims[d / 4][d % 4];
-    off += (rem % size) * strides[d / 4][d % 4];
-    rem /= size;
-  }
-  return off;
+// Offsets of the flat output index i in a and b. Axis d's coordinate is (i / after[d]) % dims[d]
+// (after = product of the later axes); two vec4 lanes of 4 axes each, no loop and no branch.
+// Unused axes have size 1 and stride 0, so they contribute nothing.
+fn offsetsOf(i: u32) -> vec2u {
+  let c0 = (vec4u(i) / params.after[0]) % params.dims[0];
+  let c1 = (vec4u(i) / params.after[1]) % params.dims[1];
+  return vec2u(
+    dot(c0, params.aStrides[0]) + dot(c1, params.aStrides[1]),
+    dot(c0, params.bStrides[0]) + dot(c1, params.bStrides[1]),
+  );
 }
 
 fn combine(x: f32, y: f32) -> f32 {
@@ -62,20 +67,17 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     if (i >= params.count) {
       return;
     }
+    var off = vec2u(i);
+    if (A_MODE == 1u || B_MODE == 1u) {
+      off = offsetsOf(i);
+    }
     var x: f32;
-    if (params.accumulate != 0u) {
+    if (A_MODE == 2u) {
       x = output[i];
-    } else if (params.aFull != 0u) {
-      x = a[i];
     } else {
-      x = a[offsetOf(i, params.aStrides)];
+      x = a[select(i, off.x, A_MODE == 1u)];
     }
-    var y: f32;
-    if (params.bFull != 0u) {
-      y = b[i];
-    } else {
-      y = b[offsetOf(i, params.bStrides)];
-    }
+    let y = b[select(i, off.y, B_MODE == 1u)];
     output[i] = activate(combine(x, y) * params.scale);
   }
 }

@@ -43,3 +43,26 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
   }
   return strides;
 }
+
+/**
+ * Merges adjacent axes that every operand walks the same way (contiguously, or broadcast along
+ * both), and drops size-1 axes, so the kernel's index arithmetic runs over as few axes as
+ * possible: same-shape operands end as one axis, [N,H,W,C] × [N,1,1,C] as [N, H·W, C].
+ * `strides[k]` are operand k's element strides over `dims` (0 where broadcast).
+ */
+export function coalesceAxes(dims: readonly number[], strides: readonly (readonly number[])[]): { dims: number[]; strides: number[][] } {
+  const outDims: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < dims.length; d++) {
+    if (dims[d] === 1) continue;
+    const last = outDims.length - 1;
+    if (last >= 0 && strides.every((s, k) => outStrides[k][last] === s[d] * dims[d])) {
+      outDims[last] *= dims[d];
+      strides.forEach((s, k) => (outStrides[k][last] = s[d]));
+      continue;
+    }
+    outDims.push(dims[d]);
+    strides.forEach((s, k) => outStrides[k].push(s[d]));
+  }
+  return { dims: outDims, strides: outStrides };
+}

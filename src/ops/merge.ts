@@ -10,8 +10,8 @@ import { activationConstants } from '../graph/activations.ts';
 import { ActivationKind, LINEAR, type Activation, type GraphNode } from '../graph/ir.ts';
 import { activateAll } from '../reference/activation.ts';
 import { mergeReference, type MergeKind } from '../reference/merge.ts';
-import { sizeOf } from '../tensor.ts';
-import { broadcastShapes, broadcastStrides } from './broadcast.ts';
+import { sizeOf, stridesOf } from '../tensor.ts';
+import { broadcastShapes, broadcastStrides, coalesceAxes } from './broadcast.ts';
 import { dispatch1D } from './dispatch.ts';
 import type { KernelStep, OpModule } from './types.ts';
 
@@ -81,28 +81,27 @@ export const merge: OpModule = {
   encode(node, { inputShapes, outputShape }) {
     const { kind, activation } = attrsOf(node);
     const count = sizeOf(outputShape);
-    // A broadcastable input with as many elements as the output has exactly its shape.
-    const full = (s: readonly number[]): number => (sizeOf(s) === count ? 1 : 0);
-    const stridesOf = (s: readonly number[]): number[] => padFront(broadcastStrides(s, outputShape), 0);
-    const dims = padFront(outputShape, 1);
+    // A broadcastable operand with as many elements as the output has exactly its shape.
+    const isFull = (s: readonly number[]): boolean => sizeOf(s) === count;
     const last = inputShapes.length - 2;
     const steps: KernelStep[] = [];
     for (let k = 0; k <= last; k++) {
       const lhs = k === 0 ? inputShapes[0] : outputShape;
       const rhs = inputShapes[k + 1];
+      const aMode = k > 0 ? 2 : isFull(lhs) ? 0 : 1;
+      const bMode = isFull(rhs) ? 0 : 1;
+      const axes = coalesceAxes(outputShape, [broadcastStrides(lhs, outputShape), broadcastStrides(rhs, outputShape)]);
       steps.push({
         label: `${node.name}/${kind}${k === 0 ? '' : `+${k + 1}`}`,
         shader: ['activation.wgsl', 'binary.wgsl'],
-        constants: { WG, PER, OP: OP_CODE[kind], ...activationConstants(k === last ? activation : LINEAR) },
+        constants: { WG, PER, OP: OP_CODE[kind], A_MODE: aMode, B_MODE: bMode, ...activationConstants(k === last ? activation : LINEAR) },
         params: {
           count,
-          accumulate: k === 0 ? 0 : 1,
-          aFull: full(lhs),
-          bFull: full(rhs),
           scale: kind === 'average' && k === last ? 1 / inputShapes.length : 1,
-          dims,
-          aStrides: stridesOf(lhs),
-          bStrides: stridesOf(rhs),
+          dims: padFront(axes.dims, 1),
+          after: padFront(stridesOf(axes.dims), 1),
+          aStrides: padFront(axes.strides[0], 0),
+          bStrides: padFront(axes.strides[1], 0),
         },
         bindings: {
           a: { kind: 'tensor', name: node.inputs[0] },

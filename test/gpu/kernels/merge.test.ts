@@ -32,6 +32,8 @@ const cases = [
   { kind: 'minimum', shapes: [[2, 5, 7, 3], [2, 5, 7, 3], [2, 5, 7, 3]] },
   { kind: 'minimum', shapes: [[2, 6, 4], [2, 4]], note: 'lower rank expanded at axis 1 (Keras rule)' },
   { kind: 'add', shapes: [[1, 3, 4, 5, 2], [1, 3, 1, 5, 1]], note: 'rank 5' },
+  { kind: 'multiply', shapes: [[2, 3, 4, 5, 6], [2, 1, 4, 1, 6]], note: 'rank 5, alternating broadcast axes: 5 axes after coalescing' },
+  { kind: 'maximum', shapes: [[2, 1, 4, 1, 6], [1, 3, 1, 5, 1]], note: 'rank 5, both operands broadcast, neither has the output shape' },
   { kind: 'add', shapes: [[2, 5, 7, 3], [2, 5, 7, 3]], act: makeActivation(ActivationKind.Relu), note: 'fused relu' },
   { kind: 'average', shapes: [[2, 5, 7, 3], [2, 1, 1, 3], [2, 5, 7, 3]], act: makeActivation(ActivationKind.Sigmoid), note: 'fused sigmoid after /3' },
 ];
