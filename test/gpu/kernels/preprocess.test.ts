@@ -3,16 +3,23 @@
  * (src/reference/preprocess.ts: TF's half-pixel bilinear / nearest resize, rgb_to_grayscale before
  * resizing, scale/offset/mean/std), per pixel within 1e-5, on awkward sizes (1×1, odd, > 2×
  * downscaling, same size), both resize methods, grey and RGB, byte and float pixels, and batches of
- * images of different sizes. Pixels go in as PixelImages (the storage-buffer entry point); the
- * browser-image (texture) entry point is tested on real PNGs in test/gpu/models/preprocess-malaria.test.ts.
+ * images of different sizes, with pixels as PixelImages (the storage-buffer entry point). Then real
+ * malaria-cell PNGs decoded by the browser (the texture entry point) vs the CPU reference on
+ * image-decode.ts pixels and vs real TensorFlow's model input, and predictImage end to end vs real Keras.
  */
-import { describe, expect, it } from 'vitest';
-import { fromWire } from '../../../src/cli/wire.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fromWire, type WireTensor } from '../../../src/cli/wire.ts';
+import { parseNpy } from '../../../src/formats/npy.ts';
+import { decodeImage } from '../../../src/runtime/image-decode.ts';
 import { preprocessReference, rgbToGreyU8 } from '../../../src/reference/preprocess.ts';
 import { GREY_WEIGHTS, resolvePreprocess, type PreprocessSpec } from '../../../src/runtime/preprocess-spec.ts';
 import type { PixelImage, PreprocessOptions } from '../../../src/runtime/preprocess-options.ts';
 import { expectTensorsClose } from '../../util/compare.ts';
-import { gpuPage } from '../../util/gpu.ts';
+import { fileUrl, gpuPage } from '../../util/gpu.ts';
+import { fixturesDir, repoRoot } from '../../util/fixtures.ts';
+import { MALARIA_MODEL, malariaRefs } from '../../util/malaria.ts';
 import { casePixels, type ImageCase } from '../../browser/preprocess-cases.ts';
 import type { GpuPreprocessResult } from '../../browser/preprocess-kernel.ts';
 
@@ -105,5 +112,41 @@ describe('GPU preprocessing vs the CPU reference (≤ 1e-5 per pixel)', () => {
     const again = await check('batch 4 mixed -> 64, new pixels', batch.map((c) => ({ ...c, seed: c.seed + 100 })), size(64, 64));
     expect(again.objectsAfter).toBe(again.objectsBefore);
     expect(again.objectsAfter).toBe(first.objectsAfter);
+  });
+});
+
+describe('real PNGs decoded by the browser (ImageBitmap → texture) and the malaria model', () => {
+  const index = JSON.parse(readFileSync(join(repoRoot, 'test/fixtures/malaria-preproc/index.json'), 'utf8')) as {
+    items: { file: string; path: string }[];
+  };
+  const pngs = index.items.map((item) => join(fixturesDir(), item.path));
+  const callPage = async (fn: string, urls: string[]) => {
+    const page = await gpuPage();
+    const args = [fileUrl(MALARIA_MODEL()), urls.map(fileUrl)].map((a) => JSON.stringify(a)).join(', ');
+    return fromWire((await page.evaluate(`import('/test/browser/preprocess-malaria.ts').then((m) => m.${fn}(${args}))`)) as WireTensor);
+  };
+  afterAll(async () => {
+    const page = await gpuPage();
+    await page.evaluate(`import('/test/browser/preprocess-malaria.ts').then((m) => m.disposeModels())`);
+  });
+
+  it('the GPU input equals the CPU reference on image-decode.ts pixels and real TensorFlow (≤ 1e-5)', async () => {
+    const gpu = await callPage('preprocessPngs', pngs);
+    const spec = resolvePreprocess({}, [null, 224, 224, 3]);
+    const decoded = pngs.map((p): PixelImage => decodeImage(readFileSync(p), { channels: 3, name: p }));
+    const cpu = preprocessReference(decoded, spec);
+    const vsCpu = expectTensorsClose(gpu, cpu, TOL, 'browser-decoded PNGs on the GPU vs CPU reference');
+    const tf = index.items.map((item) => parseNpy(readFileSync(join(repoRoot, 'test/fixtures/malaria-preproc', item.file))));
+    const tfBatch = { shape: [tf.length, ...tf[0].shape.slice(1)], data: Float32Array.from(tf.flatMap((t) => [...t.data])) };
+    const vsTf = expectTensorsClose(gpu, tfBatch, TOL, 'GPU preprocessing vs TensorFlow');
+    console.log(`malaria PNGs: max |GPU − CPU reference| ${vsCpu.maxAbs.toExponential(2)}, max |GPU − TF| ${vsTf.maxAbs.toExponential(2)}`);
+  });
+
+  it('predictImage of two cells matches the real-Keras logits (≤ 1e-4)', async () => {
+    const refs = new Map(malariaRefs().map((r) => [r.path, r.logit]));
+    const logits = await callPage('predictPngs', pngs);
+    const expected = { shape: [pngs.length, 1], data: Float32Array.from(index.items.map((item) => refs.get(item.path)!)) };
+    const stats = expectTensorsClose(logits, expected, { atol: 1e-4, rtol: 0 }, 'predictImage logits vs Keras');
+    console.log(`malaria predictImage: logits ${[...logits.data].map((x) => x.toFixed(5)).join(', ')}; max |error| ${stats.maxAbs.toExponential(2)}`);
   });
 });
