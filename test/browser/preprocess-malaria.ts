@@ -36,12 +36,50 @@ export async function preprocessPngs(modelUrl: string, imageUrls: string[]): Pro
   }
 }
 
-/** predictImage on these PNGs as one batch. */
-export async function predictPngs(modelUrl: string, imageUrls: string[]): Promise<WireTensor> {
+/** What a call did to the GPU: submits, and buffers/textures/bind groups it created. */
+export interface GpuCalls {
+  submits: number;
+  creates: number;
+}
+
+/** Runs `fn` while counting the device's submits and object creations (wrappers removed after). */
+async function counting<T>(device: GPUDevice, fn: () => Promise<T>): Promise<[T, GpuCalls]> {
+  const calls: GpuCalls = { submits: 0, creates: 0 };
+  const queue = device.queue;
+  const saved = { submit: queue.submit, createBuffer: device.createBuffer, createTexture: device.createTexture, createBindGroup: device.createBindGroup };
+  queue.submit = function (this: GPUQueue, ...a: Parameters<GPUQueue['submit']>) {
+    calls.submits++;
+    return saved.submit.apply(this, a);
+  };
+  for (const name of ['createBuffer', 'createTexture', 'createBindGroup'] as const) {
+    (device as unknown as Record<string, unknown>)[name] = function (this: GPUDevice, ...a: unknown[]) {
+      calls.creates++;
+      return (saved[name] as (...x: unknown[]) => unknown).apply(this, a);
+    };
+  }
+  try {
+    return [await fn(), calls];
+  } finally {
+    queue.submit = saved.submit;
+    device.createBuffer = saved.createBuffer;
+    device.createTexture = saved.createTexture;
+    device.createBindGroup = saved.createBindGroup;
+  }
+}
+
+/**
+ * predictImage on these PNGs as one batch, twice: the first run may build the plan and the
+ * preprocessing objects, the second must create nothing. Each must submit once.
+ */
+export async function predictPngs(modelUrl: string, imageUrls: string[]): Promise<{ logits: WireTensor[]; calls: GpuCalls[] }> {
   const model = await modelAt(modelUrl);
+  const device = model.gpu.device;
   const images = await bitmaps(imageUrls);
   try {
-    return toWire(await model.predictImage(images));
+    await model.prepare([[images.length, 224, 224, 3]]);
+    const [first, c1] = await counting(device, () => model.predictImage(images));
+    const [second, c2] = await counting(device, () => model.predictImage(images));
+    return { logits: [toWire(first), toWire(second)], calls: [c1, c2] };
   } finally {
     for (const b of images) b.close();
   }
