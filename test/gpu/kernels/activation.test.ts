@@ -7,9 +7,11 @@
  * Tolerances (|gpu − ref| ≤ atol + rtol·|ref|), from WGSL's f32 accuracy rules:
  *  - piecewise-linear kinds (relu, relu6, leaky, hard_*, ReLU layer): exact up to f32 rounding of the
  *    input arithmetic: atol 1e-6, rtol 1e-6;
- *  - exp-based kinds (elu, selu, sigmoid, swish, softplus, exponential, mish, tanh): WGSL allows exp
- *    3 + 2|x| ULP, and log/tanh are built on it, so rtol 1e-5 on values up to e^80 and atol 1e-6
- *    near 0 (expm1 cancellation in elu/selu near 0 is absolute, not relative);
+ *  - exp-based kinds (elu, selu, sigmoid, swish, softplus, mish, tanh): WGSL allows exp 3 + 2|x| ULP
+ *    and log/tanh are built on it; these outputs are bounded or linear beyond |x| ≈ 9, so rtol 1e-5,
+ *    and atol 1e-6 near 0 (expm1 cancellation in elu/selu near 0 is absolute, not relative);
+ *  - exponential itself up to x = 80: the spec bound is 3 + 2·80 ULP ≈ 1.9e-5 relative, so rtol 3e-5
+ *    (SwiftShader does better; a real GPU may use all of it);
  *  - gelu (exact form): the shader's erf approximation has |error| < 1.2e-7, times 0.5·|x| ≤ 4, so
  *    atol 2e-6 on top of the f32 rounding;
  *  - gelu (tanh form): tanh and the cubic in f32: atol 2e-6, rtol 1e-5.
@@ -26,6 +28,7 @@ const K = ActivationKind;
 const LINEARISH: Tolerance = { atol: 1e-6, rtol: 1e-6 };
 const EXP: Tolerance = { atol: 1e-6, rtol: 1e-5 };
 const GELU: Tolerance = { atol: 2e-6, rtol: 1e-5 };
+const EXPONENTIAL: Tolerance = { atol: 1e-6, rtol: 3e-5 };
 
 /** Extremes that exercise overflow handling (exp(±100) overflows f32; ±88 is right at the edge). */
 const HUGE = [-100, -88, -50, -20, -9, 9, 20, 50, 88, 100];
@@ -57,7 +60,7 @@ const cases: Case[] = [
   { name: 'swish / silu', act: makeActivation(K.Swish), tol: EXP, extremes: HUGE },
   { name: 'LeakyReLU layer default 0.3', act: makeActivation(K.LeakyRelu, 0.3), tol: LINEARISH, extremes: HUGE },
   { name: 'leaky_relu function 0.2', act: makeActivation(K.LeakyRelu, 0.2), tol: LINEARISH, extremes: HUGE },
-  { name: 'exponential', act: makeActivation(K.Exponential), tol: EXP, extremes: EXP_SAFE },
+  { name: 'exponential', act: makeActivation(K.Exponential), tol: EXPONENTIAL, extremes: EXP_SAFE },
   { name: 'hard_swish / hard_silu', act: makeActivation(K.HardSwish), tol: LINEARISH, extremes: HUGE },
   { name: 'mish', act: makeActivation(K.Mish), tol: EXP, extremes: HUGE },
   { name: 'ReLU(max_value 6) as general', act: makeActivation(K.ReluGeneral, 0, 6, 0), tol: LINEARISH, extremes: HUGE },
