@@ -3,7 +3,7 @@
  * progress, compile the plan for one image, and warm up, reporting one progress value over all of
  * it. The three phases get fixed shares of the bar, because only the download has a measurable size.
  */
-import { loadModel, type Model, type ModelSource } from '../index.ts';
+import { loadModel, WebGPUUnavailableError, type Model, type ModelSource } from '../index.ts';
 import { asMetadata, resolvePreprocess, type ModelMetadata, type PreprocessAttributes } from './config.ts';
 
 /** Where loading is; `fraction` is of the whole load, 0..1. */
@@ -76,6 +76,27 @@ function siblingMetadata(modelUrl: string): string | undefined {
 }
 
 /**
+ * Fails fast where WebGPU cannot work. loadModel finds this out too, but only after the download
+ * (it reads the model before it asks for a GPU), so a browser without an adapter would fetch the
+ * whole model just to be told it cannot run it. This probe asks only whether an adapter exists.
+ */
+async function requireWebGPU(): Promise<void> {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) throw new WebGPUUnavailableError('WebGPU is not available in this browser (navigator.gpu is missing).');
+  let adapter: GPUAdapter | null = null;
+  try {
+    adapter = await gpu.requestAdapter();
+  } catch {
+    adapter = null;
+  }
+  if (!adapter) {
+    throw new WebGPUUnavailableError(
+      'WebGPU is present but no GPU adapter is available (the GPU may be blocklisted, or WebGPU disabled in the browser settings).',
+    );
+  }
+}
+
+/**
  * Loads, compiles and warms up the model. The warm-up classifies one blank image of the model's
  * input size, so the first real image does not pay for pipeline creation.
  */
@@ -89,12 +110,18 @@ export async function openModel(
   },
 ): Promise<OpenedModel> {
   const { signal, onPhase } = opts;
+  await requireWebGPU();
   onPhase({ phase: 'download', fraction: 0, text: 'Downloading model…' });
   const found = await findMetadata(source, opts.metadataUrl, signal);
+  let shown = 0;
   const model = await loadModel(found.source, {
     signal,
     onProgress: ({ loadedBytes, totalBytes }) => {
-      const f = totalBytes ? Math.min(1, loadedBytes / totalBytes) : 0;
+      // loaded = total whenever every file started so far is complete, which includes the moment
+      // model.json is done and its weight shards have not started: the bar would run to the end and
+      // jump back. Such reports update the text only, and the bar never moves backwards.
+      if (totalBytes && loadedBytes < totalBytes) shown = Math.max(shown, loadedBytes / totalBytes);
+      const f = shown;
       const text = totalBytes
         ? `Downloading model: ${mb(loadedBytes)} of ${mb(totalBytes)}`
         : `Downloading model: ${mb(loadedBytes)}`;

@@ -258,7 +258,8 @@ export class MiClassifier extends LitElement {
       }
       this.opened = opened;
       this.loadAbort = undefined;
-      this.setView({ state: 'ready', progress: undefined });
+      // An error shown now came from the image (e.g. a bad src) while the model loaded: keep it.
+      this.setView({ state: this._view.error ? 'error' : 'ready', progress: undefined });
       const detail: MiLoadDetail = {
         info: opened.model.info,
         adapter: opened.model.adapterName,

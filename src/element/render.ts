@@ -33,8 +33,8 @@ export interface Handlers {
 }
 
 const NO_WEBGPU_TITLE = 'This browser has no WebGPU';
-const NO_WEBGPU_HINT =
-  'Use Chrome or Edge 113+ (on Linux, start it with --enable-unsafe-webgpu), Safari 26+, or Firefox 141+ on Windows.';
+const NO_WEBGPU_HINT = html`Use Chrome or Edge 113+ (on Linux, start it with <code>--enable-unsafe-webgpu</code>), Safari 26+,
+  or Firefox 141+ on Windows.`;
 
 function errorTitle(err: NonNullable<View['error']>): string {
   if (err.code === 'WEBGPU_UNAVAILABLE') return NO_WEBGPU_TITLE;

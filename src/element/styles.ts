@@ -142,6 +142,9 @@ export const styles = css`
     display: block;
     color: var(--mi-error-color, #b3261e);
   }
+  [part='error'] code {
+    white-space: nowrap;
+  }
   [part='error'] p {
     margin: 0.25rem 0 0;
     font-size: 0.85rem;
