@@ -76,7 +76,7 @@ export class MiClassifier extends LitElement {
     resize: {},
     src: {},
     image: { attribute: false },
-    _view: { state: true },
+    _view: { state: true, attribute: false },
   };
 
   /**
