@@ -14,10 +14,12 @@ import { identity, flatten, reshape } from './identity.ts';
 import { conv2d } from './conv2d.ts';
 import { pool2d } from './pool2d.ts';
 import { globalPool2d } from './global-pool2d.ts';
+import { depthwiseConv2d } from './depthwise-conv2d.ts';
+import { conv3d } from './conv3d.ts';
 
 /** Op modules by op key. */
 export const OPS: Readonly<Record<string, OpModule>> = Object.fromEntries(
-  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d].map((m) => [m.op, m]),
+  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d].map((m) => [m.op, m]),
 );
 
 /** Keras layer class → op key. */
@@ -57,6 +59,9 @@ export const KERAS_LAYERS: Readonly<Record<string, string>> = {
   GlobalMaxPooling2D: 'global-pool2d',
   GlobalAvgPool2D: 'global-pool2d',
   GlobalMaxPool2D: 'global-pool2d',
+  DepthwiseConv2D: 'depthwise_conv2d',
+  SeparableConv2D: 'depthwise_conv2d',
+  Conv3D: 'conv3d',
 };
 
 export function opModule(op: string): OpModule {

@@ -1,0 +1,153 @@
+/**
+ * Conv3D: Keras' 3-D convolution (channels-last, kernel [kd, kh, kw, cin, cout]) with fused bias
+ * and activation: TF's asymmetric 'same' padding per axis, strides and dilation. Runs
+ * shaders/conv3d.wgsl. Grouped 3-D convolution (Keras 3 `groups`) is rejected.
+ */
+import { ShapeError, UnsupportedLayerError } from '../errors.ts';
+import { activationConstants, parseActivation } from '../graph/activations.ts';
+import { ActivationKind, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
+import { conv3dReference, type Conv3DGeometry } from '../reference/conv3d.ts';
+import { dispatch1D } from './dispatch.ts';
+import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
+import type { NodeDraft, OpModule } from './types.ts';
+import { requireWeight, softmaxDraft, tupleOf } from './util.ts';
+
+/** Node attributes of a conv3d node. Weights: kernel [kd, kh, kw, cin, cout], then bias [cout] if any. */
+export interface Conv3DAttrs extends Conv3DGeometry {
+  filters: number;
+  activation: Activation;
+}
+
+const WG = 64;
+/** Output channels per invocation in conv3d.wgsl (one vec4). */
+const BLOCK = 4;
+/** x-adjacent output voxels per invocation in conv3d.wgsl (its PIXELS). */
+const PIXELS = 4;
+
+/**
+ * Rows of `cout` values zero-padded to whole vec4 blocks, as conv3d.wgsl reads kernel and bias.
+ * Cached per weight array, so plans for other input sizes (tiles, crops) reuse the re-laid data.
+ */
+const padded = new WeakMap<Float32Array, Float32Array>();
+export function padChannelsToVec4(data: Float32Array, cout: number): Float32Array {
+  if (cout % BLOCK === 0) return data;
+  let hit = padded.get(data);
+  if (!hit) {
+    const rows = data.length / cout;
+    const width = Math.ceil(cout / BLOCK) * BLOCK;
+    hit = new Float32Array(rows * width);
+    for (let r = 0; r < rows; r++) hit.set(data.subarray(r * cout, (r + 1) * cout), r * width);
+    padded.set(data, hit);
+  }
+  return hit;
+}
+
+function attrsOf(node: GraphNode): Conv3DAttrs {
+  return node.attrs as unknown as Conv3DAttrs;
+}
+
+/** Per-axis geometry of a conv3d node on an input [N, D, H, W, C]. */
+export function conv3dAxes(a: Conv3DGeometry, input: readonly number[]) {
+  return [1, 2, 3].map((ax, i) => axisGeometry(input[ax], a.kernelSize[i], a.strides[i], a.dilation[i], a.padding));
+}
+
+export const conv3d: OpModule = {
+  op: 'conv3d',
+
+  fromKeras(layer, ctx) {
+    const c = layer.config;
+    requireChannelsLast(layer);
+    if ((c.groups ?? 1) !== 1) throw new UnsupportedLayerError(layer.name, layer.className, `groups=${c.groups} is not supported (only 1)`);
+    const parsed = parseActivation(c.activation, ctx.kerasMajor, layer.name, layer.className);
+    const kernel = requireWeight(layer, 0, 'kernel');
+    const weights = [kernel];
+    if (c.use_bias ?? true) weights.push(requireWeight(layer, 1, 'bias'));
+    const attrs: Conv3DAttrs = {
+      filters: c.filters ?? kernel.shape[4],
+      kernelSize: tupleOf(c.kernel_size, 3, 'kernel_size', layer),
+      strides: tupleOf(c.strides ?? 1, 3, 'strides', layer),
+      dilation: tupleOf(c.dilation_rate ?? 1, 3, 'dilation_rate', layer),
+      padding: parsePadding(c.padding ?? 'valid', layer),
+      activation: parsed.act,
+    };
+    const draft: NodeDraft = { op: 'conv3d', attrs: attrs as unknown as Record<string, unknown>, weights };
+    return parsed.softmax ? [draft, softmaxDraft(-1)] : draft;
+  },
+
+  inferShape(node, [input]) {
+    const a = attrsOf(node);
+    const k = node.weights[0].shape;
+    const where = `Layer "${node.name}" (${node.kerasClass})`;
+    if (input.length !== 5) throw new ShapeError(`${where} expects a 5-D input [N, D, H, W, C], got [${input.join(', ')}]`);
+    if (k.length !== 5 || k.slice(0, 3).some((d, i) => d !== a.kernelSize[i]) || k[4] !== a.filters) {
+      throw new ShapeError(`${where}: kernel shape [${k.join(', ')}] does not match kernel_size ${a.kernelSize} and ${a.filters} filters`);
+    }
+    if (k[3] !== input[4]) throw new ShapeError(`${where} expects ${k[3]} input channels, got ${input[4]} (input shape [${input.join(', ')}])`);
+    const axes = conv3dAxes(a, input);
+    if (axes.some((g) => g.out <= 0)) {
+      throw new ShapeError(`${where}: input ${input.slice(1, 4).join('×')} is smaller than its dilated ${a.kernelSize.join('×')} kernel with 'valid' padding`);
+    }
+    return [input[0], ...axes.map((g) => g.out), a.filters];
+  },
+
+  reference(node, [input]) {
+    const a = attrsOf(node);
+    return conv3dReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, a.activation);
+  },
+
+  encode(node, { inputShapes, outputShape }) {
+    const a = attrsOf(node);
+    const [N, D, H, W, C] = inputShapes[0];
+    const [, OD, OH, OW, F] = outputShape;
+    const blocks = Math.ceil(F / BLOCK);
+    const [gz, gy, gx] = conv3dAxes(a, inputShapes[0]);
+    const bias = node.weights[1]?.data ?? new Float32Array(F);
+    const taps = a.kernelSize[0] * a.kernelSize[1] * a.kernelSize[2];
+    return [
+      {
+        label: `${node.name}/conv3d`,
+        shader: ['activation.wgsl', 'conv3d.wgsl'],
+        constants: { WG, ...activationConstants(a.activation) },
+        params: {
+          batch: N, inD: D, inH: H, inW: W, inC: C, outD: OD, outH: OH, outW: OW, outC: F, outBlocks: blocks,
+          kD: a.kernelSize[0], kH: a.kernelSize[1], kW: a.kernelSize[2],
+          strideD: a.strides[0], strideH: a.strides[1], strideW: a.strides[2],
+          dilationD: a.dilation[0], dilationH: a.dilation[1], dilationW: a.dilation[2],
+          padFront: gz.padBefore, padTop: gy.padBefore, padLeft: gx.padBefore,
+        },
+        bindings: {
+          input: { kind: 'tensor', name: node.inputs[0] },
+          kernel: { kind: 'constant', data: padChannelsToVec4(node.weights[0].data, F), label: `${node.name}/kernel` },
+          bias: { kind: 'constant', data: padChannelsToVec4(bias, F), label: `${node.name}/bias` },
+          output: { kind: 'tensor', name: node.output },
+        },
+        dispatch: dispatch1D(N * OD * OH * Math.ceil(OW / PIXELS) * blocks, WG),
+        flops: 2 * N * OD * OH * OW * F * taps * C,
+      },
+    ];
+  },
+
+  fuseActivation(node, act) {
+    if (attrsOf(node).activation.kind !== ActivationKind.Linear) return undefined;
+    return { ...node, attrs: { ...node.attrs, activation: act } };
+  },
+
+  foldScaleShift(node, scale, shift) {
+    // y = act(conv)·scale + shift only folds when act is the identity.
+    const a = attrsOf(node);
+    if (a.activation.kind !== ActivationKind.Linear) return undefined;
+    const F = a.filters;
+    if (scale.length !== F || shift.length !== F) return undefined;
+    const k = node.weights[0];
+    const kernel = new Float32Array(k.data.length);
+    for (let i = 0; i < kernel.length; i++) kernel[i] = k.data[i] * scale[i % F]; // output channel is fastest
+    const oldBias = node.weights[1]?.data;
+    const bias = new Float32Array(F);
+    for (let c = 0; c < F; c++) bias[c] = (oldBias ? oldBias[c] : 0) * scale[c] + shift[c];
+    const weights: WeightTensor[] = [
+      { name: k.name, shape: k.shape, data: kernel },
+      { name: 'bias', shape: [F], data: bias },
+    ];
+    return { ...node, weights };
+  },
+};

@@ -1,0 +1,74 @@
+/**
+ * Conv3D kernel (shaders/conv3d.wgsl) vs the float64 CPU reference on small awkward volumes: odd
+ * sizes (7×9×11), channels 1/3/5 (not multiples of 4) in and out, TF's asymmetric 'same' padding
+ * with stride 2 on odd and even sizes, dilation 2 and 4 with 'same' and 'valid', non-cubic
+ * kernels, batch 2, no bias, fused activations. Shapes stay small: SwiftShader runs on the CPU.
+ */
+import { describe, it } from 'vitest';
+import { parseActivation } from '../../../src/graph/activations.ts';
+import type { Conv3DAttrs } from '../../../src/ops/conv3d.ts';
+import type { Padding } from '../../../src/ops/padding.ts';
+import { executeReference } from '../../../src/reference/execute.ts';
+import { expectTensorsClose, F32 } from '../../util/compare.ts';
+import { runGraphOnGpu } from '../../util/gpu.ts';
+import { singleOpGraph } from '../../util/graphs.ts';
+import { randomArray, randomTensor } from '../../util/random.ts';
+
+interface Conv3DCase {
+  name: string;
+  /** [N, D, H, W, Cin] */
+  input: number[];
+  filters: number;
+  kernel: [number, number, number];
+  strides?: [number, number, number];
+  dilation?: [number, number, number];
+  padding: Padding;
+  act?: string;
+  noBias?: boolean;
+}
+
+const cases: Conv3DCase[] = [
+  { name: '1×1×1, Cin 1 → 3 (MeshNet head shape)', input: [1, 7, 9, 11, 1], filters: 3, kernel: [1, 1, 1], padding: 'valid' },
+  { name: '3×3×3 same on 7×9×11, Cin 1 → 5, relu', input: [1, 7, 9, 11, 1], filters: 5, kernel: [3, 3, 3], padding: 'same', act: 'relu' },
+  { name: '3×3×3 same stride 2 on ODD 7×9×11, Cin 3 → 5, elu', input: [1, 7, 9, 11, 3], filters: 5, kernel: [3, 3, 3], strides: [2, 2, 2], padding: 'same', act: 'elu' },
+  { name: '4×4×4 same stride 2 on EVEN 6×8×10 (pads 1 + 2), Cin 5 → 3', input: [1, 6, 8, 10, 5], filters: 3, kernel: [4, 4, 4], strides: [2, 2, 2], padding: 'same' },
+  { name: 'dilation 2 same, Cin 3 → 8, elu', input: [1, 7, 9, 11, 3], filters: 8, kernel: [3, 3, 3], dilation: [2, 2, 2], padding: 'same', act: 'elu' },
+  { name: 'dilation 2 valid, Cin 5 → 1', input: [1, 7, 9, 11, 5], filters: 1, kernel: [3, 3, 3], dilation: [2, 2, 2], padding: 'valid' },
+  { name: 'dilation 4 same (taps mostly outside), Cin 1 → 5, relu', input: [1, 7, 9, 11, 1], filters: 5, kernel: [3, 3, 3], dilation: [4, 4, 4], padding: 'same', act: 'relu' },
+  { name: 'dilation 4 valid on 9×10×11, Cin 3 → 3', input: [1, 9, 10, 11, 3], filters: 3, kernel: [3, 3, 3], dilation: [4, 4, 4], padding: 'valid' },
+  { name: 'non-cubic 1×3×5 same, strides (1, 2, 3), dilation (2, 1, 1), sigmoid', input: [1, 7, 9, 11, 3], filters: 5, kernel: [1, 3, 5], strides: [1, 2, 3], dilation: [2, 1, 1], padding: 'same', act: 'sigmoid' },
+  { name: 'non-cubic 2×3×1 valid, batch 2, no bias', input: [2, 5, 7, 6, 5], filters: 7, kernel: [2, 3, 1], padding: 'valid', noBias: true },
+  { name: 'batch 2, 3×3×3 same, Cin 5 → 5, tanh', input: [2, 5, 6, 7, 5], filters: 5, kernel: [3, 3, 3], padding: 'same', act: 'tanh' },
+  { name: 'MeshNet-like block: 21 → 21, dilation 2 same, elu', input: [1, 6, 7, 9, 21], filters: 21, kernel: [3, 3, 3], dilation: [2, 2, 2], padding: 'same', act: 'elu' },
+];
+
+function attrsFor(c: Conv3DCase): Conv3DAttrs {
+  return {
+    filters: c.filters,
+    kernelSize: c.kernel,
+    strides: c.strides ?? [1, 1, 1],
+    dilation: c.dilation ?? [1, 1, 1],
+    padding: c.padding,
+    activation: parseActivation(c.act ?? 'linear', 3, 'test', 'Conv3D').act,
+  };
+}
+
+describe('conv3d kernel vs CPU reference', () => {
+  cases.forEach((c, i) => {
+    it(c.name, async () => {
+      const cin = c.input[4];
+      const fanIn = c.kernel[0] * c.kernel[1] * c.kernel[2] * cin;
+      // Glorot-like scale keeps outputs O(1), as in trained networks.
+      const s = Math.sqrt(3 / fanIn) * 1.5;
+      const weights = [{ name: 'kernel', shape: [...c.kernel, cin, c.filters], data: randomArray(fanIn * c.filters, 100 + i, -s, s) }];
+      if (!c.noBias) weights.push({ name: 'bias', shape: [c.filters], data: randomArray(c.filters, 200 + i, -0.2, 0.2) });
+      const graph = singleOpGraph({ op: 'conv3d', attrs: attrsFor(c) as unknown as Record<string, unknown>, weights, inputShapes: [c.input] });
+      const x = randomTensor(c.input, 300 + i);
+      const [gpu] = await runGraphOnGpu(graph, [x]);
+      const { outputs } = executeReference(graph, [x]);
+      // f32 sums of at most 27·21 = 567 products, split per tap, vs float64: ~1e-6 at O(1)
+      // outputs, as for conv2d; the project default atol 1e-5 + rtol 1e-4 holds with margin.
+      expectTensorsClose(gpu, outputs[0], F32, c.name);
+    });
+  });
+});
