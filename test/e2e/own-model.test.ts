@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'puppeteer';
+import type { Browser, ElementHandle, Page } from 'puppeteer';
 import {
   cellRefs,
   MODEL_DIR,
@@ -43,7 +43,7 @@ afterAll(async () => {
 
 /** Chooses the model files in the demo's "Model files" input. */
 async function chooseModelFiles(paths: string[]): Promise<void> {
-  const input = await page.$('#own-files');
+  const input = (await page.$('input#own-files')) as ElementHandle<HTMLInputElement> | null;
   await input!.uploadFile(...paths);
 }
 
