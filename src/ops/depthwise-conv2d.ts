@@ -1,0 +1,174 @@
+/**
+ * DepthwiseConv2D: one spatial filter per input channel (times depth_multiplier), with TF's
+ * asymmetric 'same' padding, strides, dilation, fused bias and activation.
+ *
+ * SeparableConv2D imports here too, as two nodes: this op (its depthwise_kernel, no bias, linear)
+ * followed by a 1×1 conv2d node (pointwise_kernel, bias, activation). The pointwise half is an
+ * ordinary conv2d, so a following BatchNormalization folds into it and an activation fuses into
+ * its epilogue with no extra code; the intermediate tensor costs one buffer.
+ */
+import { ModelFormatError, ShapeError, UnsupportedLayerError } from '../errors.ts';
+import type { KerasLayer } from '../formats/keras-model.ts';
+import { activationConstants, parseActivation } from '../graph/activations.ts';
+import { ActivationKind, LINEAR, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
+import type { Conv2DGeometry } from '../reference/conv2d.ts';
+import { depthwiseConv2dReference } from '../reference/depthwise-conv2d.ts';
+import type { Conv2DAttrs } from './conv2d.ts';
+import { dispatch1D } from './dispatch.ts';
+import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
+import type { ImportContext, NodeDraft, OpModule } from './types.ts';
+import { requireWeight, softmaxDraft, tupleOf } from './util.ts';
+
+/** Node attributes. Weights: kernel [kh, kw, cin, multiplier], then bias [cin · multiplier] if any. */
+export interface DepthwiseConv2DAttrs extends Conv2DGeometry {
+  /** Keras depth_multiplier: output channels per input channel. */
+  multiplier: number;
+  activation: Activation;
+}
+
+const WG = 64;
+
+function attrsOf(node: GraphNode): DepthwiseConv2DAttrs {
+  return node.attrs as unknown as DepthwiseConv2DAttrs;
+}
+
+/** The window geometry shared by DepthwiseConv2D and SeparableConv2D configs. */
+function geometryOf(layer: KerasLayer): Conv2DGeometry {
+  const c = layer.config;
+  return {
+    kernelSize: tupleOf(c.kernel_size, 2, 'kernel_size', layer),
+    strides: tupleOf(c.strides ?? 1, 2, 'strides', layer),
+    dilation: tupleOf(c.dilation_rate ?? 1, 2, 'dilation_rate', layer),
+    padding: parsePadding(c.padding ?? 'valid', layer),
+  };
+}
+
+function multiplierOf(layer: KerasLayer, kernel: WeightTensor): number {
+  const m = layer.config.depth_multiplier ?? kernel.shape[3];
+  if (!Number.isInteger(m) || m < 1 || kernel.shape[3] !== m) {
+    throw new ModelFormatError(`Layer "${layer.name}" (${layer.className}): depth_multiplier ${m} does not match kernel shape [${kernel.shape.join(', ')}]`);
+  }
+  return m;
+}
+
+/** SeparableConv2D → depthwise node + pointwise 1×1 conv2d node (see the file comment). */
+function separableDrafts(layer: KerasLayer, ctx: ImportContext): NodeDraft[] {
+  const c = layer.config;
+  const geometry = geometryOf(layer);
+  if (geometry.strides.some((s) => s > 1) && geometry.dilation.some((d) => d > 1)) {
+    // TF's separable_conv2d rejects this combination too.
+    throw new UnsupportedLayerError(layer.name, layer.className, 'strides > 1 together with dilation_rate > 1');
+  }
+  const parsed = parseActivation(c.activation, ctx.kerasMajor, layer.name, layer.className);
+  const depthwiseKernel = requireWeight(layer, 0, 'depthwise_kernel');
+  const pointwise = requireWeight(layer, 1, 'pointwise_kernel');
+  const dw: DepthwiseConv2DAttrs = { ...geometry, multiplier: multiplierOf(layer, depthwiseKernel), activation: LINEAR };
+  const filters = c.filters ?? pointwise.shape[3];
+  const pw: Conv2DAttrs = {
+    filters,
+    kernelSize: [1, 1],
+    strides: [1, 1],
+    dilation: [1, 1],
+    padding: 'valid',
+    groups: 1,
+    activation: parsed.act,
+  };
+  const pwWeights = [{ ...pointwise, name: 'kernel' }];
+  if (c.use_bias ?? true) pwWeights.push(requireWeight(layer, 2, 'bias'));
+  const drafts: NodeDraft[] = [
+    { op: 'depthwise_conv2d', attrs: dw as unknown as Record<string, unknown>, weights: [{ ...depthwiseKernel, name: 'kernel' }] },
+    { op: 'conv2d', attrs: pw as unknown as Record<string, unknown>, weights: pwWeights },
+  ];
+  return parsed.softmax ? [...drafts, softmaxDraft(-1)] : drafts;
+}
+
+export const depthwiseConv2d: OpModule = {
+  op: 'depthwise_conv2d',
+
+  fromKeras(layer, ctx) {
+    requireChannelsLast(layer);
+    if (layer.className === 'SeparableConv2D') return separableDrafts(layer, ctx);
+    const c = layer.config;
+    const parsed = parseActivation(c.activation, ctx.kerasMajor, layer.name, layer.className);
+    const kernel = requireWeight(layer, 0, 'kernel');
+    const weights = [kernel];
+    if (c.use_bias ?? true) weights.push(requireWeight(layer, 1, 'bias'));
+    const attrs: DepthwiseConv2DAttrs = { ...geometryOf(layer), multiplier: multiplierOf(layer, kernel), activation: parsed.act };
+    const draft: NodeDraft = { op: 'depthwise_conv2d', attrs: attrs as unknown as Record<string, unknown>, weights };
+    return parsed.softmax ? [draft, softmaxDraft(-1)] : draft;
+  },
+
+  inferShape(node, [input]) {
+    const a = attrsOf(node);
+    const k = node.weights[0].shape;
+    const where = `Layer "${node.name}" (${node.kerasClass})`;
+    if (input.length !== 4) throw new ShapeError(`${where} expects a 4-D input [N, H, W, C], got [${input.join(', ')}]`);
+    if (k.length !== 4 || k[0] !== a.kernelSize[0] || k[1] !== a.kernelSize[1] || k[3] !== a.multiplier) {
+      throw new ShapeError(`${where}: kernel shape [${k.join(', ')}] does not match kernel_size ${a.kernelSize} and depth_multiplier ${a.multiplier}`);
+    }
+    if (k[2] !== input[3]) throw new ShapeError(`${where} expects ${k[2]} input channels, got ${input[3]} (input shape [${input.join(', ')}])`);
+    const gy = axisGeometry(input[1], a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
+    const gx = axisGeometry(input[2], a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
+    if (gy.out <= 0 || gx.out <= 0) {
+      throw new ShapeError(`${where}: input ${input[1]}×${input[2]} is smaller than its dilated ${a.kernelSize.join('×')} kernel with 'valid' padding`);
+    }
+    return [input[0], gy.out, gx.out, input[3] * a.multiplier];
+  },
+
+  reference(node, [input]) {
+    const a = attrsOf(node);
+    return depthwiseConv2dReference(input, node.weights[0].data, node.weights[1]?.data, a.multiplier, a, a.activation);
+  },
+
+  encode(node, { inputShapes, outputShape }) {
+    const a = attrsOf(node);
+    const [N, H, W, C] = inputShapes[0];
+    const [, OH, OW, F] = outputShape;
+    const gy = axisGeometry(H, a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
+    const gx = axisGeometry(W, a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
+    return [
+      {
+        label: `${node.name}/depthwise_conv2d`,
+        shader: ['activation.wgsl', 'depthwise_conv2d.wgsl'],
+        constants: { WG, ...activationConstants(a.activation) },
+        params: {
+          batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F, multiplier: a.multiplier,
+          kH: a.kernelSize[0], kW: a.kernelSize[1], strideH: a.strides[0], strideW: a.strides[1],
+          dilationH: a.dilation[0], dilationW: a.dilation[1], padTop: gy.padBefore, padLeft: gx.padBefore,
+        },
+        bindings: {
+          input: { kind: 'tensor', name: node.inputs[0] },
+          kernel: { kind: 'constant', data: node.weights[0].data, label: `${node.name}/kernel` },
+          bias: { kind: 'constant', data: node.weights[1]?.data ?? new Float32Array(F), label: `${node.name}/bias` },
+          output: { kind: 'tensor', name: node.output },
+        },
+        dispatch: dispatch1D(N * OH * OW * F, WG),
+        flops: 2 * N * OH * OW * F * a.kernelSize[0] * a.kernelSize[1],
+      },
+    ];
+  },
+
+  fuseActivation(node, act) {
+    if (attrsOf(node).activation.kind !== ActivationKind.Linear) return undefined;
+    return { ...node, attrs: { ...node.attrs, activation: act } };
+  },
+
+  foldScaleShift(node, scale, shift) {
+    // y = act(conv)·scale + shift only folds when act is the identity.
+    const a = attrsOf(node);
+    if (a.activation.kind !== ActivationKind.Linear) return undefined;
+    const k = node.weights[0];
+    const F = k.shape[2] * k.shape[3];
+    if (scale.length !== F || shift.length !== F) return undefined;
+    const kernel = new Float32Array(k.data.length);
+    for (let i = 0; i < kernel.length; i++) kernel[i] = k.data[i] * scale[i % F]; // output channel is fastest
+    const oldBias = node.weights[1]?.data;
+    const bias = new Float32Array(F);
+    for (let f = 0; f < F; f++) bias[f] = (oldBias ? oldBias[f] : 0) * scale[f] + shift[f];
+    const weights: WeightTensor[] = [
+      { name: k.name, shape: k.shape, data: kernel },
+      { name: 'bias', shape: [F], data: bias },
+    ];
+    return { ...node, weights };
+  },
+};
