@@ -16,10 +16,11 @@ import { pool2d } from './pool2d.ts';
 import { globalPool2d } from './global-pool2d.ts';
 import { depthwiseConv2d } from './depthwise-conv2d.ts';
 import { conv3d } from './conv3d.ts';
+import { padCrop2d } from './pad-crop2d.ts';
 
 /** Op modules by op key. */
 export const OPS: Readonly<Record<string, OpModule>> = Object.fromEntries(
-  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d].map((m) => [m.op, m]),
+  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d].map((m) => [m.op, m]),
 );
 
 /** Keras layer class → op key. */
@@ -62,6 +63,8 @@ export const KERAS_LAYERS: Readonly<Record<string, string>> = {
   DepthwiseConv2D: 'depthwise_conv2d',
   SeparableConv2D: 'depthwise_conv2d',
   Conv3D: 'conv3d',
+  ZeroPadding2D: 'pad_crop2d',
+  Cropping2D: 'pad_crop2d',
 };
 
 export function opModule(op: string): OpModule {
