@@ -17,10 +17,11 @@ import { globalPool2d } from './global-pool2d.ts';
 import { depthwiseConv2d } from './depthwise-conv2d.ts';
 import { conv3d } from './conv3d.ts';
 import { padCrop2d } from './pad-crop2d.ts';
+import { resize2d } from './resize2d.ts';
 
 /** Op modules by op key. */
 export const OPS: Readonly<Record<string, OpModule>> = Object.fromEntries(
-  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d].map((m) => [m.op, m]),
+  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d, resize2d].map((m) => [m.op, m]),
 );
 
 /** Keras layer class → op key. */
@@ -65,6 +66,8 @@ export const KERAS_LAYERS: Readonly<Record<string, string>> = {
   Conv3D: 'conv3d',
   ZeroPadding2D: 'pad_crop2d',
   Cropping2D: 'pad_crop2d',
+  UpSampling2D: 'resize2d',
+  Resizing: 'resize2d',
 };
 
 export function opModule(op: string): OpModule {
