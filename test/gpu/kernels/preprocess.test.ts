@@ -155,3 +155,28 @@ describe('real PNGs decoded by the browser (ImageBitmap → texture) and the mal
     expect(result.calls[1].creates).toBe(0);
   });
 });
+
+describe('under Node with Dawn (no DOM): PixelImages through predictImage', () => {
+  it('grey 27×29 bytes and RGB 40×30 floats into the pneumonia model (150×150×3): input ≤ 1e-5 vs reference, logits ≤ 1e-4 vs predict', async () => {
+    const { loadModel, nodeGpu } = await import('../../../src/node.ts');
+    const { readModelFiles } = await import('../../../src/formats/node-files.ts');
+    const file = join(fixturesDir(), 'models/pneumonia-cnn-keras2-h5/pneumonia_model.h5');
+    // Dawn first: created after the .h5 is read, it crashed this process (a futex error) in our sandbox.
+    const gpu = await nodeGpu();
+    const model = await loadModel(await readModelFiles(file), { gpu, logits: true });
+    try {
+      // 27·29 = 783 bytes: not a multiple of 4, so the padded upload is exercised too.
+      const images = [casePixels(img(29, 27, 1, 21)), casePixels(img(40, 30, 3, 22, true))];
+      const spec = resolvePreprocess({}, model.info.inputs[0].shape);
+      const expectedInput = preprocessReference(images, spec);
+      const input = await model.preprocess(images);
+      const inStats = expectTensorsClose(input, expectedInput, TOL, 'Dawn preprocess vs CPU reference');
+      const logits = await model.predictImage(images);
+      const expected = await model.predict(expectedInput);
+      const outStats = expectTensorsClose(logits, expected, { atol: 1e-4, rtol: 0 }, 'Dawn predictImage vs predict(reference input)');
+      console.log(`Dawn: input max |error| ${inStats.maxAbs.toExponential(2)}, logits max |error| ${outStats.maxAbs.toExponential(2)}`);
+    } finally {
+      await model.dispose();
+    }
+  });
+});
