@@ -1,0 +1,219 @@
+/**
+ * Sub-volume tiling for fully convolutional 3-D networks (MeshNet and the like): a 256³ MRI with
+ * tens of channels per voxel needs activations of ~1.4 GB, more than a GPU binds in one buffer, so
+ * the volume is cut into overlapping tiles that each fit, and the central part ("core") of each
+ * tile's answer is stitched into the result.
+ *
+ * Why the result EQUALS the whole-volume answer: an output voxel depends only on input voxels
+ * within the graph's receptive field, `before` voxels below and `after` above it on each axis
+ * (for a chain of stride-1 'same' convolutions, Σ dilation·(kernel−1)/2 per side, computed below
+ * from the graph). A tile adds a halo of that width around its core, so every core voxel sees
+ * exactly the inputs it sees in the whole volume: where the halo would leave the volume, the tile
+ * stops at the volume's edge, whose zero padding is then the whole volume's own. Tiles all have
+ * one size (the last one on an axis is shifted back inside the volume rather than shrunk), so one
+ * compiled plan serves every tile. The kernels sum each voxel's terms in an order that does not
+ * depend on where the voxel sits, so stitched voxels are bit-identical to an untiled run.
+ */
+import { ShapeError } from '../errors.ts';
+import { inferShapes } from '../graph/shapes.ts';
+import type { Graph, GraphNode } from '../graph/ir.ts';
+import type { Model } from '../model.ts';
+import { axisGeometry, type Padding } from '../ops/padding.ts';
+import type { Tensor } from '../tensor.ts';
+
+/** A per-axis extent [depth, height, width] (or one number for all three). */
+export type Extent3 = number | readonly [number, number, number];
+
+export interface TiledVolumeOptions {
+  /**
+   * Tile size in voxels, per axis; clipped to the volume. Default: the largest cube whose biggest
+   * activation fits the device's largest storage binding and `maxTileBytes`.
+   */
+  tile?: Extent3;
+  /**
+   * Halo around each core, per axis and side. Default and minimum: the graph's receptive field
+   * (`receptiveField`); a smaller halo would change the answer and is rejected.
+   */
+  halo?: Extent3;
+  /** Cap on the bytes of any one activation of a tile when `tile` is not given (default 256 MiB). */
+  maxTileBytes?: number;
+  /** Called after each tile with (tiles done, tiles in all). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** How far an output voxel reaches into the input: `before[a]` voxels below, `after[a]` above, per axis. */
+export interface Reach {
+  before: [number, number, number];
+  after: [number, number, number];
+}
+
+/** A sliding window of a spatial op, per axis (stride 1 only: tiling needs same-size outputs). */
+interface Window3 {
+  kernel: readonly number[];
+  dilation: readonly number[];
+  strides: readonly number[];
+  padding: Padding;
+}
+
+/** Ops that look at one voxel at a time (any channel mixing is within that voxel). */
+const POINTWISE = new Set(['activation', 'softmax', 'batch_norm', 'rescaling', 'identity', 'merge', 'concatenate']);
+
+/** The window of the sliding-window ops tiling understands, read from their node attributes. */
+const WINDOWS: Record<string, (node: GraphNode) => Window3> = {
+  conv3d: (n) => ({
+    kernel: n.attrs.kernelSize as number[],
+    dilation: n.attrs.dilation as number[],
+    strides: n.attrs.strides as number[],
+    padding: n.attrs.padding as Padding,
+  }),
+  pool3d: (n) => ({
+    kernel: n.attrs.poolSize as number[],
+    dilation: [1, 1, 1],
+    strides: n.attrs.strides as number[],
+    padding: n.attrs.padding as Padding,
+  }),
+};
+
+const triple = (e: Extent3): [number, number, number] => (typeof e === 'number' ? [e, e, e] : [e[0], e[1], e[2]]);
+
+/**
+ * The receptive field of the graph's (single) output over its (single) input: how many voxels
+ * below and above each output voxel, per axis, can change it. Throws for graphs that are not
+ * stride-1, same-size 3-D networks built from the ops listed above.
+ */
+export function receptiveField(graph: Graph): Reach {
+  const reach = new Map<string, Reach>();
+  for (const input of graph.inputs) reach.set(input.name, { before: [0, 0, 0], after: [0, 0, 0] });
+  for (const node of graph.nodes) {
+    const ins = node.inputs.map((t) => reach.get(t)!);
+    const r: Reach = { before: [0, 0, 0], after: [0, 0, 0] };
+    for (let a = 0; a < 3; a++) {
+      r.before[a] = Math.max(...ins.map((x) => x.before[a]));
+      r.after[a] = Math.max(...ins.map((x) => x.after[a]));
+    }
+    const window = WINDOWS[node.op]?.(node);
+    if (window) {
+      for (let a = 0; a < 3; a++) {
+        const effective = (window.kernel[a] - 1) * window.dilation[a] + 1;
+        if (window.strides[a] !== 1 || (window.padding !== 'same' && effective > 1)) {
+          throw new ShapeError(`Layer "${node.name}" (${node.kerasClass}): tiling needs stride-1 'same' windows (output voxel = input voxel)`);
+        }
+        // TF 'same' at stride 1: padBefore = floor((effective − 1) / 2) cells below, the rest above.
+        const g = axisGeometry(effective, effective, 1, 1, 'same');
+        r.before[a] += g.padBefore;
+        r.after[a] += g.padAfter;
+      }
+    } else if (!POINTWISE.has(node.op)) {
+      throw new ShapeError(`Layer "${node.name}" (${node.kerasClass}, op ${node.op}): volume tiling does not know this op's receptive field`);
+    }
+    reach.set(node.output, r);
+  }
+  return reach.get(graph.outputs[0])!;
+}
+
+/** One axis's tiles: where each tile starts, and which range of it is its core. */
+export interface AxisTile {
+  /** First voxel of the tile in the volume. */
+  start: number;
+  /** The core, in volume coordinates: [coreStart, coreEnd). */
+  coreStart: number;
+  coreEnd: number;
+}
+
+/**
+ * Cuts an axis of `size` voxels into tiles of `tile` voxels whose cores cover it once. A tile
+ * starts `before` voxels ahead of its core, clamped so that it stays inside the volume, and its
+ * core ends `after` voxels before the tile does. At the volume's edges no halo is needed (the
+ * volume's own padding is the whole run's), so the first and last cores extend to the tile's edge.
+ */
+export function planAxis(size: number, tile: number, before: number, after: number): AxisTile[] {
+  if (tile >= size) return [{ start: 0, coreStart: 0, coreEnd: size }];
+  if (tile <= before + after) {
+    throw new ShapeError(`tile of ${tile} voxels leaves no core after a halo of ${before} + ${after}: use tiles larger than ${before + after}`);
+  }
+  const tiles: AxisTile[] = [];
+  for (let coreStart = 0; coreStart < size; ) {
+    const start = Math.min(Math.max(coreStart - before, 0), size - tile);
+    const coreEnd = start + tile === size ? size : start + tile - after;
+    tiles.push({ start, coreStart, coreEnd });
+    coreStart = coreEnd;
+  }
+  return tiles;
+}
+
+/** Default tile edge: the largest cube (≤ the volume) whose biggest activation fits the limits. */
+function defaultTile(model: Model, volume: Tensor, maxBytes: number): [number, number, number] {
+  const [N, D, H, W, C] = volume.shape;
+  const shapes = inferShapes(model.graph, [[N, 1, 1, 1, C]]);
+  const widest = Math.max(C, ...[...shapes.values()].map((s) => s[s.length - 1]));
+  const limits = model.gpu.device.limits;
+  const bytes = Math.min(maxBytes, limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  const edge = Math.floor(Math.cbrt(bytes / (N * widest * 4)));
+  return [Math.min(edge, D), Math.min(edge, H), Math.min(edge, W)];
+}
+
+/** Copies the box of `size` voxels at `srcAt` in `src` to `dstAt` in `dst` (both [N, D, H, W, C], same N and C). */
+function copyBox(src: Tensor, srcAt: number[], dst: Tensor, dstAt: number[], size: number[]): void {
+  const [N, sD, sH, sW, C] = src.shape;
+  const [, dD, dH, dW] = dst.shape;
+  const row = size[2] * C;
+  for (let n = 0; n < N; n++) {
+    for (let z = 0; z < size[0]; z++) {
+      for (let y = 0; y < size[1]; y++) {
+        const s = (((n * sD + srcAt[0] + z) * sH + srcAt[1] + y) * sW + srcAt[2]) * C;
+        const d = (((n * dD + dstAt[0] + z) * dH + dstAt[1] + y) * dW + dstAt[2]) * C;
+        dst.data.set(src.data.subarray(s, s + row), d);
+      }
+    }
+  }
+}
+
+/**
+ * Runs a fully convolutional 3-D model on a volume [N, D, H, W, C] tile by tile and returns the
+ * stitched output [N, D, H, W, K], equal to running the whole volume at once (see the file header).
+ */
+export async function predictVolumeTiled(model: Model, volume: Tensor, options: TiledVolumeOptions = {}): Promise<Tensor> {
+  if (volume.shape.length !== 5) throw new ShapeError(`predictVolumeTiled expects a volume [N, D, H, W, C], got [${volume.shape.join(', ')}]`);
+  const [N, D, H, W] = volume.shape;
+  const dims = [D, H, W];
+  const field = receptiveField(model.graph);
+  const halo = options.halo === undefined ? undefined : triple(options.halo);
+  const before = field.before.map((b, a) => Math.max(b, halo?.[a] ?? 0));
+  const after = field.after.map((b, a) => Math.max(b, halo?.[a] ?? 0));
+  if (halo && halo.some((h, a) => h < field.before[a] || h < field.after[a])) {
+    throw new ShapeError(
+      `halo [${halo.join(', ')}] is smaller than the model's receptive field (before [${field.before.join(', ')}], after [${field.after.join(', ')}]): tiles would not equal the whole-volume answer`,
+    );
+  }
+  const wanted = options.tile === undefined ? defaultTile(model, volume, options.maxTileBytes ?? 256 * 2 ** 20) : triple(options.tile);
+  const tile = wanted.map((t, a) => Math.min(t, dims[a]));
+  const axes = tile.map((t, a) => planAxis(dims[a], t, before[a], after[a]));
+
+  const tileIn: Tensor = { shape: [N, ...tile, volume.shape[4]], data: new Float32Array(N * tile[0] * tile[1] * tile[2] * volume.shape[4]) };
+  let result: Tensor | undefined;
+  const total = axes[0].length * axes[1].length * axes[2].length;
+  let done = 0;
+  for (const tz of axes[0]) {
+    for (const ty of axes[1]) {
+      for (const tx of axes[2]) {
+        const start = [tz.start, ty.start, tx.start];
+        copyBox(volume, start, tileIn, [0, 0, 0], tile);
+        const out = await model.predict(tileIn);
+        if (out.shape.length !== 5 || out.shape.slice(1, 4).some((d, a) => d !== tile[a])) {
+          throw new ShapeError(`predictVolumeTiled needs a model whose output has its input's spatial size; tile [${tile.join(', ')}] gave [${out.shape.join(', ')}]`);
+        }
+        result ??= { shape: [N, D, H, W, out.shape[4]], data: new Float32Array(N * D * H * W * out.shape[4]) };
+        const core = [tz, ty, tx];
+        copyBox(
+          out,
+          core.map((c, a) => c.coreStart - start[a]),
+          result,
+          core.map((c) => c.coreStart),
+          core.map((c) => c.coreEnd - c.coreStart),
+        );
+        options.onProgress?.(++done, total);
+      }
+    }
+  }
+  return result!;
+}
