@@ -18,10 +18,11 @@ import { depthwiseConv2d } from './depthwise-conv2d.ts';
 import { conv3d } from './conv3d.ts';
 import { padCrop2d } from './pad-crop2d.ts';
 import { resize2d } from './resize2d.ts';
+import { conv2dTranspose } from './conv2d-transpose.ts';
 
 /** Op modules by op key. */
 export const OPS: Readonly<Record<string, OpModule>> = Object.fromEntries(
-  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d, resize2d].map((m) => [m.op, m]),
+  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d, resize2d, conv2dTranspose].map((m) => [m.op, m]),
 );
 
 /** Keras layer class → op key. */
@@ -68,6 +69,7 @@ export const KERAS_LAYERS: Readonly<Record<string, string>> = {
   Cropping2D: 'pad_crop2d',
   UpSampling2D: 'resize2d',
   Resizing: 'resize2d',
+  Conv2DTranspose: 'conv2d_transpose',
 };
 
 export function opModule(op: string): OpModule {

@@ -1,0 +1,133 @@
+/**
+ * Conv2DTranspose (U-Net decoders): Keras' transposed convolution with strides, 'same'/'valid',
+ * output_padding, fused bias and activation; dilation 1 only. Output size follows Keras
+ * (backend_utils.compute_conv_transpose_output_shape), the padding follows TF's conv_transpose
+ * (see src/reference/conv2d-transpose.ts). Kernel: shaders/conv2d_transpose.wgsl.
+ */
+import { ModelFormatError, ShapeError, UnsupportedLayerError } from '../errors.ts';
+import { activationConstants, parseActivation } from '../graph/activations.ts';
+import { ActivationKind, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
+import { conv2dTransposeReference, transposeAxis, type Conv2DTransposeGeometry } from '../reference/conv2d-transpose.ts';
+import { dispatch1D } from './dispatch.ts';
+import { parsePadding, requireChannelsLast } from './padding.ts';
+import type { NodeDraft, OpModule } from './types.ts';
+import { requireWeight, softmaxDraft, tupleOf } from './util.ts';
+
+/** Node attributes. Weights: kernel [kh, kw, filters, cin] (Keras layout), then bias [filters] if any. */
+export interface Conv2DTransposeAttrs extends Conv2DTransposeGeometry {
+  filters: number;
+  activation: Activation;
+}
+
+const WG = 64;
+
+const attrsOf = (node: GraphNode): Conv2DTransposeAttrs => node.attrs as unknown as Conv2DTransposeAttrs;
+
+function axes(a: Conv2DTransposeAttrs, H: number, W: number): { y: ReturnType<typeof transposeAxis>; x: ReturnType<typeof transposeAxis> } {
+  return {
+    y: transposeAxis(H, a.kernelSize[0], a.strides[0], a.padding, a.outputPadding?.[0] ?? null),
+    x: transposeAxis(W, a.kernelSize[1], a.strides[1], a.padding, a.outputPadding?.[1] ?? null),
+  };
+}
+
+export const conv2dTranspose: OpModule = {
+  op: 'conv2d_transpose',
+
+  fromKeras(layer, ctx) {
+    const c = layer.config;
+    requireChannelsLast(layer);
+    const dilation = tupleOf(c.dilation_rate ?? 1, 2, 'dilation_rate', layer);
+    if (dilation.some((d) => d !== 1)) throw new UnsupportedLayerError(layer.name, layer.className, `dilation_rate ${JSON.stringify(c.dilation_rate)} (only 1)`);
+    if ((c.groups ?? 1) !== 1) throw new UnsupportedLayerError(layer.name, layer.className, `groups ${c.groups} (only 1)`);
+    const parsed = parseActivation(c.activation, ctx.kerasMajor, layer.name, layer.className);
+    const kernel = requireWeight(layer, 0, 'kernel');
+    const weights = [kernel];
+    if (c.use_bias ?? true) weights.push(requireWeight(layer, 1, 'bias'));
+    const strides = tupleOf(c.strides ?? 1, 2, 'strides', layer);
+    const outputPadding = c.output_padding == null ? null : tupleOf(c.output_padding, 2, 'output_padding', layer);
+    if (outputPadding && outputPadding.some((p, i) => p >= strides[i])) {
+      throw new ModelFormatError(`Layer "${layer.name}" (${layer.className}): output_padding ${JSON.stringify(outputPadding)} must be smaller than strides ${JSON.stringify(strides)}`);
+    }
+    const attrs: Conv2DTransposeAttrs = {
+      filters: c.filters ?? kernel.shape[2],
+      kernelSize: tupleOf(c.kernel_size, 2, 'kernel_size', layer),
+      strides,
+      padding: parsePadding(c.padding ?? 'valid', layer),
+      outputPadding,
+      activation: parsed.act,
+    };
+    const draft: NodeDraft = { op: 'conv2d_transpose', attrs: attrs as unknown as Record<string, unknown>, weights };
+    return parsed.softmax ? [draft, softmaxDraft(-1)] : draft;
+  },
+
+  inferShape(node, [input]) {
+    const a = attrsOf(node);
+    const k = node.weights[0].shape;
+    const where = `Layer "${node.name}" (${node.kerasClass})`;
+    if (input.length !== 4) throw new ShapeError(`${where} expects a 4-D input [N, H, W, C], got [${input.join(', ')}]`);
+    if (k.length !== 4 || k[0] !== a.kernelSize[0] || k[1] !== a.kernelSize[1] || k[2] !== a.filters) {
+      throw new ShapeError(`${where}: kernel shape [${k.join(', ')}] does not match kernel_size ${a.kernelSize} and ${a.filters} filters`);
+    }
+    if (k[3] !== input[3]) throw new ShapeError(`${where} expects ${k[3]} input channels, got ${input[3]} (input shape [${input.join(', ')}])`);
+    const g = axes(a, input[1], input[2]);
+    return [input[0], g.y.out, g.x.out, a.filters];
+  },
+
+  reference(node, [input]) {
+    const a = attrsOf(node);
+    return conv2dTransposeReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, a.activation);
+  },
+
+  encode(node, { inputShapes, outputShape }) {
+    const a = attrsOf(node);
+    const [N, H, W, C] = inputShapes[0];
+    const [, OH, OW, F] = outputShape;
+    const g = axes(a, H, W);
+    return [
+      {
+        label: `${node.name}/conv2d_transpose`,
+        shader: ['activation.wgsl', 'conv2d_transpose.wgsl'],
+        constants: { WG, ...activationConstants(a.activation) },
+        params: {
+          batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F,
+          kH: a.kernelSize[0], kW: a.kernelSize[1], strideH: a.strides[0], strideW: a.strides[1],
+          padTop: g.y.padBefore, padLeft: g.x.padBefore,
+        },
+        bindings: {
+          input: { kind: 'tensor', name: node.inputs[0] },
+          kernel: { kind: 'constant', data: node.weights[0].data, label: `${node.name}/kernel` },
+          bias: { kind: 'constant', data: node.weights[1]?.data ?? new Float32Array(F), label: `${node.name}/bias` },
+          output: { kind: 'tensor', name: node.output },
+        },
+        dispatch: dispatch1D(N * OH * OW * F, WG),
+        // Every input pixel meets every tap once: the scatter form's count.
+        flops: 2 * N * H * W * C * F * a.kernelSize[0] * a.kernelSize[1],
+      },
+    ];
+  },
+
+  fuseActivation(node, act) {
+    if (attrsOf(node).activation.kind !== ActivationKind.Linear) return undefined;
+    return { ...node, attrs: { ...node.attrs, activation: act } };
+  },
+
+  foldScaleShift(node, scale, shift) {
+    const a = attrsOf(node);
+    if (a.activation.kind !== ActivationKind.Linear) return undefined;
+    const F = a.filters;
+    if (scale.length !== F || shift.length !== F) return undefined;
+    const k = node.weights[0];
+    const C = k.shape[3];
+    const kernel = new Float32Array(k.data.length);
+    // [kh, kw, F, C]: the output channel is the second-fastest axis.
+    for (let i = 0; i < kernel.length; i++) kernel[i] = k.data[i] * scale[Math.floor(i / C) % F];
+    const oldBias = node.weights[1]?.data;
+    const bias = new Float32Array(F);
+    for (let c = 0; c < F; c++) bias[c] = (oldBias ? oldBias[c] : 0) * scale[c] + shift[c];
+    const weights: WeightTensor[] = [
+      { name: k.name, shape: k.shape, data: kernel },
+      { name: 'bias', shape: [F], data: bias },
+    ];
+    return { ...node, weights };
+  },
+};
