@@ -19,10 +19,12 @@ import { conv3d } from './conv3d.ts';
 import { padCrop2d } from './pad-crop2d.ts';
 import { resize2d } from './resize2d.ts';
 import { conv2dTranspose } from './conv2d-transpose.ts';
+import { pool3d } from './pool3d.ts';
+import { globalPool3d } from './global-pool3d.ts';
 
 /** Op modules by op key. */
 export const OPS: Readonly<Record<string, OpModule>> = Object.fromEntries(
-  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d, resize2d, conv2dTranspose].map((m) => [m.op, m]),
+  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d, resize2d, conv2dTranspose, pool3d, globalPool3d].map((m) => [m.op, m]),
 );
 
 /** Keras layer class → op key. */
@@ -70,6 +72,14 @@ export const KERAS_LAYERS: Readonly<Record<string, string>> = {
   UpSampling2D: 'resize2d',
   Resizing: 'resize2d',
   Conv2DTranspose: 'conv2d_transpose',
+  MaxPooling3D: 'pool3d',
+  AveragePooling3D: 'pool3d',
+  MaxPool3D: 'pool3d',
+  AvgPool3D: 'pool3d',
+  GlobalAveragePooling3D: 'global-pool3d',
+  GlobalMaxPooling3D: 'global-pool3d',
+  GlobalAvgPool3D: 'global-pool3d',
+  GlobalMaxPool3D: 'global-pool3d',
 };
 
 export function opModule(op: string): OpModule {
