@@ -21,10 +21,11 @@ import { resize2d } from './resize2d.ts';
 import { conv2dTranspose } from './conv2d-transpose.ts';
 import { pool3d } from './pool3d.ts';
 import { globalPool3d } from './global-pool3d.ts';
+import { reindex3d } from './reindex3d.ts';
 
 /** Op modules by op key. */
 export const OPS: Readonly<Record<string, OpModule>> = Object.fromEntries(
-  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d, resize2d, conv2dTranspose, pool3d, globalPool3d].map((m) => [m.op, m]),
+  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d, resize2d, conv2dTranspose, pool3d, globalPool3d, reindex3d].map((m) => [m.op, m]),
 );
 
 /** Keras layer class → op key. */
@@ -80,6 +81,9 @@ export const KERAS_LAYERS: Readonly<Record<string, string>> = {
   GlobalMaxPooling3D: 'global-pool3d',
   GlobalAvgPool3D: 'global-pool3d',
   GlobalMaxPool3D: 'global-pool3d',
+  ZeroPadding3D: 'reindex3d',
+  Cropping3D: 'reindex3d',
+  UpSampling3D: 'reindex3d',
 };
 
 export function opModule(op: string): OpModule {
