@@ -22,10 +22,14 @@ import { conv2dTranspose } from './conv2d-transpose.ts';
 import { pool3d } from './pool3d.ts';
 import { globalPool3d } from './global-pool3d.ts';
 import { reindex3d } from './reindex3d.ts';
+import { normalization } from './normalization.ts';
+import { layerNorm } from './layer-norm.ts';
+import { prelu } from './prelu.ts';
+import { permute } from './permute.ts';
 
 /** Op modules by op key. */
 export const OPS: Readonly<Record<string, OpModule>> = Object.fromEntries(
-  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d, resize2d, conv2dTranspose, pool3d, globalPool3d, reindex3d].map((m) => [m.op, m]),
+  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d, resize2d, conv2dTranspose, pool3d, globalPool3d, reindex3d, normalization, layerNorm, prelu, permute].map((m) => [m.op, m]),
 );
 
 /** Keras layer class → op key. */
@@ -84,6 +88,10 @@ export const KERAS_LAYERS: Readonly<Record<string, string>> = {
   ZeroPadding3D: 'reindex3d',
   Cropping3D: 'reindex3d',
   UpSampling3D: 'reindex3d',
+  Normalization: 'normalization',
+  LayerNormalization: 'layer_norm',
+  PReLU: 'prelu',
+  Permute: 'permute',
 };
 
 export function opModule(op: string): OpModule {

@@ -1,0 +1,81 @@
+/**
+ * Keras Permute(dims): reorders the axes after the batch (dims are 1-based, as in Keras). Data
+ * moves, so this is a kernel (shaders/permute.wgsl), unlike Reshape/Flatten which alias.
+ */
+import { ShapeError, UnsupportedLayerError } from '../errors.ts';
+import type { GraphNode } from '../graph/ir.ts';
+import { sizeOf, stridesOf, type Tensor } from '../tensor.ts';
+import { dispatch1D } from './dispatch.ts';
+import { stridedIndexParams } from './strided-index.ts';
+import type { OpModule } from './types.ts';
+
+/** Node attributes: Keras' `dims`, a permutation of 1..rank−1. */
+export interface PermuteAttrs {
+  dims: number[];
+}
+
+const WG = 64;
+
+/** The full permutation including the batch axis (which stays first). */
+function permutation(node: GraphNode, rank: number): number[] {
+  const { dims } = node.attrs as unknown as PermuteAttrs;
+  if (dims.length !== rank - 1) {
+    throw new ShapeError(`Layer "${node.name}" (${node.kerasClass}): dims (${dims.join(', ')}) do not match a rank-${rank} input`);
+  }
+  return [0, ...dims];
+}
+
+/** out coordinate d ↔ input axis perm[d]. */
+function permuteReference(input: Tensor, perm: readonly number[]): Tensor {
+  const shape = perm.map((p) => input.shape[p]);
+  const inStrides = stridesOf(input.shape);
+  const strides = perm.map((p) => inStrides[p]);
+  const out = new Float32Array(input.data.length);
+  const coord = new Array<number>(shape.length).fill(0);
+  for (let i = 0; i < out.length; i++) {
+    let off = 0;
+    for (let d = 0; d < shape.length; d++) off += coord[d] * strides[d];
+    out[i] = input.data[off];
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++coord[d] < shape[d]) break;
+      coord[d] = 0;
+    }
+  }
+  return { shape, data: out };
+}
+
+export const permute: OpModule = {
+  op: 'permute',
+
+  fromKeras(layer) {
+    const dims = layer.config.dims;
+    const ok = Array.isArray(dims) && dims.length > 0 && [...dims].sort((a, b) => a - b).every((d, i) => d === i + 1);
+    if (!ok) throw new UnsupportedLayerError(layer.name, layer.className, `dims ${JSON.stringify(dims)} is not a permutation of 1..${Array.isArray(dims) ? dims.length : '?'}`);
+    return { op: 'permute', attrs: { dims: [...dims] } satisfies PermuteAttrs as unknown as Record<string, unknown>, weights: [] };
+  },
+
+  inferShape: (node, [input]) => permutation(node, input.length).map((p) => input[p]),
+
+  reference: (node, [input]) => permuteReference(input, permutation(node, input.shape.length)),
+
+  encode(node, { inputShapes, outputShape }) {
+    const input = inputShapes[0];
+    const inStrides = stridesOf(input);
+    const idx = stridedIndexParams(outputShape, permutation(node, input.length).map((p) => inStrides[p]));
+    const count = sizeOf(outputShape);
+    return [
+      {
+        label: `${node.name}/permute`,
+        shader: ['permute.wgsl'],
+        constants: { WG },
+        params: { count, dims: idx.dims, after: idx.after, inStrides: idx.strides },
+        bindings: {
+          input: { kind: 'tensor', name: node.inputs[0] },
+          output: { kind: 'tensor', name: node.output },
+        },
+        dispatch: dispatch1D(count, WG),
+        flops: 0,
+      },
+    ];
+  },
+};
