@@ -26,10 +26,11 @@ import { normalization } from './normalization.ts';
 import { layerNorm } from './layer-norm.ts';
 import { prelu } from './prelu.ts';
 import { permute } from './permute.ts';
+import { conv3dTranspose } from './conv3d-transpose.ts';
 
 /** Op modules by op key. */
 export const OPS: Readonly<Record<string, OpModule>> = Object.fromEntries(
-  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d, resize2d, conv2dTranspose, pool3d, globalPool3d, reindex3d, normalization, layerNorm, prelu, permute].map((m) => [m.op, m]),
+  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d, resize2d, conv2dTranspose, pool3d, globalPool3d, reindex3d, normalization, layerNorm, prelu, permute, conv3dTranspose].map((m) => [m.op, m]),
 );
 
 /** Keras layer class → op key. */
@@ -92,6 +93,7 @@ export const KERAS_LAYERS: Readonly<Record<string, string>> = {
   LayerNormalization: 'layer_norm',
   PReLU: 'prelu',
   Permute: 'permute',
+  Conv3DTranspose: 'conv3d_transpose',
 };
 
 export function opModule(op: string): OpModule {

@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedLayerError } from '../../../src/errors.ts';
 import type { KerasLayer } from '../../../src/formats/keras-model.ts';
-
 import { reindex3d } from '../../../src/ops/reindex3d.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose } from '../../util/compare.ts';

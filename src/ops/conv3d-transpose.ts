@@ -1,0 +1,128 @@
+/**
+ * Conv3DTranspose (3-D U-Net / V-Net decoders): Keras' transposed convolution with strides,
+ * 'same'/'valid', output_padding, fused bias and activation; dilation 1 and groups 1 only. Output
+ * size and padding per axis follow the 2-D layer's rule (transposeAxis: Keras' output size, TF's
+ * padding of the conv it inverts). Kernel: shaders/conv3d_transpose.wgsl.
+ */
+import { ModelFormatError, ShapeError, UnsupportedLayerError } from '../errors.ts';
+import { activationConstants, parseActivation } from '../graph/activations.ts';
+import { ActivationKind, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
+import { conv3dTransposeReference, transposeAxes3, type Conv3DTransposeGeometry } from '../reference/conv3d-transpose.ts';
+import { dispatch1D } from './dispatch.ts';
+import { parsePadding, requireChannelsLast } from './padding.ts';
+import type { NodeDraft, OpModule } from './types.ts';
+import { requireWeight, softmaxDraft, tupleOf } from './util.ts';
+
+/** Node attributes. Weights: kernel [kd, kh, kw, filters, cin] (Keras layout), then bias [filters] if any. */
+export interface Conv3DTransposeAttrs extends Conv3DTransposeGeometry {
+  filters: number;
+  activation: Activation;
+}
+
+const WG = 64;
+
+const attrsOf = (node: GraphNode): Conv3DTransposeAttrs => node.attrs as unknown as Conv3DTransposeAttrs;
+
+export const conv3dTranspose: OpModule = {
+  op: 'conv3d_transpose',
+
+  fromKeras(layer, ctx) {
+    const c = layer.config;
+    requireChannelsLast(layer);
+    const dilation = tupleOf(c.dilation_rate ?? 1, 3, 'dilation_rate', layer);
+    if (dilation.some((d) => d !== 1)) throw new UnsupportedLayerError(layer.name, layer.className, `dilation_rate ${JSON.stringify(c.dilation_rate)} (only 1)`);
+    if ((c.groups ?? 1) !== 1) throw new UnsupportedLayerError(layer.name, layer.className, `groups ${c.groups} (only 1)`);
+    const parsed = parseActivation(c.activation, ctx.kerasMajor, layer.name, layer.className);
+    const kernel = requireWeight(layer, 0, 'kernel');
+    const weights = [kernel];
+    if (c.use_bias ?? true) weights.push(requireWeight(layer, 1, 'bias'));
+    const strides = tupleOf(c.strides ?? 1, 3, 'strides', layer);
+    const outputPadding = c.output_padding == null ? null : tupleOf(c.output_padding, 3, 'output_padding', layer);
+    if (outputPadding && outputPadding.some((p, i) => p >= strides[i])) {
+      throw new ModelFormatError(`Layer "${layer.name}" (${layer.className}): output_padding ${JSON.stringify(outputPadding)} must be smaller than strides ${JSON.stringify(strides)}`);
+    }
+    const attrs: Conv3DTransposeAttrs = {
+      filters: c.filters ?? kernel.shape[3],
+      kernelSize: tupleOf(c.kernel_size, 3, 'kernel_size', layer),
+      strides,
+      padding: parsePadding(c.padding ?? 'valid', layer),
+      outputPadding,
+      activation: parsed.act,
+    };
+    const draft: NodeDraft = { op: 'conv3d_transpose', attrs: attrs as unknown as Record<string, unknown>, weights };
+    return parsed.softmax ? [draft, softmaxDraft(-1)] : draft;
+  },
+
+  inferShape(node, [input]) {
+    const a = attrsOf(node);
+    const k = node.weights[0].shape;
+    const where = `Layer "${node.name}" (${node.kerasClass})`;
+    if (input.length !== 5) throw new ShapeError(`${where} expects a 5-D input [N, D, H, W, C], got [${input.join(', ')}]`);
+    if (k.length !== 5 || k.slice(0, 3).some((d, i) => d !== a.kernelSize[i]) || k[3] !== a.filters) {
+      throw new ShapeError(`${where}: kernel shape [${k.join(', ')}] does not match kernel_size ${a.kernelSize} and ${a.filters} filters`);
+    }
+    if (k[4] !== input[4]) throw new ShapeError(`${where} expects ${k[4]} input channels, got ${input[4]} (input shape [${input.join(', ')}])`);
+    const g = transposeAxes3(a, input);
+    if (g.some((x) => x.out <= 0)) throw new ShapeError(`${where}: output size ${g.map((x) => x.out).join('×')} is empty`);
+    return [input[0], ...g.map((x) => x.out), a.filters];
+  },
+
+  reference(node, [input]) {
+    const a = attrsOf(node);
+    return conv3dTransposeReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, a.activation);
+  },
+
+  encode(node, { inputShapes, outputShape }) {
+    const a = attrsOf(node);
+    const [N, D, H, W, C] = inputShapes[0];
+    const [, OD, OH, OW, F] = outputShape;
+    const [gz, gy, gx] = transposeAxes3(a, inputShapes[0]);
+    return [
+      {
+        label: `${node.name}/conv3d_transpose`,
+        shader: ['activation.wgsl', 'conv3d_transpose.wgsl'],
+        constants: { WG, ...activationConstants(a.activation) },
+        params: {
+          batch: N, inD: D, inH: H, inW: W, inC: C, outD: OD, outH: OH, outW: OW, outC: F,
+          kD: a.kernelSize[0], kH: a.kernelSize[1], kW: a.kernelSize[2],
+          strideD: a.strides[0], strideH: a.strides[1], strideW: a.strides[2],
+          padFront: gz.padBefore, padTop: gy.padBefore, padLeft: gx.padBefore,
+        },
+        bindings: {
+          input: { kind: 'tensor', name: node.inputs[0] },
+          kernel: { kind: 'constant', data: node.weights[0].data, label: `${node.name}/kernel` },
+          bias: { kind: 'constant', data: node.weights[1]?.data ?? new Float32Array(F), label: `${node.name}/bias` },
+          output: { kind: 'tensor', name: node.output },
+        },
+        dispatch: dispatch1D(N * OD * OH * OW * F, WG),
+        // Every input voxel meets every tap once: the scatter form's count.
+        flops: 2 * N * D * H * W * C * F * a.kernelSize[0] * a.kernelSize[1] * a.kernelSize[2],
+      },
+    ];
+  },
+
+  fuseActivation(node, act) {
+    if (attrsOf(node).activation.kind !== ActivationKind.Linear) return undefined;
+    return { ...node, attrs: { ...node.attrs, activation: act } };
+  },
+
+  foldScaleShift(node, scale, shift) {
+    const a = attrsOf(node);
+    if (a.activation.kind !== ActivationKind.Linear) return undefined;
+    const F = a.filters;
+    if (scale.length !== F || shift.length !== F) return undefined;
+    const k = node.weights[0];
+    const C = k.shape[4];
+    const kernel = new Float32Array(k.data.length);
+    // [kd, kh, kw, F, C]: the output channel is the second-fastest axis.
+    for (let i = 0; i < kernel.length; i++) kernel[i] = k.data[i] * scale[Math.floor(i / C) % F];
+    const oldBias = node.weights[1]?.data;
+    const bias = new Float32Array(F);
+    for (let c = 0; c < F; c++) bias[c] = (oldBias ? oldBias[c] : 0) * scale[c] + shift[c];
+    const weights: WeightTensor[] = [
+      { name: k.name, shape: k.shape, data: kernel },
+      { name: 'bias', shape: [F], data: bias },
+    ];
+    return { ...node, weights };
+  },
+};
