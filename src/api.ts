@@ -58,3 +58,6 @@ export { buildGraph } from './graph/from-keras.ts';
 export type { Graph, GraphNode } from './graph/ir.ts';
 export { tensor, sizeOf, type Tensor } from './tensor.ts';
 export * from './errors.ts';
+export type { PreprocessOptions, ImageInput, PixelImage } from './runtime/preprocess-options.ts';
+export { decodeImageBitmap } from './runtime/preprocess-source.ts';
+export type { ExecutionPlan } from './runtime/execution-plan.ts';
