@@ -116,10 +116,12 @@ export function attrStrings(file: string, obj: hdf5.Group | hdf5.Dataset, key: s
 }
 
 const FLOAT_DTYPES = /^[<>|=]?f[248]$/;
+const INT_DTYPES = /^[<>|=]?[iu][1248]$/;
 
 /**
  * Reads a float dataset as float32. Integer or string datasets are refused: a Keras weight is a
- * float, and silently converting anything else would hide a wrong file.
+ * float, and silently converting anything else would hide a wrong file. Integer scalars (counters,
+ * see below) are the exception.
  */
 export function readFloatDataset(
   file: string,
@@ -127,6 +129,14 @@ export function readFloatDataset(
   who: string,
 ): { shape: number[]; data: Float32Array } {
   const dtype = guard(file, `the dtype of ${who}`, () => ds.dtype);
+  // One exception: an integer SCALAR is a layer's counter, not tensor data (an adapted
+  // Normalization stores mean, variance and an int64 `count`); it is read as a number.
+  const counter = typeof dtype === 'string' && INT_DTYPES.test(dtype) && guard(file, `the shape of ${who}`, () => ds.shape).length === 0;
+  if (counter) {
+    const v = guard(file, `the data of ${who}`, () => ds.value) as unknown;
+    const first = Array.isArray(v) || ArrayBuffer.isView(v) ? (v as ArrayLike<unknown>)[0] : v;
+    return { shape: [], data: Float32Array.of(Number(first)) };
+  }
   if (typeof dtype !== 'string' || !FLOAT_DTYPES.test(dtype)) {
     throw new ModelFormatError(
       `${who} in "${file}" has dtype ${JSON.stringify(dtype)}; only float16/32/64 weights are supported`,

@@ -30,7 +30,11 @@ const WEIGHT_NAMES: Record<string, (cfg: Record<string, any>) => string[]> = {
     'moving_mean',
     'moving_variance',
   ],
-  LayerNormalization: (c) => [...(c.scale === false ? [] : ['gamma']), ...(c.center === false ? [] : ['beta'])],
+  // Keras 3's (deprecated) rms_scaling keeps gamma even with scale=False and drops beta.
+  LayerNormalization: (c) => [
+    ...(c.scale === false && c.rms_scaling !== true ? [] : ['gamma']),
+    ...(c.center === false || c.rms_scaling === true ? [] : ['beta']),
+  ],
   GroupNormalization: (c) => [...(c.scale === false ? [] : ['gamma']), ...(c.center === false ? [] : ['beta'])],
   PReLU: () => ['alpha'],
   Embedding: () => ['embeddings'],
@@ -107,6 +111,8 @@ export function orderWeights(
 
 const lastDimMustBe = (w: WeightTensor | undefined, n: unknown): boolean =>
   !w || typeof n !== 'number' || w.shape[w.shape.length - 1] === n;
+const secondLastDimMustBe = (w: WeightTensor | undefined, n: unknown): boolean =>
+  !w || typeof n !== 'number' || w.shape[w.shape.length - 2] === n;
 
 /**
  * Checks one layer's weights against its config: every expected weight present, each one's data
@@ -141,7 +147,8 @@ export function checkLayerWeights(
   const get = (n: string) => findWeight(weights, n);
   const out = config.filters ?? config.units;
   const checks: [string, boolean][] = [
-    ['kernel', lastDimMustBe(get('kernel'), out)],
+    // Conv*Transpose kernels are [..., filters, in]: the filters are the second-to-last axis.
+    ['kernel', className.endsWith('Transpose') ? secondLastDimMustBe(get('kernel'), out) : lastDimMustBe(get('kernel'), out)],
     ['pointwise_kernel', lastDimMustBe(get('pointwise_kernel'), out)],
     ['bias', className.startsWith('Depthwise') || lastDimMustBe(get('bias'), out)],
   ];
