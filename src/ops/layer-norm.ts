@@ -35,9 +35,11 @@ export const layerNorm: OpModule = {
     }
     const weights: WeightTensor[] = [];
     let k = 0;
-    if (c.scale !== false) weights.push(requireWeight(layer, k++, 'gamma'));
-    if (c.center !== false) weights.push(requireWeight(layer, k++, 'beta'));
-    const attrs: LayerNormAttrs = { axis, epsilon: typeof c.epsilon === 'number' ? c.epsilon : 1e-3, rmsScaling: c.rms_scaling === true };
+    // As Keras 3 builds it: rms_scaling keeps gamma even with scale=False and has no beta.
+    const rms = c.rms_scaling === true;
+    if (c.scale !== false || rms) weights.push(requireWeight(layer, k++, 'gamma'));
+    if (c.center !== false && !rms) weights.push(requireWeight(layer, k++, 'beta'));
+    const attrs: LayerNormAttrs = { axis, epsilon: typeof c.epsilon === 'number' ? c.epsilon : 1e-3, rmsScaling: rms };
     return { op: 'layer_norm', attrs: attrs as unknown as Record<string, unknown>, weights };
   },
 
