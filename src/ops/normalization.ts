@@ -17,6 +17,8 @@ import { requireWeight } from './util.ts';
 
 /** Node attributes; mean and variance hold one value (axis=None) or one per channel. */
 export interface NormalizationAttrs {
+  /** −1 or the positive index of the last axis (per channel), or null (one value for everything). */
+  axis: number | null;
   mean: number[];
   variance: number[];
   invert: boolean;
@@ -55,8 +57,9 @@ export const normalization: OpModule = {
   fromKeras(layer) {
     const c = layer.config;
     const axis = Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis;
-    if (axis !== -1 && axis !== null) {
-      throw new UnsupportedLayerError(layer.name, layer.className, `axis ${JSON.stringify(c.axis)}: only -1 (per channel) and None are supported`);
+    // A positive axis (EfficientNet saves axis=3) must be the last one: checked against the rank in inferShape.
+    if (axis !== null && (typeof axis !== 'number' || !Number.isInteger(axis) || axis === 0 || axis < -1)) {
+      throw new UnsupportedLayerError(layer.name, layer.className, `axis ${JSON.stringify(c.axis)}: only the last axis (per channel) and None are supported`);
     }
     let mean: number[];
     let variance: number[];
@@ -68,12 +71,15 @@ export const normalization: OpModule = {
       mean = [...requireWeight(layer, 0, 'mean').data];
       variance = [...requireWeight(layer, 1, 'variance').data];
     }
-    const attrs: NormalizationAttrs = { mean, variance, invert: c.invert === true, activation: LINEAR };
+    const attrs: NormalizationAttrs = { axis, mean, variance, invert: c.invert === true, activation: LINEAR };
     return { op: 'normalization', attrs: attrs as unknown as Record<string, unknown>, weights: [] };
   },
 
   inferShape(node, [input]) {
     const a = attrsOf(node);
+    if (typeof a.axis === 'number' && a.axis !== -1 && a.axis !== input.length - 1) {
+      throw new UnsupportedLayerError(node.name, node.kerasClass, `axis ${a.axis} of a rank-${input.length} input: only the last axis (per channel) and None are supported`);
+    }
     const C = input[input.length - 1];
     for (const [what, v] of [['mean', a.mean], ['variance', a.variance]] as const) {
       if (v.length !== 1 && v.length !== C) {

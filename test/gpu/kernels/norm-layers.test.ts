@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { KerasLayer } from '../../../src/formats/keras-model.ts';
-import { LINEAR, type WeightTensor } from '../../../src/graph/ir.ts';
+import { LINEAR, type GraphNode, type WeightTensor } from '../../../src/graph/ir.ts';
 import type { LayerNormAttrs } from '../../../src/ops/layer-norm.ts';
 import { normalization, type NormalizationAttrs } from '../../../src/ops/normalization.ts';
 import { permute } from '../../../src/ops/permute.ts';
@@ -28,6 +28,7 @@ async function check(c: OpCase, seed: number, tol = F32, lo = -1, hi = 1): Promi
 
 describe('normalization (scale_shift kernel) vs CPU reference', () => {
   const attrs = (C: number, invert = false, scalar = false): NormalizationAttrs => ({
+    axis: scalar ? null : -1,
     mean: scalar ? [0.3] : [...randomArray(C, 1400 + C, -0.5, 0.5)],
     variance: scalar ? [2.5] : [...randomArray(C, 1450 + C, 0.2, 3)],
     invert,
@@ -45,9 +46,13 @@ describe('normalization (scale_shift kernel) vs CPU reference', () => {
     expect(normalization.fromKeras!(layer('Normalization', { axis: [-1], mean: null, variance: null, invert: false }, w), ctx)).toMatchObject({ attrs: { mean: [1, 2, 3], variance: [4, 9, 16] } });
     expect(normalization.fromKeras!(layer('Normalization', { axis: [-1], mean: [0.5, 1], variance: [4, 1], invert: true }), ctx)).toMatchObject({ attrs: { mean: [0.5, 1], invert: true } });
     expect(() => normalization.fromKeras!(layer('Normalization', { axis: [1, 2] }), ctx)).toThrow(/"L".*Normalization.*axis/s);
+    // EfficientNet saves axis=3 on its 4-D input: the last axis, accepted; axis 2 of 4-D is not.
+    const at = (axis: number): GraphNode => ({ name: 'L', kerasClass: 'Normalization', op: 'normalization', inputs: [], output: '', attrs: { axis, mean: [0], variance: [1], invert: false, activation: LINEAR }, weights: [] });
+    expect(normalization.inferShape(at(3), [[1, 4, 4, 3]])).toEqual([1, 4, 4, 3]);
+    expect(() => normalization.inferShape(at(2), [[1, 4, 4, 3]])).toThrow(/"L".*axis 2/s);
   });
   it('divides by max(sqrt(variance), 1e-7) as Keras does (zero variance does not give inf)', () => {
-    const g = singleOpGraph({ op: 'normalization', attrs: { mean: [1], variance: [0], invert: false, activation: LINEAR }, inputShapes: [[1, 1]] });
+    const g = singleOpGraph({ op: 'normalization', attrs: { axis: -1, mean: [1], variance: [0], invert: false, activation: LINEAR }, inputShapes: [[1, 1]] });
     expect(executeReference(g, [{ shape: [1, 1], data: Float32Array.from([1.5]) }]).outputs[0].data[0]).toBeCloseTo(0.5e7, -1);
   });
 });

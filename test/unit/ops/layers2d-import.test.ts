@@ -76,7 +76,7 @@ describe('2-D layers reject what they do not implement, naming the layer', () =>
     { cls: 'Resizing', config: { height: 4, width: 4, pad_to_aspect_ratio: true }, why: /pad_to_aspect_ratio/ },
     { cls: 'Resizing', config: { height: 4, width: 4, data_format: 'channels_first' }, why: /channels_first/ },
     { cls: 'LayerNormalization', config: { axis: [1, 2] }, why: /axis/ },
-    { cls: 'Normalization', config: { axis: [1], mean: [0], variance: [1] }, why: /axis/ },
+    { cls: 'Normalization', config: { axis: [1, 2], mean: [0], variance: [1] }, why: /axis/ },
     { cls: 'Permute', config: { dims: [1, 2, 2] }, why: /dims/ },
   ];
   for (const r of rejected) {
