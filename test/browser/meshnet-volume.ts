@@ -44,8 +44,29 @@ export function niftiToVolume(file: ArrayBuffer): Tensor {
   return { shape: [1, X, Y, Z, 1], data: out };
 }
 
-export async function meshnetVolume(modelUrl: string, niiUrl: string, labelsUrl: string, tile: Extent3) {
+/** Largest |difference| between the volume's 32³ crop at `at` and `crop` ([1, 32, 32, 32, 1]). */
+function cropDifference(volume: Tensor, crop: Tensor, at: number): number {
+  const [, X, Y, Z] = volume.shape;
+  const n = crop.shape[1];
+  let max = 0;
+  for (let x = 0; x < n; x++) {
+    for (let y = 0; y < n; y++) {
+      for (let z = 0; z < n; z++) {
+        max = Math.max(max, Math.abs(volume.data[((at + x) * Y + at + y) * Z + at + z] - crop.data[(x * n + y) * n + z]));
+      }
+    }
+  }
+  return X > 0 ? max : NaN;
+}
+
+/**
+ * The whole-volume comparison. `cropUrl`: the model's 32³ fixture input, which is the volume's crop
+ * at (112, 112, 112): checked first, so a wrong axis order or scaling fails at once, not after the run.
+ */
+export async function meshnetVolume(modelUrl: string, niiUrl: string, labelsUrl: string, cropUrl: string, tile: Extent3) {
   const volume = niftiToVolume(await (await fetch(niiUrl)).arrayBuffer());
+  const cropDiff = cropDifference(volume, parseNpy(await (await fetch(cropUrl)).arrayBuffer()), 112);
+  if (cropDiff !== 0) throw new Error(`the volume read here differs from the fixture's 32³ crop by up to ${cropDiff}`);
   const labelsResponse = await fetch(labelsUrl);
   if (!labelsResponse.ok) throw new Error(`reference labels ${labelsUrl}: HTTP ${labelsResponse.status} (make them with scripts/keras_refs/meshnet_volume.py)`);
   const expected = parseNpy(gunzipSync(new Uint8Array(await labelsResponse.arrayBuffer())));

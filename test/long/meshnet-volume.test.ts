@@ -22,8 +22,9 @@ describe('MeshNet on the whole T1 volume, tiled', () => {
     if (!existsSync(labels)) throw new Error(`${labels} is missing: run /work/kvenv/bin/python scripts/keras_refs/meshnet_volume.py ${MODEL}`);
     const model = join(fixturesDir(), 'models', `meshnet-${MODEL}-tfjs`, 'model.json');
     const volume = join(fixturesDir(), 'volumes', 't1_crop.nii.gz');
+    const crop = join(fixturesDir(), 'models', `meshnet-${MODEL}-tfjs`, 'ref', `${MODEL}.t1cube32.input.npy`);
     const page = await gpuPage();
-    const call = `import('/test/browser/meshnet-volume.ts').then((m) => m.meshnetVolume(${JSON.stringify(fileUrl(model))}, ${JSON.stringify(fileUrl(volume))}, ${JSON.stringify(fileUrl(labels))}, ${TILE}))`;
+    const call = `import('/test/browser/meshnet-volume.ts').then((m) => m.meshnetVolume(${JSON.stringify(fileUrl(model))}, ${JSON.stringify(fileUrl(volume))}, ${JSON.stringify(fileUrl(labels))}, ${JSON.stringify(fileUrl(crop))}, ${TILE}))`;
     const r = (await page.evaluate(call)) as Awaited<ReturnType<typeof meshnetVolume>>;
     console.log(
       `${MODEL}: ${r.tiles} tiles of ${TILE}³ (halo ${r.reach.before}), ${(r.ms / 1000).toFixed(0)} s; labels agree on ` +
