@@ -178,13 +178,14 @@ export async function predictVolumeTiled(model: Model, volume: Tensor, options: 
   const dims = [D, H, W];
   const field = receptiveField(model.graph);
   const halo = options.halo === undefined ? undefined : triple(options.halo);
-  const before = field.before.map((b, a) => Math.max(b, halo?.[a] ?? 0));
-  const after = field.after.map((b, a) => Math.max(b, halo?.[a] ?? 0));
   if (halo && halo.some((h, a) => h < field.before[a] || h < field.after[a])) {
     throw new ShapeError(
       `halo [${halo.join(', ')}] is smaller than the model's receptive field (before [${field.before.join(', ')}], after [${field.after.join(', ')}]): tiles would not equal the whole-volume answer`,
     );
   }
+  // A larger halo than needed is allowed (it only costs time); TF's 'same' may need one more voxel above than below.
+  const before = field.before.map((b, a) => Math.max(b, halo?.[a] ?? 0));
+  const after = field.after.map((b, a) => Math.max(b, halo?.[a] ?? 0));
   const wanted = options.tile === undefined ? defaultTile(model, volume, options.maxTileBytes ?? 256 * 2 ** 20) : triple(options.tile);
   const tile = wanted.map((t, a) => Math.min(t, dims[a]));
   const axes = tile.map((t, a) => planAxis(dims[a], t, before[a], after[a]));

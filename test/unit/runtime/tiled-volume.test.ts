@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { readKerasModel } from '../../../src/formats/read-model.ts';
 import { readModelFiles } from '../../../src/formats/node-files.ts';
 import { buildGraph } from '../../../src/graph/from-keras.ts';
-import { planAxis, receptiveField } from '../../../src/runtime/tiled-volume.ts';
+import { planAxis, predictVolumeTiled, receptiveField } from '../../../src/runtime/tiled-volume.ts';
+import type { Model } from '../../../src/model.ts';
 import { fixturesDir } from '../../util/fixtures.ts';
 import type { Graph } from '../../../src/graph/ir.ts';
 
@@ -30,6 +31,12 @@ describe('receptiveField', () => {
     const g = await meshnet('model11_gw_ae');
     g.nodes[0] = { ...g.nodes[0], attrs: { ...g.nodes[0].attrs, strides: [2, 2, 2] } };
     expect(() => receptiveField(g)).toThrow(/stride-1 'same'/);
+  });
+
+  it('predictVolumeTiled refuses a halo smaller than the field (the answer would change)', async () => {
+    const model = { graph: await meshnet('model11_gw_ae') } as unknown as Model;
+    const volume = { shape: [1, 8, 8, 8, 1], data: new Float32Array(512) };
+    await expect(predictVolumeTiled(model, volume, { halo: 23 })).rejects.toThrow(/smaller than the model's receptive field/);
   });
 
   it('rejects ops whose reach it does not know', async () => {
