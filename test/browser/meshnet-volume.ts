@@ -69,7 +69,9 @@ export async function meshnetVolume(modelUrl: string, niiUrl: string, labelsUrl:
   if (cropDiff !== 0) throw new Error(`the volume read here differs from the fixture's 32³ crop by up to ${cropDiff}`);
   const labelsResponse = await fetch(labelsUrl);
   if (!labelsResponse.ok) throw new Error(`reference labels ${labelsUrl}: HTTP ${labelsResponse.status} (make them with scripts/keras_refs/meshnet_volume.py)`);
-  const expected = parseNpy(gunzipSync(new Uint8Array(await labelsResponse.arrayBuffer())));
+  // The dev server may send .gz files with Content-Encoding: gzip, so the browser has already inflated them.
+  const bytes = new Uint8Array(await labelsResponse.arrayBuffer());
+  const expected = parseNpy(bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes);
   const model = await loadModel(modelUrl);
   try {
     let tiles = 0;
