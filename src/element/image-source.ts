@@ -43,8 +43,8 @@ export async function bitmapFromUrl(url: string, signal: AbortSignal): Promise<I
   }
 }
 
-/** Waits until an `<img>` has pixels, so the engine does not read an empty image. */
-export async function ready(image: ElementImage): Promise<ImageInput> {
+/** Waits until an `<img>` has pixels, so neither the preview nor the engine reads an empty image. */
+export async function whenDecoded(image: ElementImage): Promise<void> {
   if (typeof HTMLImageElement !== 'undefined' && image instanceof HTMLImageElement && !image.complete) {
     try {
       await image.decode();
@@ -52,7 +52,25 @@ export async function ready(image: ElementImage): Promise<ImageInput> {
       throw new ImageLoadError(`The image ${image.currentSrc || image.src} could not be loaded`, { cause });
     }
   }
-  return image as ImageInput;
+}
+
+/**
+ * The image as the engine gets it, and what to free afterwards. A VideoFrame is handed over as an
+ * ImageBitmap of itself: Chromium's copyExternalImageToTexture refused a VideoFrame on SwiftShader
+ * ("Failed to copy content from video element") where the bitmap copies.
+ */
+export async function engineInput(image: ElementImage): Promise<{ input: ImageInput; release(): void }> {
+  await whenDecoded(image);
+  if (typeof VideoFrame !== 'undefined' && image instanceof VideoFrame) {
+    let bitmap: ImageBitmap;
+    try {
+      bitmap = await createImageBitmap(image);
+    } catch (cause) {
+      throw new ImageLoadError('The VideoFrame could not be read (closed?)', { cause });
+    }
+    return { input: bitmap, release: () => bitmap.close() };
+  }
+  return { input: image as ImageInput, release: () => {} };
 }
 
 /** Natural size of any accepted image. */

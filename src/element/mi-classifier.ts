@@ -7,7 +7,7 @@ import { LitElement, type PropertyValues } from 'lit';
 import type { Model, ModelInfo, ModelSource } from '../index.ts';
 import { parseLabels, resolvePreprocess, type ModelMetadata, type PreprocessAttributes } from './config.ts';
 import { errorDetail, miEvent, type MiErrorDetail, type MiLoadDetail, type MiResultDetail } from './events.ts';
-import { bitmapFromFile, bitmapFromUrl, drawPreview, ready, type ElementImage } from './image-source.ts';
+import { bitmapFromFile, bitmapFromUrl, drawPreview, engineInput, whenDecoded, type ElementImage } from './image-source.ts';
 import { openModel, type LoadPhase } from './loader.ts';
 import { labelBars, type LabelledProbability } from './probabilities.ts';
 import { renderClassifier, type View } from './render.ts';
@@ -149,7 +149,15 @@ export class MiClassifier extends LitElement {
    * the result, or undefined when a newer image or model superseded this one or it failed (see `mi-error`).
    */
   async classify(image?: ElementImage, name?: string): Promise<MiResultDetail | undefined> {
-    if (image) this.showImage(image, name, false);
+    if (image) {
+      try {
+        await whenDecoded(image); // an <img> still loading has no size to show yet
+      } catch (err) {
+        this.fail(errorDetail(err, 'IMAGE_LOAD'), 'classify');
+        return undefined;
+      }
+      this.showImage(image, name, false);
+    }
     return this.classifyCurrent();
   }
 
@@ -325,9 +333,9 @@ export class MiClassifier extends LitElement {
     this.setView({ state: 'classifying', error: undefined });
     try {
       const t0 = performance.now();
-      const input = await ready(image);
+      const { input, release } = await engineInput(image);
       const pre = resolvePreprocess(this.preprocessAttributes(), opened.metadata, opened.model.info.inputs[0]?.shape ?? []);
-      const out = await opened.model.predictImage(input, pre);
+      const out = await opened.model.predictImage(input, pre).finally(release);
       const ms = performance.now() - t0;
       if (seq !== this.classifySeq || opened !== this.opened) return undefined;
       const outputs = Array.from(out.data);

@@ -87,7 +87,7 @@ function renderBars(bars: LabelledProbability[]): TemplateResult {
 function statusText(v: View): TemplateResult | string {
   switch (v.state) {
     case 'empty':
-      return 'No model: set the model attribute to a Keras model URL.';
+      return 'No model yet: set the model attribute to a model URL, or the model property to model files.';
     case 'loading':
       return v.progress?.text ?? 'Loading the model…';
     case 'ready':
