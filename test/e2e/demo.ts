@@ -42,6 +42,21 @@ export async function sharedBrowser(): Promise<Browser> {
   return puppeteer.connect({ browserWSEndpoint: ws, protocolTimeout: 0 });
 }
 
+/**
+ * A page in a browser context of its own. Each context gets its own window, so pages of other test
+ * files (run in parallel on the same browser) do not hide this one behind a newer tab: a hidden tab
+ * gets no file picker.
+ */
+export async function newWindow(browser: Browser): Promise<Page> {
+  const context = await browser.createBrowserContext();
+  return context.newPage();
+}
+
+/** Closes a page made by newWindow, with its context. */
+export async function closeWindow(page: Page | undefined): Promise<void> {
+  await page?.browserContext().close();
+}
+
 /** An element event as recorded in the page. */
 export interface RecordedEvent {
   type: 'mi-load' | 'mi-result' | 'mi-error';
@@ -75,7 +90,10 @@ export function events(page: Page): Promise<RecordedEvent[]> {
   return page.evaluate(() => (window as unknown as { miEvents: RecordedEvent[] }).miEvents);
 }
 
-/** Waits until `count` events of `type` have been recorded (for `target` when given); returns the last. */
+/**
+ * Waits until `count` events of `type` have been recorded (for `target` when given); returns the
+ * last. Waiting for mi-load or mi-result fails at once, with its message, if an mi-error comes first.
+ */
 export async function waitForEvent(
   page: Page,
   type: RecordedEvent['type'],
@@ -83,22 +101,32 @@ export async function waitForEvent(
   target?: string,
   timeout = 240_000,
 ): Promise<RecordedEvent> {
+  const mine = (all: RecordedEvent[], t: string) => all.filter((e) => e.type === t && (!target || e.target === target));
+  const errorsBefore = type === 'mi-error' ? Infinity : mine(await events(page), 'mi-error').length;
   try {
     await page.waitForFunction(
-      (t, n, id) =>
-        (window as unknown as { miEvents: RecordedEvent[] }).miEvents.filter((e) => e.type === t && (!id || e.target === id)).length >= n,
+      (t, n, id, errs) => {
+        const all = (window as unknown as { miEvents: RecordedEvent[] }).miEvents.filter((e) => !id || e.target === id);
+        return all.filter((e) => e.type === t).length >= n || all.filter((e) => e.type === 'mi-error').length > errs;
+      },
       { timeout, polling: 100 },
       type,
       count,
       target ?? '',
+      errorsBefore,
     );
   } catch (err) {
     throw new Error(`No ${count}th ${type} event within ${timeout} ms; events so far: ${JSON.stringify(await events(page)).slice(0, 2000)}`, {
       cause: err,
     });
   }
-  const all = (await events(page)).filter((e) => e.type === type && (!target || e.target === target));
-  return all[count - 1];
+  const all = await events(page);
+  const wanted = mine(all, type);
+  if (wanted.length < count) {
+    const error = mine(all, 'mi-error').at(-1);
+    throw new Error(`mi-error instead of the ${count}th ${type}${target ? ` of #${target}` : ''}: ${JSON.stringify(error?.detail)}`);
+  }
+  return wanted[count - 1];
 }
 
 /** Text of an element's shadow root (what the user sees, whitespace collapsed). */

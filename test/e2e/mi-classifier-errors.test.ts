@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
 import { launchChromium } from '../../src/cli/browser.ts';
-import { recordEvents, REPO_ROOT, sharedBrowser, shadowText, startDemo, waitForEvent, type DemoServer } from './demo.ts';
+import { recordEvents, REPO_ROOT, sharedBrowser, newWindow, closeWindow, shadowText, startDemo, waitForEvent, type DemoServer } from './demo.ts';
 
 let demo: DemoServer;
 let browser: Browser;
@@ -17,13 +17,13 @@ let page: Page;
 beforeAll(async () => {
   demo = await startDemo();
   browser = await sharedBrowser();
-  page = await browser.newPage();
+  page = await newWindow(browser);
   await recordEvents(page);
   await page.goto(`${demo.origin}/`);
 });
 
 afterAll(async () => {
-  await page?.close();
+  await closeWindow(page);
   await browser?.disconnect();
   await demo?.close();
 });

@@ -15,6 +15,8 @@ import {
   REPO_ROOT,
   requireFixtures,
   sharedBrowser,
+  newWindow,
+  closeWindow,
   sigmoid,
   startDemo,
   waitForEvent,
@@ -30,13 +32,13 @@ beforeAll(async () => {
   fixtures = requireFixtures();
   demo = await startDemo();
   browser = await sharedBrowser();
-  page = await browser.newPage();
+  page = await newWindow(browser);
   await recordEvents(page);
   await page.goto(`${demo.origin}/`);
 });
 
 afterAll(async () => {
-  await page?.close();
+  await closeWindow(page);
   await browser?.disconnect();
   await demo?.close();
 });

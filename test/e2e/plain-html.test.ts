@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
-import { cellRefs, MODEL_DIR, recordEvents, REPO_ROOT, requireFixtures, sharedBrowser, sigmoid, waitForEvent } from './demo.ts';
+import { cellRefs, MODEL_DIR, recordEvents, REPO_ROOT, requireFixtures, sharedBrowser, newWindow, closeWindow, sigmoid, waitForEvent } from './demo.ts';
 
 const CELL = 'images/malaria-cells/Parasitized/C100P61ThinF_IMG_20150918_144348_cell_141.png';
 
@@ -60,14 +60,14 @@ beforeAll(async () => {
   if (!addr || typeof addr === 'string') throw new Error('no port');
   origin = `http://127.0.0.1:${addr.port}`;
   browser = await sharedBrowser();
-  page = await browser.newPage();
+  page = await newWindow(browser);
   page.on('request', (r) => requests.push(r.url()));
   await recordEvents(page);
   await page.goto(`${origin}/`);
 });
 
 afterAll(async () => {
-  await page?.close();
+  await closeWindow(page);
   await browser?.disconnect();
   await new Promise((r) => (server ? server.close(r) : r(undefined)));
   if (out) rmSync(out, { recursive: true, force: true });
