@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'puppeteer';
+import type { Browser, KeyInput, Page } from 'puppeteer';
 import {
   cellRefs,
   MODEL_DIR,
@@ -172,9 +172,27 @@ describe('<mi-classifier> in the demo', () => {
 
   it('opens the file picker from the keyboard and classifies the chosen file', async () => {
     // Other test files open pages in the same browser: a file picker opens only from the front tab.
-    // The generous picker timeouts are for the same reason: input is delivered with frames, and a
-    // 224x224 ResNet on SwiftShader in another file's page can hold the GPU process for seconds.
     await page.bringToFront();
+    // Puppeteer turns file-chooser interception on in the first waitForFileChooser without waiting
+    // for Chromium's reply, so a key pressed at once can beat it (a picker that never appears).
+    // Turn it on ahead; this waiter times out unanswered, which is expected.
+    await page.waitForFileChooser({ timeout: 500 }).catch(() => undefined);
+    // Count the drop zone's calls to the file input's click(), so a failure says which side failed.
+    await page.evaluate(() => {
+      const w = window as unknown as { pickerClicks: number };
+      w.pickerClicks = 0;
+      document.querySelector('#cells')!.shadowRoot!.querySelector('input[type=file]')!.addEventListener('click', () => w.pickerClicks++);
+    });
+    const pressForChooser = async (key: KeyInput) => {
+      try {
+        const [chooser] = await Promise.all([page.waitForFileChooser({ timeout: 30_000 }), page.keyboard.press(key)]);
+        return chooser;
+      } catch (err) {
+        const clicks = await page.evaluate(() => (window as unknown as { pickerClicks: number }).pickerClicks);
+        throw new Error(`"${key}" opened no file chooser; the file input's click() ran ${clicks} time(s) so far`, { cause: err });
+      }
+    };
+
     // Clicking the heading moves the sequential focus starting point there (above the element).
     await page.click('h1');
     await page.keyboard.press('Tab');
@@ -186,14 +204,13 @@ describe('<mi-classifier> in the demo', () => {
     expect(focused).toMatchObject({ host: 'cells', part: 'dropzone', role: 'button' });
     expect(focused.label).toMatch(/choose/i);
 
-    const [chooser] = await Promise.all([page.waitForFileChooser({ timeout: 30_000 }), page.keyboard.press('Enter')]);
+    const chooser = await pressForChooser('Enter');
     const path = 'images/malaria-cells/Uninfected/' + [...refs.keys()].filter((p) => p.includes('/Uninfected/')).map((p) => p.split('/').pop())[10];
     await chooser.accept([join(requireFixtures(), path)]);
     const e = await waitForEvent(page, 'mi-result', ++results, 'cells');
     expectMatchesKeras(e, refs.get(path)!);
 
-    const [again] = await Promise.all([page.waitForFileChooser({ timeout: 30_000 }), page.keyboard.press(' ')]);
-    await again.cancel();
+    await (await pressForChooser(' ')).cancel();
   });
 
   it('looks right (screenshot in test-artifacts/mi-classifier.png)', async () => {
