@@ -1,6 +1,6 @@
 """Trains the project's own demonstration model, weights/malaria-cnn/, with real Keras 3.
 
-Regenerate (from the repository root; needs TF + Keras 3 and the shared fixtures; a few CPU minutes):
+Regenerate (from the repository root; needs TF + Keras 3 and the shared fixtures; about 15 minutes on 2 busy CPU threads):
 
     /work/kvenv/bin/python scripts/train_malaria_cnn.py [FIXTURES_DIR]
 
@@ -11,7 +11,7 @@ Data (NIH/NLM thin-smear cell crops, US-government work), label 0 = Parasitized,
     images/malaria-cells-train/{Parasitized,Uninfected}/*.png   2,500 + 2,500   training
     images/malaria-cells-valid/{Parasitized,Uninfected}/*.png     400 +   400   early stopping / best epoch
     images/malaria-cells/{Parasitized,Uninfected}/*.png           250 +   250   held-out test, used once at the end
-Preprocessing (the engine's input is the raw resized pixels; the model divides by 255 itself):
+Preprocessing, S = SIZE = 64 (the engine's input is the raw resized pixels; the model divides by 255 itself):
     tf.io.decode_png(channels=3) -> tf.image.resize([S,S], 'bilinear', antialias=False) -> float32 0..255
 Model (Sequential, only layers the engine supports):
     Input SxSx3 -> Rescaling(1/255) -> Conv2D(16,3,relu) -> MaxPooling2D(2) -> Conv2D(32,3,relu)
