@@ -6,6 +6,7 @@ import { ShapeError } from './errors.ts';
 import type { GpuContext } from './gpu/device.ts';
 import type { Graph } from './graph/ir.ts';
 import { ExecutionPlan } from './runtime/execution-plan.ts';
+import type { PlanProfile, ProfileOptions } from './runtime/profile.ts';
 import { Preprocessor } from './runtime/preprocess.ts';
 import type { ImageInput, PreprocessOptions } from './runtime/preprocess-options.ts';
 import { resolvePreprocess, type PreprocessSpec } from './runtime/preprocess-spec.ts';
@@ -125,6 +126,22 @@ export class Model {
     });
     const plan = await this.prepare(inputs.map((t) => t.shape));
     return plan.run(inputs);
+  }
+
+  /**
+   * Profiles the model on these inputs (a tensor, or one per input): per-step GPU times from
+   * timestamp queries, aggregated with `aggregateByLayer` / `toChromeTrace` (runtime/profile-report.ts).
+   * Opt-in: run() and predict() never pay for it.
+   */
+  async profile(input: Tensor | readonly Tensor[], options: ProfileOptions = {}): Promise<PlanProfile> {
+    const inputs = Array.isArray(input) ? (input as readonly Tensor[]) : [input as Tensor];
+    inputs.forEach((t, i) => {
+      if (t.data.length !== sizeOf(t.shape)) {
+        throw new ShapeError(`Input ${i}: ${t.data.length} values do not fill shape ${shapeToString(t.shape)}`);
+      }
+    });
+    const plan = await this.prepare(inputs.map((t) => t.shape));
+    return plan.profile(inputs, options);
   }
 
   /** Frees every GPU buffer; destroys the device if the model created it. */

@@ -49,6 +49,12 @@ export interface KernelStep {
   dispatch: readonly [number, number, number];
   /** Floating-point operations this step performs (for profiles and GFLOP/s). */
   flops?: number;
+  /**
+   * Bytes the step moves to and from memory, for profiles (GB/s). Absent: the scheduler estimates
+   * it as the sum of the bound buffers (inputs + weights + output + scratch), each read or written
+   * once; an op whose kernel re-reads inputs (no tiling) may give a better figure here.
+   */
+  bytes?: number;
 }
 
 export interface EncodeContext {

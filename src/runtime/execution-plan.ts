@@ -7,6 +7,7 @@ import { GPUExecutionError, GPUMemoryError, ShapeError } from '../errors.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { buildGpuPlan, destroyGpuPlan, type GpuPlan } from '../scheduler/build.ts';
 import type { PlanLayout } from '../scheduler/layout.ts';
+import { profilePlan, type PlanProfile, type ProfileOptions } from './profile.ts';
 import { shapeToString, type Tensor } from '../tensor.ts';
 
 const MAP_MODE_READ = 0x0001;
@@ -64,6 +65,20 @@ export class ExecutionPlan {
    */
   runEncoded(prelude: RunPrelude): Promise<Tensor[]> {
     const result = this.queue.then(() => this.runNow(undefined, prelude));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Profiles the plan on these inputs: per-step GPU times from timestamp queries (see profile.ts),
+   * or whole-run wall time where the adapter has none. Queued like run(); run() itself is untouched.
+   */
+  profile(inputs: readonly Tensor[], options: ProfileOptions = {}): Promise<PlanProfile> {
+    const result = this.queue.then(() => {
+      if (this.disposed) throw new GPUExecutionError('the model was disposed');
+      // The warm-up and fallback runs are plain runs, made directly (the queue is already ours).
+      return profilePlan(this.gpu, this.layout, this.gpuPlan, inputs, () => this.runNow(inputs), options);
+    });
     this.queue = result.catch(() => undefined);
     return result;
   }

@@ -16,6 +16,11 @@ export interface CompiledStep {
   bindGroup: GPUBindGroup;
   dispatch: readonly [number, number, number];
   flops: number;
+  /** Estimated bytes moved (KernelStep.bytes, else the sum of the bound buffers): profiles only. */
+  bytes: number;
+  /** The kernel variant, for profiles: WGSL files and override constants. */
+  shader: readonly string[];
+  constants: Readonly<Record<string, number>>;
 }
 
 export interface GpuPlan {
@@ -116,6 +121,7 @@ async function build(gpu: GpuContext, layout: PlanLayout, created: GPUBuffer[]):
     layout.steps.map(async ({ node, kernel }, i): Promise<CompiledStep> => {
       const { pipeline, layout: shaderLayout } = kernels[i];
       const entries: GPUBindGroupEntry[] = [];
+      let boundBytes = 0;
       for (const [name, info] of shaderLayout.bindings) {
         if (name === 'params') {
           const block = paramBlocks[i];
@@ -126,12 +132,14 @@ async function build(gpu: GpuContext, layout: PlanLayout, created: GPUBuffer[]):
         if (!ref) throw new Error(`${kernel.label}: shader binding "${name}" was not given a buffer`);
         if (ref.kind === 'constant') {
           entries.push({ binding: info.binding, resource: { buffer: constantBuffers.get(ref.data)! } });
+          boundBytes += ref.data.byteLength;
         } else {
           const tensor = ref.kind === 'tensor' ? ref.name : scratchName(kernel, name);
           const slot = layout.slotOf.get(tensor);
           if (slot === undefined) throw new Error(`${kernel.label}: no buffer planned for "${tensor}"`);
           const shape = layout.shapes.get(tensor);
           const size = ref.kind === 'scratch' ? ref.bytes : Math.max(16, shape!.reduce((a, b) => a * b, 1) * 4);
+          boundBytes += size;
           entries.push({ binding: info.binding, resource: { buffer: slots[slot], offset: 0, size: Math.max(16, Math.ceil(size / 4) * 4) } });
         }
       }
@@ -141,7 +149,17 @@ async function build(gpu: GpuContext, layout: PlanLayout, created: GPUBuffer[]):
       const bindGroup = await scoped(device, 'bind group', node.name, () =>
         device.createBindGroup({ label: kernel.label, layout: pipeline.getBindGroupLayout(0), entries }),
       );
-      return { label: kernel.label, nodeName: node.name, pipeline, bindGroup, dispatch: kernel.dispatch, flops: kernel.flops ?? 0 };
+      return {
+        label: kernel.label,
+        nodeName: node.name,
+        pipeline,
+        bindGroup,
+        dispatch: kernel.dispatch,
+        flops: kernel.flops ?? 0,
+        bytes: kernel.bytes ?? boundBytes,
+        shader: kernel.shader,
+        constants: kernel.constants ?? {},
+      };
     }),
   );
 

@@ -6,6 +6,7 @@ import { acquireGpu, type GpuContext } from '../../gpu/device.ts';
 import { loadModel, modelFromGraph, type Model } from '../../index.ts';
 import { fromWire, graphFromWire, toWire, type WireGraph, type WireTensor } from '../wire.ts';
 import { EngineError } from '../../errors.ts';
+import type { ProfileOptions } from '../../runtime/profile.ts';
 
 let shared: Promise<GpuContext> | undefined;
 const models = new Map<number, Model>();
@@ -70,6 +71,18 @@ const api = {
       const outputs = await model.run(inputs.map(fromWire));
       return { outputs: outputs.map(toWire), ms: performance.now() - t0 };
     });
+  },
+  /** Profiles a loaded model (see Model.profile); the PlanProfile is plain JSON. */
+  async profile(handle: number, inputs: WireTensor[], options: ProfileOptions = {}) {
+    return guarded(async () => {
+      const model = models.get(handle);
+      if (!model) throw new Error(`no model with handle ${handle}`);
+      return model.profile(inputs.map(fromWire), options);
+    });
+  },
+  /** Whether the shared device can time passes (for tests and the CLI's note). */
+  async hasTimestampQuery() {
+    return guarded(async () => (await sharedGpu()).hasTimestampQuery);
   },
   async dispose(handle: number) {
     await models.get(handle)?.dispose();
