@@ -9,6 +9,7 @@ import { stripOutputActivation } from './graph/passes/logits.ts';
 import type { KerasModel } from './formats/keras-model.ts';
 import { readKerasModel, type ModelSource, type ReadOptions } from './formats/read-model.ts';
 import { Model } from './model.ts';
+import { ShapeError } from './errors.ts';
 
 export interface LoadOptions extends DeviceOptions, ReadOptions {
   /** Compile the plan for this input shape (batch first) during load, so the first predict is fast. */
@@ -18,6 +19,13 @@ export interface LoadOptions extends DeviceOptions, ReadOptions {
    * (what classifiers are compared on). Default false: outputs are what Keras `predict` returns.
    */
   logits?: boolean;
+  /**
+   * Keras layer names (or graph tensor names) whose outputs are returned too, after the model's own
+   * outputs, in this order: for locating where a result first diverges from a reference. A layer
+   * named here is not fused with the layers after it (BatchNorm folding, activation fusion), since
+   * its own output must exist.
+   */
+  extraOutputs?: readonly string[];
 }
 
 /**
@@ -36,7 +44,8 @@ export async function modelFromKeras(keras: KerasModel, options: LoadOptions = {
 
 /** Builds a GPU model from a graph (optimising it first). */
 export async function modelFromGraph(graph: Graph, options: LoadOptions = {}): Promise<Model> {
-  const optimized = optimizeGraph(options.logits ? stripOutputActivation(graph) : graph);
+  const base = options.logits ? stripOutputActivation(graph) : graph;
+  const optimized = optimizeGraph(options.extraOutputs?.length ? withExtraOutputs(base, options.extraOutputs) : base);
   const gpu = await acquireGpu(options);
   const model = new Model(optimized, gpu, !options.device);
   if (options.inputShape) {
@@ -48,6 +57,17 @@ export async function modelFromGraph(graph: Graph, options: LoadOptions = {}): P
     }
   }
   return model;
+}
+
+/** The graph with these layers' (first call's) outputs appended to its outputs. */
+function withExtraOutputs(graph: Graph, names: readonly string[]): Graph {
+  const produced = new Set(graph.nodes.map((n) => n.output));
+  const extra = names.map((name) => {
+    const tensor = produced.has(name) ? name : `${name}:0:0`;
+    if (!produced.has(tensor)) throw new ShapeError(`extraOutputs: no layer named "${name}" in this model`);
+    return tensor;
+  });
+  return { ...graph, outputs: [...graph.outputs, ...extra] };
 }
 
 export { Model } from './model.ts';

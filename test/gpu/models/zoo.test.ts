@@ -1,0 +1,38 @@
+/**
+ * Conformance zoo (scripts/keras_refs/zoo.py): real Keras 3 architectures with seeded weights,
+ * rebuilt in the page from their architecture JSON, run on the GPU at batch 2, batch 1 and (U-Nets)
+ * another spatial size, against real Keras' outputs: |error| ≤ 1e-4 + 1e-3·|expected|.
+ *
+ * Only the models that take under ~60 s on SwiftShader run here; `npm run conformance` runs all of
+ * them (test/long/conformance.test.ts) and writes docs/conformance.md.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkZooModel, firstDivergingLayer, zooModels } from '../../util/zoo.ts';
+
+/** Measured on SwiftShader (2 shared cores); the others are in the conformance run only. */
+export const NPM_TEST_ZOO = ['unet', 'attention_unet', 'mobilenet_v2'];
+
+describe('Conformance zoo vs real Keras 3', () => {
+  it('has the zoo models', () => {
+    const have = zooModels();
+    const missing = NPM_TEST_ZOO.filter((m) => !have.includes(m));
+    expect(missing, 'run scripts/keras_refs/zoo.py').toEqual([]);
+  });
+  for (const name of NPM_TEST_ZOO) {
+    it(name, async () => {
+      const { comparisons, run } = await checkZooModel(name);
+      for (const c of comparisons) {
+        console.log(`${name} ${c.label}: max abs ${c.maxAbs.toExponential(2)}, max rel ${c.maxRel.toExponential(2)} (|Keras| ≤ ${c.scale.toPrecision(3)})`);
+      }
+      console.log(`${name}: build ${run.buildMs.toFixed(0)} ms, runs ${run.firstRunMs.map((t) => t.toFixed(0)).join(' / ')} ms`);
+      const bad = comparisons.filter((c) => !c.ok);
+      if (bad.length > 0) {
+        const where = await firstDivergingLayer(name);
+        throw new Error(
+          `${name}: ${bad.map((c) => `${c.label} (${c.message})`).join('; ')}` +
+            (where ? `; first diverging checked layer: ${where.layer} (max abs ${where.comparison.maxAbs.toExponential(2)})` : '; every checked intermediate agrees'),
+        );
+      }
+    });
+  }
+});
