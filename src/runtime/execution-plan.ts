@@ -48,6 +48,11 @@ export class ExecutionPlan {
     return this.gpuPlan.constantBytes;
   }
 
+  /** Floating-point operations of one run (sum of the steps' estimates), for GFLOP/s. */
+  get flops(): number {
+    return this.gpuPlan.steps.reduce((a, s) => a + s.flops, 0);
+  }
+
   get stepCount(): number {
     return this.gpuPlan.steps.length;
   }
