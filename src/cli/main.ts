@@ -6,6 +6,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError, UsageError, type CommandIO } from './commands/cli-error.ts';
 import { predict, PREDICT_HELP, PREDICT_OPTIONS } from './commands/predict.ts';
+import { profileCommand, PROFILE_HELP, PROFILE_OPTIONS } from './commands/profile.ts';
 
 const MAIN_HELP = `Usage: mi <command> [options]
 
@@ -13,6 +14,7 @@ WebGPU inference for Keras-trained medical-imaging CNNs.
 
 Commands:
   predict   run a model on a .npy tensor or an image; write the outputs as .npy
+  profile   per-layer GPU time of a model (timestamp queries), table and Chrome trace
 
 Run "mi <command> --help" for a command's options.
 `;
@@ -25,10 +27,11 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   predict: { help: PREDICT_HELP, options: PREDICT_OPTIONS, run: (v, p, io) => predict(v, p, io) },
+  profile: { help: PROFILE_HELP, options: PROFILE_OPTIONS, run: (v, p, io) => profileCommand(v, p, io) },
 };
 
 /** Planned commands (future issues): recognised, so users get a clear answer rather than "unknown". */
-const PLANNED = new Set(['convert', 'bench', 'profile']);
+const PLANNED = new Set(['convert', 'bench']);
 
 const consoleIO: CommandIO = {
   stdout: (line) => void process.stdout.write(line + '\n'),

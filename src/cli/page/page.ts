@@ -77,7 +77,9 @@ const api = {
     return guarded(async () => {
       const model = models.get(handle);
       if (!model) throw new Error(`no model with handle ${handle}`);
-      return model.profile(inputs.map(fromWire), options);
+      const profile = await model.profile(inputs.map(fromWire), options);
+      // The model was given the shared device, so it only knows it as "caller-supplied": name the adapter.
+      return { ...profile, adapter: (await sharedGpu()).adapterName };
     });
   },
   /** Whether the shared device can time passes (for tests and the CLI's note). */
