@@ -112,14 +112,13 @@ export async function checkZooModel(name: string, warm = false): Promise<{ compa
 }
 
 /**
- * Locates the first of the committed intermediate layers (in model order) whose output differs
- * from Keras', running batch 1 with those layers as extra outputs. Undefined when all agree.
+ * Checks the committed intermediate layers (in model order) against Keras', running batch 1 with
+ * those layers as extra outputs; `first` names the first that differs (undefined when all agree).
  */
-export async function firstDivergingLayer(name: string): Promise<{ layer: string; comparison: Comparison; checked: Comparison[] } | undefined> {
+export async function checkIntermediates(name: string): Promise<{ first?: string; checked: Comparison[] }> {
   const inter = zooMeta(name).intermediates.filter((e) => e.file);
   const run = await runZooInPage(name, { inputs: ['input.npy#b1'], extraOutputs: inter.map((e) => e.layer) });
   const outs = run.outputs[0].slice(run.outputs[0].length - inter.length);
   const checked = inter.map((e, k) => compare(e.layer, outs[k], zooNpy(name, e.file!)));
-  const bad = checked.findIndex((c) => !c.ok);
-  return bad < 0 ? undefined : { layer: inter[bad].layer, comparison: checked[bad], checked };
+  return { first: checked.find((c) => !c.ok)?.label, checked };
 }

@@ -7,7 +7,7 @@
  * them (test/long/conformance.test.ts) and writes docs/conformance.md.
  */
 import { describe, expect, it } from 'vitest';
-import { checkZooModel, firstDivergingLayer, zooModels } from '../../util/zoo.ts';
+import { checkZooModel, checkIntermediates, zooModels } from '../../util/zoo.ts';
 
 /** Measured on SwiftShader (2 shared cores); the others are in the conformance run only. */
 export const NPM_TEST_ZOO = ['unet', 'attention_unet', 'mobilenet_v2'];
@@ -27,10 +27,11 @@ describe('Conformance zoo vs real Keras 3', () => {
       console.log(`${name}: build ${run.buildMs.toFixed(0)} ms, runs ${run.firstRunMs.map((t) => t.toFixed(0)).join(' / ')} ms`);
       const bad = comparisons.filter((c) => !c.ok);
       if (bad.length > 0) {
-        const where = await firstDivergingLayer(name);
+        const { first, checked } = await checkIntermediates(name);
+        const worst = checked.find((c) => c.label === first);
         throw new Error(
           `${name}: ${bad.map((c) => `${c.label} (${c.message})`).join('; ')}` +
-            (where ? `; first diverging checked layer: ${where.layer} (max abs ${where.comparison.maxAbs.toExponential(2)})` : '; every checked intermediate agrees'),
+            (worst ? `; first diverging checked layer: ${first} (max abs ${worst.maxAbs.toExponential(2)})` : '; every checked intermediate agrees'),
         );
       }
     });
