@@ -21,6 +21,7 @@ as model.weights) gets seed = SEED_BASE + k and is
 with i the row-major flat index in the Keras shape, u the hash of common.py. Offsets and scales,
 chosen so activations stay O(1) through 100+ layers with inference-mode BatchNorm:
   kernel / depthwise_kernel / pointwise_kernel: offset 0, scale sqrt(6 / fan_in) (He-uniform;
+      sqrt(3 / fan_in) for ResNet50, see KERNEL_GAIN;
       fan_in = kh*kw*cin for convs, kh*kw for depthwise, kh*kw*cout_of_the_transpose's input for
       Conv2DTranspose, input dim for Dense); the classifier head gets sqrt(3 / fan_in)
   bias, beta: offset 0, scale 0.05      gamma: offset 1, scale 0.1
@@ -43,6 +44,10 @@ import numpy as np
 SEED_BASE = 20000
 INPUT_SEED = 11
 OUT = os.path.join(FIXTURES_OUT, "zoo")
+# ResNet50's 16 residual additions double the second moment each with He-uniform kernels (logits
+# reached 2.5e3): LeCun-uniform (variance 1/fan_in) keeps them O(1). The name is set by run().
+KERNEL_GAIN = {"resnet50": 3.0}
+MODEL_NAME = ""
 # Intermediates bigger than this (float32 values, batch 1) are not committed: keeps the zoo small.
 MAX_INTER_VALUES = 140_000
 
@@ -51,13 +56,14 @@ def weight_rule(layer, wname, shape):
     """(offset, scale) of one weight: see the module docstring."""
     cls = layer.__class__.__name__
     if wname in ("kernel", "depthwise_kernel", "pointwise_kernel"):
-        if wname == "depthwise_kernel":
+        # Keras 3 names DepthwiseConv2D's kernel "kernel" (shape kh, kw, cin, multiplier).
+        if wname == "depthwise_kernel" or cls == "DepthwiseConv2D":
             fan_in = shape[0] * shape[1]
         elif cls == "Conv2DTranspose":
             fan_in = shape[0] * shape[1] * shape[3]
         else:
             fan_in = int(np.prod(shape[:-1]))
-        gain = 3.0 if layer.name == "logits" else 6.0
+        gain = 3.0 if layer.name == "logits" else KERNEL_GAIN.get(MODEL_NAME, 6.0)
         return 0.0, math.sqrt(gain / fan_in)
     if wname in ("bias", "beta"):
         return 0.0, 0.05
@@ -190,6 +196,8 @@ def pick_intermediates(model):
 
 
 def run(name):
+    global MODEL_NAME
+    MODEL_NAME = name
     tf = setup_tf()
     import keras
     keras.utils.set_random_seed(0)
