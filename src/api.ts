@@ -1,7 +1,7 @@
 /**
  * The public API, shared by the browser entry (index.ts) and the Node entry (node.ts).
  */
-import { acquireGpu, type DeviceOptions } from './gpu/device.ts';
+import { acquireGpu, type DeviceOptions, type GpuContext } from './gpu/device.ts';
 import { buildGraph } from './graph/from-keras.ts';
 import type { Graph } from './graph/ir.ts';
 import { optimizeGraph } from './graph/passes/index.ts';
@@ -33,8 +33,16 @@ export interface LoadOptions extends DeviceOptions, ReadOptions {
  * URL, files, or bytes, and prepares it for the GPU.
  */
 export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
-  const keras = await readKerasModel(source, options);
-  return modelFromKeras(keras, options);
+  // The GPU first: a browser without WebGPU should fail at once, not after downloading the model.
+  const gpu = await acquireGpu(options);
+  const ownsDevice = !options.device;
+  try {
+    const graph = buildGraph(await readKerasModel(source, options));
+    return await createModel(graph, gpu, ownsDevice, options);
+  } catch (err) {
+    if (ownsDevice) gpu.device.destroy();
+    throw err;
+  }
 }
 
 /** Builds a GPU model from an already-read KerasModel. */
@@ -44,10 +52,13 @@ export async function modelFromKeras(keras: KerasModel, options: LoadOptions = {
 
 /** Builds a GPU model from a graph (optimising it first). */
 export async function modelFromGraph(graph: Graph, options: LoadOptions = {}): Promise<Model> {
+  return createModel(graph, await acquireGpu(options), !options.device, options);
+}
+
+async function createModel(graph: Graph, gpu: GpuContext, ownsDevice: boolean, options: LoadOptions): Promise<Model> {
   const base = options.logits ? stripOutputActivation(graph) : graph;
   const optimized = optimizeGraph(options.extraOutputs?.length ? withExtraOutputs(base, options.extraOutputs) : base);
-  const gpu = await acquireGpu(options);
-  const model = new Model(optimized, gpu, !options.device);
+  const model = new Model(optimized, gpu, ownsDevice);
   if (options.inputShape) {
     try {
       await model.prepare([options.inputShape]);

@@ -121,11 +121,21 @@ export class Preprocessor {
       const floatPixels = src.kind === 'pixels' && src.image.data instanceof Float32Array;
       if (src.kind === 'pixels') this.uploadPixels(slot, src);
       else {
-        device.queue.copyExternalImageToTexture(
-          { source: src.source, flipY: false },
-          { texture: slot.texture!, premultipliedAlpha: false, colorSpace: 'srgb' },
-          { width: src.width, height: src.height },
-        );
+        try {
+          device.queue.copyExternalImageToTexture(
+            { source: src.source, flipY: false },
+            { texture: slot.texture!, premultipliedAlpha: false, colorSpace: 'srgb' },
+            { width: src.width, height: src.height },
+          );
+        } catch (cause) {
+          // Some sources (a VideoFrame on some adapters, a tainted cross-origin image) cannot be
+          // copied: say so with a typed error rather than a bare DOMException.
+          throw new ImageInputError(
+            `image ${i} could not be copied to the GPU (${String((cause as Error)?.message ?? cause)}); ` +
+              'pass an ImageBitmap (e.g. from createImageBitmap) or decoded pixels instead',
+            { cause },
+          );
+        }
       }
       const f = Math.fround;
       const params = packParams(
