@@ -6,6 +6,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError, UsageError, type CommandIO } from './commands/cli-error.ts';
 import { predict, PREDICT_HELP, PREDICT_OPTIONS } from './commands/predict.ts';
+import { benchCommand, BENCH_HELP, BENCH_OPTIONS } from './commands/bench.ts';
 import { profileCommand, PROFILE_HELP, PROFILE_OPTIONS } from './commands/profile.ts';
 
 const MAIN_HELP = `Usage: mi <command> [options]
@@ -14,6 +15,7 @@ WebGPU inference for Keras-trained medical-imaging CNNs.
 
 Commands:
   predict   run a model on a .npy tensor or an image; write the outputs as .npy
+  bench     our engine vs TF.js (webgpu, webgl, wasm) in one Chromium, same adapter; probes
   profile   per-layer GPU time of a model (timestamp queries), table and Chrome trace
 
 Run "mi <command> --help" for a command's options.
@@ -27,11 +29,12 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   predict: { help: PREDICT_HELP, options: PREDICT_OPTIONS, run: (v, p, io) => predict(v, p, io) },
+  bench: { help: BENCH_HELP, options: BENCH_OPTIONS, run: (v, p, io) => benchCommand(v, p, io) },
   profile: { help: PROFILE_HELP, options: PROFILE_OPTIONS, run: (v, p, io) => profileCommand(v, p, io) },
 };
 
 /** Planned commands (future issues): recognised, so users get a clear answer rather than "unknown". */
-const PLANNED = new Set(['convert', 'bench']);
+const PLANNED = new Set(['convert']);
 
 const consoleIO: CommandIO = {
   stdout: (line) => void process.stdout.write(line + '\n'),

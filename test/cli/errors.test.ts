@@ -141,10 +141,15 @@ describe('help and planned commands', () => {
     expect(predict.stdout).toContain('--runtime');
     expect(predict.stdout).not.toContain('--chromium-flags');
   });
-  it.each(['convert', 'bench', 'profile'])('mi %s: not implemented yet, exit 2', async (cmd) => {
+  it.each(['convert'])('mi %s: not implemented yet, exit 2', async (cmd) => {
     const r = await mi([cmd]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(`mi ${cmd}: not implemented yet`);
+  });
+  it('mi profile without a model: usage error, exit 2', async () => {
+    const r = await mi(['profile']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('mi profile: no MODEL given');
   });
   it('unknown command: exit 2, one line', async () => {
     const r = await mi(['frobnicate']);

@@ -1,0 +1,227 @@
+/**
+ * `mi bench [MODEL]` / `npm run bench`: our engine next to TF.js (WebGPU, WebGL, WASM backends) in
+ * ONE headless Chromium, same adapter, same page, same weights (one in-memory bundle both load),
+ * plus adapter probes and our kernels' efficiency against them. Writes a markdown report (stdout,
+ * and --doc FILE) and --json records. Only ratios measured in one run mean anything: SwiftShader is
+ * a CPU, and a shared machine adds noise (the report states the load average).
+ */
+import { cpus, loadavg } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
+import type { PlanProfile } from '../../runtime/profile.ts';
+import { REPO_ROOT } from '../page-server.ts';
+import { CliError, UsageError, type CommandIO } from './cli-error.ts';
+import { openBenchSession, type BenchSession } from './bench-session.ts';
+import { comparisonTable, efficiencyTable, summarise, type BenchRecord, type Probe } from './bench-report.ts';
+
+export const BENCH_HELP = `Usage: mi bench [MODEL] [options]
+
+Times our engine and TF.js (webgpu, webgl, wasm backends) on the same weights in one headless
+Chromium (same adapter), with adapter probes (matrix product, copy) and our kernels' efficiency.
+Without MODEL: the standard suite (seed network batch 1 and 8, malaria ResNet .h5, bundled malaria CNN).
+
+  --batch 1,8          batch sizes (MODEL only; default 1)
+  --runtimes LIST      of ours,tfjs-webgpu,tfjs-webgl,tfjs-wasm (default all)
+  --runs N             steady-state runs per cell, at most (default 10)
+  --budget-s S         steady-state seconds per cell: slow cells do fewer runs (at least 3; stated)
+                       (default 20)
+  --quick              3 runs, 6 s budget, smaller probes: a smoke run
+  --doc FILE.md        also write the report there (npm run bench writes docs/bench.md)
+  --json FILE.json     one record per model x runtime x batch
+  --runtime node       our engine only, under Dawn (see scripts/bench-node.ts): for real GPUs
+`;
+
+export const BENCH_OPTIONS = {
+  batch: { type: 'string' },
+  runtimes: { type: 'string' },
+  runs: { type: 'string' },
+  'budget-s': { type: 'string' },
+  quick: { type: 'boolean' },
+  doc: { type: 'string' },
+  json: { type: 'string' },
+  runtime: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+export interface BenchValues {
+  batch?: string;
+  runtimes?: string;
+  runs?: string;
+  'budget-s'?: string;
+  quick?: boolean;
+  doc?: string;
+  json?: string;
+  runtime?: string;
+}
+
+const RUNTIMES = ['ours', 'tfjs-webgpu', 'tfjs-webgl', 'tfjs-wasm'] as const;
+type RuntimeId = (typeof RUNTIMES)[number];
+
+export interface SuiteModel {
+  name: string;
+  spec: { kind: 'seed'; file: string } | { kind: 'file'; file: string };
+  batches: number[];
+}
+
+const SHARED = resolve(REPO_ROOT, '../shared');
+export const STANDARD_SUITE: SuiteModel[] = [
+  { name: 'seed network 224×224×3', spec: { kind: 'seed', file: resolve(REPO_ROOT, 'test/fixtures/seed/model.json') }, batches: [1, 8] },
+  { name: 'malaria ResNet (Keras 2 .h5)', spec: { kind: 'file', file: resolve(SHARED, 'fixtures/models/malaria-resnet-keras2-h5/malaria_model.h5') }, batches: [1] },
+  { name: 'malaria CNN 64×64×3 (bundled)', spec: { kind: 'file', file: resolve(REPO_ROOT, 'weights/malaria-cnn/model.json') }, batches: [1, 8] },
+];
+/** Models both engines should run but the benchmark does not cover yet. */
+export const TODO_MODELS = ['MobileNetV2 224×224×3', 'U-Net (2-D segmentation)', 'MeshNet 64³ (3-D)'];
+
+const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
+const posInt = (text: string | undefined, name: string, dflt: number) => {
+  if (text === undefined) return dflt;
+  const v = Number(text);
+  if (!(v > 0) || !Number.isFinite(v)) throw new UsageError(`${name} wants a positive number, got "${text}"`);
+  return v;
+};
+
+export async function benchCommand(values: BenchValues, positionals: string[], io: CommandIO): Promise<number> {
+  if (positionals.length > 1) throw new UsageError(`at most one MODEL, got ${positionals.join(' ')}`);
+  if (values.runtime === 'node') {
+    const { benchNode } = await import('./bench-node.ts');
+    return benchNode(values, positionals, io);
+  }
+  if (values.runtime && values.runtime !== 'chromium') throw new UsageError(`--runtime must be chromium or node, got "${values.runtime}"`);
+  const runtimes = values.runtimes ? list(values.runtimes) : [...RUNTIMES];
+  for (const r of runtimes) if (!(RUNTIMES as readonly string[]).includes(r)) throw new UsageError(`unknown runtime "${r}" (${RUNTIMES.join(', ')})`);
+  const maxRuns = values.quick ? 3 : Math.round(posInt(values.runs, '--runs', 10));
+  const budgetMs = 1000 * (values.quick ? 6 : posInt(values['budget-s'], '--budget-s', 20));
+  let suite = STANDARD_SUITE;
+  if (positionals.length === 1) {
+    let file = resolve(positionals[0]);
+    if (!existsSync(file)) throw new CliError(`model file not found: ${positionals[0]}`);
+    if (statSync(file).isDirectory()) file = join(file, 'model.json');
+    const batches = (values.batch ? list(values.batch) : ['1']).map((b) => Math.round(posInt(b, '--batch', 1)));
+    suite = [{ name: positionals[0], spec: { kind: 'file', file }, batches }];
+  }
+
+  const started = new Date();
+  const session = await openBenchSession([SHARED, ...suite.map((m) => dirname(m.spec.file))].filter((p) => existsSync(p)));
+  const records: BenchRecord[] = [];
+  const profiles: { model: string; profile: PlanProfile }[] = [];
+  let probe: Probe & { adapter: string };
+  let browserVersion = '';
+  let tfVersion = '';
+  try {
+    browserVersion = await session.page.browser().version();
+    io.stderr('probing the adapter (matrix product, copy)...');
+    probe = await session.call('bench.probes', values.quick ? 512 : 1024, values.quick ? 16 : 64);
+    for (const m of suite) {
+      const key = m.name;
+      const url = session.server.fileUrl(m.spec.file);
+      const prep = await session
+        .call<{ inputShape: number[]; params: number }>('bench.prepare', key, m.spec.kind === 'seed' ? { kind: 'seed', configUrl: url } : { kind: 'url', url })
+        .catch((err: Error) => err);
+      for (const batch of m.batches) {
+        for (const rt of runtimes as RuntimeId[]) {
+          const base = { model: m.name, runtime: rt, batch, adapter: probe.adapter };
+          if (prep instanceof Error) {
+            records.push({ ...base, error: `could not prepare the model: ${prep.message}` });
+            continue;
+          }
+          io.stderr(`${m.name} batch ${batch}: ${rt}...`);
+          records.push(await cell(session, key, rt, batch, budgetMs, maxRuns, base, profiles));
+          const r = records[records.length - 1];
+          if (r.runtime !== 'ours' && !r.error && r.coldMs !== undefined) tfVersion ||= (r as { version?: string }).version ?? '';
+        }
+      }
+      await session.call('bench.drop', key);
+    }
+  } finally {
+    await session.close();
+  }
+  // FLOPs are a property of the model: give every runtime's row the GFLOP/s our plan's count implies.
+  for (const r of records) {
+    const ours = records.find((o) => o.model === r.model && o.batch === r.batch && o.runtime === 'ours') as (BenchRecord & { flops?: number }) | undefined;
+    if (ours?.flops && r.medianMs) r.gflops = ours.flops / (r.medianMs * 1e6);
+  }
+  const report = renderReport({ started, probe, browserVersion, tfVersion, records, profiles, maxRuns, budgetMs });
+  for (const line of report) io.stdout(line);
+  if (values.doc) await writeFile(values.doc, report.join('\n') + '\n');
+  if (values.json) {
+    const json = records.map(({ model, runtime, batch, coldMs, medianMs, p10Ms, p90Ms, runs, gflops, peakBytes, adapter, error }) =>
+      ({ model, runtime, batch, coldMs, medianMs, p10Ms, p90Ms, runs, gflops, peakBytes, adapter, error }));
+    await writeFile(values.json, JSON.stringify(json, null, 1) + '\n');
+  }
+  return records.some((r) => r.runtime === 'ours' && r.error) ? 1 : 0;
+}
+
+async function cell(
+  session: BenchSession,
+  key: string,
+  rt: RuntimeId,
+  batch: number,
+  budgetMs: number,
+  maxRuns: number,
+  base: Omit<BenchRecord, 'coldMs'>,
+  profiles: { model: string; profile: PlanProfile }[],
+): Promise<BenchRecord> {
+  try {
+    if (rt === 'ours') {
+      // Profile batch 1 only: the efficiency table is per kernel, and batch 1 is the case that matters.
+      const r = await session.call<{ coldMs: number; times: number[]; flops: number; peakBytes: number; profile?: PlanProfile }>(
+        'bench.ours', key, batch, budgetMs, maxRuns, batch === 1,
+      );
+      if (r.profile) profiles.push({ model: `${base.model} b${batch}`, profile: r.profile });
+      return { ...base, coldMs: r.coldMs, ...summarise(r.times), peakBytes: r.peakBytes, flops: r.flops } as BenchRecord;
+    }
+    const backend = rt.slice('tfjs-'.length);
+    const r = await session.call<{ coldMs: number; times: number[]; version: string }>('bench.tfjs', key, backend, batch, budgetMs, maxRuns);
+    return { ...base, coldMs: r.coldMs, ...summarise(r.times), version: r.version } as BenchRecord;
+  } catch (err) {
+    return { ...base, error: String((err as Error).message ?? err).split('\n')[0] };
+  }
+}
+
+interface ReportInput {
+  started: Date;
+  probe: Probe & { adapter: string };
+  browserVersion: string;
+  tfVersion: string;
+  records: BenchRecord[];
+  profiles: { model: string; profile: PlanProfile }[];
+  maxRuns: number;
+  budgetMs: number;
+}
+
+function renderReport(x: ReportInput): string[] {
+  const c = cpus();
+  const load = loadavg().map((l) => l.toFixed(1)).join(' / ');
+  const fewer = x.records.filter((r) => r.runs !== undefined && r.runs < x.maxRuns);
+  return [
+    '# Benchmark: our engine vs TF.js, same adapter, same page',
+    '',
+    `- date: ${x.started.toISOString()}`,
+    `- adapter: ${x.probe.adapter} (every runtime below ran on it, in one headless ${x.browserVersion})`,
+    `- TF.js: ${x.tfVersion || '?'} (tfjs + tfjs-backend-webgpu/-wasm; WebGL via --enable-unsafe-swiftshader; WASM single-threaded SIMD, the page is not cross-origin isolated)`,
+    `- machine: ${c.length} × ${c[0]?.model ?? '?'}, load average ${load} (1/5/15 min) at the end: shared with other jobs, so read ratios, not absolute times`,
+    `- settings: up to ${x.maxRuns} steady-state runs per cell within ${x.budgetMs / 1000} s (at least 3)${fewer.length ? `; fewer runs in ${fewer.length} slow cell(s), see the runs column` : ''}`,
+    '- cold start: load from the in-memory bundle → first result read back (compilation included; ours on a fresh device). Steady state: upload input → predict → read back.',
+    '- GFLOP/s: our plan\'s FLOP count for the model / median time (the same count for every runtime). Planned GPU MB: ours only (activation peak + weights).',
+    '',
+    '## Adapter probes',
+    '',
+    `- matrix product ${x.probe.matmul.n}³ (bench/probes/matmul.wgsl, register-blocked 4×4): **${x.probe.matmul.gflops.toFixed(2)} GFLOP/s** (${x.probe.matmul.timer}, best of 3)`,
+    `- copy ${x.probe.copy.mb} MiB (bench/probes/copy.wgsl, vec4): **${x.probe.copy.gbps.toFixed(2)} GB/s** read+write (${x.probe.copy.timer}, best of 3)`,
+    '',
+    '## Models × runtimes',
+    '',
+    ...comparisonTable(x.records),
+    ...TODO_MODELS.map((m) => `| ${m} | – | all | TODO: not benchmarked yet | | | | | | |`),
+    '',
+    '## Our kernels against the probes (profiler, batch 1, one profiled run)',
+    '',
+    ...efficiencyTable(x.profiles, x.probe),
+    '',
+    'Bytes are estimates (every bound buffer read or written once), so GB/s is a lower bound for kernels that re-read their inputs.',
+    '',
+    'Reproduce: `npm run bench` (this file), `mi bench MODEL --batch 1,8 --json out.json`, `npm run bench -- --quick`. On a machine with a real GPU under Node/Dawn: `npm run bench:node` (ours only, see scripts/bench-node.ts).',
+  ];
+}
