@@ -21,7 +21,8 @@ as model.weights) gets seed = SEED_BASE + k and is
 with i the row-major flat index in the Keras shape, u the hash of common.py. Offsets and scales,
 chosen so activations stay O(1) through 100+ layers with inference-mode BatchNorm:
   kernel / depthwise_kernel / pointwise_kernel: offset 0, scale sqrt(6 / fan_in) (He-uniform;
-      sqrt(3 / fan_in) for ResNet50, see KERNEL_GAIN;
+      sqrt(3 / fan_in) for ResNet50, sqrt(12 / fan_in) for EfficientNet's *project_conv, see
+      KERNEL_GAIN;
       fan_in = kh*kw*cin for convs, kh*kw for depthwise, kh*kw*cout_of_the_transpose's input for
       Conv2DTranspose, input dim for Dense); the classifier head gets sqrt(3 / fan_in)
   bias, beta: offset 0, scale 0.05      gamma: offset 1, scale 0.1
@@ -46,6 +47,10 @@ INPUT_SEED = 11
 OUT = os.path.join(FIXTURES_OUT, "zoo")
 # ResNet50's 16 residual additions double the second moment each with He-uniform kernels (logits
 # reached 2.5e3): LeCun-uniform (variance 1/fan_in) keeps them O(1). The name is set by run().
+# EfficientNet: its squeeze-excite gate (sigmoid(~0) = 0.5) halves the signal in every block, so with
+# He-uniform kernels the logits hardly depended on the input (0.0654 vs 0.0647 for the two images):
+# its projection convs get gain 12 (x2), which gave input-dependent logits of O(1); x4 with gain 8.5
+# elsewhere overshot to 6e7.
 KERNEL_GAIN = {"resnet50": 3.0}
 MODEL_NAME = ""
 # Intermediates bigger than this (float32 values, batch 1) are not committed: keeps the zoo small.
@@ -64,6 +69,8 @@ def weight_rule(layer, wname, shape):
         else:
             fan_in = int(np.prod(shape[:-1]))
         gain = 3.0 if layer.name == "logits" else KERNEL_GAIN.get(MODEL_NAME, 6.0)
+        if MODEL_NAME.startswith("efficientnet") and layer.name.endswith("project_conv"):
+            gain *= 2.0  # makes up for the squeeze-excite gate (sigmoid(~0) = 0.5) just before it
         return 0.0, math.sqrt(gain / fan_in)
     if wname in ("bias", "beta"):
         return 0.0, 0.05
@@ -101,6 +108,12 @@ def seed_all(model):
                             "offset": offset, "scale": scale})
             k += 1
     assert k == len(model.weights), (k, len(model.weights))
+    for layer in model.layers:
+        # Keras 3's Normalization computes with a snapshot of its mean/variance taken at build()
+        # (refreshed by adapt() or when loading a file), not the variables: refresh it as loading
+        # would, or predict() uses mean 0, variance 1 whatever the weights say.
+        if hasattr(layer, "finalize_state") and layer.__class__.__name__ == "Normalization":
+            layer.finalize_state()
     return listing
 
 

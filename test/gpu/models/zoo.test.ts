@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { checkZooModel, checkIntermediates, zooModels } from '../../util/zoo.ts';
 
 /** Measured on SwiftShader (2 shared cores); the others are in the conformance run only. */
-export const NPM_TEST_ZOO = ['unet', 'attention_unet', 'mobilenet_v2'];
+export const NPM_TEST_ZOO = ['unet', 'attention_unet', 'mobilenet_v2', 'efficientnet_b0', 'resnet50', 'densenet121', 'vgg16', 'inception_v3'];
 
 describe('Conformance zoo vs real Keras 3', () => {
   it('has the zoo models', () => {
