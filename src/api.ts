@@ -52,7 +52,13 @@ export async function modelFromKeras(keras: KerasModel, options: LoadOptions = {
 
 /** Builds a GPU model from a graph (optimising it first). */
 export async function modelFromGraph(graph: Graph, options: LoadOptions = {}): Promise<Model> {
-  return createModel(graph, await acquireGpu(options), !options.device, options);
+  const gpu = await acquireGpu(options);
+  try {
+    return await createModel(graph, gpu, !options.device, options);
+  } catch (err) {
+    if (!options.device) gpu.device.destroy();
+    throw err;
+  }
 }
 
 async function createModel(graph: Graph, gpu: GpuContext, ownsDevice: boolean, options: LoadOptions): Promise<Model> {
