@@ -98,3 +98,4 @@ export * from './errors.ts';
 export type { PreprocessOptions, ImageInput, PixelImage } from './runtime/preprocess-options.ts';
 export { decodeImageBitmap } from './runtime/preprocess-source.ts';
 export type { ExecutionPlan } from './runtime/execution-plan.ts';
+export { predictVolumeTiled, receptiveField, type TiledVolumeOptions } from './runtime/tiled-volume.ts';
