@@ -35,7 +35,7 @@ export async function benchNode(values: BenchValues, positionals: string[], io: 
   const { loadModel, nodeGpu, readKerasModel } = await import('./bench-node-deps.ts');
   const gpu = await nodeGpu();
   const maxRuns = values.quick ? 3 : Number(values.runs ?? 10);
-  const budgetMs = 1000 * (values.quick ? 6 : Number(values['budget-s'] ?? 20));
+  const budgetMs = 1000 * (values.quick ? 6 : Number(values["budget-s"] ?? 10));
   const suite = positionals.length ? [{ name: positionals[0], spec: { kind: 'file' as const, file: positionals[0] }, batches: (values.batch ?? '1').split(',').map(Number) }] : STANDARD_SUITE;
   const records: BenchRecord[] = [];
   const profiles: { model: string; profile: PlanProfile }[] = [];
