@@ -174,7 +174,11 @@ async function readMain(main: Named, ctx: Context): Promise<KerasModel> {
     if (isTfjsModelJson(doc)) {
       const json = parseTfjsModelJson(doc, name);
       const paths = tfjsShardPaths(json);
-      const shards = await Promise.all(paths.map((p) => ctx.companion(p)));
+      // Fetched in parallel; when several fail, report the first in manifest order, not whichever lost the race.
+      const settled = await Promise.allSettled(paths.map((p) => ctx.companion(p)));
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const shards = settled.map((r) => (r as PromiseFulfilledResult<Uint8Array>).value);
       return readTfjsLayersModel(json, new Map(paths.map((p, i) => [p, shards[i]])), name);
     }
     if (isKerasConfigJson(doc)) {
