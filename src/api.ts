@@ -99,3 +99,5 @@ export type { PreprocessOptions, ImageInput, PixelImage } from './runtime/prepro
 export { decodeImageBitmap } from './runtime/preprocess-source.ts';
 export type { ExecutionPlan } from './runtime/execution-plan.ts';
 export { predictVolumeTiled, receptiveField, type TiledVolumeOptions } from './runtime/tiled-volume.ts';
+export type { PlanProfile, ProfileOptions, StepProfile } from './runtime/profile.ts';
+export { aggregateByLayer, formatLayerTable, toChromeTrace, type LayerProfile, type ChromeTrace } from './runtime/profile-report.ts';
