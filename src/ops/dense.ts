@@ -4,7 +4,8 @@ import { parseActivation, activationConstants } from '../graph/activations.ts';
 import { ActivationKind, type Activation, type GraphNode } from '../graph/ir.ts';
 import { denseReference } from '../reference/dense.ts';
 import { dispatch1D, leadingSize } from './dispatch.ts';
-import type { NodeDraft, OpModule } from './types.ts';
+import { padColumnsTo4, planDense } from './dense-plan.ts';
+import type { BufferRef, KernelStep, NodeDraft, OpModule } from './types.ts';
 import { requireWeight, softmaxDraft } from './util.ts';
 
 export interface DenseAttrs {
@@ -44,24 +45,57 @@ export const dense: OpModule = {
     return denseReference(input, node.weights[0].data, node.weights[1]?.data, units, activation);
   },
 
-  encode(node: GraphNode, { inputShapes, outputShape }) {
+  encode(node: GraphNode, { inputShapes, outputShape }): KernelStep[] {
     const { units, activation } = node.attrs as unknown as DenseAttrs;
     const K = inputShapes[0][inputShapes[0].length - 1];
     const rows = leadingSize(outputShape);
+    const N4 = Math.ceil(units / 4);
+    const plan = planDense(rows, K, units);
+    // Plan-time layouts (once, memoised): kernel and bias padded to whole vec4 of units.
+    const kernel: BufferRef = { kind: 'constant', data: padColumnsTo4(node.weights[0].data, units), label: `${node.name}/kernel` };
+    const biasData = node.weights[1] ? padColumnsTo4(node.weights[1].data, units) : new Float32Array(N4 * 4);
+    const bias: BufferRef = { kind: 'constant', data: biasData, label: `${node.name}/bias` };
+    const input: BufferRef = { kind: 'tensor', name: node.inputs[0] };
+    const output: BufferRef = { kind: 'tensor', name: node.output };
+    const flops = 2 * rows * K * units;
+    const act = activationConstants(activation);
+    if (plan.variant === 'gemm') {
+      const colBlocks = Math.ceil(N4 / 2);
+      return [
+        {
+          label: `${node.name}/dense`,
+          shader: ['activation.wgsl', 'dense_gemm.wgsl'],
+          constants: { WG, ...act },
+          params: { rows, inFeatures: K, outFeatures: units, n4: N4, colBlocks },
+          bindings: { input, kernel, bias, output },
+          dispatch: dispatch1D(Math.ceil(rows / 4) * colBlocks, WG),
+          flops,
+        },
+      ];
+    }
+    const { rowsPerInvocation: RB, rowBlocks, slices, sliceLen } = plan;
+    // Both steps carry the same label: the scheduler names a scratch buffer by step label and
+    // binding, so this is how the reduce step reads the partials the first step wrote.
+    const label = `${node.name}/dense`;
+    const partials: BufferRef = { kind: 'scratch', bytes: slices * rows * N4 * 16, label: `${label}/partials` };
     return [
       {
-        label: `${node.name}/dense`,
-        shader: ['activation.wgsl', 'dense.wgsl'],
-        constants: { WG, ...activationConstants(activation) },
-        params: { rows, inFeatures: K, outFeatures: units },
-        bindings: {
-          input: { kind: 'tensor', name: node.inputs[0] },
-          kernel: { kind: 'constant', data: node.weights[0].data, label: `${node.name}/kernel` },
-          bias: { kind: 'constant', data: node.weights[1]?.data ?? new Float32Array(units), label: `${node.name}/bias` },
-          output: { kind: 'tensor', name: node.output },
-        },
-        dispatch: dispatch1D(rows * units, WG),
-        flops: 2 * rows * K * units,
+        label,
+        shader: ['dense_splitk.wgsl'],
+        constants: { WG, RB },
+        params: { rows, inFeatures: K, n4: N4, slices, sliceLen, rowBlocks },
+        bindings: { input, kernel, partials },
+        dispatch: dispatch1D(rowBlocks * slices * N4, WG),
+        flops,
+      },
+      {
+        label,
+        shader: ['activation.wgsl', 'dense_reduce.wgsl'],
+        constants: { WG, ...act },
+        params: { rows, outFeatures: units, n4: N4, slices },
+        bindings: { partials, bias, output },
+        dispatch: dispatch1D(rows * N4, WG),
+        flops: rows * slices * N4 * 4,
       },
     ];
   },

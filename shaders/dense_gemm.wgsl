@@ -1,0 +1,97 @@
+// Dense as a register-blocked matrix product (many rows: batch >= 8, Dense on rank-4 tensors):
+// output[r, n] = act(sum_k input[r, k] * kernel[k, n] + bias[n]).
+//
+// Each invocation computes a 4-row × 8-unit block in eight vec4 accumulators. Per k it loads
+// 2 vec4 of the kernel (bound as [K, N4] vec4, padded at plan time to N4 = ceil(N / 4)) and 4
+// input scalars, and does 8 vec4 FMAs: each kernel word is reused 4 times and each input value
+// 8 times, from registers. No workgroup memory and no barriers (slow on SwiftShader; the same
+// reuse as bench/probes/matmul.wgsl). Consecutive invocations take consecutive 8-unit column
+// blocks of the same 4 rows, so a SIMD group reads contiguous kernel words and shares input rows.
+// Edges: rows past `rows` read row rows-1, the second vec4 past N4 re-reads the last vec4; neither
+// is stored, and lanes past N (padding) are dropped at the scalar store.
+
+struct Params {
+  rows: u32,
+  inFeatures: u32,
+  outFeatures: u32,
+  n4: u32,
+  colBlocks: u32,
+}
+
+override WG: u32 = 64u;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> input: array<f32>;
+@group(0) @binding(2) var<storage, read> kernel: array<vec4f>;
+@group(0) @binding(3) var<storage, read> bias: array<vec4f>;
+@group(0) @binding(4) var<storage, read_write> output: array<f32>;
+
+fn store4(r: u32, n4: u32, v: vec4f) {
+  let N = params.outFeatures;
+  if (r >= params.rows || n4 >= params.n4) {
+    return;
+  }
+  let n = n4 * 4u;
+  let o = r * N + n;
+  output[o] = activate(v.x);
+  if (n + 1u < N) { output[o + 1u] = activate(v.y); }
+  if (n + 2u < N) { output[o + 2u] = activate(v.z); }
+  if (n + 3u < N) { output[o + 3u] = activate(v.w); }
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let idx = gid.x + gid.y * nwg.x * WG;
+  let rows = params.rows;
+  let rowBlocks = (rows + 3u) / 4u;
+  if (idx >= rowBlocks * params.colBlocks) {
+    return;
+  }
+  let K = params.inFeatures;
+  let N4 = params.n4;
+  let cb = idx % params.colBlocks;
+  let r0 = (idx / params.colBlocks) * 4u;
+  let c0 = cb * 2u;
+  let c1 = min(c0 + 1u, N4 - 1u);
+  let last = rows - 1u;
+  let i0 = min(r0, last) * K;
+  let i1 = min(r0 + 1u, last) * K;
+  let i2 = min(r0 + 2u, last) * K;
+  let i3 = min(r0 + 3u, last) * K;
+  var p0 = vec4f(0.0);
+  var q0 = vec4f(0.0);
+  var p1 = vec4f(0.0);
+  var q1 = vec4f(0.0);
+  var p2 = vec4f(0.0);
+  var q2 = vec4f(0.0);
+  var p3 = vec4f(0.0);
+  var q3 = vec4f(0.0);
+  var w = 0u;
+  for (var k = 0u; k < K; k++) {
+    let b0 = kernel[w + c0];
+    let b1 = kernel[w + c1];
+    w += N4;
+    let x0 = input[i0 + k];
+    let x1 = input[i1 + k];
+    let x2 = input[i2 + k];
+    let x3 = input[i3 + k];
+    p0 += x0 * b0;
+    q0 += x0 * b1;
+    p1 += x1 * b0;
+    q1 += x1 * b1;
+    p2 += x2 * b0;
+    q2 += x2 * b1;
+    p3 += x3 * b0;
+    q3 += x3 * b1;
+  }
+  let bb0 = bias[c0];
+  let bb1 = bias[c1];
+  store4(r0, c0, p0 + bb0);
+  store4(r0, c0 + 1u, q0 + bb1);
+  store4(r0 + 1u, c0, p1 + bb0);
+  store4(r0 + 1u, c0 + 1u, q1 + bb1);
+  store4(r0 + 2u, c0, p2 + bb0);
+  store4(r0 + 2u, c0 + 1u, q2 + bb1);
+  store4(r0 + 3u, c0, p3 + bb0);
+  store4(r0 + 3u, c0 + 1u, q3 + bb1);
+}
