@@ -53,7 +53,20 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   var a2 = vec4f(0.0);
   var a3 = vec4f(0.0);
   var w = k0 * N4 + n4;
-  for (var k = k0; k < k1; k++) {
+  var k = k0;
+  // Four k per iteration: four independent kernel loads in flight before the FMAs use them.
+  for (; k + 4u <= k1; k += 4u) {
+    let w0 = kernel[w];
+    let w1 = kernel[w + N4];
+    let w2 = kernel[w + 2u * N4];
+    let w3 = kernel[w + 3u * N4];
+    w += 4u * N4;
+    a0 += input[b0 + k] * w0 + input[b0 + k + 1u] * w1 + input[b0 + k + 2u] * w2 + input[b0 + k + 3u] * w3;
+    if (RB > 1u) { a1 += input[b1 + k] * w0 + input[b1 + k + 1u] * w1 + input[b1 + k + 2u] * w2 + input[b1 + k + 3u] * w3; }
+    if (RB > 2u) { a2 += input[b2 + k] * w0 + input[b2 + k + 1u] * w1 + input[b2 + k + 2u] * w2 + input[b2 + k + 3u] * w3; }
+    if (RB > 3u) { a3 += input[b3 + k] * w0 + input[b3 + k + 1u] * w1 + input[b3 + k + 2u] * w2 + input[b3 + k + 3u] * w3; }
+  }
+  for (; k < k1; k++) {
     let b = kernel[w];
     w += N4;
     a0 += input[b0 + k] * b;
