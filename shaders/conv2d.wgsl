@@ -2,6 +2,9 @@
 //   out[n, oy, ox, co] = activate(bias[co] + Σ_{ky, kx, ci} in[n, iy, ix, g·groupInC + ci] · w[ky, kx, ci, co])
 //   iy = oy·strideH − padTop + ky·dilationH   (likewise ix); taps outside the input read zero;
 //   g is co's group (0 without groups) and ci runs over the groupInC channels of one group.
+//   With RESIDUAL = 1 a fused Add's other operand (src/graph/passes/fuse-add.ts), same shape as the
+//   output, is added after the bias and before the activation.
+//   conv2d_vec4.wgsl and conv2d_1x1.wgsl are faster variants for groups = 1 and inC % 4 = 0.
 //
 // Work split: one invocation computes a 4 × 4 tile: FOUR consecutive output channels (one
 // "channel block", `cblk`: wgsl_reflect reserves the word `block`) of FOUR horizontally adjacent
@@ -57,12 +60,15 @@ struct Params {
 }
 
 override WG: u32 = 64u;
+// 1: add residual[] (same shape as output) after the bias, before the activation.
+override RESIDUAL: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> input: array<f32>;
 @group(0) @binding(2) var<storage, read> kernel: array<vec4f>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> output: array<f32>;
+@group(0) @binding(5) var<storage, read> residual: array<f32>;
 
 // Output pixels per invocation (the dispatch in src/ops/conv2d.ts counts tiles of this width).
 const PIXELS: u32 = 4u;
@@ -139,16 +145,16 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   }
 }
 
-// Writes the activated lanes of one pixel's channel block that exist (local + lane < groupOutC).
+// Writes the activated lanes of one pixel's channel block that exist (local + lane < groupOutC),
+// the residual (if fused) added first.
 fn store(at: u32, local: u32, sum: vec4f) {
-  output[at] = activate(sum.x);
-  if (local + 1u < params.groupOutC) {
-    output[at + 1u] = activate(sum.y);
-  }
-  if (local + 2u < params.groupOutC) {
-    output[at + 2u] = activate(sum.z);
-  }
-  if (local + 3u < params.groupOutC) {
-    output[at + 3u] = activate(sum.w);
+  for (var l = 0u; l < 4u; l++) {
+    if (local + l < params.groupOutC) {
+      var v = sum[l];
+      if (RESIDUAL != 0u) {
+        v += residual[at + l];
+      }
+      output[at + l] = activate(v);
+    }
   }
 }

@@ -1,11 +1,16 @@
 /**
  * Conv2D: Keras' 2-D convolution (channels-last, HWIO kernel) with fused bias and activation:
- * TF's asymmetric 'same' padding, strides, dilation and groups.
+ * TF's asymmetric 'same' padding, strides, dilation and groups. An optional second input is a
+ * residual of the conv's output shape, added after the bias and before the activation (a Keras Add
+ * folded in by src/graph/passes/fuse-add.ts). The shader variant is chosen from the shapes by
+ * chooseVariant in ./conv2d-variant.ts (rule documented there).
  */
 import { ModelFormatError, ShapeError } from '../errors.ts';
 import { activationConstants, parseActivation } from '../graph/activations.ts';
-import { ActivationKind, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
+import { ActivationKind, LINEAR, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
+import { activateAll } from '../reference/activation.ts';
 import { conv2dReference, type Conv2DGeometry } from '../reference/conv2d.ts';
+import { chooseVariant, padOutputAxis, VARIANTS, type Conv2DVariant } from './conv2d-variant.ts';
 import { dispatch1D } from './dispatch.ts';
 import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
 import type { NodeDraft, OpModule } from './types.ts';
@@ -15,40 +20,11 @@ import { requireWeight, softmaxDraft, tupleOf } from './util.ts';
 export interface Conv2DAttrs extends Conv2DGeometry {
   filters: number;
   activation: Activation;
+  /** Forces a shader variant where it applies (tests, A/B timings); absent: chosen from the shapes. */
+  variant?: Conv2DVariant;
 }
 
 const WG = 64;
-
-/** Output channels per invocation in conv2d.wgsl (one vec4). */
-const BLOCK = 4;
-/** Adjacent output pixels (along x) per invocation in conv2d.wgsl (its PIXELS). */
-const PIXELS = 4;
-
-/**
- * A kernel (or bias) re-laid for conv2d.wgsl: rows of `cout` output channels, each group's
- * `cout / groups` channels zero-padded to whole vec4 blocks so that no block straddles two groups.
- * With one group and cout a multiple of 4 that is the data itself. Cached per weight array: plans
- * built again for the same model (other input sizes) upload the same data without re-laying it.
- */
-const padded = new WeakMap<Float32Array, Float32Array>();
-function padOutputAxis(data: Float32Array, cout: number, groups: number): Float32Array {
-  const fg = cout / groups;
-  if (fg % BLOCK === 0) return data;
-  let hit = padded.get(data);
-  if (!hit) {
-    const rows = data.length / cout;
-    const groupWidth = Math.ceil(fg / BLOCK) * BLOCK;
-    const width = groups * groupWidth;
-    hit = new Float32Array(rows * width);
-    for (let r = 0; r < rows; r++) {
-      for (let g = 0; g < groups; g++) {
-        hit.set(data.subarray(r * cout + g * fg, r * cout + (g + 1) * fg), r * width + g * groupWidth);
-      }
-    }
-    padded.set(data, hit);
-  }
-  return hit;
-}
 
 function attrsOf(node: GraphNode): Conv2DAttrs {
   return node.attrs as unknown as Conv2DAttrs;
@@ -81,7 +57,7 @@ export const conv2d: OpModule = {
     return parsed.softmax ? [draft, softmaxDraft(-1)] : draft;
   },
 
-  inferShape(node, [input]) {
+  inferShape(node, [input, residual]) {
     const a = attrsOf(node);
     const k = node.weights[0].shape;
     const where = `Layer "${node.name}" (${node.kerasClass})`;
@@ -100,12 +76,21 @@ export const conv2d: OpModule = {
         `${where}: input ${input[1]}×${input[2]} is smaller than its dilated ${a.kernelSize.join('×')} kernel with 'valid' padding`,
       );
     }
-    return [input[0], gy.out, gx.out, a.filters];
+    const out = [input[0], gy.out, gx.out, a.filters];
+    if (residual && (residual.length !== 4 || residual.some((d, i) => d !== out[i]))) {
+      throw new ShapeError(`${where}: residual input [${residual.join(', ')}] does not match the output [${out.join(', ')}]`);
+    }
+    return out;
   },
 
-  reference(node, [input]) {
+  reference(node, [input, residual]) {
     const a = attrsOf(node);
-    return conv2dReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, a.activation);
+    if (!residual) return conv2dReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, a.activation);
+    // Fused residual: act(conv + bias + residual), the order of Keras' conv → Add → activation.
+    const y = conv2dReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, LINEAR);
+    const sum = new Float32Array(y.data.length);
+    for (let i = 0; i < sum.length; i++) sum[i] = y.data[i] + residual.data[i];
+    return { shape: y.shape, data: a.activation.kind === ActivationKind.Linear ? sum : activateAll(a.activation, sum) };
   },
 
   encode(node, { inputShapes, outputShape }) {
@@ -113,16 +98,21 @@ export const conv2d: OpModule = {
     const [N, H, W, C] = inputShapes[0];
     const [, OH, OW, F] = outputShape;
     const groups = a.groups ?? 1;
-    const groupBlocks = Math.ceil(F / groups / BLOCK);
-    const blocks = groups * groupBlocks;
     const gy = axisGeometry(H, a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
     const gx = axisGeometry(W, a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
+    const variant = VARIANTS[chooseVariant(C, a, gy.padBefore, gx.padBefore, a.variant)];
+    // Each group's filters padded to whole blocks of the variant's channels, counted in vec4 blocks.
+    const groupBlocks = Math.ceil(F / groups / variant.channels) * (variant.channels / 4);
+    const blocks = groups * groupBlocks;
+    const tiles = variant.shader === 'conv2d_1x1.wgsl' ? Math.ceil((N * OH * OW) / variant.pixels) : N * OH * Math.ceil(OW / variant.pixels);
     const bias = node.weights[1]?.data ?? new Float32Array(F);
+    const residual = node.inputs[1];
     return [
       {
         label: `${node.name}/conv2d`,
-        shader: ['activation.wgsl', 'conv2d.wgsl'],
-        constants: { WG, ...activationConstants(a.activation) },
+        shader: ['activation.wgsl', variant.shader],
+        // Without a residual the binding still needs a buffer: the input, never read (RESIDUAL = 0).
+        constants: { WG, RESIDUAL: residual ? 1 : 0, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F, outBlocks: blocks,
           groupInC: C / groups, groupOutC: F / groups, groupBlocks,
@@ -131,11 +121,12 @@ export const conv2d: OpModule = {
         },
         bindings: {
           input: { kind: 'tensor', name: node.inputs[0] },
-          kernel: { kind: 'constant', data: padOutputAxis(node.weights[0].data, F, groups), label: `${node.name}/kernel` },
-          bias: { kind: 'constant', data: padOutputAxis(bias, F, groups), label: `${node.name}/bias` },
+          kernel: { kind: 'constant', data: padOutputAxis(node.weights[0].data, F, groups, variant.channels), label: `${node.name}/kernel` },
+          bias: { kind: 'constant', data: padOutputAxis(bias, F, groups, variant.channels), label: `${node.name}/bias` },
           output: { kind: 'tensor', name: node.output },
+          residual: { kind: 'tensor', name: residual ?? node.inputs[0] },
         },
-        dispatch: dispatch1D(N * OH * Math.ceil(OW / PIXELS) * blocks, WG),
+        dispatch: dispatch1D(tiles * (blocks / (variant.channels / 4)), WG),
         flops: (2 * N * OH * OW * F * a.kernelSize[0] * a.kernelSize[1] * C) / groups,
       },
     ];
@@ -150,6 +141,8 @@ export const conv2d: OpModule = {
     // y = act(conv)·scale + shift only folds when act is the identity.
     const a = attrsOf(node);
     if (a.activation.kind !== ActivationKind.Linear) return undefined;
+    // The scale would apply to the fused residual too, which the weights cannot carry.
+    if (node.inputs.length > 1) return undefined;
     const F = a.filters;
     if (scale.length !== F || shift.length !== F) return undefined;
     const k = node.weights[0];

@@ -1,13 +1,18 @@
 /**
- * Conv2D kernel (shaders/conv2d.wgsl) vs the float64 CPU reference, on shapes chosen to hit every
- * index path: odd sizes, channel counts that are not multiples of 4 (input and output), TF's
- * asymmetric 'same' padding on even and odd sizes with strides 2 and 3, dilation, non-square
- * kernels, stride > kernel, batch 2, groups, and every fused activation family.
+ * Conv2D kernels (shaders/conv2d.wgsl, conv2d_vec4.wgsl, conv2d_1x1.wgsl) vs the float64 CPU
+ * reference, on shapes chosen to hit every index path: odd sizes, channel counts that are not
+ * multiples of 4 (input and output), TF's asymmetric 'same' padding on even and odd sizes with
+ * strides 2 and 3, dilation, non-square kernels, stride > kernel, batch 2, groups, every fused
+ * activation family, and a fused residual (a second input added before the activation).
+ * Every case runs on each shader variant that applies to it (src/ops/conv2d-variant.ts): the one
+ * chosen from the shapes, and the slower ones forced through the `variant` attribute.
  */
 import { describe, it } from 'vitest';
 import { parseActivation } from '../../../src/graph/activations.ts';
 import type { Activation } from '../../../src/graph/ir.ts';
 import type { Conv2DAttrs } from '../../../src/ops/conv2d.ts';
+import { chooseVariant, type Conv2DVariant } from '../../../src/ops/conv2d-variant.ts';
+import { axisGeometry } from '../../../src/ops/padding.ts';
 import type { Padding } from '../../../src/ops/padding.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose, F32 } from '../../util/compare.ts';
@@ -29,6 +34,8 @@ interface ConvCase {
   keras?: 2 | 3;
   noBias?: boolean;
   groups?: number;
+  /** Adds a residual input of the output's shape (what src/graph/passes/fuse-add.ts folds in). */
+  residual?: boolean;
 }
 
 const cases: ConvCase[] = [
@@ -58,7 +65,29 @@ const cases: ConvCase[] = [
   { name: 'groups 4: 8 → 16, stride 2 same on even size', input: [2, 10, 12, 8], filters: 16, kernel: [3, 3], strides: [2, 2], padding: 'same', groups: 4 },
   { name: 'groups 3: 9 → 3 (one filter a group), dilation 2 valid', input: [1, 12, 11, 9], filters: 3, kernel: [3, 3], dilation: [2, 2], padding: 'valid', groups: 3 },
   { name: 'groups = channels (depthwise-like): 5 → 5, 1×7 same, elu', input: [1, 6, 17, 5], filters: 5, kernel: [1, 7], padding: 'same', act: 'elu', groups: 5 },
+  // Cin a multiple of 4: the vec4 variants (8 pixels × 8 channels, vec4 input loads).
+  { name: 'Cin 4 → 5, 3×3 same on odd 13×19 (partial 8-pixel tile, partial 8-channel tile)', input: [1, 13, 19, 4], filters: 5, kernel: [3, 3], padding: 'same', act: 'relu' },
+  { name: 'Cin 8 → 16, 3×3 valid stride 2, batch 2', input: [2, 15, 21, 8], filters: 16, kernel: [3, 3], strides: [2, 2], padding: 'valid', act: 'elu' },
+  { name: 'Cin 64 → 24, 3×3 same dilation 2 on 9×11', input: [1, 9, 11, 64], filters: 24, kernel: [3, 3], dilation: [2, 2], padding: 'same' },
+  { name: 'Cin 12 → 256, 3×3 valid on a 6-wide row (tile wider than the output)', input: [1, 7, 6, 12], filters: 256, kernel: [3, 3], padding: 'valid', act: 'relu' },
+  // 1×1 as a matrix product: stride 1 (the 1x1 variant) and stride 2 (direct vec4 variant).
+  { name: '1×1 stride 1, Cin 8 → 13, odd 7×9 batch 2 (rows run across images)', input: [2, 7, 9, 8], filters: 13, kernel: [1, 1], padding: 'same', act: 'sigmoid' },
+  { name: '1×1 stride 1, Cin 64 → 64, 5×5 (25 rows: a partial 8-row tile)', input: [1, 5, 5, 64], filters: 64, kernel: [1, 1], padding: 'valid', act: 'relu' },
+  { name: '1×1 stride 2, Cin 16 → 8, odd 11×13 same', input: [1, 11, 13, 16], filters: 8, kernel: [1, 1], strides: [2, 2], padding: 'same' },
+  { name: '1×1 stride 2, Cin 4 → 12, batch 2 valid, no bias', input: [2, 10, 9, 4], filters: 12, kernel: [1, 1], strides: [2, 2], padding: 'valid', noBias: true },
+  // Fused residual Add: added after the bias, before the activation.
+  { name: 'residual, 3×3 same, Cin 8 → 8, relu', input: [1, 9, 13, 8], filters: 8, kernel: [3, 3], padding: 'same', act: 'relu', residual: true },
+  { name: 'residual, 1×1 stride 1, Cin 16 → 13, batch 2', input: [2, 5, 7, 16], filters: 13, kernel: [1, 1], padding: 'valid', residual: true },
+  { name: 'residual, Cin 3 → 5 (scalar variant), stride 2 same, elu', input: [1, 11, 10, 3], filters: 5, kernel: [3, 3], strides: [2, 2], padding: 'same', act: 'elu', residual: true },
 ];
+
+/** The variants a case runs on: the chosen one first, then each slower one that applies. */
+function variantsFor(c: ConvCase): Conv2DVariant[] {
+  const a = attrsFor(c);
+  const pad = (axis: 0 | 1) => axisGeometry(c.input[1 + axis], a.kernelSize[axis], a.strides[axis], a.dilation[axis], a.padding).padBefore;
+  const chosen = chooseVariant(c.input[3], a, pad(0), pad(1));
+  return chosen === '1x1' ? ['1x1', 'vec4', 'scalar'] : chosen === 'vec4' ? ['vec4', 'scalar'] : ['scalar'];
+}
 
 /** A conv2d node's attrs for a case (what Conv2D's fromKeras would produce). */
 function attrsFor(c: ConvCase): Conv2DAttrs {
@@ -76,17 +105,25 @@ function attrsFor(c: ConvCase): Conv2DAttrs {
 
 describe('conv2d kernel vs CPU reference', () => {
   cases.forEach((c, i) => {
-    it(c.name, async () => {
+    it.each(variantsFor(c))(`${c.name} [%s]`, async (variant) => {
       const cin = c.input[3] / (c.groups ?? 1); // kernel input channels: one group's
       const fanIn = c.kernel[0] * c.kernel[1] * cin;
       // Glorot-like scale keeps outputs O(1) whatever the fan-in, as in trained networks.
       const s = Math.sqrt(3 / fanIn) * 1.5;
       const weights = [{ name: 'kernel', shape: [...c.kernel, cin, c.filters], data: randomArray(fanIn * c.filters, 100 + i, -s, s) }];
       if (!c.noBias) weights.push({ name: 'bias', shape: [c.filters], data: randomArray(c.filters, 200 + i, -0.2, 0.2) });
-      const graph = singleOpGraph({ op: 'conv2d', attrs: attrsFor(c) as unknown as Record<string, unknown>, weights, inputShapes: [c.input] });
-      const x = randomTensor(c.input, 300 + i);
-      const [gpu] = await runGraphOnGpu(graph, [x]);
-      const { outputs } = executeReference(graph, [x]);
+      const attrs = { ...attrsFor(c), variant };
+      const inputs = [randomTensor(c.input, 300 + i)];
+      const inputShapes = [c.input];
+      if (c.residual) {
+        const out = singleOpGraph({ op: 'conv2d', attrs: attrs as unknown as Record<string, unknown>, weights, inputShapes });
+        const shape = [...executeReference(out, inputs).outputs[0].shape];
+        inputShapes.push(shape);
+        inputs.push(randomTensor(shape, 400 + i));
+      }
+      const graph = singleOpGraph({ op: 'conv2d', attrs: attrs as unknown as Record<string, unknown>, weights, inputShapes });
+      const [gpu] = await runGraphOnGpu(graph, inputs);
+      const { outputs } = executeReference(graph, inputs);
       // The project's f32 default, atol 1e-5 + rtol 1e-4, holds with a wide margin: f32 sums of
       // K = kh·kw·cin products (up to 576 here) against the float64 reference, with outputs O(1)
       // and per-tap partial sums, err by about sqrt(K)·2^-24·|y| ≈ 1e-6 (largest seen on

@@ -1,0 +1,77 @@
+/**
+ * Which conv2d shader runs a Conv2D node, and the weight layout it wants.
+ *
+ * Selection rule (measured on the malaria ResNet under SwiftShader; see the commit log):
+ * - `1x1`    (shaders/conv2d_1x1.wgsl): groups = 1, inC % 4 = 0, 1×1 kernel, stride 1 and no padding.
+ *            The conv is a plain [N·H·W, inC] × [inC, outC] matrix product: 8 rows × 8 channels.
+ * - `vec4`   (shaders/conv2d_vec4.wgsl): groups = 1 and inC % 4 = 0 otherwise. Direct conv with vec4
+ *            input loads along channels: 8 pixels × 8 channels per invocation.
+ * - `scalar` (shaders/conv2d.wgsl): everything else (inC not a multiple of 4, e.g. an RGB stem, or
+ *            groups > 1). Scalar input loads: 4 pixels × 4 channels per invocation.
+ * The vector variants need a pixel's channels to start on a vec4 boundary (inC % 4 = 0) and read
+ * every input channel for every filter (groups = 1).
+ */
+import type { Conv2DGeometry } from '../reference/conv2d.ts';
+
+export type Conv2DVariant = 'scalar' | 'vec4' | '1x1';
+
+export interface VariantInfo {
+  shader: string;
+  /** Output channels per invocation: the kernel and bias are padded to a multiple of this. */
+  channels: number;
+  /** Adjacent output pixels per invocation (the dispatch counts tiles of this width). */
+  pixels: number;
+}
+
+export const VARIANTS: Record<Conv2DVariant, VariantInfo> = {
+  scalar: { shader: 'conv2d.wgsl', channels: 4, pixels: 4 },
+  vec4: { shader: 'conv2d_vec4.wgsl', channels: 8, pixels: 8 },
+  '1x1': { shader: 'conv2d_1x1.wgsl', channels: 8, pixels: 8 },
+};
+
+/**
+ * The fastest variant that can run the conv. `forced` (tests and A/B timings) picks another one,
+ * taken only where it applies: vec4 for any conv 1x1 could run, scalar for every conv.
+ */
+export function chooseVariant(
+  inC: number,
+  g: Conv2DGeometry,
+  padTop: number,
+  padLeft: number,
+  forced?: Conv2DVariant,
+): Conv2DVariant {
+  if ((g.groups ?? 1) !== 1 || inC % 4 !== 0) return 'scalar';
+  const pointwise =
+    g.kernelSize[0] === 1 && g.kernelSize[1] === 1 && g.strides[0] === 1 && g.strides[1] === 1 && padTop === 0 && padLeft === 0;
+  if (forced === 'scalar' || forced === 'vec4') return forced;
+  return pointwise ? '1x1' : 'vec4';
+}
+
+/**
+ * A kernel (or bias) re-laid for the conv2d shaders: rows of `cout` output channels, each group's
+ * `cout / groups` channels zero-padded to a whole number of `width`-channel blocks so that no block
+ * straddles two groups. With one group and cout a multiple of `width` that is the data itself.
+ * Cached per weight array and width: plans built again for the same model (other input sizes)
+ * upload the same data without re-laying it.
+ */
+const padded = new Map<number, WeakMap<Float32Array, Float32Array>>();
+export function padOutputAxis(data: Float32Array, cout: number, groups: number, width: number): Float32Array {
+  const fg = cout / groups;
+  if (fg % width === 0) return data;
+  let cache = padded.get(width);
+  if (!cache) padded.set(width, (cache = new WeakMap()));
+  let hit = cache.get(data);
+  if (!hit) {
+    const rows = data.length / cout;
+    const groupWidth = Math.ceil(fg / width) * width;
+    const rowWidth = groups * groupWidth;
+    hit = new Float32Array(rows * rowWidth);
+    for (let r = 0; r < rows; r++) {
+      for (let g = 0; g < groups; g++) {
+        hit.set(data.subarray(r * cout + g * fg, r * cout + (g + 1) * fg), r * rowWidth + g * groupWidth);
+      }
+    }
+    cache.set(data, hit);
+  }
+  return hit;
+}
