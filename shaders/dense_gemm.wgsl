@@ -19,12 +19,16 @@ struct Params {
 }
 
 override WG: u32 = 64u;
+// K % 4 == 0: input rows start on 16-byte boundaries, so four k of a row are one vec4 load
+// (input4 aliases input; both are read-only).
+override VEC_IN: bool = false;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> input: array<f32>;
 @group(0) @binding(2) var<storage, read> kernel: array<vec4f>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> output: array<f32>;
+@group(0) @binding(5) var<storage, read> input4: array<vec4f>;
 
 fn store4(r: u32, n4: u32, v: vec4f) {
   let N = params.outFeatures;
@@ -67,7 +71,36 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   var p3 = vec4f(0.0);
   var q3 = vec4f(0.0);
   var w = 0u;
-  for (var k = 0u; k < K; k++) {
+  var k = 0u;
+  if (VEC_IN) {
+    // Four k per step: 4 input vec4 + 8 kernel vec4 feed 32 vec4 FMAs (the probe's 4×4 pattern, ×2 wide).
+    let K4 = K / 4u;
+    for (var k4 = 0u; k4 < K4; k4++) {
+      let x0 = input4[i0 / 4u + k4];
+      let x1 = input4[i1 / 4u + k4];
+      let x2 = input4[i2 / 4u + k4];
+      let x3 = input4[i3 / 4u + k4];
+      let b0 = kernel[w + c0];
+      let b1 = kernel[w + c1];
+      let e0 = kernel[w + N4 + c0];
+      let e1 = kernel[w + N4 + c1];
+      let f0 = kernel[w + 2u * N4 + c0];
+      let f1 = kernel[w + 2u * N4 + c1];
+      let g0 = kernel[w + 3u * N4 + c0];
+      let g1 = kernel[w + 3u * N4 + c1];
+      w += 4u * N4;
+      p0 += x0.x * b0 + x0.y * e0 + x0.z * f0 + x0.w * g0;
+      q0 += x0.x * b1 + x0.y * e1 + x0.z * f1 + x0.w * g1;
+      p1 += x1.x * b0 + x1.y * e0 + x1.z * f0 + x1.w * g0;
+      q1 += x1.x * b1 + x1.y * e1 + x1.z * f1 + x1.w * g1;
+      p2 += x2.x * b0 + x2.y * e0 + x2.z * f0 + x2.w * g0;
+      q2 += x2.x * b1 + x2.y * e1 + x2.z * f1 + x2.w * g1;
+      p3 += x3.x * b0 + x3.y * e0 + x3.z * f0 + x3.w * g0;
+      q3 += x3.x * b1 + x3.y * e1 + x3.z * f1 + x3.w * g1;
+    }
+    k = K4 * 4u;
+  }
+  for (; k < K; k++) {
     let b0 = kernel[w + c0];
     let b1 = kernel[w + c1];
     w += N4;

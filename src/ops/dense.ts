@@ -65,9 +65,10 @@ export const dense: OpModule = {
         {
           label: `${node.name}/dense`,
           shader: ['activation.wgsl', 'dense_gemm.wgsl'],
-          constants: { WG, ...act },
+          constants: { WG, VEC_IN: K % 4 === 0 ? 1 : 0, ...act },
           params: { rows, inFeatures: K, outFeatures: units, n4: N4, colBlocks },
-          bindings: { input, kernel, bias, output },
+          // input4 is the same tensor seen as vec4 (used only when VEC_IN).
+          bindings: { input, input4: input, kernel, bias, output },
           dispatch: dispatch1D(Math.ceil(rows / 4) * colBlocks, WG),
           flops,
         },

@@ -35,6 +35,8 @@ const cases: Case[] = [
   { name: 'gemm rows 8, K 3, N 130', input: [8, 3], units: 130, act: sigmoid, variant: 'gemm' },
   { name: 'gemm rows 37, K 5, N 128, no bias', input: [37, 5], units: 128, act: linear, noBias: true, variant: 'gemm' },
   { name: 'gemm rank 4 rows 300, K 4096, N 130', input: [3, 10, 10, 4096], units: 130, act: relu, variant: 'gemm' },
+  // K % 4 == 0 takes gemm's vec4-input path (VEC_IN); rows 37 leaves a partial row block.
+  { name: 'gemm vec4 input rows 37, K 64, N 130', input: [37, 64], units: 130, act: tanh, variant: 'gemm' },
   // splitk: long K, few output blocks; RB = min(rows, 4).
   { name: 'long reduction (Flatten → Dense)', input: [1, 20_000], units: 3, act: linear, variant: 'splitk', rb: 1 },
   { name: 'splitk rows 1, K 4096, N 128, relu', input: [1, 4096], units: 128, act: relu, variant: 'splitk', rb: 1 },
