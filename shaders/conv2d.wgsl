@@ -3,7 +3,7 @@
 //   iy = oy·strideH − padTop + ky·dilationH   (likewise ix); taps outside the input read zero;
 //   g is co's group (0 without groups) and ci runs over the groupInC channels of one group.
 //   With RESIDUAL = 1 a fused Add's other operand (src/graph/passes/fuse-add.ts), same shape as the
-//   output, is added after the bias and before the activation.
+//   output, is added after the bias and before the activation (RESIDUAL = 2: after it).
 //   conv2d_vec4.wgsl and conv2d_1x1.wgsl are faster variants for groups = 1 and inC % 4 = 0.
 //
 // Work split: one invocation computes a 4 × 4 tile: FOUR consecutive output channels (one
@@ -60,7 +60,8 @@ struct Params {
 }
 
 override WG: u32 = 64u;
-// 1: add residual[] (same shape as output) after the bias, before the activation.
+// 1: add residual[] (same shape as output) after the bias, before the activation; 2: after the
+// activation (src/ops/conv2d-residual.ts says when each applies); 0: no residual.
 override RESIDUAL: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -151,10 +152,14 @@ fn store(at: u32, local: u32, sum: vec4f) {
   for (var l = 0u; l < 4u; l++) {
     if (local + l < params.groupOutC) {
       var v = sum[l];
-      if (RESIDUAL != 0u) {
+      if (RESIDUAL == 1u) {
         v += residual[at + l];
       }
-      output[at + l] = activate(v);
+      v = activate(v);
+      if (RESIDUAL == 2u) {
+        v += residual[at + l];
+      }
+      output[at + l] = v;
     }
   }
 }

@@ -4,7 +4,8 @@
 // Channels-last makes the input an M × inC row-major matrix and the HWIO kernel an inC × outC one,
 // so no pixel geometry is needed: no kernel taps, no bounds tests per tap, and a tile's pixels may
 // run across image rows (the vec4 direct kernel pads every row to whole tiles of 4).
-// res is the residual of a fused Add (src/graph/passes/fuse-add.ts) when RESIDUAL = 1, else 0.
+// res is the residual of a fused Add (src/graph/passes/fuse-add.ts) when RESIDUAL = 1, else 0;
+//   RESIDUAL = 2 adds it after the activation instead: activate(...) + res.
 //
 // Work split: one invocation computes 8 consecutive rows (pixels) × 8 output channels (two vec4
 // blocks) in sixteen vec4 accumulators, the tile that won the A/B timings of conv2d_vec4.wgsl;
@@ -39,7 +40,8 @@ struct Params {
 }
 
 override WG: u32 = 64u;
-// 1: add residual[] (same shape as output) after the bias, before the activation.
+// 1: add residual[] (same shape as output) after the bias, before the activation; 2: after the
+// activation (src/ops/conv2d-residual.ts says when each applies); 0: no residual.
 override RESIDUAL: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -153,10 +155,14 @@ fn store(at: u32, c: u32, sum: vec4f) {
   for (var l = 0u; l < 4u; l++) {
     if (c + l < params.outC) {
       var v = sum[l];
-      if (RESIDUAL != 0u) {
+      if (RESIDUAL == 1u) {
         v += residual[at + l];
       }
-      output[at + l] = activate(v);
+      v = activate(v);
+      if (RESIDUAL == 2u) {
+        v += residual[at + l];
+      }
+      output[at + l] = v;
     }
   }
 }

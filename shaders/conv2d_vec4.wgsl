@@ -1,7 +1,8 @@
 // Direct 2-D convolution for groups = 1 and inC a multiple of 4 (src/ops/conv2d.ts selects it):
 //   out[n, oy, ox, co] = activate(bias[co] + Σ_{ky, kx, ci} in[n, iy, ix, ci] · w[ky, kx, ci, co] + res[n, oy, ox, co])
 //   iy = oy·strideH − padTop + ky·dilationH (likewise ix); taps outside the input read zero;
-//   res is the residual of a fused Add (src/graph/passes/fuse-add.ts) when RESIDUAL = 1, else 0.
+//   res is the residual of a fused Add (src/graph/passes/fuse-add.ts) when RESIDUAL = 1, else 0;
+//   RESIDUAL = 2 adds it after the activation instead: activate(...) + res.
 //
 // Work split: one invocation computes an 8 × 8 tile: EIGHT consecutive output channels (two vec4
 // channel blocks) of EIGHT horizontally adjacent output pixels ox0 .. ox0+7, in sixteen vec4
@@ -51,7 +52,8 @@ struct Params {
 }
 
 override WG: u32 = 64u;
-// 1: add residual[] (same shape as output) after the bias, before the activation.
+// 1: add residual[] (same shape as output) after the bias, before the activation; 2: after the
+// activation (src/ops/conv2d-residual.ts says when each applies); 0: no residual.
 override RESIDUAL: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -183,10 +185,14 @@ fn store(at: u32, c: u32, sum: vec4f) {
   for (var l = 0u; l < 4u; l++) {
     if (c + l < params.outC) {
       var v = sum[l];
-      if (RESIDUAL != 0u) {
+      if (RESIDUAL == 1u) {
         v += residual[at + l];
       }
-      output[at + l] = activate(v);
+      v = activate(v);
+      if (RESIDUAL == 2u) {
+        v += residual[at + l];
+      }
+      output[at + l] = v;
     }
   }
 }

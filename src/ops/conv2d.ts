@@ -20,6 +20,11 @@ import { requireWeight, softmaxDraft, tupleOf } from './util.ts';
 export interface Conv2DAttrs extends Conv2DGeometry {
   filters: number;
   activation: Activation;
+  /**
+   * With a residual (second) input: true adds it after the activation, act(conv) + residual;
+   * absent or false adds it before, act(conv + residual). See ./conv2d-residual.ts.
+   */
+  residualAfterActivation?: boolean;
   /** Forces a shader variant where it applies (tests, A/B timings); absent: chosen from the shapes. */
   variant?: Conv2DVariant;
 }
@@ -86,7 +91,12 @@ export const conv2d: OpModule = {
   reference(node, [input, residual]) {
     const a = attrsOf(node);
     if (!residual) return conv2dReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, a.activation);
-    // Fused residual: act(conv + bias + residual), the order of Keras' conv → Add → activation.
+    if (a.residualAfterActivation) {
+      // act(conv + bias) + residual: Keras' conv(activation) → Add.
+      const y = conv2dReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, a.activation);
+      return { shape: y.shape, data: y.data.map((v, i) => v + residual.data[i]) };
+    }
+    // act(conv + bias + residual): Keras' conv → Add → activation.
     const y = conv2dReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, LINEAR);
     const sum = new Float32Array(y.data.length);
     for (let i = 0; i < sum.length; i++) sum[i] = y.data[i] + residual.data[i];
@@ -112,7 +122,7 @@ export const conv2d: OpModule = {
         label: `${node.name}/conv2d`,
         shader: ['activation.wgsl', variant.shader],
         // Without a residual the binding still needs a buffer: the input, never read (RESIDUAL = 0).
-        constants: { WG, RESIDUAL: residual ? 1 : 0, ...activationConstants(a.activation) },
+        constants: { WG, RESIDUAL: residual ? (a.residualAfterActivation ? 2 : 1) : 0, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F, outBlocks: blocks,
           groupInC: C / groups, groupOutC: F / groups, groupBlocks,

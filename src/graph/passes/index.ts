@@ -5,6 +5,7 @@
 import type { Graph } from '../ir.ts';
 import { foldBatchNorm } from './fold-batch-norm.ts';
 import { fuseActivations } from './fuse-activation.ts';
+import { fuseResidualAdds } from './fuse-add.ts';
 
 export type GraphPass = (graph: Graph) => Graph;
 
@@ -12,7 +13,7 @@ export type GraphPass = (graph: Graph) => Graph;
  * The passes loadModel applies. BatchNorm folding goes first so that conv → BN → ReLU ends as one
  * conv with the ReLU fused (folding refuses a producer that already has a non-linear activation).
  */
-export const DEFAULT_PASSES: GraphPass[] = [foldBatchNorm, fuseActivations];
+export const DEFAULT_PASSES: GraphPass[] = [foldBatchNorm, fuseActivations, fuseResidualAdds];
 
 export function optimizeGraph(graph: Graph, passes: readonly GraphPass[] = DEFAULT_PASSES): Graph {
   return passes.reduce((g, pass) => pass(g), graph);

@@ -36,6 +36,8 @@ interface ConvCase {
   groups?: number;
   /** Adds a residual input of the output's shape (what src/graph/passes/fuse-add.ts folds in). */
   residual?: boolean;
+  /** The residual is added after the activation (conv → ReLU → Add), not before. */
+  residualAfter?: boolean;
 }
 
 const cases: ConvCase[] = [
@@ -79,6 +81,9 @@ const cases: ConvCase[] = [
   { name: 'residual, 3×3 same, Cin 8 → 8, relu', input: [1, 9, 13, 8], filters: 8, kernel: [3, 3], padding: 'same', act: 'relu', residual: true },
   { name: 'residual, 1×1 stride 1, Cin 16 → 13, batch 2', input: [2, 5, 7, 16], filters: 13, kernel: [1, 1], padding: 'valid', residual: true },
   { name: 'residual, Cin 3 → 5 (scalar variant), stride 2 same, elu', input: [1, 11, 10, 3], filters: 5, kernel: [3, 3], strides: [2, 2], padding: 'same', act: 'elu', residual: true },
+  { name: 'residual after relu, 3×3 same, Cin 32 → 64, odd 11×13', input: [1, 11, 13, 32], filters: 64, kernel: [3, 3], padding: 'same', act: 'relu', residual: true, residualAfter: true },
+  { name: 'residual after sigmoid, 1×1, Cin 8 → 12, batch 2', input: [2, 6, 5, 8], filters: 12, kernel: [1, 1], padding: 'valid', act: 'sigmoid', residual: true, residualAfter: true },
+  { name: 'residual after elu, Cin 5 → 7 (scalar variant)', input: [1, 9, 8, 5], filters: 7, kernel: [3, 3], padding: 'same', act: 'elu', residual: true, residualAfter: true },
 ];
 
 /** The variants a case runs on: the chosen one first, then each slower one that applies. */
@@ -112,7 +117,7 @@ describe('conv2d kernel vs CPU reference', () => {
       const s = Math.sqrt(3 / fanIn) * 1.5;
       const weights = [{ name: 'kernel', shape: [...c.kernel, cin, c.filters], data: randomArray(fanIn * c.filters, 100 + i, -s, s) }];
       if (!c.noBias) weights.push({ name: 'bias', shape: [c.filters], data: randomArray(c.filters, 200 + i, -0.2, 0.2) });
-      const attrs = { ...attrsFor(c), variant };
+      const attrs = { ...attrsFor(c), variant, ...(c.residualAfter ? { residualAfterActivation: true } : {}) };
       const inputs = [randomTensor(c.input, 300 + i)];
       const inputShapes = [c.input];
       if (c.residual) {

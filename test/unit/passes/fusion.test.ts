@@ -9,6 +9,7 @@ import { ActivationKind, LINEAR, type Activation, type Graph, type GraphNode, ty
 import { DEFAULT_PASSES, optimizeGraph } from '../../../src/graph/passes/index.ts';
 import { foldBatchNorm } from '../../../src/graph/passes/fold-batch-norm.ts';
 import { fuseActivations } from '../../../src/graph/passes/fuse-activation.ts';
+import { fuseResidualAdds } from '../../../src/graph/passes/fuse-add.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose } from '../../util/compare.ts';
 import { randomArray, randomTensor } from '../../util/random.ts';
@@ -58,7 +59,7 @@ function checkPasses(graph: Graph, expectedNodes: number, inputShape = [3, 6]): 
 
 describe('graph passes', () => {
   it('are the defaults loadModel applies', () => {
-    expect(DEFAULT_PASSES).toEqual([foldBatchNorm, fuseActivations]);
+    expect(DEFAULT_PASSES).toEqual([foldBatchNorm, fuseActivations, fuseResidualAdds]);
   });
 
   it('dense → BN → ReLU becomes one dense with folded weights and a fused relu', () => {
