@@ -103,13 +103,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     }
     let rowBase = (n * params.inH + u32(iy)) * params.inW;
     for (var kx = 0u; kx < params.kW; kx++) {
+      // Input column of pixel p: x0 + p·strideW + kx·dilationW, in two vec4i of four pixels.
       let ix0 = vec4i(0, 1, 2, 3) * sx + (x0 + i32(kx * params.dilationW));
       let in0 = (ix0 >= vec4i(0)) & (ix0 < vec4i(inW));
       let base0 = (vec4u(rowBase) + vec4u(clamp(ix0, vec4i(0), vec4i(inW - 1)))) * cin4;
       let ix4 = vec4i(4, 5, 6, 7) * sx + (x0 + i32(kx * params.dilationW));
       let in4 = (ix4 >= vec4i(0)) & (ix4 < vec4i(inW));
       let base4 = (vec4u(rowBase) + vec4u(clamp(ix4, vec4i(0), vec4i(inW - 1)))) * cin4;
-      // Input column of pixel p: x0 + p·strideW + kx·dilationW, in two vec4i of four pixels.
       var w = (ky * params.kW + kx) * params.inC * blocks + cblk;
       for (var c4 = 0u; c4 < cin4; c4++) {
         let v0 = select(zero, input[base0.x + c4], in0.x);

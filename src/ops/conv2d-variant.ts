@@ -6,14 +6,16 @@
  *            The conv is a plain [N·H·W, inC] × [inC, outC] matrix product: 8 rows × 8 channels.
  * - `vec4`   (shaders/conv2d_vec4.wgsl): groups = 1 and inC % 4 = 0 otherwise. Direct conv with vec4
  *            input loads along channels: 8 pixels × 8 channels per invocation.
- * - `scalar` (shaders/conv2d.wgsl): everything else (inC not a multiple of 4, e.g. an RGB stem, or
- *            groups > 1). Scalar input loads: 4 pixels × 4 channels per invocation.
+ * - `wide`   (shaders/conv2d_wide.wgsl): groups = 1, inC not a multiple of 4 (an RGB stem): the
+ *            8 pixels × 8 channels tile with scalar input loads (1.4–1.5× the scalar variant).
+ * - `scalar` (shaders/conv2d.wgsl): groups > 1. Scalar input loads, 4 pixels × 4 channels per
+ *            invocation; its channel blocks are padded per group, which the 8-channel tiles are not.
  * The vector variants need a pixel's channels to start on a vec4 boundary (inC % 4 = 0) and read
  * every input channel for every filter (groups = 1).
  */
 import type { Conv2DGeometry } from '../reference/conv2d.ts';
 
-export type Conv2DVariant = 'scalar' | 'vec4' | '1x1';
+export type Conv2DVariant = 'scalar' | 'wide' | 'vec4' | '1x1';
 
 export interface VariantInfo {
   shader: string;
@@ -25,13 +27,14 @@ export interface VariantInfo {
 
 export const VARIANTS: Record<Conv2DVariant, VariantInfo> = {
   scalar: { shader: 'conv2d.wgsl', channels: 4, pixels: 4 },
+  wide: { shader: 'conv2d_wide.wgsl', channels: 8, pixels: 8 },
   vec4: { shader: 'conv2d_vec4.wgsl', channels: 8, pixels: 8 },
   '1x1': { shader: 'conv2d_1x1.wgsl', channels: 8, pixels: 8 },
 };
 
 /**
  * The fastest variant that can run the conv. `forced` (tests and A/B timings) picks another one,
- * taken only where it applies: vec4 for any conv 1x1 could run, scalar for every conv.
+ * taken only where it applies: vec4 where 1x1 could run, wide and scalar wherever groups = 1.
  */
 export function chooseVariant(
   inC: number,
@@ -40,10 +43,11 @@ export function chooseVariant(
   padLeft: number,
   forced?: Conv2DVariant,
 ): Conv2DVariant {
-  if ((g.groups ?? 1) !== 1 || inC % 4 !== 0) return 'scalar';
+  if ((g.groups ?? 1) !== 1) return 'scalar';
+  if (inC % 4 !== 0) return forced === 'scalar' ? 'scalar' : 'wide';
   const pointwise =
     g.kernelSize[0] === 1 && g.kernelSize[1] === 1 && g.strides[0] === 1 && g.strides[1] === 1 && padTop === 0 && padLeft === 0;
-  if (forced === 'scalar' || forced === 'vec4') return forced;
+  if (forced === 'scalar' || forced === 'wide' || forced === 'vec4') return forced;
   return pointwise ? '1x1' : 'vec4';
 }
 
