@@ -138,6 +138,9 @@ export const conv2d: OpModule = {
         },
         dispatch: dispatch1D(tiles * (blocks / (variant.channels / 4)), WG),
         flops: (2 * N * OH * OW * F * a.kernelSize[0] * a.kernelSize[1] * C) / groups,
+        // Counted here because the scheduler's estimate would count the input twice when it stands
+        // in for an absent residual: input, weights and output once each, the residual if any.
+        bytes: 4 * (N * H * W * C + node.weights[0].data.length + F + N * OH * OW * F * (residual ? 2 : 1)),
       },
     ];
   },
