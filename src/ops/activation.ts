@@ -14,7 +14,7 @@ import type { KerasLayer } from '../formats/keras-model.ts';
 import { activateAll } from '../reference/activation.ts';
 import { sizeOf } from '../tensor.ts';
 import { dispatch1D } from './dispatch.ts';
-import type { ImportContext, NodeDraft, OpModule } from './types.ts';
+import { POINTWISE, type ImportContext, type NodeDraft, type OpModule } from './types.ts';
 import { softmaxDraft } from './util.ts';
 
 export interface ActivationAttrs {
@@ -68,6 +68,7 @@ const importers: Record<string, (layer: KerasLayer, ctx: ImportContext) => NodeD
 
 export const activation: OpModule = {
   op: 'activation',
+  footprint: () => POINTWISE,
 
   fromKeras(layer, ctx) {
     const importer = importers[layer.className];

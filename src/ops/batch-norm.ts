@@ -11,7 +11,7 @@ import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import { ActivationKind, LINEAR, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
 import { batchNormReference, type BatchNormParams } from '../reference/scale-shift.ts';
 import { scaleShiftStep } from './scale-shift.ts';
-import type { OpModule } from './types.ts';
+import { POINTWISE, type OpModule } from './types.ts';
 import { requireWeight } from './util.ts';
 
 export interface BatchNormAttrs {
@@ -54,6 +54,7 @@ const activationOf = (node: GraphNode): Activation => (node.attrs as unknown as 
 
 export const batchNorm: OpModule = {
   op: 'batch_norm',
+  footprint: () => POINTWISE,
 
   fromKeras(layer) {
     const { config } = layer;

@@ -7,7 +7,7 @@ import type { GraphNode } from '../graph/ir.ts';
 import { concatenateReference } from '../reference/concatenate.ts';
 import { sizeOf } from '../tensor.ts';
 import { dispatch1D } from './dispatch.ts';
-import type { OpModule } from './types.ts';
+import { POINTWISE, type OpModule } from './types.ts';
 
 export interface ConcatenateAttrs {
   /** Keras axis; negative counts from the end. */
@@ -29,6 +29,11 @@ function concatAxis(node: GraphNode, rank: number): number {
 
 export const concatenate: OpModule = {
   op: 'concatenate',
+  // Pointwise in space only when it stacks channels (the last axis).
+  footprint: (node, rank) => {
+    const { axis } = node.attrs as unknown as ConcatenateAttrs;
+    return axis === -1 || axis === rank - 1 ? POINTWISE : undefined;
+  },
 
   fromKeras(layer) {
     const axis = layer.config.axis ?? -1;

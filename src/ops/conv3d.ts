@@ -53,6 +53,10 @@ export function conv3dAxes(a: Conv3DGeometry, input: readonly number[]) {
 
 export const conv3d: OpModule = {
   op: 'conv3d',
+  footprint: (node) => {
+    const a = node.attrs as unknown as Conv3DAttrs;
+    return { kind: 'window', kernel: a.kernelSize, dilation: a.dilation, strides: a.strides, padding: a.padding };
+  },
 
   fromKeras(layer, ctx) {
     const c = layer.config;

@@ -9,11 +9,12 @@
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import type { GraphNode } from '../graph/ir.ts';
 import { sizeOf } from '../tensor.ts';
-import type { OpModule } from './types.ts';
+import { POINTWISE, type OpModule } from './types.ts';
 
 /** Output = input, for Dropout, SpatialDropout*, GaussianNoise/Dropout, AlphaDropout, ActivityRegularization, Identity. */
 export const identity: OpModule = {
   op: 'identity',
+  footprint: () => POINTWISE,
   fromKeras: () => ({ op: 'identity', attrs: {}, weights: [] }),
   inferShape: (_node, [input]) => [...input],
   reference: (_node, [input]) => ({ shape: [...input.shape], data: input.data }),

@@ -13,7 +13,7 @@ import { mergeReference, type MergeKind } from '../reference/merge.ts';
 import { sizeOf, stridesOf } from '../tensor.ts';
 import { broadcastShapes, broadcastStrides, coalesceAxes } from './broadcast.ts';
 import { dispatch1D } from './dispatch.ts';
-import type { KernelStep, OpModule } from './types.ts';
+import { POINTWISE, type KernelStep, type OpModule } from './types.ts';
 
 export interface MergeAttrs {
   kind: MergeKind;
@@ -48,6 +48,7 @@ const padFront = (v: readonly number[], fill: number): number[] => [...new Array
 
 export const merge: OpModule = {
   op: 'merge',
+  footprint: () => POINTWISE,
 
   fromKeras(layer) {
     const kind = KINDS[layer.className];

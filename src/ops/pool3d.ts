@@ -30,6 +30,10 @@ function axes(a: Pool3DAttrs, input: readonly number[]) {
 
 export const pool3d: OpModule = {
   op: 'pool3d',
+  footprint: (node) => {
+    const a = attrsOf(node);
+    return { kind: 'window', kernel: a.poolSize, dilation: [1, 1, 1], strides: a.strides, padding: a.padding };
+  },
 
   fromKeras(layer) {
     const c = layer.config;

@@ -8,7 +8,7 @@ import { ActivationKind, LINEAR, type Activation, type GraphNode } from '../grap
 import type { KerasLayer } from '../formats/keras-model.ts';
 import { rescalingReference } from '../reference/scale-shift.ts';
 import { scaleShiftStep } from './scale-shift.ts';
-import type { OpModule } from './types.ts';
+import { POINTWISE, type OpModule } from './types.ts';
 
 export interface RescalingAttrs {
   /** One value (all channels) or one per channel. */
@@ -38,6 +38,7 @@ const perChannel = (values: readonly number[], C: number): Float32Array =>
 
 export const rescaling: OpModule = {
   op: 'rescaling',
+  footprint: () => POINTWISE,
 
   fromKeras(layer) {
     const attrs: RescalingAttrs = { scale: numbers(layer, 'scale', 1), offset: numbers(layer, 'offset', 0), activation: LINEAR };

@@ -6,7 +6,7 @@ import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import type { GraphNode } from '../graph/ir.ts';
 import { softmaxReference } from '../reference/softmax.ts';
 import { dispatch1D } from './dispatch.ts';
-import type { OpModule } from './types.ts';
+import { POINTWISE, type OpModule } from './types.ts';
 import { softmaxDraft } from './util.ts';
 
 export interface SoftmaxAttrs {
@@ -29,6 +29,11 @@ export function softmaxAxis(node: GraphNode, rank: number): number {
 
 export const softmax: OpModule = {
   op: 'softmax',
+  // Pointwise in space only when it normalises over the channels (the last axis).
+  footprint: (node, rank) => {
+    const { axis } = node.attrs as unknown as SoftmaxAttrs;
+    return axis === -1 || axis === rank - 1 ? POINTWISE : undefined;
+  },
 
   fromKeras(layer) {
     let axis: unknown = layer.config.axis ?? -1;

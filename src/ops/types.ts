@@ -90,4 +90,24 @@ export interface OpModule {
   fuseActivation?(node: GraphNode, act: Activation): GraphNode | undefined;
   /** Folds y = x·scale[c] + shift[c] (per output channel, last axis) into the node's weights. */
   foldScaleShift?(node: GraphNode, scale: Float32Array, shift: Float32Array): GraphNode | undefined;
+  /**
+   * Which input positions one output element reads, per spatial axis, for volume tiling
+   * (src/runtime/tiled-volume.ts). `rank` is the tensors' rank. Absent, or undefined for a node:
+   * unknown, and tiling refuses the graph rather than guess.
+   */
+  footprint?(node: GraphNode, rank: number): Footprint | undefined;
 }
+
+/** See OpModule.footprint: the same position only, or a sliding window over the spatial axes. */
+export type Footprint =
+  | { kind: 'pointwise' }
+  | {
+      kind: 'window';
+      kernel: readonly number[];
+      dilation: readonly number[];
+      strides: readonly number[];
+      padding: 'same' | 'valid';
+    };
+
+/** Footprint of ops that read one position (channel mixing within it is fine). */
+export const POINTWISE: Footprint = { kind: 'pointwise' };

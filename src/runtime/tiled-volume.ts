@@ -18,7 +18,8 @@ import { ShapeError } from '../errors.ts';
 import { inferShapes } from '../graph/shapes.ts';
 import type { Graph, GraphNode } from '../graph/ir.ts';
 import type { Model } from '../model.ts';
-import { axisGeometry, type Padding } from '../ops/padding.ts';
+import { axisGeometry } from '../ops/padding.ts';
+import { OPS } from '../ops/registry.ts';
 import type { Tensor } from '../tensor.ts';
 
 /** A per-axis extent [depth, height, width] (or one number for all three). */
@@ -47,42 +48,16 @@ export interface Reach {
   after: [number, number, number];
 }
 
-/** A sliding window of a spatial op, per axis (stride 1 only: tiling needs same-size outputs). */
-interface Window3 {
-  kernel: readonly number[];
-  dilation: readonly number[];
-  strides: readonly number[];
-  padding: Padding;
-}
-
-/** Ops that look at one voxel at a time (any channel mixing is within that voxel). */
-const POINTWISE = new Set(['activation', 'softmax', 'batch_norm', 'rescaling', 'identity', 'merge', 'concatenate']);
-
-/** The window of the sliding-window ops tiling understands, read from their node attributes. */
-const WINDOWS: Record<string, (node: GraphNode) => Window3> = {
-  conv3d: (n) => ({
-    kernel: n.attrs.kernelSize as number[],
-    dilation: n.attrs.dilation as number[],
-    strides: n.attrs.strides as number[],
-    padding: n.attrs.padding as Padding,
-  }),
-  pool3d: (n) => ({
-    kernel: n.attrs.poolSize as number[],
-    dilation: [1, 1, 1],
-    strides: n.attrs.strides as number[],
-    padding: n.attrs.padding as Padding,
-  }),
-};
-
 const triple = (e: Extent3): [number, number, number] => (typeof e === 'number' ? [e, e, e] : [e[0], e[1], e[2]]);
 
 /**
  * The receptive field of the graph's (single) output over its (single) input: how many voxels
  * below and above each output voxel, per axis, can change it. Throws for graphs that are not
- * stride-1, same-size 3-D networks built from the ops listed above.
+ * stride-1, same-size 3-D networks whose ops declare their footprint (OpModule.footprint).
  */
 export function receptiveField(graph: Graph): Reach {
   const reach = new Map<string, Reach>();
+  const rank = graph.inputs[0]?.shape.length ?? 0;
   for (const input of graph.inputs) reach.set(input.name, { before: [0, 0, 0], after: [0, 0, 0] });
   for (const node of graph.nodes) {
     const ins = node.inputs.map((t) => reach.get(t)!);
@@ -91,8 +66,8 @@ export function receptiveField(graph: Graph): Reach {
       r.before[a] = Math.max(...ins.map((x) => x.before[a]));
       r.after[a] = Math.max(...ins.map((x) => x.after[a]));
     }
-    const window = WINDOWS[node.op]?.(node);
-    if (window) {
+    const window = OPS[node.op]?.footprint?.(node, rank);
+    if (window?.kind === 'window') {
       for (let a = 0; a < 3; a++) {
         const effective = (window.kernel[a] - 1) * window.dilation[a] + 1;
         if (window.strides[a] !== 1 || (window.padding !== 'same' && effective > 1)) {
@@ -103,7 +78,7 @@ export function receptiveField(graph: Graph): Reach {
         r.before[a] += g.padBefore;
         r.after[a] += g.padAfter;
       }
-    } else if (!POINTWISE.has(node.op)) {
+    } else if (window?.kind !== 'pointwise') {
       throw new ShapeError(`Layer "${node.name}" (${node.kerasClass}, op ${node.op}): volume tiling does not know this op's receptive field`);
     }
     reach.set(node.output, r);
