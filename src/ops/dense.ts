@@ -75,13 +75,12 @@ export const dense: OpModule = {
       ];
     }
     const { rowsPerInvocation: RB, rowBlocks, slices, sliceLen } = plan;
-    // Both steps carry the same label: the scheduler names a scratch buffer by step label and
-    // binding, so this is how the reduce step reads the partials the first step wrote.
-    const label = `${node.name}/dense`;
-    const partials: BufferRef = { kind: 'scratch', bytes: slices * rows * N4 * 16, label: `${label}/partials` };
+    // A scratch buffer is the node's own, named by its label: the reduce step reads the partials
+    // the split-K step wrote because both bind the same BufferRef.
+    const partials: BufferRef = { kind: 'scratch', bytes: slices * rows * N4 * 16, label: `${node.name}/partials` };
     return [
       {
-        label,
+        label: `${node.name}/dense-splitk`,
         shader: ['dense_splitk.wgsl'],
         constants: { WG, RB },
         params: { rows, inFeatures: K, n4: N4, slices, sliceLen, rowBlocks },
@@ -90,7 +89,7 @@ export const dense: OpModule = {
         flops,
       },
       {
-        label,
+        label: `${node.name}/dense-reduce`,
         shader: ['activation.wgsl', 'dense_reduce.wgsl'],
         constants: { WG, ...act },
         params: { rows, outFeatures: units, n4: N4, slices },

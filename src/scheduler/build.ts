@@ -134,7 +134,7 @@ async function build(gpu: GpuContext, layout: PlanLayout, created: GPUBuffer[]):
           entries.push({ binding: info.binding, resource: { buffer: constantBuffers.get(ref.data)! } });
           boundBytes += ref.data.byteLength;
         } else {
-          const tensor = ref.kind === 'tensor' ? ref.name : scratchName(kernel, name);
+          const tensor = ref.kind === 'tensor' ? ref.name : scratchName(node.name, ref.label);
           const slot = layout.slotOf.get(tensor);
           if (slot === undefined) throw new Error(`${kernel.label}: no buffer planned for "${tensor}"`);
           const shape = layout.shapes.get(tensor);

@@ -42,7 +42,11 @@ export interface LayoutLimits {
 const bytesOf = (shape: readonly number[]): number => Math.max(16, sizeOf(shape) * 4);
 
 /** Name under which a step's scratch buffer is tracked. */
-export const scratchName = (step: KernelStep, binding: string): string => `${step.label}#${binding}`;
+/**
+ * Name under which a scratch buffer is tracked: scoped to its node and named by the BufferRef's
+ * label, so several steps of one node share a scratch buffer by giving it the same label.
+ */
+export const scratchName = (nodeName: string, label: string): string => `${nodeName}#${label}`;
 
 export function planLayout(graph: Graph, inputShapes: readonly (readonly number[])[], limits: LayoutLimits): PlanLayout {
   const shapes = inferShapes(graph, inputShapes);
@@ -85,9 +89,9 @@ export function planLayout(graph: Graph, inputShapes: readonly (readonly number[
     });
     for (const kernel of kernels) {
       steps.push({ node, kernel });
-      for (const [binding, ref] of Object.entries(kernel.bindings)) {
+      for (const ref of Object.values(kernel.bindings)) {
         if (ref.kind !== 'scratch') continue;
-        const name = scratchName(kernel, binding);
+        const name = scratchName(node.name, ref.label);
         root.set(name, name);
         firstDef.set(name, index);
         lastUse.set(name, index);
