@@ -2,7 +2,7 @@
  * A loaded model: the optimised graph, the GPU it runs on, and one compiled plan per input shape
  * (made on first use of that shape, or ahead of time with `prepare`).
  */
-import { ShapeError } from './errors.ts';
+import { GPUExecutionError, ShapeError } from './errors.ts';
 import type { GpuContext } from './gpu/device.ts';
 import type { Graph } from './graph/ir.ts';
 import { ExecutionPlan } from './runtime/execution-plan.ts';
@@ -54,7 +54,7 @@ export class Model {
 
   /** Compiles (or returns the cached) plan for these input shapes. */
   prepare(inputShapes: readonly (readonly number[])[]): Promise<ExecutionPlan> {
-    if (this.disposed) throw new ShapeError('the model was disposed');
+    if (this.disposed) throw new GPUExecutionError('the model was disposed');
     const key = inputShapes.map((s) => s.join('x')).join(',');
     let plan = this.plans.get(key);
     if (!plan) {
@@ -108,7 +108,7 @@ export class Model {
   }
 
   private imageRequest(image: ImageInput | readonly ImageInput[], options: PreprocessOptions): { pre: Preprocessor; sources: ImageSource[]; spec: PreprocessSpec } {
-    if (this.disposed) throw new ShapeError('the model was disposed');
+    if (this.disposed) throw new GPUExecutionError('the model was disposed');
     this.preprocessor ??= new Preprocessor(this.gpu);
     const spec = resolvePreprocess(options, this.graph.inputs[0]?.shape);
     return { pre: this.preprocessor, sources: this.preprocessor.sources(image), spec };
