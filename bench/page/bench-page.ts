@@ -9,12 +9,23 @@ import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { loadModel } from '../../src/index.ts';
 import { readKerasModel } from '../../src/formats/read-model.ts';
 import type { PlanProfile } from '../../src/runtime/profile.ts';
+import { kerasModelFromArchitecture } from '../../src/formats/from-architecture.ts';
+import type { KerasModel } from '../../src/formats/keras-model.ts';
+import type { WeightTensor } from '../../src/graph/ir.ts';
 import { seedNetworkWeights } from '../../test/util/prng.ts';
+import { zooValues, type ZooWeight } from '../../test/browser/zoo.ts';
 import { runProbes, type ProbeResult } from './probes.ts';
 import { toTfjsBundle, type TfjsBundle } from './tfjs-bundle.ts';
 import { timeTfjs, type TfBackend } from './tfjs-runner.ts';
 
-export type ModelSpec = { kind: 'seed'; configUrl: string } | { kind: 'url'; url: string };
+/**
+ * `inputShape` (without the batch) overrides the declared one, for fully convolutional models run
+ * at another size than they were saved at (MobileNetV2 at 224, U-Net at 256, MeshNet on a 64³ crop):
+ * weights do not depend on the spatial size, and both engines load the rewritten bundle.
+ */
+export type ModelSpec = ({ kind: 'seed'; configUrl: string } | { kind: 'url'; url: string } | { kind: 'zoo'; dirUrl: string }) & {
+  inputShape?: number[];
+};
 
 interface Prepared {
   bundle: TfjsBundle;
@@ -46,6 +57,38 @@ async function seedBundleSource(configUrl: string): Promise<{ modelJson: unknown
   return { modelJson: { format: 'layers-model', modelTopology: topology, weightsManifest: manifest }, weights: [shard] };
 }
 
+/** A conformance-zoo model (test/fixtures/zoo/<name>): its architecture plus weights regenerated from the seeded PRNG. */
+async function zooModel(dirUrl: string): Promise<KerasModel> {
+  const [architecture, listing] = await Promise.all([
+    fetch(`${dirUrl}/model.json`).then((r) => r.json()),
+    fetch(`${dirUrl}/weights.json`).then((r) => r.json() as Promise<{ weights: ZooWeight[] }>),
+  ]);
+  const byLayer = new Map<string, WeightTensor[]>();
+  for (const w of listing.weights) {
+    if (w.skip) continue;
+    const size = w.shape.reduce((a, b) => a * b, 1);
+    const list = byLayer.get(w.layer) ?? [];
+    list.push({ name: w.name, shape: w.shape, data: zooValues(size, w.seed!, w.offset!, w.scale!) });
+    byLayer.set(w.layer, list);
+  }
+  return kerasModelFromArchitecture(architecture, (layer) => byLayer.get(layer.name), { format: 'zoo' });
+}
+
+/** Declares another input size (single-input models): the reader's shape and the input layer's config. */
+function withInputShape(model: KerasModel, shape: number[]): KerasModel {
+  if (model.inputs.length !== 1) throw new Error(`an input shape override wants one input, the model has ${model.inputs.length}`);
+  const declared = model.inputShapes[0];
+  if (declared.length !== shape.length + 1) throw new Error(`input shape [${shape}] does not match the declared rank (${declared.length - 1})`);
+  const batchShape = [null, ...shape];
+  const layers = model.layers.map((l) => {
+    if (l.name !== model.inputs[0].layer) return l;
+    const config: Record<string, unknown> = { ...l.config, batch_input_shape: batchShape };
+    delete config.batch_shape;
+    return { ...l, config };
+  });
+  return { ...model, layers, inputShapes: [batchShape] };
+}
+
 /** Deterministic input in [0, 1) (an LCG): the same values for every runtime. */
 function inputFor(shape: number[]): Float32Array {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -58,9 +101,14 @@ function inputFor(shape: number[]): Float32Array {
   return out;
 }
 
-/** Steady-state runs: 10, or fewer (at least 3) when 10 would overrun the cell's time budget. */
-const runPlan = (budgetMs: number, maxRuns: number) => (firstMs: number) =>
-  Math.max(Math.min(3, maxRuns), Math.min(maxRuns, Math.floor(budgetMs / Math.max(firstMs, 1e-3))));
+/**
+ * Steady-state runs: 10, or fewer when 10 would overrun the cell's time budget: at least 3, unless
+ * one run takes over half the budget (then 2), or the whole budget (then 1: the first timed run).
+ */
+const runPlan = (budgetMs: number, maxRuns: number) => (firstMs: number) => {
+  const fit = budgetMs / Math.max(firstMs, 1e-3);
+  return Math.max(Math.min(3, maxRuns, Math.ceil(fit)), Math.min(maxRuns, Math.floor(fit)));
+};
 
 let probeGpu: Promise<GpuContext> | undefined;
 
@@ -76,8 +124,11 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T | { error: { name: st
 const bench = {
   async prepare(key: string, spec: ModelSpec) {
     return guarded(async () => {
-      const source = spec.kind === 'seed' ? await seedBundleSource(spec.configUrl) : spec.url;
-      const keras = await readKerasModel(source as never);
+      let keras =
+        spec.kind === 'zoo'
+          ? await zooModel(spec.dirUrl)
+          : await readKerasModel((spec.kind === 'seed' ? await seedBundleSource(spec.configUrl) : spec.url) as never);
+      if (spec.inputShape) keras = withInputShape(keras, spec.inputShape);
       const bundle = toTfjsBundle(keras);
       const inputShape = keras.inputShapes[0].slice(1).map((d) => d ?? 0);
       prepared.set(key, { bundle, inputShape });

@@ -46,7 +46,9 @@ export function toTfjsBundle(model: KerasModel): TfjsBundle {
   const parts: Float32Array[] = [];
   for (const l of model.layers) {
     for (const w of l.weights) {
-      specs.push({ name: `${l.name}/${w.name}`, shape: [...w.shape], dtype: 'float32' });
+      // Keras 3 names a DepthwiseConv2D's kernel "kernel"; TF.js (Keras 2) wants "depthwise_kernel".
+      const name = l.className === 'DepthwiseConv2D' && w.name === 'kernel' ? 'depthwise_kernel' : w.name;
+      specs.push({ name: `${l.name}/${name}`, shape: [...w.shape], dtype: 'float32' });
       parts.push(w.data);
     }
   }

@@ -36,7 +36,9 @@ export async function benchNode(values: BenchValues, positionals: string[], io: 
   const gpu = await nodeGpu();
   const maxRuns = values.quick ? 3 : Number(values.runs ?? 10);
   const budgetMs = 1000 * (values.quick ? 6 : Number(values["budget-s"] ?? 10));
-  const suite = positionals.length ? [{ name: positionals[0], spec: { kind: 'file' as const, file: positionals[0] }, batches: (values.batch ?? '1').split(',').map(Number) }] : STANDARD_SUITE;
+  const suite = positionals.length ? [{ name: positionals[0], spec: { kind: 'file' as const, file: positionals[0] }, batches: (values.batch ?? '1').split(',').map(Number) }]
+    // Zoo models and input-shape overrides are built in the benchmark page only.
+    : STANDARD_SUITE.filter((m) => m.spec.kind !== 'zoo' && !m.spec.inputShape);
   const records: BenchRecord[] = [];
   const profiles: { model: string; profile: PlanProfile }[] = [];
   let adapter = '';
