@@ -4,14 +4,13 @@
  * (backend_utils.compute_conv_transpose_output_shape), the padding follows TF's conv_transpose
  * (see src/reference/conv2d-transpose.ts). Kernel: shaders/conv2d_transpose.wgsl.
  */
-import { ModelFormatError, ShapeError, UnsupportedLayerError } from '../errors.ts';
-import { activationConstants, parseActivation } from '../graph/activations.ts';
+import { ShapeError } from '../errors.ts';
+import { activationConstants } from '../graph/activations.ts';
 import { ActivationKind, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
 import { conv2dTransposeReference, transposeAxis, type Conv2DTransposeGeometry } from '../reference/conv2d-transpose.ts';
+import { convTransposeFromKeras } from './conv-transpose-import.ts';
 import { dispatch1D } from './dispatch.ts';
-import { parsePadding, requireChannelsLast } from './padding.ts';
-import type { NodeDraft, OpModule } from './types.ts';
-import { requireWeight, softmaxDraft, tupleOf } from './util.ts';
+import type { OpModule } from './types.ts';
 
 /** Node attributes. Weights: kernel [kh, kw, filters, cin] (Keras layout), then bias [filters] if any. */
 export interface Conv2DTransposeAttrs extends Conv2DTransposeGeometry {
@@ -33,32 +32,7 @@ function axes(a: Conv2DTransposeAttrs, H: number, W: number): { y: ReturnType<ty
 export const conv2dTranspose: OpModule = {
   op: 'conv2d_transpose',
 
-  fromKeras(layer, ctx) {
-    const c = layer.config;
-    requireChannelsLast(layer);
-    const dilation = tupleOf(c.dilation_rate ?? 1, 2, 'dilation_rate', layer);
-    if (dilation.some((d) => d !== 1)) throw new UnsupportedLayerError(layer.name, layer.className, `dilation_rate ${JSON.stringify(c.dilation_rate)} (only 1)`);
-    if ((c.groups ?? 1) !== 1) throw new UnsupportedLayerError(layer.name, layer.className, `groups ${c.groups} (only 1)`);
-    const parsed = parseActivation(c.activation, ctx.kerasMajor, layer.name, layer.className);
-    const kernel = requireWeight(layer, 0, 'kernel');
-    const weights = [kernel];
-    if (c.use_bias ?? true) weights.push(requireWeight(layer, 1, 'bias'));
-    const strides = tupleOf(c.strides ?? 1, 2, 'strides', layer);
-    const outputPadding = c.output_padding == null ? null : tupleOf(c.output_padding, 2, 'output_padding', layer);
-    if (outputPadding && outputPadding.some((p, i) => p >= strides[i])) {
-      throw new ModelFormatError(`Layer "${layer.name}" (${layer.className}): output_padding ${JSON.stringify(outputPadding)} must be smaller than strides ${JSON.stringify(strides)}`);
-    }
-    const attrs: Conv2DTransposeAttrs = {
-      filters: c.filters ?? kernel.shape[2],
-      kernelSize: tupleOf(c.kernel_size, 2, 'kernel_size', layer),
-      strides,
-      padding: parsePadding(c.padding ?? 'valid', layer),
-      outputPadding,
-      activation: parsed.act,
-    };
-    const draft: NodeDraft = { op: 'conv2d_transpose', attrs: attrs as unknown as Record<string, unknown>, weights };
-    return parsed.softmax ? [draft, softmaxDraft(-1)] : draft;
-  },
+  fromKeras: (layer, ctx) => convTransposeFromKeras(layer, ctx, 2, 'conv2d_transpose'),
 
   inferShape(node, [input]) {
     const a = attrsOf(node);

@@ -4,14 +4,13 @@
  * size and padding per axis follow the 2-D layer's rule (transposeAxis: Keras' output size, TF's
  * padding of the conv it inverts). Kernel: shaders/conv3d_transpose.wgsl.
  */
-import { ModelFormatError, ShapeError, UnsupportedLayerError } from '../errors.ts';
-import { activationConstants, parseActivation } from '../graph/activations.ts';
+import { ShapeError } from '../errors.ts';
+import { activationConstants } from '../graph/activations.ts';
 import { ActivationKind, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
 import { conv3dTransposeReference, transposeAxes3, type Conv3DTransposeGeometry } from '../reference/conv3d-transpose.ts';
+import { convTransposeFromKeras } from './conv-transpose-import.ts';
 import { dispatch1D } from './dispatch.ts';
-import { parsePadding, requireChannelsLast } from './padding.ts';
-import type { NodeDraft, OpModule } from './types.ts';
-import { requireWeight, softmaxDraft, tupleOf } from './util.ts';
+import type { OpModule } from './types.ts';
 
 /** Node attributes. Weights: kernel [kd, kh, kw, filters, cin] (Keras layout), then bias [filters] if any. */
 export interface Conv3DTransposeAttrs extends Conv3DTransposeGeometry {
@@ -26,32 +25,7 @@ const attrsOf = (node: GraphNode): Conv3DTransposeAttrs => node.attrs as unknown
 export const conv3dTranspose: OpModule = {
   op: 'conv3d_transpose',
 
-  fromKeras(layer, ctx) {
-    const c = layer.config;
-    requireChannelsLast(layer);
-    const dilation = tupleOf(c.dilation_rate ?? 1, 3, 'dilation_rate', layer);
-    if (dilation.some((d) => d !== 1)) throw new UnsupportedLayerError(layer.name, layer.className, `dilation_rate ${JSON.stringify(c.dilation_rate)} (only 1)`);
-    if ((c.groups ?? 1) !== 1) throw new UnsupportedLayerError(layer.name, layer.className, `groups ${c.groups} (only 1)`);
-    const parsed = parseActivation(c.activation, ctx.kerasMajor, layer.name, layer.className);
-    const kernel = requireWeight(layer, 0, 'kernel');
-    const weights = [kernel];
-    if (c.use_bias ?? true) weights.push(requireWeight(layer, 1, 'bias'));
-    const strides = tupleOf(c.strides ?? 1, 3, 'strides', layer);
-    const outputPadding = c.output_padding == null ? null : tupleOf(c.output_padding, 3, 'output_padding', layer);
-    if (outputPadding && outputPadding.some((p, i) => p >= strides[i])) {
-      throw new ModelFormatError(`Layer "${layer.name}" (${layer.className}): output_padding ${JSON.stringify(outputPadding)} must be smaller than strides ${JSON.stringify(strides)}`);
-    }
-    const attrs: Conv3DTransposeAttrs = {
-      filters: c.filters ?? kernel.shape[3],
-      kernelSize: tupleOf(c.kernel_size, 3, 'kernel_size', layer),
-      strides,
-      padding: parsePadding(c.padding ?? 'valid', layer),
-      outputPadding,
-      activation: parsed.act,
-    };
-    const draft: NodeDraft = { op: 'conv3d_transpose', attrs: attrs as unknown as Record<string, unknown>, weights };
-    return parsed.softmax ? [draft, softmaxDraft(-1)] : draft;
-  },
+  fromKeras: (layer, ctx) => convTransposeFromKeras(layer, ctx, 3, 'conv3d_transpose'),
 
   inferShape(node, [input]) {
     const a = attrsOf(node);
