@@ -7,10 +7,11 @@
  */
 import { ModelFormatError, ShapeError } from '../errors.ts';
 import { activationConstants, parseActivation } from '../graph/activations.ts';
-import { ActivationKind, LINEAR, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
+import { ActivationKind, LINEAR, type Activation, type GraphNode } from '../graph/ir.ts';
 import { activateAll } from '../reference/activation.ts';
 import { conv2dReference, type Conv2DGeometry } from '../reference/conv2d.ts';
 import { chooseVariant, padOutputAxis, VARIANTS, type Conv2DVariant } from './conv2d-variant.ts';
+import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
 import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
 import type { NodeDraft, OpModule } from './types.ts';
@@ -145,29 +146,11 @@ export const conv2d: OpModule = {
     ];
   },
 
-  fuseActivation(node, act) {
-    if (attrsOf(node).activation.kind !== ActivationKind.Linear) return undefined;
-    return { ...node, attrs: { ...node.attrs, activation: act } };
-  },
+  fuseActivation: fuseIntoEpilogue,
 
   foldScaleShift(node, scale, shift) {
-    // y = act(conv)·scale + shift only folds when act is the identity.
-    const a = attrsOf(node);
-    if (a.activation.kind !== ActivationKind.Linear) return undefined;
     // The scale would apply to the fused residual too, which the weights cannot carry.
     if (node.inputs.length > 1) return undefined;
-    const F = a.filters;
-    if (scale.length !== F || shift.length !== F) return undefined;
-    const k = node.weights[0];
-    const kernel = new Float32Array(k.data.length);
-    for (let i = 0; i < kernel.length; i++) kernel[i] = k.data[i] * scale[i % F]; // HWIO: output channel is fastest
-    const oldBias = node.weights[1]?.data;
-    const bias = new Float32Array(F);
-    for (let c = 0; c < F; c++) bias[c] = (oldBias ? oldBias[c] : 0) * scale[c] + shift[c];
-    const weights: WeightTensor[] = [
-      { name: k.name, shape: k.shape, data: kernel },
-      { name: 'bias', shape: [F], data: bias },
-    ];
-    return { ...node, weights };
+    return foldIntoKernel(node, attrsOf(node).filters, 1, scale, shift); // HWIO: output channel last
   },
 };

@@ -6,9 +6,10 @@
  */
 import { ShapeError } from '../errors.ts';
 import { activationConstants } from '../graph/activations.ts';
-import { ActivationKind, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
+import type { Activation, GraphNode } from '../graph/ir.ts';
 import { conv3dTransposeReference, transposeAxes3, type Conv3DTransposeGeometry } from '../reference/conv3d-transpose.ts';
 import { convTransposeFromKeras } from './conv-transpose-import.ts';
+import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
 import type { OpModule } from './types.ts';
 
@@ -75,28 +76,8 @@ export const conv3dTranspose: OpModule = {
     ];
   },
 
-  fuseActivation(node, act) {
-    if (attrsOf(node).activation.kind !== ActivationKind.Linear) return undefined;
-    return { ...node, attrs: { ...node.attrs, activation: act } };
-  },
+  fuseActivation: fuseIntoEpilogue,
 
-  foldScaleShift(node, scale, shift) {
-    const a = attrsOf(node);
-    if (a.activation.kind !== ActivationKind.Linear) return undefined;
-    const F = a.filters;
-    if (scale.length !== F || shift.length !== F) return undefined;
-    const k = node.weights[0];
-    const C = k.shape[4];
-    const kernel = new Float32Array(k.data.length);
-    // [kd, kh, kw, F, C]: the output channel is the second-fastest axis.
-    for (let i = 0; i < kernel.length; i++) kernel[i] = k.data[i] * scale[Math.floor(i / C) % F];
-    const oldBias = node.weights[1]?.data;
-    const bias = new Float32Array(F);
-    for (let c = 0; c < F; c++) bias[c] = (oldBias ? oldBias[c] : 0) * scale[c] + shift[c];
-    const weights: WeightTensor[] = [
-      { name: k.name, shape: k.shape, data: kernel },
-      { name: 'bias', shape: [F], data: bias },
-    ];
-    return { ...node, weights };
-  },
+  // [kd, kh, kw, F, C]: the output channel is the second-fastest axis.
+  foldScaleShift: (node, scale, shift) => foldIntoKernel(node, attrsOf(node).filters, node.weights[0].shape[4], scale, shift),
 };

@@ -5,8 +5,9 @@
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import { activationConstants, parseActivation } from '../graph/activations.ts';
-import { ActivationKind, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
+import type { Activation, GraphNode } from '../graph/ir.ts';
 import { conv3dReference, type Conv3DGeometry } from '../reference/conv3d.ts';
+import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
 import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
 import type { NodeDraft, OpModule } from './types.ts';
@@ -131,27 +132,7 @@ export const conv3d: OpModule = {
     ];
   },
 
-  fuseActivation(node, act) {
-    if (attrsOf(node).activation.kind !== ActivationKind.Linear) return undefined;
-    return { ...node, attrs: { ...node.attrs, activation: act } };
-  },
+  fuseActivation: fuseIntoEpilogue,
 
-  foldScaleShift(node, scale, shift) {
-    // y = act(conv)·scale + shift only folds when act is the identity.
-    const a = attrsOf(node);
-    if (a.activation.kind !== ActivationKind.Linear) return undefined;
-    const F = a.filters;
-    if (scale.length !== F || shift.length !== F) return undefined;
-    const k = node.weights[0];
-    const kernel = new Float32Array(k.data.length);
-    for (let i = 0; i < kernel.length; i++) kernel[i] = k.data[i] * scale[i % F]; // output channel is fastest
-    const oldBias = node.weights[1]?.data;
-    const bias = new Float32Array(F);
-    for (let c = 0; c < F; c++) bias[c] = (oldBias ? oldBias[c] : 0) * scale[c] + shift[c];
-    const weights: WeightTensor[] = [
-      { name: k.name, shape: k.shape, data: kernel },
-      { name: 'bias', shape: [F], data: bias },
-    ];
-    return { ...node, weights };
-  },
+  foldScaleShift: (node, scale, shift) => foldIntoKernel(node, attrsOf(node).filters, 1, scale, shift), // output channel last
 };

@@ -1,10 +1,11 @@
 /** Dense: a matrix product on the last axis with fused bias and activation. */
 import { ShapeError } from '../errors.ts';
 import { parseActivation, activationConstants } from '../graph/activations.ts';
-import { ActivationKind, type Activation, type GraphNode } from '../graph/ir.ts';
+import type { Activation, GraphNode } from '../graph/ir.ts';
 import { denseReference } from '../reference/dense.ts';
 import { dispatch1D, leadingSize } from './dispatch.ts';
 import { padColumnsTo4, planDense } from './dense-plan.ts';
+import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import type { BufferRef, KernelStep, NodeDraft, OpModule } from './types.ts';
 import { requireWeight, softmaxDraft } from './util.ts';
 
@@ -100,27 +101,8 @@ export const dense: OpModule = {
     ];
   },
 
-  fuseActivation(node, act) {
-    const attrs = node.attrs as unknown as DenseAttrs;
-    if (attrs.activation.kind !== ActivationKind.Linear) return undefined;
-    return { ...node, attrs: { ...node.attrs, activation: act } };
-  },
+  fuseActivation: fuseIntoEpilogue,
 
-  foldScaleShift(node, scale, shift) {
-    // y·s + t = x·(W·s) + (b·s + t) only while the epilogue is linear.
-    const { units, activation } = node.attrs as unknown as DenseAttrs;
-    if (activation.kind !== ActivationKind.Linear) return undefined;
-    const [kernel, bias] = node.weights;
-    const w = new Float32Array(kernel.data.length);
-    for (let i = 0; i < w.length; i++) w[i] = kernel.data[i] * scale[i % units];
-    const b = new Float32Array(units);
-    for (let n = 0; n < units; n++) b[n] = (bias ? bias.data[n] : 0) * scale[n] + shift[n];
-    return {
-      ...node,
-      weights: [
-        { name: 'kernel', shape: kernel.shape, data: w },
-        { name: 'bias', shape: [units], data: b },
-      ],
-    };
-  },
+  // y·s + t = x·(W·s) + (b·s + t): [K, units], the unit is the last axis.
+  foldScaleShift: (node, scale, shift) => foldIntoKernel(node, (node.attrs as unknown as DenseAttrs).units, 1, scale, shift),
 };

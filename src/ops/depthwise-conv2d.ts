@@ -10,10 +10,11 @@
 import { ModelFormatError, ShapeError, UnsupportedLayerError } from '../errors.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
 import { activationConstants, parseActivation } from '../graph/activations.ts';
-import { ActivationKind, LINEAR, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
+import { LINEAR, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
 import type { Conv2DGeometry } from '../reference/conv2d.ts';
 import { depthwiseConv2dReference } from '../reference/depthwise-conv2d.ts';
 import type { Conv2DAttrs } from './conv2d.ts';
+import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
 import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
 import type { ImportContext, NodeDraft, OpModule } from './types.ts';
@@ -148,27 +149,9 @@ export const depthwiseConv2d: OpModule = {
     ];
   },
 
-  fuseActivation(node, act) {
-    if (attrsOf(node).activation.kind !== ActivationKind.Linear) return undefined;
-    return { ...node, attrs: { ...node.attrs, activation: act } };
-  },
+  fuseActivation: fuseIntoEpilogue,
 
-  foldScaleShift(node, scale, shift) {
-    // y = act(conv)·scale + shift only folds when act is the identity.
-    const a = attrsOf(node);
-    if (a.activation.kind !== ActivationKind.Linear) return undefined;
-    const k = node.weights[0];
-    const F = k.shape[2] * k.shape[3];
-    if (scale.length !== F || shift.length !== F) return undefined;
-    const kernel = new Float32Array(k.data.length);
-    for (let i = 0; i < kernel.length; i++) kernel[i] = k.data[i] * scale[i % F]; // output channel is fastest
-    const oldBias = node.weights[1]?.data;
-    const bias = new Float32Array(F);
-    for (let f = 0; f < F; f++) bias[f] = (oldBias ? oldBias[f] : 0) * scale[f] + shift[f];
-    const weights: WeightTensor[] = [
-      { name: k.name, shape: k.shape, data: kernel },
-      { name: 'bias', shape: [F], data: bias },
-    ];
-    return { ...node, weights };
-  },
+  // [kh, kw, cin, multiplier]: the cin·multiplier outputs are the fastest axes together.
+  foldScaleShift: (node, scale, shift) =>
+    foldIntoKernel(node, node.weights[0].shape[2] * node.weights[0].shape[3], 1, scale, shift),
 };
