@@ -28,6 +28,12 @@ export interface PlanLayout {
   slotBytes: number[];
   /** Sum of all slots: the activation memory the plan allocates. */
   peakBytes: number;
+  /**
+   * The most bytes of tensors and scratch alive at any one step: what any assignment must hold at
+   * once (for a chain, the two largest adjacent tensors). peakBytes / liveBoundBytes is the
+   * allocator's overhead.
+   */
+  liveBoundBytes: number;
   inputNames: string[];
   outputNames: string[];
   /** The concrete input shapes this plan was made for. */
@@ -120,19 +126,92 @@ export function planLayout(graph: Graph, inputShapes: readonly (readonly number[
     slotOf,
     slotBytes,
     peakBytes: slotBytes.reduce((a, b) => a + b, 0),
+    liveBoundBytes: liveBound(firstDef, lastUse, bytes, graph.nodes.length),
     inputNames: graph.inputs.map((i) => i.name),
     outputNames: [...graph.outputs],
     inputShapes: inputShapes.map((s) => [...s]),
   };
 }
 
-/** Greedy best-fit assignment of buffers to slots in definition order. */
+/** Largest sum of the sizes of buffers alive at one step (inputs before step 0 count at step 0). */
+function liveBound(firstDef: Map<string, number>, lastUse: Map<string, number>, bytes: Map<string, number>, steps: number): number {
+  const atStep = new Array<number>(steps + 1).fill(0);
+  for (const [name, size] of bytes) {
+    const def = Math.max(0, firstDef.get(name)!);
+    const last = Math.min(steps, Math.max(def, lastUse.get(name) ?? def));
+    for (let k = def; k <= last; k++) atStep[k] += size;
+  }
+  return Math.max(...atStep);
+}
+
+type SlotAssignment = { slotOf: Map<string, number>; slotBytes: number[] };
+
+/**
+ * Buffers to slots: the cheaper (smaller sum of slot sizes) of two greedy assignments, both
+ * linear-time in practice. A slot's size is its largest buffer, so the plan's activation memory is
+ * the sum of the slot sizes; the lower bound any assignment can reach is the largest total of
+ * buffers alive at one step (for a chain, the two largest adjacent tensors). Neither heuristic
+ * wins everywhere: by size is near that bound on U-Nets and residual nets (skip tensors pin a slot
+ * each), by definition order on chains that widen and narrow.
+ */
 function assignSlots(
   names: string[],
   firstDef: Map<string, number>,
   lastUse: Map<string, number>,
   bytes: Map<string, number>,
-): { slotOf: Map<string, number>; slotBytes: number[] } {
+): SlotAssignment {
+  const a = assignBySize(names, firstDef, lastUse, bytes);
+  const b = assignInOrder(names, firstDef, lastUse, bytes);
+  const sum = (x: SlotAssignment): number => x.slotBytes.reduce((p, q) => p + q, 0);
+  return sum(a) <= sum(b) ? a : b;
+}
+
+/**
+ * Largest buffer first, each into the smallest slot none of whose buffers is alive at the same time
+ * (TFLite's greedy-by-size for shared objects). Slots are sized by their first, largest buffer, so
+ * later buffers never grow them. A buffer alive at step k conflicts with one defined at k: a node
+ * never writes into a slot one of its inputs (or its own scratch) holds.
+ */
+function assignBySize(
+  names: string[],
+  firstDef: Map<string, number>,
+  lastUse: Map<string, number>,
+  bytes: Map<string, number>,
+): SlotAssignment {
+  const span = (n: string): [number, number] => {
+    const def = firstDef.get(n)!;
+    return [def, Math.max(def, lastUse.get(n) ?? def)];
+  };
+  // Ties by definition order, so equal-sized plans do not depend on Map iteration order.
+  const order = [...names].sort((a, b) => bytes.get(b)! - bytes.get(a)! || firstDef.get(a)! - firstDef.get(b)!);
+  const slotBytes: number[] = [];
+  const slotSpans: [number, number][][] = [];
+  const slotOf = new Map<string, number>();
+  for (const name of order) {
+    const [d, l] = span(name);
+    let best = -1;
+    for (let s = 0; s < slotBytes.length; s++) {
+      if (slotSpans[s].some(([d2, l2]) => d <= l2 && d2 <= l)) continue;
+      if (best < 0 || slotBytes[s] < slotBytes[best]) best = s;
+    }
+    if (best < 0) {
+      best = slotBytes.length;
+      slotBytes.push(bytes.get(name)!);
+      slotSpans.push([]);
+    }
+    slotSpans[best].push([d, l]);
+    slotOf.set(name, best);
+  }
+  return { slotOf, slotBytes };
+}
+
+/** Greedy best-fit assignment of buffers to slots in definition order, growing a slot when none fits. */
+function assignInOrder(
+  names: string[],
+  firstDef: Map<string, number>,
+  lastUse: Map<string, number>,
+  bytes: Map<string, number>,
+): SlotAssignment {
   const order = [...names].sort((a, b) => firstDef.get(a)! - firstDef.get(b)!);
   const slotBytes: number[] = [];
   const slotFreeAfter: number[] = []; // step index after which the slot is free again
