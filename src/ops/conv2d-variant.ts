@@ -12,10 +12,15 @@
  *            invocation; its channel blocks are padded per group, which the 8-channel tiles are not.
  * The vector variants need a pixel's channels to start on a vec4 boundary (inC % 4 = 0) and read
  * every input channel for every filter (groups = 1).
+ * - `winograd` (src/ops/conv2d-winograd.ts, three shaders): F(4×4, 3×3) for 3×3 stride-1
+ *            dilation-1 convs with groups = 1 and inC % 4 = 0; chosen by useWinograd below, else
+ *            such a conv runs on `vec4`.
  */
 import type { Conv2DGeometry } from '../reference/conv2d.ts';
 
 export type Conv2DVariant = 'scalar' | 'wide' | 'vec4' | '1x1';
+/** Every way a Conv2D can run: the direct variants above, or the three-step Winograd convolution. */
+export type Conv2DAlgorithm = Conv2DVariant | 'winograd';
 
 export interface VariantInfo {
   shader: string;
@@ -49,6 +54,22 @@ export function chooseVariant(
     g.kernelSize[0] === 1 && g.kernelSize[1] === 1 && g.strides[0] === 1 && g.strides[1] === 1 && padTop === 0 && padLeft === 0;
   if (forced === 'scalar' || forced === 'wide' || forced === 'vec4') return forced;
   return pointwise ? '1x1' : 'vec4';
+}
+
+/** Whether Winograd F(4×4, 3×3) can run the conv: 3×3, stride 1, dilation 1, groups 1, inC % 4 = 0. */
+export function winogradApplies(inC: number, g: Conv2DGeometry): boolean {
+  const ones = (t: readonly number[]) => t[0] === 1 && t[1] === 1;
+  return (g.groups ?? 1) === 1 && inC % 4 === 0 && g.kernelSize[0] === 3 && g.kernelSize[1] === 3 && ones(g.strides) && ones(g.dilation);
+}
+
+/**
+ * Whether the conv runs on Winograd rather than a direct variant. `forced` 'winograd' takes it
+ * wherever it applies; any other forced variant keeps the direct kernels.
+ */
+export function useWinograd(inC: number, outC: number, g: Conv2DGeometry, forced?: Conv2DAlgorithm): boolean {
+  if (!winogradApplies(inC, g)) return false;
+  if (forced !== undefined) return forced === 'winograd';
+  return inC >= 16 && outC >= 16;
 }
 
 /**

@@ -10,7 +10,8 @@ import { activationConstants, parseActivation } from '../graph/activations.ts';
 import { ActivationKind, LINEAR, type Activation, type GraphNode } from '../graph/ir.ts';
 import { activateAll } from '../reference/activation.ts';
 import { conv2dReference, type Conv2DGeometry } from '../reference/conv2d.ts';
-import { chooseVariant, padOutputAxis, VARIANTS, type Conv2DVariant } from './conv2d-variant.ts';
+import { chooseVariant, padOutputAxis, useWinograd, VARIANTS, type Conv2DAlgorithm } from './conv2d-variant.ts';
+import { encodeWinograd } from './conv2d-winograd.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
 import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
@@ -27,7 +28,7 @@ export interface Conv2DAttrs extends Conv2DGeometry {
    */
   residualAfterActivation?: boolean;
   /** Forces a shader variant where it applies (tests, A/B timings); absent: chosen from the shapes. */
-  variant?: Conv2DVariant;
+  variant?: Conv2DAlgorithm;
 }
 
 const WG = 64;
@@ -111,7 +112,9 @@ export const conv2d: OpModule = {
     const groups = a.groups ?? 1;
     const gy = axisGeometry(H, a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
     const gx = axisGeometry(W, a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
-    const variant = VARIANTS[chooseVariant(C, a, gy.padBefore, gx.padBefore, a.variant)];
+    if (useWinograd(C, F, a, a.variant)) return encodeWinograd(node, a, { input: inputShapes[0], output: outputShape, gy, gx });
+    const forced = a.variant === 'winograd' ? undefined : a.variant;
+    const variant = VARIANTS[chooseVariant(C, a, gy.padBefore, gx.padBefore, forced)];
     // Each group's filters padded to whole blocks of the variant's channels, counted in vec4 blocks.
     const groupBlocks = Math.ceil(F / groups / variant.channels) * (variant.channels / 4);
     const blocks = groups * groupBlocks;

@@ -91,11 +91,25 @@ export interface OpModule {
   /** Folds y = x·scale[c] + shift[c] (per output channel, last axis) into the node's weights. */
   foldScaleShift?(node: GraphNode, scale: Float32Array, shift: Float32Array): GraphNode | undefined;
   /**
+   * Window ops that can read zeros outside their input implement this so that a ZeroPadding2D in
+   * front of them folds away (src/graph/passes/fold-padding.ts): returns the node rewritten to pad
+   * its input 0 by `pads` (cells, all ≥ 0) itself, or undefined when it cannot.
+   */
+  absorbPadding?(node: GraphNode, pads: Pads2D): GraphNode | undefined;
+  /**
    * Which input positions one output element reads, per spatial axis, for volume tiling
    * (src/runtime/tiled-volume.ts). `rank` is the tensors' rank. Absent, or undefined for a node:
    * unknown, and tiling refuses the graph rather than guess.
    */
   footprint?(node: GraphNode, rank: number): Footprint | undefined;
+}
+
+/** Zero rows and columns added on each side of an image (a ZeroPadding2D's amounts). */
+export interface Pads2D {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
 }
 
 /** See OpModule.footprint: the same position only, or a sliding window over the spatial axes. */

@@ -1,0 +1,166 @@
+/**
+ * Winograd convolution F(4×4, 3×3) for the 3×3 stride-1 convs that dominate ResNet-style models
+ * (groups 1, dilation 1, inC % 4 = 0; src/ops/conv2d-variant.ts says when it is chosen).
+ *
+ * The output is cut into 4×4 tiles; each reads a 6×6 input patch d. With the transformed kernel
+ * U = G·g·Gᵀ (6×6 per input/output channel pair, computed here on the CPU once per weight array),
+ *   out tile = Aᵀ · [ Σ_ci (Bᵀ·d_ci·B) ⊙ U_ci,co ] · A,
+ * and the sum over ci at each of the 36 points p is a matrix product over (tiles × inC)·(inC × outC).
+ * That is 36·16⁻¹ = 2.25 multiplies per output and input channel against 9 for the direct conv, and
+ * the products run in a register-blocked GEMM (shaders/winograd_gemm.wgsl) instead of a convolution
+ * loop. Three steps, each its own dispatch:
+ *   1. shaders/winograd_input.wgsl   input patches → V [36][chunkTiles][inC]
+ *   2. shaders/winograd_gemm.wgsl    M[p] = V[p] · U[p]  → M [36][chunkTiles][outC padded to 8]
+ *   3. shaders/winograd_output.wgsl  M → out tile, plus bias, residual and activation (the epilogue of
+ *                                    the direct conv kernels), writing only real pixels and channels.
+ *
+ * Memory: V and M for every tile at once would be 2.25× the input plus 2.25× the output, more than
+ * the conv's own tensors, and the plan's peak activation memory must stay near its largest live
+ * tensors. So the tiles are processed in chunks whose V + M take at most 1/8 of the conv's input +
+ * output bytes (at least MIN_SCRATCH_BYTES), one dispatch triple per chunk, in order, sharing one
+ * V and one M scratch buffer (same labels; src/scheduler/layout.ts). Chunks also keep V and M
+ * small enough to stay in a CPU cache on SwiftShader.
+ *
+ * Accuracy: Bᵀ and Aᵀ have entries up to 5 and 8 and G has 1/6, 1/12, 1/24, so the rounding error
+ * of the f32 sums grows by roughly the product of their norms (tens) against the direct conv;
+ * test/gpu/kernels/conv2d-winograd.test.ts states the bound it checks.
+ */
+import { activationConstants } from '../graph/activations.ts';
+import type { GraphNode } from '../graph/ir.ts';
+import type { Conv2DAttrs } from './conv2d.ts';
+import { padOutputAxis } from './conv2d-variant.ts';
+import { dispatch1D } from './dispatch.ts';
+import type { AxisGeometry } from './padding.ts';
+import type { KernelStep } from './types.ts';
+
+const WG = 64;
+/** Output tile edge (F(4×4, 3×3)) and input patch edge. */
+const TILE = 4;
+const PATCH = 6;
+const POINTS = PATCH * PATCH;
+/** Scratch floor: smaller chunks would spend more time in dispatches than they save in memory. */
+export const MIN_SCRATCH_BYTES = 512 * 1024;
+/** V + M of one chunk is at most this fraction of the conv's input + output bytes. */
+const SCRATCH_SHARE = 1 / 8;
+
+/** G of F(4×4, 3×3) (Lavin & Gray): U = G·g·Gᵀ. */
+const G: readonly (readonly number[])[] = [
+  [1 / 4, 0, 0],
+  [-1 / 6, -1 / 6, -1 / 6],
+  [-1 / 6, 1 / 6, -1 / 6],
+  [1 / 24, 1 / 12, 1 / 6],
+  [1 / 24, -1 / 12, 1 / 6],
+  [0, 0, 1],
+];
+
+const transformed = new WeakMap<Float32Array, Float32Array>();
+/**
+ * The HWIO kernel [3, 3, inC, outC] transformed to U [36][inC][outPad] (outPad = outC rounded up to
+ * 8, zero-filled), in float64 then rounded once. Cached per weight array, like padOutputAxis: plans
+ * built again for other input sizes reuse it.
+ */
+export function winogradKernel(data: Float32Array, inC: number, outC: number): Float32Array {
+  const hit = transformed.get(data);
+  if (hit) return hit;
+  const outPad = Math.ceil(outC / 8) * 8;
+  const u = new Float32Array(POINTS * inC * outPad);
+  const g = new Float64Array(9);
+  const gg = new Float64Array(PATCH * 3); // G·g
+  for (let ci = 0; ci < inC; ci++) {
+    for (let co = 0; co < outC; co++) {
+      for (let k = 0; k < 9; k++) g[k] = data[(k * inC + ci) * outC + co];
+      for (let a = 0; a < PATCH; a++) {
+        for (let kx = 0; kx < 3; kx++) gg[a * 3 + kx] = G[a][0] * g[kx] + G[a][1] * g[3 + kx] + G[a][2] * g[6 + kx];
+      }
+      for (let a = 0; a < PATCH; a++) {
+        for (let b = 0; b < PATCH; b++) {
+          const v = gg[a * 3] * G[b][0] + gg[a * 3 + 1] * G[b][1] + gg[a * 3 + 2] * G[b][2];
+          u[((a * PATCH + b) * inC + ci) * outPad + co] = v;
+        }
+      }
+    }
+  }
+  transformed.set(data, u);
+  return u;
+}
+
+/**
+ * Tiles per chunk: the most whose V + M fit the scratch budget, in multiples of 8 (the GEMM's row
+ * tile), then evened out so the last chunk is not a sliver.
+ */
+export function chunkTiles(totalTiles: number, inC: number, outPad: number, tensorBytes: number): number {
+  const budget = Math.max(MIN_SCRATCH_BYTES, tensorBytes * SCRATCH_SHARE);
+  const perTile = 4 * POINTS * (inC + outPad);
+  const most = Math.max(8, Math.floor(budget / perTile / 8) * 8);
+  const chunks = Math.ceil(totalTiles / most);
+  return Math.ceil(totalTiles / chunks / 8) * 8;
+}
+
+export interface WinogradShapes {
+  input: readonly number[];
+  output: readonly number[];
+  gy: AxisGeometry;
+  gx: AxisGeometry;
+}
+
+/** The dispatch triples (input transform, GEMM, output transform) of a conv node, chunk by chunk. */
+export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output, gy, gx }: WinogradShapes): KernelStep[] {
+  const [N, H, W, C] = input;
+  const [, OH, OW, F] = output;
+  const outPad = Math.ceil(F / 8) * 8;
+  const outBlocks = outPad / 4;
+  const tilesY = Math.ceil(OH / TILE);
+  const tilesX = Math.ceil(OW / TILE);
+  const total = N * tilesY * tilesX;
+  const inBytes = 4 * N * H * W * C;
+  const outBytes = 4 * N * OH * OW * F;
+  const per = chunkTiles(total, C, outPad, inBytes + outBytes);
+  const v = { kind: 'scratch', bytes: 4 * POINTS * per * C, label: 'winograd-V' } as const;
+  const m = { kind: 'scratch', bytes: 4 * POINTS * per * outPad, label: 'winograd-M' } as const;
+  const u = { kind: 'constant', data: winogradKernel(node.weights[0].data, C, F), label: `${node.name}/kernel-winograd` } as const;
+  const bias = { kind: 'constant', data: padOutputAxis(node.weights[1]?.data ?? new Float32Array(F), F, 1, 8), label: `${node.name}/bias` } as const;
+  const residual = node.inputs[1];
+  const epilogue = { WG, RESIDUAL: residual ? (a.residualAfterActivation ? 2 : 1) : 0, ...activationConstants(a.activation) };
+  const directFlops = 2 * N * OH * OW * F * 9 * C;
+  const steps: KernelStep[] = [];
+  for (let tile0 = 0; tile0 < total; tile0 += per) {
+    const tiles = Math.min(per, total - tile0);
+    const chunk = { tile0, tiles, chunkTiles: per, tilesY, tilesX };
+    steps.push(
+      {
+        label: `${node.name}/winograd-input`,
+        shader: ['winograd_input.wgsl'],
+        constants: { WG },
+        params: { inH: H, inW: W, inC: C, padTop: gy.padBefore, padLeft: gx.padBefore, ...chunk },
+        bindings: { input: { kind: 'tensor', name: node.inputs[0] }, v },
+        dispatch: dispatch1D(tiles * (C / 4), WG),
+        flops: 0,
+        bytes: 4 * tiles * C * (TILE * TILE + POINTS),
+      },
+      {
+        label: `${node.name}/winograd-gemm`,
+        shader: ['winograd_gemm.wgsl'],
+        constants: { WG },
+        params: { inC: C, outBlocks, tiles, chunkTiles: per },
+        bindings: { v, u, m },
+        dispatch: dispatch1D(POINTS * Math.ceil(tiles / 8) * (outBlocks / 2), WG),
+        // The direct conv's FLOPs for this chunk's share of the output, so that profiles report
+        // the effective rate (what the layer would need at that speed), comparable across variants.
+        flops: (directFlops * tiles) / total,
+        bytes: 4 * POINTS * (tiles * (C + outPad) + C * outPad),
+      },
+      {
+        label: `${node.name}/winograd-output`,
+        shader: ['activation.wgsl', 'winograd_output.wgsl'],
+        constants: epilogue,
+        params: { outH: OH, outW: OW, outC: F, outBlocks, ...chunk },
+        // Without a residual the binding still needs a buffer: the input, never read (RESIDUAL = 0).
+        bindings: { m, bias, output: { kind: 'tensor', name: node.output }, residual: { kind: 'tensor', name: residual ?? node.inputs[0] } },
+        dispatch: dispatch1D(tiles * Math.ceil(F / 4), WG),
+        flops: 0,
+        bytes: 4 * tiles * (POINTS * outPad + TILE * TILE * F * (residual ? 2 : 1)),
+      },
+    );
+  }
+  return steps;
+}
