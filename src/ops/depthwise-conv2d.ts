@@ -12,22 +12,41 @@ import type { KerasLayer } from '../formats/keras-model.ts';
 import { activationConstants, parseActivation } from '../graph/activations.ts';
 import { LINEAR, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
 import type { Conv2DGeometry } from '../reference/conv2d.ts';
-import { depthwiseConv2dReference } from '../reference/depthwise-conv2d.ts';
+import { depthwiseAxes, depthwiseConv2dReference, type DepthwiseGeometry, type ExplicitPads } from '../reference/depthwise-conv2d.ts';
 import type { Conv2DAttrs } from './conv2d.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
-import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
+import { parsePadding, requireChannelsLast } from './padding.ts';
 import type { ImportContext, NodeDraft, OpModule } from './types.ts';
 import { requireWeight, softmaxDraft, tupleOf } from './util.ts';
 
-/** Node attributes. Weights: kernel [kh, kw, cin, multiplier], then bias [cin · multiplier] if any. */
-export interface DepthwiseConv2DAttrs extends Conv2DGeometry {
+/**
+ * Node attributes. Weights: kernel [kh, kw, cin, multiplier], then bias [cin · multiplier] if any.
+ * `pads` (from DepthwiseGeometry): zeros around the input from a folded ZeroPadding2D, applied
+ * before the padding mode's own (see paddedAxisGeometry in ./padding.ts).
+ */
+export interface DepthwiseConv2DAttrs extends DepthwiseGeometry {
   /** Keras depth_multiplier: output channels per input channel. */
   multiplier: number;
   activation: Activation;
+  /** Forces a shader variant where it applies (tests, A/B timings); absent: chosen from the shapes. */
+  variant?: DepthwiseVariant;
 }
 
+/**
+ * `vec4` (shaders/depthwise_conv2d_vec4.wgsl): multiplier 1 and channels a multiple of 4, four
+ * pixels × four channels per invocation. `scalar` (shaders/depthwise_conv2d.wgsl): any shape.
+ */
+export type DepthwiseVariant = 'scalar' | 'vec4';
+
 const WG = 64;
+/** Output pixels per invocation of the vec4 shader (its PIXELS). */
+const VEC4_PIXELS = 4;
+
+function chooseVariant(C: number, multiplier: number, forced?: DepthwiseVariant): DepthwiseVariant {
+  if (multiplier !== 1 || C % 4 !== 0) return 'scalar';
+  return forced ?? 'vec4';
+}
 
 function attrsOf(node: GraphNode): DepthwiseConv2DAttrs {
   return node.attrs as unknown as DepthwiseConv2DAttrs;
@@ -108,8 +127,7 @@ export const depthwiseConv2d: OpModule = {
       throw new ShapeError(`${where}: kernel shape [${k.join(', ')}] does not match kernel_size ${a.kernelSize} and depth_multiplier ${a.multiplier}`);
     }
     if (k[2] !== input[3]) throw new ShapeError(`${where} expects ${k[2]} input channels, got ${input[3]} (input shape [${input.join(', ')}])`);
-    const gy = axisGeometry(input[1], a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
-    const gx = axisGeometry(input[2], a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
+    const { gy, gx } = depthwiseAxes(input[1], input[2], a);
     if (gy.out <= 0 || gx.out <= 0) {
       throw new ShapeError(`${where}: input ${input[1]}×${input[2]} is smaller than its dilated ${a.kernelSize.join('×')} kernel with 'valid' padding`);
     }
@@ -125,12 +143,13 @@ export const depthwiseConv2d: OpModule = {
     const a = attrsOf(node);
     const [N, H, W, C] = inputShapes[0];
     const [, OH, OW, F] = outputShape;
-    const gy = axisGeometry(H, a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
-    const gx = axisGeometry(W, a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
+    const { gy, gx } = depthwiseAxes(H, W, a);
+    const vec4 = chooseVariant(C, a.multiplier, a.variant) === 'vec4';
+    const items = vec4 ? N * OH * Math.ceil(OW / VEC4_PIXELS) * (F / 4) : N * OH * OW * F;
     return [
       {
         label: `${node.name}/depthwise_conv2d`,
-        shader: ['activation.wgsl', 'depthwise_conv2d.wgsl'],
+        shader: ['activation.wgsl', vec4 ? 'depthwise_conv2d_vec4.wgsl' : 'depthwise_conv2d.wgsl'],
         constants: { WG, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F, multiplier: a.multiplier,
@@ -143,13 +162,23 @@ export const depthwiseConv2d: OpModule = {
           bias: { kind: 'constant', data: node.weights[1]?.data ?? new Float32Array(F), label: `${node.name}/bias` },
           output: { kind: 'tensor', name: node.output },
         },
-        dispatch: dispatch1D(N * OH * OW * F, WG),
+        dispatch: dispatch1D(items, WG),
         flops: 2 * N * OH * OW * F * a.kernelSize[0] * a.kernelSize[1],
       },
     ];
   },
 
   fuseActivation: fuseIntoEpilogue,
+
+  // Taps outside the input already read zero, so padding the input first only moves the window.
+  absorbPadding(node, pads) {
+    const p = attrsOf(node).pads ?? [[0, 0], [0, 0]];
+    const merged: ExplicitPads = [
+      [p[0][0] + pads.top, p[0][1] + pads.bottom],
+      [p[1][0] + pads.left, p[1][1] + pads.right],
+    ];
+    return { ...node, attrs: { ...node.attrs, pads: merged } };
+  },
 
   // [kh, kw, cin, multiplier]: the cin·multiplier outputs are the fastest axes together.
   foldScaleShift: (node, scale, shift) =>

@@ -45,6 +45,25 @@ export function axisGeometry(size: number, kernel: number, stride: number, dilat
   return { out, padBefore, padAfter: padTotal - padBefore };
 }
 
+/**
+ * Geometry of one axis whose input is first zero-padded by `before` and `after` cells (a
+ * ZeroPadding2D folded into the window op, src/graph/passes/fold-padding.ts): axisGeometry on the
+ * padded size, with the explicit cells added to the mode's own padding. With no explicit cells it
+ * is axisGeometry itself.
+ */
+export function paddedAxisGeometry(
+  size: number,
+  kernel: number,
+  stride: number,
+  dilation: number,
+  padding: Padding,
+  before = 0,
+  after = 0,
+): AxisGeometry {
+  const g = axisGeometry(size + before + after, kernel, stride, dilation, padding);
+  return { out: g.out, padBefore: g.padBefore + before, padAfter: g.padAfter + after };
+}
+
 /** Reads a Keras `padding` config value; 'causal' (Conv1D only) and anything else is rejected. */
 export function parsePadding(value: unknown, layer: KerasLayer): Padding {
   const p = typeof value === 'string' ? value.toLowerCase() : value;

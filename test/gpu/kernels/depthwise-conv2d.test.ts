@@ -1,7 +1,10 @@
 /**
- * DepthwiseConv2D kernel (shaders/depthwise_conv2d.wgsl) vs the float64 CPU reference on awkward
- * shapes: odd sizes, channels 3/5/7, depth multipliers 1–3, TF's asymmetric 'same' padding with
- * stride 2 on odd and even sizes, dilation, batch 2, no bias, fused activations; and
+ * DepthwiseConv2D kernels (shaders/depthwise_conv2d.wgsl, any shape; depthwise_conv2d_vec4.wgsl,
+ * multiplier 1 and channels a multiple of 4) vs the float64 CPU reference on awkward shapes: odd
+ * sizes, channels 3/5/7 and 4/8/12 with widths not a multiple of the vec4 kernel's 4 pixels, depth
+ * multipliers 1–3, TF's asymmetric 'same' padding with stride 2 on odd and even sizes, explicit
+ * (folded ZeroPadding2D) pads alone and on top of 'same', dilation, batch 2, no bias, fused
+ * activations, each vec4-capable case also forced onto the scalar kernel; and
  * SeparableConv2D as Keras imports it (depthwise node → 1×1 conv2d node), with a BatchNormalization
  * folded into each half by the graph passes.
  */
@@ -10,7 +13,7 @@ import type { KerasLayer } from '../../../src/formats/keras-model.ts';
 import { parseActivation } from '../../../src/graph/activations.ts';
 import type { Graph, GraphNode, WeightTensor } from '../../../src/graph/ir.ts';
 import { optimizeGraph } from '../../../src/graph/passes/index.ts';
-import { depthwiseConv2d, type DepthwiseConv2DAttrs } from '../../../src/ops/depthwise-conv2d.ts';
+import { depthwiseConv2d, type DepthwiseConv2DAttrs, type DepthwiseVariant } from '../../../src/ops/depthwise-conv2d.ts';
 import type { Padding } from '../../../src/ops/padding.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose, F32 } from '../../util/compare.ts';
@@ -29,6 +32,9 @@ interface DwCase {
   padding: Padding;
   act?: string;
   noBias?: boolean;
+  /** Explicit [[top, bottom], [left, right]] pads (a folded ZeroPadding2D). */
+  pads?: [[number, number], [number, number]];
+  variant?: DepthwiseVariant;
 }
 
 const cases: DwCase[] = [
@@ -43,7 +49,23 @@ const cases: DwCase[] = [
   { name: 'strides (1, 3) > kernel width 2, same, C 7', input: [1, 9, 16, 7], multiplier: 1, kernel: [1, 2], strides: [1, 3], padding: 'same', act: 'tanh' },
   { name: '7×7 same on a 3×2 input (kernel larger than the image), C 5', input: [1, 3, 2, 5], multiplier: 1, kernel: [7, 7], padding: 'same', act: 'gelu' },
   { name: 'C 32, mult 1, 3×3 same, batch 2 (real-network width)', input: [2, 12, 10, 32], multiplier: 1, kernel: [3, 3], padding: 'same', act: 'relu' },
+  // multiplier 1, C % 4 = 0: the vec4 kernel (4 pixels × 4 channels), widths not a multiple of 4.
+  { name: 'vec4: 3×3 same on odd 17×19, C 8, relu6', input: [1, 17, 19, 8], multiplier: 1, kernel: [3, 3], padding: 'same', act: 'relu6' },
+  { name: 'vec4: MobileNetV2 stride 2: pads (0,1),(0,1) + 3×3 valid on even 16×14, C 12', input: [1, 16, 14, 12], multiplier: 1, kernel: [3, 3], strides: [2, 2], padding: 'valid', pads: [[0, 1], [0, 1]], act: 'relu6' },
+  { name: 'vec4: pads (1,1),(1,1) + 3×3 valid stride 2 on odd 15×13, C 4, batch 2, no bias', input: [2, 15, 13, 4], multiplier: 1, kernel: [3, 3], strides: [2, 2], padding: 'valid', pads: [[1, 1], [1, 1]], noBias: true },
+  { name: 'vec4: asymmetric pads (2,0),(1,3) + 5×5 same stride 2, C 8, batch 2, swish', input: [2, 14, 11, 8], multiplier: 1, kernel: [5, 5], strides: [2, 2], padding: 'same', pads: [[2, 0], [1, 3]], act: 'swish' },
+  { name: 'vec4: dilation 2 same on odd 13×11, C 8, elu', input: [1, 13, 11, 8], multiplier: 1, kernel: [3, 3], dilation: [2, 2], padding: 'same', act: 'elu' },
+  { name: 'vec4: dilation (2, 3) valid + pads (0,2),(3,0), C 4', input: [1, 12, 15, 4], multiplier: 1, kernel: [3, 3], dilation: [2, 3], padding: 'valid', pads: [[0, 2], [3, 0]], act: 'relu' },
+  { name: 'vec4: strides (1, 3) > kernel width 2, same, C 12, tanh', input: [1, 9, 17, 12], multiplier: 1, kernel: [1, 2], strides: [1, 3], padding: 'same', act: 'tanh' },
+  { name: 'vec4: 7×7 same on a 3×2 input (kernel larger than the image), C 4, gelu', input: [1, 3, 2, 4], multiplier: 1, kernel: [7, 7], padding: 'same', act: 'gelu' },
+  { name: 'vec4: width 1, 3×3 same, C 16', input: [1, 5, 1, 16], multiplier: 1, kernel: [3, 3], padding: 'same' },
+  // The scalar kernel with explicit pads and a multiplier.
+  { name: 'scalar: pads (1,0),(2,1) + 3×3 valid stride 2, C 5, mult 2, relu', input: [1, 11, 12, 5], multiplier: 2, kernel: [3, 3], strides: [2, 2], padding: 'valid', pads: [[1, 0], [2, 1]], act: 'relu' },
+  { name: 'scalar: pads + dilation 2 same, C 4, mult 2, batch 2', input: [2, 9, 10, 4], multiplier: 2, kernel: [3, 3], dilation: [2, 2], padding: 'same', pads: [[1, 2], [0, 1]] },
 ];
+// Every vec4-capable case once more on the general kernel.
+const vec4Capable = cases.filter((c) => c.multiplier === 1 && c.input[3] % 4 === 0);
+cases.push(...vec4Capable.map((c) => ({ ...c, name: `${c.name} [forced scalar kernel]`, variant: 'scalar' as const })));
 
 function attrsFor(c: DwCase): DepthwiseConv2DAttrs {
   return {
@@ -53,6 +75,8 @@ function attrsFor(c: DwCase): DepthwiseConv2DAttrs {
     padding: c.padding,
     multiplier: c.multiplier,
     activation: parseActivation(c.act ?? 'linear', 3, 'test', 'DepthwiseConv2D').act,
+    ...(c.pads ? { pads: c.pads } : {}),
+    ...(c.variant ? { variant: c.variant } : {}),
   };
 }
 
