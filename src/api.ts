@@ -10,6 +10,7 @@ import type { KerasModel } from './formats/keras-model.ts';
 import { readKerasModel, type ModelSource, type ReadOptions } from './formats/read-model.ts';
 import { Model } from './model.ts';
 import { ShapeError } from './errors.ts';
+import type { AutotuneOptions } from './scheduler/autotune.ts';
 
 export interface LoadOptions extends DeviceOptions, ReadOptions {
   /** Compile the plan for this input shape (batch first) during load, so the first predict is fast. */
@@ -26,6 +27,13 @@ export interface LoadOptions extends DeviceOptions, ReadOptions {
    * its own output must exist.
    */
   extraOutputs?: readonly string[];
+  /**
+   * Kernel autotuning when a plan is made: true or absent measures the candidate kernels of each
+   * tunable layer on this device (within a time budget) and remembers the choice per adapter, so
+   * the next load skips it; false uses the built-in rules only; an object sets the mode ('on',
+   * 'cached', 'off'), the budget in ms, and the cache (see scheduler/autotune.ts, tune-cache.ts).
+   */
+  autotune?: boolean | AutotuneOptions;
 }
 
 /**
@@ -64,7 +72,9 @@ export async function modelFromGraph(graph: Graph, options: LoadOptions = {}): P
 async function createModel(graph: Graph, gpu: GpuContext, ownsDevice: boolean, options: LoadOptions): Promise<Model> {
   const base = options.logits ? stripOutputActivation(graph) : graph;
   const optimized = optimizeGraph(options.extraOutputs?.length ? withExtraOutputs(base, options.extraOutputs) : base);
-  const model = new Model(optimized, gpu, ownsDevice);
+  const tuning: AutotuneOptions =
+    options.autotune === false ? { mode: 'off' } : options.autotune === true || options.autotune === undefined ? {} : options.autotune;
+  const model = new Model(optimized, gpu, ownsDevice, tuning);
   if (options.inputShape) {
     try {
       await model.prepare([options.inputShape]);
@@ -100,4 +110,6 @@ export { decodeImageBitmap } from './runtime/preprocess-source.ts';
 export type { ExecutionPlan } from './runtime/execution-plan.ts';
 export { predictVolumeTiled, receptiveField, type TiledVolumeOptions } from './runtime/tiled-volume.ts';
 export type { PlanProfile, ProfileOptions, StepProfile } from './runtime/profile.ts';
+export type { AutotuneOptions, TuneReport, TuneDecision } from './scheduler/autotune.ts';
+export { memoryTuneCache, persistentTuneCache, type TuneCache } from './scheduler/tune-cache.ts';
 export { aggregateByLayer, formatLayerTable, toChromeTrace, type LayerProfile, type ChromeTrace } from './runtime/profile-report.ts';

@@ -11,6 +11,7 @@ import { Preprocessor } from './runtime/preprocess.ts';
 import type { ImageInput, PreprocessOptions } from './runtime/preprocess-options.ts';
 import { resolvePreprocess, type PreprocessSpec } from './runtime/preprocess-spec.ts';
 import type { ImageSource } from './runtime/preprocess-source.ts';
+import { autotune, type AutotuneOptions, type TuneReport } from './scheduler/autotune.ts';
 import { planLayout } from './scheduler/layout.ts';
 import { shapeToString, sizeOf, type Tensor } from './tensor.ts';
 
@@ -27,12 +28,15 @@ export class Model {
   private readonly plans = new Map<string, Promise<ExecutionPlan>>();
   private disposed = false;
   private preprocessor?: Preprocessor;
+  private readonly tuneReports = new Map<string, TuneReport>();
 
   constructor(
     /** The graph the GPU runs (after passes). */
     readonly graph: Graph,
     readonly gpu: GpuContext,
     private readonly ownsDevice: boolean,
+    /** How kernels are chosen per node when a plan is made (see scheduler/autotune.ts). */
+    private readonly tuning: AutotuneOptions = {},
   ) {}
 
   get info(): ModelInfo {
@@ -59,11 +63,23 @@ export class Model {
     let plan = this.plans.get(key);
     if (!plan) {
       const limits = this.gpu.device.limits;
-      plan = Promise.resolve().then(() => ExecutionPlan.create(this.gpu, planLayout(this.graph, inputShapes, limits)));
+      plan = Promise.resolve().then(async () => {
+        const tuned = await autotune(this.gpu, this.graph, inputShapes, this.tuning);
+        this.tuneReports.set(key, tuned.report);
+        return ExecutionPlan.create(this.gpu, planLayout(tuned.graph, inputShapes, limits));
+      });
       this.plans.set(key, plan);
       plan.catch(() => this.plans.delete(key));
     }
     return plan;
+  }
+
+  /**
+   * What autotuning decided for the plan of these input shapes (made by prepare or the first run):
+   * per tunable node, the candidates' measured times and the choice, or where it came from.
+   */
+  tuningReport(inputShapes: readonly (readonly number[])[]): TuneReport | undefined {
+    return this.tuneReports.get(inputShapes.map((s) => s.join('x')).join(','));
   }
 
   /** Runs a single-input, single-output model. The input's first dimension is the batch. */

@@ -30,12 +30,13 @@ export type DensePlan =
   | { variant: 'splitk'; rowsPerInvocation: number; rowBlocks: number; slices: number; sliceLen: number }
   | { variant: 'gemm' };
 
-export function planDense(rows: number, K: number, N: number): DensePlan {
+/** The rule above; `forced` (autotuning, tests) takes the named variant instead. */
+export function planDense(rows: number, K: number, N: number, forced?: DensePlan['variant']): DensePlan {
   const N4 = Math.ceil(N / 4);
   const rb = Math.min(rows, 4);
   const rowBlocks = Math.ceil(rows / rb);
   const blocks = rowBlocks * N4;
-  if (K < SPLITK_MIN_K || blocks >= SPLITK_MAX_BLOCKS) return { variant: 'gemm' };
+  if (forced === 'gemm' || (forced !== 'splitk' && (K < SPLITK_MIN_K || blocks >= SPLITK_MAX_BLOCKS))) return { variant: 'gemm' };
   const wanted = Math.ceil(SPLITK_TARGET_INVOCATIONS / blocks);
   const slicesMax = Math.max(1, Math.floor(K / SPLITK_MIN_SLICE));
   const s = Math.max(1, Math.min(wanted, slicesMax));

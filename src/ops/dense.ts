@@ -4,7 +4,7 @@ import { parseActivation, activationConstants } from '../graph/activations.ts';
 import type { Activation, GraphNode } from '../graph/ir.ts';
 import { denseReference } from '../reference/dense.ts';
 import { dispatch1D, leadingSize } from './dispatch.ts';
-import { padColumnsTo4, planDense } from './dense-plan.ts';
+import { padColumnsTo4, planDense, SPLITK_MIN_K, type DensePlan } from './dense-plan.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import type { BufferRef, KernelStep, NodeDraft, OpModule } from './types.ts';
 import { requireWeight, softmaxDraft } from './util.ts';
@@ -12,9 +12,17 @@ import { requireWeight, softmaxDraft } from './util.ts';
 export interface DenseAttrs {
   units: number;
   activation: Activation;
+  /** Forces a kernel (autotuning, tests); absent: chosen by planDense's rule. */
+  variant?: DensePlan['variant'];
 }
 
 const WG = 64;
+/**
+ * Larger kernels are not autotuned: each candidate's timing run uploads the weights again, which
+ * for the seed network's 96 MB Dense costs more at load than the choice could save (the rule picks
+ * the memory-bound split-K path there, at the copy-probe bound).
+ */
+const TUNE_MAX_WEIGHT_BYTES = 16 << 20;
 
 export const dense: OpModule = {
   op: 'dense',
@@ -47,11 +55,11 @@ export const dense: OpModule = {
   },
 
   encode(node: GraphNode, { inputShapes, outputShape }): KernelStep[] {
-    const { units, activation } = node.attrs as unknown as DenseAttrs;
+    const { units, activation, variant } = node.attrs as unknown as DenseAttrs;
     const K = inputShapes[0][inputShapes[0].length - 1];
     const rows = leadingSize(outputShape);
     const N4 = Math.ceil(units / 4);
-    const plan = planDense(rows, K, units);
+    const plan = planDense(rows, K, units, variant);
     // Plan-time layouts (once, memoised): kernel and bias padded to whole vec4 of units.
     const kernel: BufferRef = { kind: 'constant', data: padColumnsTo4(node.weights[0].data, units), label: `${node.name}/kernel` };
     const biasData = node.weights[1] ? padColumnsTo4(node.weights[1].data, units) : new Float32Array(N4 * 4);
@@ -99,6 +107,15 @@ export const dense: OpModule = {
         flops: rows * slices * N4 * 4,
       },
     ];
+  },
+
+  tuningCandidates(node, { inputShapes, outputShape }) {
+    const { units, variant } = node.attrs as unknown as DenseAttrs;
+    const K = inputShapes[0][inputShapes[0].length - 1];
+    if (variant || K < SPLITK_MIN_K || node.weights[0].data.byteLength > TUNE_MAX_WEIGHT_BYTES) return [];
+    const rule = planDense(leadingSize(outputShape), K, units).variant;
+    const other = rule === 'gemm' ? 'splitk' : 'gemm';
+    return [rule, other].map((v) => ({ label: v, attrs: { variant: v } }));
   },
 
   fuseActivation: fuseIntoEpilogue,

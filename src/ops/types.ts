@@ -102,6 +102,19 @@ export interface OpModule {
    * unknown, and tiling refuses the graph rather than guess.
    */
   footprint?(node: GraphNode, rank: number): Footprint | undefined;
+  /**
+   * Alternative kernels for this node at these shapes, for autotuning (src/scheduler/autotune.ts):
+   * attribute patches that `encode` honours, the first being what the op's own rule picks. Each
+   * must compute the same result (and be tested against the reference like the default). Absent,
+   * or fewer than two: nothing to tune. A node whose attributes already force a kernel returns none.
+   */
+  tuningCandidates?(node: GraphNode, ctx: EncodeContext): TuningCandidate[];
+}
+
+/** One kernel choice of a node: a short label (remembered per adapter) and the attributes it sets. */
+export interface TuningCandidate {
+  label: string;
+  attrs: Record<string, unknown>;
 }
 
 /** Zero rows and columns added on each side of an image (a ZeroPadding2D's amounts). */

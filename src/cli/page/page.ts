@@ -32,11 +32,15 @@ const api = {
   async adapter() {
     return guarded(async () => (await sharedGpu()).adapterName);
   },
-  /** Runs a graph given whole (weights included) on the shared device. */
+  /**
+   * Runs a graph given whole (weights included) on the shared device. Kernel tests use it to test
+   * the kernel each op's rule (or a forced variant) picks, so autotuning is off here; it has tests
+   * of its own (test/gpu/autotune.test.ts) and is on in the model tests.
+   */
   async runGraph(wire: WireGraph, inputs: WireTensor[]) {
     return guarded(async () => {
       const gpu = await sharedGpu();
-      const model = await modelFromGraph(graphFromWire(wire), { device: gpu.device });
+      const model = await modelFromGraph(graphFromWire(wire), { device: gpu.device, autotune: false });
       try {
         return (await model.run(inputs.map(fromWire))).map(toWire);
       } finally {

@@ -1,0 +1,270 @@
+/**
+ * Autotuning: for each node whose op offers alternative kernels (OpModule.tuningCandidates: shader
+ * variants, workgroup sizes), time every candidate on this device with timestamp queries at these
+ * exact shapes and keep the fastest; remember the choice per adapter (tune-cache.ts) so a second
+ * load skips the measuring. The op's own rule gives the first candidate, which is also what runs
+ * when tuning is off, out of budget, or cannot measure.
+ *
+ * Cost control, because a cold start pays for it once:
+ * - identical nodes (same op, shapes and attributes) are measured once;
+ * - a candidate runs on a prefix of its workgroups (every kernel bounds-checks its flat index, so
+ *   fewer workgroups compute a prefix of the output): enough work for about TARGET_MS on this
+ *   device, never less than one workgroup, all of it where that is cheap (real GPUs);
+ * - a node's candidates compile in parallel before any is timed (the winner's pipeline is reused
+ *   by the plan: the pipeline cache is per device);
+ * - a wall-time budget: nodes are taken largest (by FLOPs) first, and those left when it runs out
+ *   keep the default this time and are measured at a later load.
+ * Choices made on a busy machine can be noise-bound; a candidate must beat the default by
+ * MIN_GAIN to be taken, so near-ties keep the documented default.
+ */
+import type { GpuContext } from '../gpu/device.ts';
+import { inferShapes } from '../graph/shapes.ts';
+import type { Graph, GraphNode } from '../graph/ir.ts';
+import { getPipeline } from '../gpu/pipelines.ts';
+import { opModule } from '../ops/registry.ts';
+import type { TuningCandidate } from '../ops/types.ts';
+import { buildGpuPlan, destroyGpuPlan, type GpuPlan } from './build.ts';
+import { planLayout, type PlanLayout } from './layout.ts';
+import { defaultTuneCache, type TuneCache } from './tune-cache.ts';
+
+/** Bumped when kernels change enough that old choices may be wrong. */
+export const TUNING_VERSION = 1;
+
+export interface AutotuneOptions {
+  /**
+   * 'on' (default): measure what the cache lacks. 'cached': apply remembered choices, measure
+   * nothing. 'off': the ops' default rules only.
+   */
+  mode?: 'on' | 'cached' | 'off';
+  /** Wall time one prepare() may spend measuring, in ms (default 1500). */
+  budgetMs?: number;
+  /** Where choices are remembered (default: this page's memory backed by localStorage). */
+  cache?: TuneCache;
+}
+
+export interface TuneDecision {
+  /** The first node with this signature (others share the decision). */
+  node: string;
+  op: string;
+  /** Nodes that took this decision. */
+  nodes: number;
+  candidates: { label: string; ms?: number }[];
+  chosen: string;
+  /** cache: remembered; measured: timed now; default: not timed (mode, budget or no timer). */
+  source: 'cache' | 'measured' | 'default';
+}
+
+export interface TuneReport {
+  decisions: TuneDecision[];
+  /** Wall time spent measuring (compiling candidates included), ms. */
+  spentMs: number;
+  timer: 'timestamp-query' | 'cpu-wall';
+}
+
+const TARGET_MS = 2;
+const MIN_GAIN = 0.05;
+const QUERY_RESOLVE = 0x0200;
+const COPY_SRC = 0x0004;
+const COPY_DST = 0x0008;
+const MAP_READ = 0x0001;
+
+interface Tunable {
+  key: string;
+  nodes: GraphNode[];
+  candidates: TuningCandidate[];
+  flops: number;
+}
+
+/** The graph with each tunable node's attributes set to its chosen candidate, and what was decided. */
+export async function autotune(
+  gpu: GpuContext,
+  graph: Graph,
+  inputShapes: readonly (readonly number[])[],
+  options: AutotuneOptions = {},
+): Promise<{ graph: Graph; report: TuneReport }> {
+  const mode = options.mode ?? 'on';
+  const timer = gpu.hasTimestampQuery ? 'timestamp-query' : 'cpu-wall';
+  const report: TuneReport = { decisions: [], spentMs: 0, timer };
+  if (mode === 'off') return { graph, report };
+  const cache = options.cache ?? defaultTuneCache();
+  const tunables = collect(gpu, graph, inputShapes);
+  const chosen = new Map<GraphNode, TuningCandidate>();
+  const started = performance.now();
+  const budget = options.budgetMs ?? 1500;
+
+  const toMeasure: Tunable[] = [];
+  for (const t of tunables) {
+    const remembered = cache.get(t.key);
+    const hit = t.candidates.find((c) => c.label === remembered);
+    if (hit) decide(t, hit, 'cache');
+    else if (mode === 'on') toMeasure.push(t);
+    else decide(t, t.candidates[0], 'default');
+  }
+  const shapes = inferShapes(graph, inputShapes);
+  toMeasure.sort((a, b) => b.flops - a.flops);
+  for (const t of toMeasure) {
+    if (performance.now() - started >= budget) {
+      decide(t, t.candidates[0], 'default');
+      continue;
+    }
+    // A candidate that fails to compile or run is left out (undefined), never chosen.
+    const prepared = await Promise.all(t.candidates.map((c) => prepareCandidate(gpu, graph, shapes, t.nodes[0], c).catch(() => undefined)));
+    const times: (number | undefined)[] = [];
+    for (const p of prepared) times.push(p ? await timeCandidate(gpu, p).catch(() => undefined) : undefined);
+    const base = times[0];
+    let best = 0;
+    times.forEach((ms, i) => {
+      if (ms === undefined || i === 0) return;
+      const bestMs = times[best];
+      if (bestMs === undefined || (ms < bestMs && (best !== 0 || base === undefined || ms < base * (1 - MIN_GAIN)))) best = i;
+    });
+    if (times.every((ms) => ms === undefined)) {
+      decide(t, t.candidates[0], 'default');
+      continue;
+    }
+    decide(t, t.candidates[best], 'measured', times);
+    cache.set(t.key, t.candidates[best].label);
+  }
+  report.spentMs = performance.now() - started;
+  const tuned = chosen.size
+    ? { ...graph, nodes: graph.nodes.map((n) => (chosen.has(n) ? { ...n, attrs: { ...n.attrs, ...chosen.get(n)!.attrs } } : n)) }
+    : graph;
+  return { graph: tuned, report };
+
+  function decide(t: Tunable, c: TuningCandidate, source: TuneDecision['source'], times?: (number | undefined)[]): void {
+    for (const n of t.nodes) chosen.set(n, c);
+    report.decisions.push({
+      node: t.nodes[0].name,
+      op: t.nodes[0].op,
+      nodes: t.nodes.length,
+      candidates: t.candidates.map((cand, i) => ({ label: cand.label, ms: times?.[i] })),
+      chosen: c.label,
+      source,
+    });
+  }
+}
+
+/** Tunable nodes grouped by signature (adapter, op, shapes, attributes, candidates). */
+function collect(gpu: GpuContext, graph: Graph, inputShapes: readonly (readonly number[])[]): Tunable[] {
+  const shapes = inferShapes(graph, inputShapes);
+  const byKey = new Map<string, Tunable>();
+  for (const node of graph.nodes) {
+    const module = opModule(node.op);
+    if (!module.tuningCandidates || !module.encode) continue;
+    const ctx = { inputShapes: node.inputs.map((t) => shapes.get(t)!), outputShape: shapes.get(node.output)!, limits: gpu.device.limits };
+    const candidates = module.tuningCandidates(node, ctx);
+    if (candidates.length < 2) continue;
+    const { activation: _act, ...attrs } = node.attrs;
+    const key = JSON.stringify([
+      TUNING_VERSION,
+      gpu.adapterName,
+      node.op,
+      ctx.inputShapes,
+      ctx.outputShape,
+      node.weights.map((w) => w.shape),
+      attrs,
+      candidates.map((c) => c.label),
+    ]);
+    const flops = module.encode(node, ctx).reduce((a, s) => a + (s.flops ?? 0), 0);
+    const t = byKey.get(key);
+    if (t) t.nodes.push(node);
+    else byKey.set(key, { key, nodes: [node], candidates, flops });
+  }
+  return [...byKey.values()];
+}
+
+/** The node alone, patched with the candidate, planned on its real shapes; pipelines compiled. */
+async function prepareCandidate(gpu: GpuContext, graph: Graph, shapes: Map<string, number[]>, node: GraphNode, c: TuningCandidate) {
+  const inputs = [...new Set(node.inputs)];
+  const patched: GraphNode = { ...node, attrs: { ...node.attrs, ...c.attrs } };
+  const sub: Graph = {
+    inputs: inputs.map((name) => ({ name, shape: shapes.get(name)! })),
+    outputs: [node.output],
+    nodes: [patched],
+    meta: graph.meta,
+  };
+  const layout = planLayout(sub, inputs.map((name) => shapes.get(name)!), gpu.device.limits);
+  await Promise.all(
+    layout.steps.map(({ kernel }) =>
+      getPipeline(gpu.device, { shader: kernel.shader, entryPoint: kernel.entryPoint ?? 'main', constants: kernel.constants ?? {} }, kernel.label),
+    ),
+  );
+  return layout;
+}
+
+/**
+ * Best time (ms) of the candidate's steps on a prefix of their workgroups, scaled to the whole
+ * dispatch; the node runs alone on zeroed buffers of its real shapes with its real weights.
+ */
+async function timeCandidate(gpu: GpuContext, layout: PlanLayout): Promise<number> {
+  const plan = await buildGpuPlan(gpu, layout);
+  try {
+    let fraction = 1 / 64;
+    let ms = await runFraction(gpu, plan, fraction); // warm-up, and a first estimate
+    // Grow the prefix until it takes about TARGET_MS (or is the whole dispatch).
+    while (fraction < 1 && ms < TARGET_MS / 4) {
+      fraction = Math.min(1, fraction * 8);
+      ms = await runFraction(gpu, plan, fraction);
+    }
+    const runs = [await runFraction(gpu, plan, fraction), await runFraction(gpu, plan, fraction)];
+    return Math.min(...runs) / fraction;
+  } finally {
+    destroyGpuPlan(plan);
+  }
+}
+
+/** Workgroup counts covering about `fraction` of a dispatch (at least one workgroup). */
+export function prefixDispatch(d: readonly [number, number, number], fraction: number): [number, number, number] {
+  if (fraction >= 1) return [d[0], d[1], d[2]];
+  // Dispatches fold a 1-D range into x then y (ops/dispatch.ts): shrink the outermost axis used.
+  if (d[2] > 1) return [d[0], d[1], Math.max(1, Math.ceil(d[2] * fraction))];
+  if (d[1] > 1) return [d[0], Math.max(1, Math.ceil(d[1] * fraction)), 1];
+  return [Math.max(1, Math.ceil(d[0] * fraction)), 1, 1];
+}
+
+/** One run of every step on a prefix of its workgroups, in one pass: GPU ms (timestamps) or wall ms. */
+async function runFraction(gpu: GpuContext, plan: GpuPlan, fraction: number): Promise<number> {
+  const { device } = gpu;
+  const encoder = device.createCommandEncoder({ label: 'autotune' });
+  let querySet: GPUQuerySet | undefined;
+  let resolve: GPUBuffer | undefined;
+  let read: GPUBuffer | undefined;
+  if (gpu.hasTimestampQuery) {
+    querySet = device.createQuerySet({ type: 'timestamp', count: 2, label: 'autotune/timestamps' });
+    resolve = device.createBuffer({ size: 16, usage: QUERY_RESOLVE | COPY_SRC, label: 'autotune/resolve' });
+    read = device.createBuffer({ size: 16, usage: MAP_READ | COPY_DST, label: 'autotune/read' });
+  }
+  try {
+    const pass = encoder.beginComputePass({
+      label: 'autotune',
+      timestampWrites: querySet ? { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } : undefined,
+    });
+    for (const step of plan.steps) {
+      pass.setPipeline(step.pipeline);
+      pass.setBindGroup(0, step.bindGroup);
+      const [x, y, z] = prefixDispatch(step.dispatch, fraction);
+      pass.dispatchWorkgroups(x, y, z);
+    }
+    pass.end();
+    if (querySet && resolve && read) {
+      encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);
+      encoder.copyBufferToBuffer(resolve, 0, read, 0, 16);
+    }
+    const t0 = performance.now();
+    device.queue.submit([encoder.finish()]);
+    if (!read) {
+      await device.queue.onSubmittedWorkDone();
+      return performance.now() - t0;
+    }
+    await read.mapAsync(MAP_READ);
+    const [begin, end] = new BigInt64Array(read.getMappedRange().slice(0));
+    read.unmap();
+    const ms = Number(end - begin) / 1e6;
+    // A timer that could not time the pass reports 0 or a negative span: fall back to wall time.
+    return ms > 0 ? ms : performance.now() - t0;
+  } finally {
+    querySet?.destroy();
+    resolve?.destroy();
+    read?.destroy();
+  }
+}

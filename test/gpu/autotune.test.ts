@@ -1,0 +1,82 @@
+/**
+ * Autotuning (src/scheduler/autotune.ts) in the browser: candidates are timed with timestamp
+ * queries, the choice is remembered per adapter and reused by the next load, identical layers are
+ * measured once, the budget and the modes are honoured, and whatever is chosen computes the same
+ * result as the CPU reference.
+ */
+import { describe, expect, it } from 'vitest';
+import { graphToWire, fromWire, toWire } from '../../src/cli/wire.ts';
+import { LINEAR, type Graph, type GraphNode } from '../../src/graph/ir.ts';
+import { makeActivation } from '../../src/graph/activations.ts';
+import { ActivationKind } from '../../src/graph/ir.ts';
+import { executeReference } from '../../src/reference/execute.ts';
+import { expectTensorsClose } from '../util/compare.ts';
+import { gpuPage } from '../util/gpu.ts';
+import { randomArray, randomTensor } from '../util/random.ts';
+import type { AutotuneRun } from '../browser/autotune.ts';
+
+/** Two Dense layers of the same shape (one tuning decision) then a different one. */
+function denseChain(): Graph {
+  const dense = (name: string, input: string, k: number, units: number, seed: number): GraphNode => ({
+    name,
+    kerasClass: 'Dense',
+    op: 'dense',
+    inputs: [input],
+    output: `${name}:out`,
+    attrs: { units, activation: name === 'd3' ? LINEAR : makeActivation(ActivationKind.Relu) },
+    weights: [
+      { name: 'kernel', shape: [k, units], data: randomArray(k * units, seed, -0.05, 0.05) },
+      { name: 'bias', shape: [units], data: randomArray(units, seed + 1, -0.1, 0.1) },
+    ],
+  });
+  const nodes = [dense('d1', 'x', 512, 512, 1), dense('d2', 'd1:out', 512, 512, 3), dense('d3', 'd2:out', 512, 40, 5)];
+  return { inputs: [{ name: 'x', shape: [null, 512] }], outputs: ['d3:out'], nodes, meta: { name: 'tune', kerasVersion: '3.0.0', format: 'test' } };
+}
+
+async function runTuned(graph: Graph, cache: string, mode: 'on' | 'cached' | 'off', budgetMs?: number): Promise<AutotuneRun> {
+  const page = await gpuPage();
+  const input = randomTensor([2, 512], 7);
+  const call = `import('/test/browser/autotune.ts').then((m) => m.runTuned(${JSON.stringify(graphToWire(graph))}, ${JSON.stringify([toWire(input)])}, ${JSON.stringify(cache)}, ${JSON.stringify(mode)}, ${budgetMs ?? 'undefined'}))`;
+  const r = (await page.evaluate(call)) as AutotuneRun;
+  const [expected] = executeReference(graph, [input]).outputs;
+  expectTensorsClose(fromWire(r.outputs[0]), expected, { atol: 1e-4, rtol: 1e-4 });
+  return r;
+}
+
+describe('autotuning', () => {
+  it('times every candidate, measures identical layers once, and the result matches the reference', async () => {
+    const r = await runTuned(denseChain(), 'fresh-1', 'on');
+    const report = r.report!;
+    expect(report.timer).toBe('timestamp-query');
+    // d1 and d2 share a signature: one decision for two nodes; d3 has its own.
+    expect(report.decisions.map((d) => d.nodes).sort()).toEqual([1, 2]);
+    for (const d of report.decisions) {
+      expect(d.source).toBe('measured');
+      expect(d.candidates.map((c) => c.label).sort()).toEqual(['gemm', 'splitk']);
+      for (const c of d.candidates) expect(c.ms).toBeGreaterThan(0);
+      // The chosen candidate is the fastest, or the default within the 5 % margin that keeps near-ties on the rule.
+      const times = Object.fromEntries(d.candidates.map((c) => [c.label, c.ms!]));
+      expect(times[d.chosen]).toBeLessThanOrEqual(Math.min(...Object.values(times)) / 0.95 + 1e-9);
+    }
+    expect(report.spentMs).toBeGreaterThan(0);
+  });
+
+  it('a second load on the same adapter takes the remembered choices and measures nothing', async () => {
+    const first = await runTuned(denseChain(), 'fresh-2', 'on');
+    const second = await runTuned(denseChain(), 'fresh-2', 'on');
+    expect(second.report!.decisions.every((d) => d.source === 'cache')).toBe(true);
+    expect(second.report!.decisions.map((d) => d.chosen).sort()).toEqual(first.report!.decisions.map((d) => d.chosen).sort());
+    expect(second.report!.decisions.every((d) => d.candidates.every((c) => c.ms === undefined))).toBe(true);
+  });
+
+  it("mode 'cached' with an empty cache and a zero budget keep the rule's kernel; 'off' decides nothing", async () => {
+    const cached = await runTuned(denseChain(), 'fresh-3', 'cached');
+    expect(cached.report!.decisions.every((d) => d.source === 'default')).toBe(true);
+    const broke = await runTuned(denseChain(), 'fresh-4', 'on', 0);
+    expect(broke.report!.decisions.every((d) => d.source === 'default')).toBe(true);
+    // The rule's choice is listed first.
+    for (const d of broke.report!.decisions) expect(d.chosen).toBe(d.candidates[0].label);
+    const off = await runTuned(denseChain(), 'fresh-5', 'off');
+    expect(off.report!.decisions).toEqual([]);
+  });
+});
