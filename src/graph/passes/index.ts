@@ -4,6 +4,7 @@
  */
 import type { Graph } from '../ir.ts';
 import { foldBatchNorm } from './fold-batch-norm.ts';
+import { foldPadding } from './fold-padding.ts';
 import { fuseActivations } from './fuse-activation.ts';
 import { fuseResidualAdds } from './fuse-add.ts';
 
@@ -12,8 +13,9 @@ export type GraphPass = (graph: Graph) => Graph;
 /**
  * The passes loadModel applies. BatchNorm folding goes first so that conv → BN → ReLU ends as one
  * conv with the ReLU fused (folding refuses a producer that already has a non-linear activation).
+ * Padding folding is independent of the others (it rewrites a window op's input, not its epilogue).
  */
-export const DEFAULT_PASSES: GraphPass[] = [foldBatchNorm, fuseActivations, fuseResidualAdds];
+export const DEFAULT_PASSES: GraphPass[] = [foldPadding, foldBatchNorm, fuseActivations, fuseResidualAdds];
 
 export function optimizeGraph(graph: Graph, passes: readonly GraphPass[] = DEFAULT_PASSES): Graph {
   return passes.reduce((g, pass) => pass(g), graph);

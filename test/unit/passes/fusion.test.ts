@@ -8,6 +8,7 @@ import { makeActivation } from '../../../src/graph/activations.ts';
 import { ActivationKind, LINEAR, type Activation, type Graph, type GraphNode, type WeightTensor } from '../../../src/graph/ir.ts';
 import { DEFAULT_PASSES, optimizeGraph } from '../../../src/graph/passes/index.ts';
 import { foldBatchNorm } from '../../../src/graph/passes/fold-batch-norm.ts';
+import { foldPadding } from '../../../src/graph/passes/fold-padding.ts';
 import { fuseActivations } from '../../../src/graph/passes/fuse-activation.ts';
 import { fuseResidualAdds } from '../../../src/graph/passes/fuse-add.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
@@ -59,7 +60,7 @@ function checkPasses(graph: Graph, expectedNodes: number, inputShape = [3, 6]): 
 
 describe('graph passes', () => {
   it('are the defaults loadModel applies', () => {
-    expect(DEFAULT_PASSES).toEqual([foldBatchNorm, fuseActivations, fuseResidualAdds]);
+    expect(DEFAULT_PASSES).toEqual([foldPadding, foldBatchNorm, fuseActivations, fuseResidualAdds]);
   });
 
   it('dense → BN → ReLU becomes one dense with folded weights and a fused relu', () => {
