@@ -12,6 +12,8 @@
  *   device, never less than one workgroup, all of it where that is cheap (real GPUs);
  * - a node's candidates compile in parallel before any is timed (the winner's pipeline is reused
  *   by the plan: the pipeline cache is per device);
+ * - only layers that carry at least MIN_SHARE of the model's FLOPs are tuned: on small layers the
+ *   compile and timing runs cost more at load than any choice could save;
  * - a wall-time budget: nodes are taken largest (by FLOPs) first, and those left when it runs out
  *   keep the default this time and are measured at a later load.
  * Choices made on a busy machine can be noise-bound; a candidate must beat the default by
@@ -36,7 +38,7 @@ export interface AutotuneOptions {
    * nothing. 'off': the ops' default rules only.
    */
   mode?: 'on' | 'cached' | 'off';
-  /** Wall time one prepare() may spend measuring, in ms (default 1500). */
+  /** Wall time one prepare() may spend measuring, in ms (default 750). */
   budgetMs?: number;
   /** Where choices are remembered (default: this page's memory backed by localStorage). */
   cache?: TuneCache;
@@ -62,6 +64,7 @@ export interface TuneReport {
 }
 
 const TARGET_MS = 2;
+const MIN_SHARE = 0.05;
 const MIN_GAIN = 0.05;
 const QUERY_RESOLVE = 0x0200;
 const COPY_SRC = 0x0004;
@@ -90,7 +93,7 @@ export async function autotune(
   const tunables = collect(gpu, graph, inputShapes);
   const chosen = new Map<GraphNode, TuningCandidate>();
   const started = performance.now();
-  const budget = options.budgetMs ?? 1500;
+  const budget = options.budgetMs ?? 750;
 
   const toMeasure: Tunable[] = [];
   for (const t of tunables) {
@@ -148,10 +151,17 @@ export async function autotune(
 function collect(gpu: GpuContext, graph: Graph, inputShapes: readonly (readonly number[])[]): Tunable[] {
   const shapes = inferShapes(graph, inputShapes);
   const byKey = new Map<string, Tunable>();
-  for (const node of graph.nodes) {
+  const contexts = graph.nodes.map((node) => ({
+    inputShapes: node.inputs.map((t) => shapes.get(t)!),
+    outputShape: shapes.get(node.output)!,
+    limits: gpu.device.limits,
+  }));
+  const flopsOf = graph.nodes.map((node, i) => opModule(node.op).encode?.(node, contexts[i]).reduce((a, s) => a + (s.flops ?? 0), 0) ?? 0);
+  const total = flopsOf.reduce((a, b) => a + b, 0);
+  for (const [i, node] of graph.nodes.entries()) {
     const module = opModule(node.op);
-    if (!module.tuningCandidates || !module.encode) continue;
-    const ctx = { inputShapes: node.inputs.map((t) => shapes.get(t)!), outputShape: shapes.get(node.output)!, limits: gpu.device.limits };
+    if (!module.tuningCandidates || !module.encode || flopsOf[i] < MIN_SHARE * total) continue;
+    const ctx = contexts[i];
     const candidates = module.tuningCandidates(node, ctx);
     if (candidates.length < 2) continue;
     const { activation: _act, ...attrs } = node.attrs;
@@ -165,7 +175,7 @@ function collect(gpu: GpuContext, graph: Graph, inputShapes: readonly (readonly 
       attrs,
       candidates.map((c) => c.label),
     ]);
-    const flops = module.encode(node, ctx).reduce((a, s) => a + (s.flops ?? 0), 0);
+    const flops = flopsOf[i];
     const t = byKey.get(key);
     if (t) t.nodes.push(node);
     else byKey.set(key, { key, nodes: [node], candidates, flops });

@@ -15,7 +15,7 @@ import { gpuPage } from '../util/gpu.ts';
 import { randomArray, randomTensor } from '../util/random.ts';
 import type { AutotuneRun } from '../browser/autotune.ts';
 
-/** Two Dense layers of the same shape (one tuning decision) then a different one. */
+/** Two Dense layers of the same shape (one tuning decision) then a different one; each over 5 % of the FLOPs, so tuned. */
 function denseChain(): Graph {
   const dense = (name: string, input: string, k: number, units: number, seed: number): GraphNode => ({
     name,
@@ -29,7 +29,7 @@ function denseChain(): Graph {
       { name: 'bias', shape: [units], data: randomArray(units, seed + 1, -0.1, 0.1) },
     ],
   });
-  const nodes = [dense('d1', 'x', 512, 512, 1), dense('d2', 'd1:out', 512, 512, 3), dense('d3', 'd2:out', 512, 40, 5)];
+  const nodes = [dense('d1', 'x', 512, 512, 1), dense('d2', 'd1:out', 512, 512, 3), dense('d3', 'd2:out', 512, 200, 5)];
   return { inputs: [{ name: 'x', shape: [null, 512] }], outputs: ['d3:out'], nodes, meta: { name: 'tune', kerasVersion: '3.0.0', format: 'test' } };
 }
 

@@ -19,6 +19,13 @@ export interface BenchRecord {
   gflops?: number;
   /** Ours only: planned activation peak + weights. */
   peakBytes?: number;
+  /** Ours only: cold start on a fresh device with the first load's autotuning choices remembered. */
+  coldTunedMs?: number;
+  /** Ours only: wall time the first load spent autotuning (included in coldMs). */
+  tuneMs?: number;
+  /** Ours only: planned activation bytes, and the most bytes alive at one step. */
+  activationBytes?: number;
+  liveBoundBytes?: number;
   adapter: string;
   error?: string;
 }
@@ -49,7 +56,7 @@ export function ratioText(ours: number | undefined, peer: number | undefined): s
 /** Markdown comparison table, one row per model × batch × runtime. */
 export function comparisonTable(records: readonly BenchRecord[]): string[] {
   const out = [
-    '| model | batch | runtime | cold start ms | median ms | p10–p90 ms | runs | GFLOP/s | planned GPU MB | peer vs ours |',
+    '| model | batch | runtime | cold start ms | median ms | p10–p90 ms | runs | GFLOP/s | planned GPU MB | peer vs ours (steady; cold) |',
     '|---|---:|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of records) {
@@ -58,11 +65,22 @@ export function comparisonTable(records: readonly BenchRecord[]): string[] {
       out.push(`| ${r.model} | ${r.batch} | ${r.runtime} | failed: ${r.error.replace(/\|/g, '/').slice(0, 160)} | | | | | | |`);
       continue;
     }
-    const vs = r.runtime === 'ours' ? '(reference)' : ratioText(ours?.medianMs, r.medianMs);
+    const vs = r.runtime === 'ours' ? '(reference)' : `${ratioText(ours?.medianMs, r.medianMs)}; cold ${ratioText(ours?.coldMs, r.coldMs).replace('ours ', '')}`;
+    const cold = r.coldTunedMs === undefined ? ms(r.coldMs) : `${ms(r.coldMs)} (tuning ${ms(r.tuneMs)}); tuned ${ms(r.coldTunedMs)}`;
     out.push(
-      `| ${r.model} | ${r.batch} | ${r.runtime} | ${ms(r.coldMs)} | ${ms(r.medianMs)} | ${ms(r.p10Ms)}–${ms(r.p90Ms)} | ${r.runs ?? '–'} | ` +
+      `| ${r.model} | ${r.batch} | ${r.runtime} | ${cold} | ${ms(r.medianMs)} | ${ms(r.p10Ms)}–${ms(r.p90Ms)} | ${r.runs ?? '–'} | ` +
         `${f(r.gflops, 2)} | ${r.peakBytes === undefined ? '–' : f(r.peakBytes / 2 ** 20, 1)} | ${vs} |`,
     );
+  }
+  return out;
+}
+
+/** Ours: planned activation memory against the most bytes alive at one step, per model × batch. */
+export function memoryTable(records: readonly BenchRecord[]): string[] {
+  const out = ['| model | batch | planned activations MB | most alive at one step MB | ratio |', '|---|---:|---:|---:|---:|'];
+  for (const r of records) {
+    if (r.runtime !== 'ours' || !r.activationBytes || !r.liveBoundBytes) continue;
+    out.push(`| ${r.model} | ${r.batch} | ${f(r.activationBytes / 2 ** 20, 2)} | ${f(r.liveBoundBytes / 2 ** 20, 2)} | ${f(r.activationBytes / r.liveBoundBytes, 3)} |`);
   }
   return out;
 }

@@ -14,7 +14,7 @@ import type { PlanProfile } from '../../runtime/profile.ts';
 import { REPO_ROOT } from '../page-server.ts';
 import { CliError, UsageError, type CommandIO } from './cli-error.ts';
 import { openBenchSession, type BenchSession } from './bench-session.ts';
-import { comparisonTable, efficiencyTable, summarise, type BenchRecord, type Probe } from './bench-report.ts';
+import { comparisonTable, efficiencyTable, memoryTable, summarise, type BenchRecord, type Probe } from './bench-report.ts';
 
 export const BENCH_HELP = `Usage: mi bench [MODEL] [options]
 
@@ -180,8 +180,8 @@ export async function benchCommand(values: BenchValues, positionals: string[], i
   for (const line of report) io.stdout(line);
   if (values.doc) await writeFile(values.doc, report.join('\n') + '\n');
   if (values.json) {
-    const json = records.map(({ model, runtime, batch, coldMs, medianMs, p10Ms, p90Ms, runs, gflops, peakBytes, adapter, error }) =>
-      ({ model, runtime, batch, coldMs, medianMs, p10Ms, p90Ms, runs, gflops, peakBytes, adapter, error }));
+    const json = records.map(({ model, runtime, batch, coldMs, coldTunedMs, tuneMs, medianMs, p10Ms, p90Ms, runs, gflops, peakBytes, activationBytes, liveBoundBytes, adapter, error }) =>
+      ({ model, runtime, batch, coldMs, coldTunedMs, tuneMs, medianMs, p10Ms, p90Ms, runs, gflops, peakBytes, activationBytes, liveBoundBytes, adapter, error }));
     await writeFile(values.json, JSON.stringify(json, null, 1) + '\n');
   }
   return records.some((r) => r.runtime === 'ours' && r.error) ? 1 : 0;
@@ -200,11 +200,15 @@ async function cell(
   try {
     if (rt === 'ours') {
       // Profile batch 1 only: the efficiency table is per kernel, and batch 1 is the case that matters.
-      const r = await session.call<{ coldMs: number; times: number[]; flops: number; peakBytes: number; profile?: PlanProfile }>(
-        'bench.ours', key, batch, budgetMs, maxRuns, batch === 1,
-      );
+      const r = await session.call<{
+        coldMs: number; coldTunedMs?: number; tuneMs?: number; times: number[]; flops: number; peakBytes: number;
+        activationBytes?: number; liveBoundBytes?: number; profile?: PlanProfile;
+      }>('bench.ours', key, batch, budgetMs, maxRuns, batch === 1);
       if (r.profile) profiles.push({ model: `${base.model} b${batch}`, profile: r.profile });
-      return { ...base, coldMs: r.coldMs, ...summarise(r.times), peakBytes: r.peakBytes, flops: r.flops } as BenchRecord;
+      return {
+        ...base, coldMs: r.coldMs, coldTunedMs: r.coldTunedMs, tuneMs: r.tuneMs, ...summarise(r.times), peakBytes: r.peakBytes,
+        activationBytes: r.activationBytes, liveBoundBytes: r.liveBoundBytes, flops: r.flops,
+      } as BenchRecord;
     }
     const backend = rt.slice('tfjs-'.length);
     const r = await session.call<{ coldMs: number; times: number[]; version: string }>('bench.tfjs', key, backend, batch, budgetMs, maxRuns);
@@ -237,7 +241,7 @@ function renderReport(x: ReportInput): string[] {
     `- TF.js: ${x.tfVersion || '?'} (tfjs + tfjs-backend-webgpu/-wasm; WebGL via --enable-unsafe-swiftshader; WASM single-threaded SIMD, the page is not cross-origin isolated)`,
     `- machine: ${c.length} × ${c[0]?.model ?? '?'}, load average ${load} (1/5/15 min) at the end: shared with other jobs, so read ratios, not absolute times`,
     `- settings: up to ${x.maxRuns} steady-state runs per cell within ${x.budgetMs / 1000} s (at least 3, or 2 when one run takes over half of that, 1 when it takes all of it)${fewer.length ? `; fewer runs in ${fewer.length} slow cell(s), see the runs column` : ''}`,
-    '- cold start: load from the in-memory bundle → first result read back (compilation included; ours on a fresh device). Steady state: upload input → predict → read back.',
+    '- cold start: load from the in-memory bundle → first result read back (compilation included; ours on a fresh device with an empty autotuning cache, so measuring the kernels is included; \"tuned\": a second fresh device with the first load\'s choices remembered, as on every later page load). Steady state: upload input → predict → read back.',
     '- GFLOP/s: our plan\'s FLOP count for the model / median time (the same count for every runtime). Planned GPU MB: ours only (activation peak + weights).',
     '',
     '## Adapter probes',
@@ -254,6 +258,13 @@ function renderReport(x: ReportInput): string[] {
     ...efficiencyTable(x.profiles, x.probe),
     '',
     'Bytes are estimates (every bound buffer read or written once), so GB/s is a lower bound for kernels that re-read their inputs.',
+    'Winograd steps count the direct convolution\'s FLOPs (what the layer computes), so their GFLOP/s is effective and can exceed the probe.',
+    '',
+    '## Our activation memory (planned) against what must be alive at once',
+    '',
+    ...memoryTable(x.records),
+    '',
+    'The bound is the most bytes of tensors (and kernel scratch) alive at any one step; for a chain it is the two largest adjacent tensors. One buffer per slot (WebGPU forbids reading and writing one buffer in a dispatch, so tensors cannot share an arena freely) keeps U-Nets above it: their skip tensors each pin a slot.',
     '',
     '## How to read this on SwiftShader',
     '',
