@@ -16,7 +16,7 @@ import { randomArray, randomTensor } from '../util/random.ts';
 import type { AutotuneRun } from '../browser/autotune.ts';
 
 /** Two Dense layers of the same shape (one tuning decision) then a different one; each over 5 % of the FLOPs, so tuned. */
-function denseChain(): Graph {
+function denseChain(tail = 200): Graph {
   const dense = (name: string, input: string, k: number, units: number, seed: number): GraphNode => ({
     name,
     kerasClass: 'Dense',
@@ -29,7 +29,7 @@ function denseChain(): Graph {
       { name: 'bias', shape: [units], data: randomArray(units, seed + 1, -0.1, 0.1) },
     ],
   });
-  const nodes = [dense('d1', 'x', 512, 512, 1), dense('d2', 'd1:out', 512, 512, 3), dense('d3', 'd2:out', 512, 200, 5)];
+  const nodes = [dense('d1', 'x', 512, 512, 1), dense('d2', 'd1:out', 512, 512, 3), dense('d3', 'd2:out', 512, tail, 5)];
   return { inputs: [{ name: 'x', shape: [null, 512] }], outputs: ['d3:out'], nodes, meta: { name: 'tune', kerasVersion: '3.0.0', format: 'test' } };
 }
 
@@ -67,6 +67,11 @@ describe('autotuning', () => {
     expect(second.report!.decisions.every((d) => d.source === 'cache')).toBe(true);
     expect(second.report!.decisions.map((d) => d.chosen).sort()).toEqual(first.report!.decisions.map((d) => d.chosen).sort());
     expect(second.report!.decisions.every((d) => d.candidates.every((c) => c.ms === undefined))).toBe(true);
+  });
+
+  it('layers under 5 % of the FLOPs are not tuned (their compile would cost more than it saves)', async () => {
+    const r = await runTuned(denseChain(4), 'fresh-6', 'on');
+    expect(r.report!.decisions.map((d) => d.node)).toEqual(['d1']);
   });
 
   it("mode 'cached' with an empty cache and a zero budget keep the rule's kernel; 'off' decides nothing", async () => {
