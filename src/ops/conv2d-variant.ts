@@ -17,6 +17,7 @@
  *            such a conv runs on `vec4`.
  */
 import type { Conv2DGeometry } from '../reference/conv2d.ts';
+import { chunkFits } from './winograd-scratch.ts';
 
 export type Conv2DVariant = 'scalar' | 'wide' | 'vec4' | '1x1';
 /** Every way a Conv2D can run: the direct variants above, or the three-step Winograd convolution. */
@@ -63,13 +64,24 @@ export function winogradApplies(inC: number, g: Conv2DGeometry): boolean {
 }
 
 /**
- * Whether the conv runs on Winograd rather than a direct variant. `forced` 'winograd' takes it
- * wherever it applies; any other forced variant keeps the direct kernels.
+ * Whether the conv runs on Winograd rather than a direct variant: wherever it applies and its
+ * smallest chunk of tiles (8) keeps the scratch within budget (./winograd-scratch.ts). Measured on
+ * SwiftShader (same-run A/B vs vec4, 3×3 same stacks): faster at every size and channel count
+ * tried, 2–3× from 4 → 4 at 224² to 128 → 256 at 14²; the budget turns it down only for deep
+ * layers on small images (e.g. 256 → 256 at 14², 512 → 512 at 7²), where 8 tiles of V + M would
+ * exceed the 512 KB floor and the transformed kernel (4× the kernel's bytes) dwarfs the activations.
+ * `forced` 'winograd' takes it wherever it applies; any other forced variant keeps the direct kernels.
  */
-export function useWinograd(inC: number, outC: number, g: Conv2DGeometry, forced?: Conv2DAlgorithm): boolean {
+export function useWinograd(
+  inC: number,
+  outC: number,
+  g: Conv2DGeometry,
+  tensorBytes: number,
+  forced?: Conv2DAlgorithm,
+): boolean {
   if (!winogradApplies(inC, g)) return false;
   if (forced !== undefined) return forced === 'winograd';
-  return inC >= 16 && outC >= 16;
+  return chunkFits(inC, Math.ceil(outC / 8) * 8, tensorBytes);
 }
 
 /**

@@ -17,7 +17,7 @@
  * Memory: V and M for every tile at once would be 2.25× the input plus 2.25× the output, more than
  * the conv's own tensors, and the plan's peak activation memory must stay near its largest live
  * tensors. So the tiles are processed in chunks whose V + M take at most 1/8 of the conv's input +
- * output bytes (at least MIN_SCRATCH_BYTES), one dispatch triple per chunk, in order, sharing one
+ * output bytes (at least 512 KB; ./winograd-scratch.ts), one dispatch triple per chunk, in order, sharing one
  * V and one M scratch buffer (same labels; src/scheduler/layout.ts). Chunks also keep V and M
  * small enough to stay in a CPU cache on SwiftShader.
  *
@@ -32,17 +32,12 @@ import { padOutputAxis } from './conv2d-variant.ts';
 import { dispatch1D } from './dispatch.ts';
 import type { AxisGeometry } from './padding.ts';
 import type { KernelStep } from './types.ts';
+import { chunkTiles, POINTS } from './winograd-scratch.ts';
 
 const WG = 64;
 /** Output tile edge (F(4×4, 3×3)) and input patch edge. */
 const TILE = 4;
 const PATCH = 6;
-const POINTS = PATCH * PATCH;
-/** Scratch floor: smaller chunks would spend more time in dispatches than they save in memory. */
-export const MIN_SCRATCH_BYTES = 512 * 1024;
-/** V + M of one chunk is at most this fraction of the conv's input + output bytes. */
-const SCRATCH_SHARE = 1 / 8;
-
 /** G of F(4×4, 3×3) (Lavin & Gray): U = G·g·Gᵀ. */
 const G: readonly (readonly number[])[] = [
   [1 / 4, 0, 0],
@@ -82,18 +77,6 @@ export function winogradKernel(data: Float32Array, inC: number, outC: number): F
   }
   transformed.set(data, u);
   return u;
-}
-
-/**
- * Tiles per chunk: the most whose V + M fit the scratch budget, in multiples of 8 (the GEMM's row
- * tile), then evened out so the last chunk is not a sliver.
- */
-export function chunkTiles(totalTiles: number, inC: number, outPad: number, tensorBytes: number): number {
-  const budget = Math.max(MIN_SCRATCH_BYTES, tensorBytes * SCRATCH_SHARE);
-  const perTile = 4 * POINTS * (inC + outPad);
-  const most = Math.max(8, Math.floor(budget / perTile / 8) * 8);
-  const chunks = Math.ceil(totalTiles / most);
-  return Math.ceil(totalTiles / chunks / 8) * 8;
 }
 
 export interface WinogradShapes {

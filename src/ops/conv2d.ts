@@ -3,7 +3,8 @@
  * TF's asymmetric 'same' padding, strides, dilation and groups. An optional second input is a
  * residual of the conv's output shape, added after the bias and before the activation (a Keras Add
  * folded in by src/graph/passes/fuse-add.ts). The shader variant is chosen from the shapes by
- * chooseVariant in ./conv2d-variant.ts (rule documented there).
+ * chooseVariant in ./conv2d-variant.ts (rule documented there); 3×3 stride-1 convs may instead run
+ * as Winograd convolution (useWinograd there, ./conv2d-winograd.ts).
  */
 import { ModelFormatError, ShapeError } from '../errors.ts';
 import { activationConstants, parseActivation } from '../graph/activations.ts';
@@ -112,7 +113,8 @@ export const conv2d: OpModule = {
     const groups = a.groups ?? 1;
     const gy = axisGeometry(H, a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
     const gx = axisGeometry(W, a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
-    if (useWinograd(C, F, a, a.variant)) return encodeWinograd(node, a, { input: inputShapes[0], output: outputShape, gy, gx });
+    const tensorBytes = 4 * (N * H * W * C + N * OH * OW * F);
+    if (useWinograd(C, F, a, tensorBytes, a.variant)) return encodeWinograd(node, a, { input: inputShapes[0], output: outputShape, gy, gx });
     const forced = a.variant === 'winograd' ? undefined : a.variant;
     const variant = VARIANTS[chooseVariant(C, a, gy.padBefore, gx.padBefore, forced)];
     // Each group's filters padded to whole blocks of the variant's channels, counted in vec4 blocks.

@@ -1,0 +1,35 @@
+/**
+ * How Winograd convolution (./conv2d-winograd.ts) splits its tiles into chunks so that its scratch
+ * (V and M, 36 points per tile) stays bounded, and whether a conv can be split that way at all.
+ * Kept apart from the kernels so the variant rule (./conv2d-variant.ts) can ask without importing them.
+ */
+
+/** Points of F(4×4, 3×3): a 6×6 transformed patch per tile. */
+export const POINTS = 36;
+/** The GEMM computes 8 tiles per invocation: chunks hold whole multiples of 8. */
+export const ROW_TILE = 8;
+/** Scratch floor: smaller chunks would spend more time in dispatches than they save in memory. */
+export const MIN_SCRATCH_BYTES = 512 * 1024;
+/** V + M of one chunk take at most this fraction of the conv's input + output bytes (or the floor). */
+export const SCRATCH_SHARE = 1 / 8;
+
+/** Bytes of V + M per tile: 36 points × (inC + outC padded to 8) floats. */
+export const scratchPerTile = (inC: number, outPad: number): number => 4 * POINTS * (inC + outPad);
+
+/** The scratch a conv may use: 1/8 of its input + output bytes, at least the floor. */
+export const scratchBudget = (tensorBytes: number): number => Math.max(MIN_SCRATCH_BYTES, tensorBytes * SCRATCH_SHARE);
+
+/** Whether the smallest chunk (8 tiles) fits the budget; if not, Winograd would break the memory bound. */
+export function chunkFits(inC: number, outPad: number, tensorBytes: number): boolean {
+  return ROW_TILE * scratchPerTile(inC, outPad) <= scratchBudget(tensorBytes);
+}
+
+/**
+ * Tiles per chunk: the most whose V + M fit the budget, in multiples of 8, then evened out so the
+ * last chunk is not a sliver.
+ */
+export function chunkTiles(totalTiles: number, inC: number, outPad: number, tensorBytes: number): number {
+  const most = Math.max(ROW_TILE, Math.floor(scratchBudget(tensorBytes) / scratchPerTile(inC, outPad) / ROW_TILE) * ROW_TILE);
+  const chunks = Math.ceil(totalTiles / most);
+  return Math.ceil(totalTiles / chunks / ROW_TILE) * ROW_TILE;
+}
