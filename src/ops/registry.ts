@@ -27,10 +27,11 @@ import { layerNorm } from './layer-norm.ts';
 import { prelu } from './prelu.ts';
 import { permute } from './permute.ts';
 import { conv3dTranspose } from './conv3d-transpose.ts';
+import { conv2dPool } from './conv2d-pool.ts';
 
 /** Op modules by op key. */
 export const OPS: Readonly<Record<string, OpModule>> = Object.fromEntries(
-  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d, resize2d, conv2dTranspose, pool3d, globalPool3d, reindex3d, normalization, layerNorm, prelu, permute, conv3dTranspose].map((m) => [m.op, m]),
+  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d, resize2d, conv2dTranspose, pool3d, globalPool3d, reindex3d, normalization, layerNorm, prelu, permute, conv3dTranspose, conv2dPool].map((m) => [m.op, m]),
 );
 
 /** Keras layer class → op key. */

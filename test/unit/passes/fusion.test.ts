@@ -11,6 +11,7 @@ import { foldBatchNorm } from '../../../src/graph/passes/fold-batch-norm.ts';
 import { foldPadding } from '../../../src/graph/passes/fold-padding.ts';
 import { fuseActivations } from '../../../src/graph/passes/fuse-activation.ts';
 import { fuseResidualAdds } from '../../../src/graph/passes/fuse-add.ts';
+import { fusePools } from '../../../src/graph/passes/fuse-pool.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose } from '../../util/compare.ts';
 import { randomArray, randomTensor } from '../../util/random.ts';
@@ -60,7 +61,7 @@ function checkPasses(graph: Graph, expectedNodes: number, inputShape = [3, 6]): 
 
 describe('graph passes', () => {
   it('are the defaults loadModel applies', () => {
-    expect(DEFAULT_PASSES).toEqual([foldPadding, foldBatchNorm, fuseActivations, fuseResidualAdds]);
+    expect(DEFAULT_PASSES).toEqual([foldPadding, foldBatchNorm, fuseActivations, fusePools, fuseResidualAdds]);
   });
 
   it('dense → BN → ReLU becomes one dense with folded weights and a fused relu', () => {

@@ -1,0 +1,131 @@
+/**
+ * conv2d_pool: a Conv2D whose output goes only to a 2×2 stride-2 MaxPooling2D, computed in one
+ * kernel that writes only the pooled tensor: the conv output is never stored, which saves its
+ * memory, a full write and read of it, and the pool's dispatch. src/graph/passes/fuse-pool.ts
+ * makes these nodes; canFusePool says which pairs qualify.
+ *
+ * Exactness: the conv's activation is applied to every conv value and the max taken after, as in
+ * Keras, so any activation is exact (max and activation commute only for monotonic ones).
+ *
+ * Kernels: shaders/conv2d_vec4_pool.wgsl (vec4 input loads) where inC % 4 = 0, else
+ * shaders/conv2d_wide_pool.wgsl (scalar loads; one contiguous kW·inC loop per kernel row, e.g. an
+ * RGB stem). Padding an RGB input to 4 channels for the vec4 kernel was tried and measured slower
+ * than the wide kernel on the seed network's 224²×3 → 32 stem (SwiftShader, same-run A/B).
+ */
+import { ShapeError } from '../errors.ts';
+import { activationConstants } from '../graph/activations.ts';
+import type { GraphNode } from '../graph/ir.ts';
+import { conv2dReference } from '../reference/conv2d.ts';
+import { pool2dReference, type Pool2DGeometry } from '../reference/pool2d.ts';
+import { conv2d, type Conv2DAttrs } from './conv2d.ts';
+import { padOutputAxis, winogradApplies } from './conv2d-variant.ts';
+import { dispatch1D } from './dispatch.ts';
+import { axisGeometry } from './padding.ts';
+import type { Pool2DAttrs } from './pool2d.ts';
+import type { OpModule } from './types.ts';
+
+/** Kernel variants: `vec4` (conv2d_vec4_pool.wgsl, inC % 4 = 0), `wide` (conv2d_wide_pool.wgsl, any inC). */
+export type Conv2DPoolVariant = 'vec4' | 'wide';
+
+/** Node attributes: the conv's, plus the geometry of the max pool that follows it. */
+export interface Conv2DPoolAttrs extends Conv2DAttrs {
+  pool: Pool2DGeometry;
+  /** Forces a kernel variant where it applies (tests, A/B timings); absent: chosen from inC. */
+  poolVariant?: Conv2DPoolVariant;
+}
+
+/** vec4 where inC % 4 = 0 unless `wide` is forced; wide otherwise. */
+export function choosePoolVariant(inC: number, forced?: Conv2DPoolVariant): Conv2DPoolVariant {
+  return inC % 4 === 0 && forced !== 'wide' ? 'vec4' : 'wide';
+}
+
+const WG = 64;
+/** Output channels per invocation of conv2d_vec4_pool.wgsl (kernel and bias are padded to it). */
+const CHANNELS = 8;
+/** Pooled pixels per invocation (two conv columns each). */
+const POOLED = 4;
+
+function attrsOf(node: GraphNode): Conv2DPoolAttrs {
+  return node.attrs as unknown as Conv2DPoolAttrs;
+}
+
+/**
+ * Whether a conv2d node and the pool2d node reading it can become one conv2d_pool node: a max
+ * pool of 2×2 with stride 2 ('valid' or 'same': TF pads only after, see the shader) and a conv
+ * with one group and no fused residual that conv2d would not run on Winograd: Winograd plus a
+ * separate pool beat the fused direct kernel (seed network conv2, 32 → 64 3×3 on 111²: about 90
+ * against 150-200 ms on SwiftShader), so those pairs stay as they are. (Pooling inside
+ * Winograd's output transform, whose 4×4 tiles hold whole 2×2 windows, would be the next step.)
+ */
+export function canFusePool(conv: GraphNode, pool: GraphNode): boolean {
+  if (conv.op !== 'conv2d' || pool.op !== 'pool2d' || conv.inputs.length !== 1) return false;
+  const c = conv.attrs as unknown as Conv2DAttrs;
+  const p = pool.attrs as unknown as Pool2DAttrs;
+  const twoByTwo = [...p.poolSize, ...p.strides].every((v) => v === 2);
+  // winogradApplies rather than conv2d's whole rule, which also weighs the tensor sizes the
+  // pass does not know: a conv Winograd could run stays a conv unless a direct variant is forced.
+  const winograd = winogradApplies(conv.weights[0].shape[2], c) && (c.variant === undefined || c.variant === 'winograd');
+  return p.mode === 'max' && twoByTwo && (c.groups ?? 1) === 1 && !winograd;
+}
+
+/** The conv's geometry on an input shape: conv output [N, H', W', F]. */
+function convShape(node: GraphNode, input: readonly number[]): number[] {
+  return conv2d.inferShape(node, [input]);
+}
+
+export const conv2dPool: OpModule = {
+  op: 'conv2d_pool',
+
+  inferShape(node, [input]) {
+    const [N, H, W, F] = convShape(node, input);
+    const p = attrsOf(node).pool;
+    const gy = axisGeometry(H, p.poolSize[0], p.strides[0], 1, p.padding);
+    const gx = axisGeometry(W, p.poolSize[1], p.strides[1], 1, p.padding);
+    if (gy.out <= 0 || gx.out <= 0) {
+      throw new ShapeError(`Layer "${node.name}" (${node.kerasClass}): conv output ${H}×${W} is smaller than its 2×2 pool`);
+    }
+    return [N, gy.out, gx.out, F];
+  },
+
+  reference(node, [input]) {
+    const a = attrsOf(node);
+    const y = conv2dReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, a.activation);
+    return pool2dReference(y, 'max', a.pool);
+  },
+
+  encode(node, { inputShapes, outputShape }) {
+    const a = attrsOf(node);
+    const [N, H, W, C] = inputShapes[0];
+    const [, convH, convW, F] = convShape(node, inputShapes[0]);
+    const [, OH, OW] = outputShape;
+    const gy = axisGeometry(H, a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
+    const gx = axisGeometry(W, a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
+    const variant = choosePoolVariant(C, a.poolVariant);
+    const blocks = Math.ceil(F / CHANNELS) * (CHANNELS / 4);
+    const tiles = N * OH * Math.ceil(OW / POOLED);
+    const bias = node.weights[1]?.data ?? new Float32Array(F);
+    return [
+      {
+      label: `${node.name}/conv2d_pool`,
+      shader: ['activation.wgsl', `conv2d_${variant}_pool.wgsl`],
+      constants: { WG, ...activationConstants(a.activation) },
+      params: {
+        batch: N, inH: H, inW: W, inC: C, convH, convW, outH: OH, outW: OW, outC: F, outBlocks: blocks,
+        kH: a.kernelSize[0], kW: a.kernelSize[1], strideH: a.strides[0], strideW: a.strides[1],
+        dilationH: a.dilation[0], dilationW: a.dilation[1], padTop: gy.padBefore, padLeft: gx.padBefore,
+      },
+      bindings: {
+        input: { kind: 'tensor', name: node.inputs[0] },
+        kernel: { kind: 'constant', data: padOutputAxis(node.weights[0].data, F, 1, CHANNELS), label: `${node.name}/kernel` },
+        bias: { kind: 'constant', data: padOutputAxis(bias, F, 1, CHANNELS), label: `${node.name}/bias` },
+        output: { kind: 'tensor', name: node.output },
+      },
+      dispatch: dispatch1D(tiles * (blocks / 2), WG),
+      // The conv's work, counted as for conv2d so that GFLOP/s compare, over the conv pixels some
+      // window reads ('valid' skips a last odd row and column); the pool's max is not counted.
+      flops: 2 * N * Math.min(convH, 2 * OH) * Math.min(convW, 2 * OW) * F * a.kernelSize[0] * a.kernelSize[1] * C,
+      bytes: 4 * (N * H * W * C + node.weights[0].data.length + F + N * OH * OW * F),
+    },
+    ];
+  },
+};
