@@ -1,7 +1,7 @@
 /**
  * The benchmark page: the engine's host API (window.mi, from src/cli/page) plus window.bench, which
- * times our engine and TF.js backends on the same in-memory bundle, on the same adapter, in this one
- * page. Models are prepared here once (the seed network's 96 MB of weights are regenerated in the
+ * times our engine and TF.js backends on the same in-memory bundle, and ONNX Runtime Web on an ONNX
+ * export of the same model (onnx-export.ts), on the same adapter, in this one page. Models are prepared here once (the seed network's 96 MB of weights are regenerated in the
  * page, not sent over the DevTools socket) and referred to by key.
  */
 import '../../src/cli/page/page.ts';
@@ -17,6 +17,8 @@ import { zooValues, type ZooWeight } from '../../test/browser/zoo.ts';
 import { runProbes, type ProbeResult } from './probes.ts';
 import { toTfjsBundle, type TfjsBundle } from './tfjs-bundle.ts';
 import { timeTfjs, type TfBackend } from './tfjs-runner.ts';
+import { OnnxUnsupportedError, toOnnx, type OnnxModel } from './onnx-export.ts';
+import { timeOrt, type OrtBackend } from './ort-runner.ts';
 
 /**
  * `inputShape` (without the batch) overrides the declared one, for fully convolutional models run
@@ -29,8 +31,14 @@ export type ModelSpec = ({ kind: 'seed'; configUrl: string } | { kind: 'url'; ur
 
 interface Prepared {
   bundle: TfjsBundle;
+  /** What the bundle was written from: the ONNX exporter reads it too. */
+  keras: KerasModel;
   /** Declared input shape without the batch. */
   inputShape: number[];
+  /** Our engine's output per batch size (from its cold run), the reference ORT is checked against. */
+  reference: Map<number, Float32Array>;
+  /** The exported ONNX model per batch size (both ORT columns run the same bytes), or why not. */
+  onnx: Map<number, OnnxModel | Error>;
 }
 
 export interface CellResult {
@@ -47,7 +55,14 @@ export interface CellResult {
   peakBytes?: number;
   version?: string;
   profile?: PlanProfile;
+  /** ORT: largest |ORT − ours| over the output, our output's largest |value|, and the verdict. */
+  maxAbsDiff?: number;
+  outputScale?: number;
+  mismatch?: string;
 }
+
+/** ORT's result must be within this fraction of the output scale (max |ours|) of ours. */
+const ORT_RTOL = 1e-3;
 
 const prepared = new Map<string, Prepared>();
 
@@ -128,6 +143,21 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T | { error: { name: st
   }
 }
 
+/** Our engine's output for `shape` on a fresh device (no autotuning: only the values matter here). */
+async function ourOutput(p: Prepared, shape: number[], data: Float32Array): Promise<Float32Array> {
+  const gpu = await acquireGpu();
+  try {
+    const model = await loadModel({ modelJson: p.bundle.modelJson, weights: [new Uint8Array(p.bundle.weightData)] }, { device: gpu.device, inputShape: shape, autotune: false });
+    try {
+      return (await model.predict({ shape, data })).data;
+    } finally {
+      await model.dispose();
+    }
+  } finally {
+    gpu.device.destroy();
+  }
+}
+
 const bench = {
   async prepare(key: string, spec: ModelSpec) {
     return guarded(async () => {
@@ -138,7 +168,7 @@ const bench = {
       if (spec.inputShape) keras = withInputShape(keras, spec.inputShape);
       const bundle = toTfjsBundle(keras);
       const inputShape = keras.inputShapes[0].slice(1).map((d) => d ?? 0);
-      prepared.set(key, { bundle, inputShape });
+      prepared.set(key, { bundle, keras, inputShape, reference: new Map(), onnx: new Map() });
       const params = bundle.weightSpecs.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
       return { inputShape, params, layers: keras.layers.length };
     });
@@ -164,8 +194,9 @@ const bench = {
         const t0 = performance.now();
         const model = await loadModel(source(), { device: gpu.device, inputShape: shape, autotune: { cache } });
         try {
-          await model.predict({ shape, data });
+          const y = await model.predict({ shape, data });
           const coldMs = performance.now() - t0;
+          p.reference.set(batch, y.data);
           const times: number[] = [];
           const t1 = performance.now();
           await model.predict({ shape, data });
@@ -214,6 +245,48 @@ const bench = {
       if (!p) throw new Error(`model ${key} not prepared`);
       const shape = [batch, ...p.inputShape];
       return timeTfjs(backend, p.bundle, inputFor(shape), shape, runPlan(budgetMs, maxRuns));
+    });
+  },
+
+  /**
+   * ONNX Runtime Web on the model exported from the same KerasModel. Its first result is checked
+   * against ours (from ours' cold run, or computed here when ours was not run) before anything is
+   * timed; a layer the exporter does not write fails the cell with its name.
+   */
+  async ort(key: string, backend: OrtBackend, batch: number, budgetMs: number, maxRuns: number) {
+    return guarded(async (): Promise<CellResult> => {
+      const p = prepared.get(key);
+      if (!p) throw new Error(`model ${key} not prepared`);
+      const shape = [batch, ...p.inputShape];
+      const data = inputFor(shape);
+      let onnx = p.onnx.get(batch);
+      if (!onnx) {
+        try {
+          onnx = toOnnx(p.keras, shape);
+        } catch (err) {
+          onnx = err instanceof OnnxUnsupportedError ? err : new Error(`ONNX export: ${(err as Error).message}`);
+        }
+        p.onnx.set(batch, onnx);
+      }
+      if (onnx instanceof Error) throw onnx;
+      const reference = p.reference.get(batch) ?? (await ourOutput(p, shape, data));
+      p.reference.set(batch, reference);
+      const check: Pick<CellResult, 'maxAbsDiff' | 'outputScale' | 'mismatch'> = {};
+      const accept = (out: Float32Array) => {
+        let diff = 0;
+        let scale = 0;
+        for (let i = 0; i < reference.length; i++) {
+          diff = Math.max(diff, Math.abs(out[i] - reference[i]));
+          scale = Math.max(scale, Math.abs(reference[i]));
+        }
+        if (out.length !== reference.length) check.mismatch = `ORT gave ${out.length} values, ours ${reference.length}`;
+        else if (!(diff <= ORT_RTOL * Math.max(scale, 1e-6))) check.mismatch = `output differs from ours: max abs diff ${diff.toExponential(2)} > ${ORT_RTOL} × scale ${scale.toExponential(2)}`;
+        check.maxAbsDiff = diff;
+        check.outputScale = scale;
+        return !check.mismatch;
+      };
+      const r = await timeOrt(backend, onnx.bytes, onnx.inputName, onnx.outputNames[0], data, shape, runPlan(budgetMs, maxRuns), accept);
+      return { coldMs: r.coldMs, times: r.times, version: r.version, ...check };
     });
   },
 

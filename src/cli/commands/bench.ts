@@ -1,6 +1,6 @@
 /**
- * `mi bench [MODEL]` / `npm run bench`: our engine next to TF.js (WebGPU, WebGL, WASM backends) in
- * ONE headless Chromium, same adapter, same page, same weights (one in-memory bundle both load),
+ * `mi bench [MODEL]` / `npm run bench`: our engine next to TF.js (WebGPU, WebGL, WASM backends) and
+ * ONNX Runtime Web (WebGPU and WASM EPs, on our own ONNX export of the model) in ONE headless Chromium, same adapter, same page, same weights (one in-memory bundle both load),
  * plus adapter probes and our kernels' efficiency against them. Writes a markdown report (stdout,
  * and --doc FILE) and --json records. Only ratios measured in one run mean anything: SwiftShader is
  * a CPU, and a shared machine adds noise (the report states the load average).
@@ -18,14 +18,15 @@ import { comparisonTable, efficiencyTable, memoryTable, summarise, type BenchRec
 
 export const BENCH_HELP = `Usage: mi bench [MODEL] [options]
 
-Times our engine and TF.js (webgpu, webgl, wasm backends) on the same weights in one headless
-Chromium (same adapter), with adapter probes (matrix product, copy) and our kernels' efficiency.
+Times our engine, TF.js (webgpu, webgl, wasm backends) and ONNX Runtime Web (webgpu, wasm EPs, on
+an ONNX export of the same model, checked against our output first) on the same weights in one
+headless Chromium (same adapter), with adapter probes (matrix product, copy) and our kernels' efficiency.
 Without MODEL: the standard suite (seed network batch 1 and 8, malaria ResNet .h5, bundled malaria CNN,
 MobileNetV2 at 224, U-Net at 256, MeshNet model5 on a 64³ crop).
 
   --batch 1,8          batch sizes (MODEL only; default 1)
   --only TEXT          standard-suite models whose name contains TEXT (comma-separated: any of them)
-  --runtimes LIST      of ours,tfjs-webgpu,tfjs-webgl,tfjs-wasm (default all)
+  --runtimes LIST      of ours,tfjs-webgpu,tfjs-webgl,tfjs-wasm,ort-webgpu,ort-wasm (default all)
   --runs N             steady-state runs per cell, at most (default 10)
   --budget-s S         steady-state seconds per cell: slow cells do fewer runs (at least 3, or 2 when
                        one run takes over half the budget, 1 over all of it; stated)
@@ -61,7 +62,10 @@ export interface BenchValues {
   runtime?: string;
 }
 
-const RUNTIMES = ['ours', 'tfjs-webgpu', 'tfjs-webgl', 'tfjs-wasm'] as const;
+/** A record plus what the ORT columns add: the peer's version and its output check against ours. */
+type BenchRow = BenchRecord & { version?: string; maxAbsDiff?: number; outputScale?: number };
+
+const RUNTIMES = ['ours', 'tfjs-webgpu', 'tfjs-webgl', 'tfjs-wasm', 'ort-webgpu', 'ort-wasm'] as const;
 type RuntimeId = (typeof RUNTIMES)[number];
 
 export interface SuiteModel {
@@ -135,11 +139,12 @@ export async function benchCommand(values: BenchValues, positionals: string[], i
 
   const started = new Date();
   const session = await openBenchSession([SHARED, ...suite.map((m) => dirname(m.spec.file))].filter((p) => existsSync(p)));
-  const records: BenchRecord[] = [];
+  const records: BenchRow[] = [];
   const profiles: { model: string; profile: PlanProfile }[] = [];
   let probe: Probe & { adapter: string };
   let browserVersion = '';
   let tfVersion = '';
+  let ortVersion = '';
   try {
     browserVersion = await session.page.browser().version();
     io.stderr('probing the adapter (matrix product, copy)...');
@@ -163,7 +168,8 @@ export async function benchCommand(values: BenchValues, positionals: string[], i
           io.stderr(`${m.name} batch ${batch}: ${rt}...`);
           records.push(await cell(session, key, rt, batch, budgetMs, maxRuns, base, profiles));
           const r = records[records.length - 1];
-          if (r.runtime !== 'ours' && !r.error && r.coldMs !== undefined) tfVersion ||= (r as { version?: string }).version ?? '';
+          if (r.runtime.startsWith('tfjs-') && !r.error && r.coldMs !== undefined) tfVersion ||= r.version ?? '';
+          if (r.runtime.startsWith('ort-') && r.version) ortVersion ||= r.version;
         }
       }
       await session.call('bench.drop', key);
@@ -176,12 +182,12 @@ export async function benchCommand(values: BenchValues, positionals: string[], i
     const ours = records.find((o) => o.model === r.model && o.batch === r.batch && o.runtime === 'ours') as (BenchRecord & { flops?: number }) | undefined;
     if (ours?.flops && r.medianMs) r.gflops = ours.flops / (r.medianMs * 1e6);
   }
-  const report = renderReport({ started, probe, browserVersion, tfVersion, records, profiles, maxRuns, budgetMs });
+  const report = renderReport({ started, probe, browserVersion, tfVersion, ortVersion, records, profiles, maxRuns, budgetMs });
   for (const line of report) io.stdout(line);
   if (values.doc) await writeFile(values.doc, report.join('\n') + '\n');
   if (values.json) {
-    const json = records.map(({ model, runtime, batch, coldMs, coldTunedMs, tuneMs, medianMs, p10Ms, p90Ms, runs, gflops, peakBytes, activationBytes, liveBoundBytes, adapter, error }) =>
-      ({ model, runtime, batch, coldMs, coldTunedMs, tuneMs, medianMs, p10Ms, p90Ms, runs, gflops, peakBytes, activationBytes, liveBoundBytes, adapter, error }));
+    const json = records.map(({ model, runtime, batch, coldMs, coldTunedMs, tuneMs, medianMs, p10Ms, p90Ms, runs, gflops, peakBytes, activationBytes, liveBoundBytes, maxAbsDiff, outputScale, adapter, error }) =>
+      ({ model, runtime, batch, coldMs, coldTunedMs, tuneMs, medianMs, p10Ms, p90Ms, runs, gflops, peakBytes, activationBytes, liveBoundBytes, maxAbsDiff, outputScale, adapter, error }));
     await writeFile(values.json, JSON.stringify(json, null, 1) + '\n');
   }
   return records.some((r) => r.runtime === 'ours' && r.error) ? 1 : 0;
@@ -196,7 +202,7 @@ async function cell(
   maxRuns: number,
   base: Omit<BenchRecord, 'coldMs'>,
   profiles: { model: string; profile: PlanProfile }[],
-): Promise<BenchRecord> {
+): Promise<BenchRow> {
   try {
     if (rt === 'ours') {
       // Profile batch 1 only: the efficiency table is per kernel, and batch 1 is the case that matters.
@@ -210,11 +216,20 @@ async function cell(
         activationBytes: r.activationBytes, liveBoundBytes: r.liveBoundBytes, flops: r.flops,
       } as BenchRecord;
     }
+    if (rt.startsWith('ort-')) {
+      // The page checks ORT's first result against ours and times nothing when they differ.
+      const r = await session.call<{ coldMs: number; times: number[]; version: string; maxAbsDiff?: number; outputScale?: number; mismatch?: string }>(
+        'bench.ort', key, rt.slice('ort-'.length), batch, budgetMs, maxRuns);
+      const checked = { version: r.version, maxAbsDiff: r.maxAbsDiff, outputScale: r.outputScale };
+      if (r.mismatch) return { ...base, ...checked, error: r.mismatch };
+      return { ...base, ...checked, coldMs: r.coldMs, ...summarise(r.times) };
+    }
     const backend = rt.slice('tfjs-'.length);
     const r = await session.call<{ coldMs: number; times: number[]; version: string }>('bench.tfjs', key, backend, batch, budgetMs, maxRuns);
     return { ...base, coldMs: r.coldMs, ...summarise(r.times), version: r.version } as BenchRecord;
   } catch (err) {
-    return { ...base, error: String((err as Error).message ?? err).split('\n')[0] };
+    // An exporter refusal reads "unsupported layer X (name)" in the cell, without the class name.
+    return { ...base, error: String((err as Error).message ?? err).split('\n')[0].replace(/^OnnxUnsupportedError: /, '') };
   }
 }
 
@@ -223,7 +238,8 @@ interface ReportInput {
   probe: Probe & { adapter: string };
   browserVersion: string;
   tfVersion: string;
-  records: BenchRecord[];
+  ortVersion: string;
+  records: BenchRow[];
   profiles: { model: string; profile: PlanProfile }[];
   maxRuns: number;
   budgetMs: number;
@@ -234,11 +250,19 @@ function renderReport(x: ReportInput): string[] {
   const load = loadavg().map((l) => l.toFixed(1)).join(' / ');
   const fewer = x.records.filter((r) => r.runs !== undefined && r.runs < x.maxRuns);
   return [
-    '# Benchmark: our engine vs TF.js, same adapter, same page',
+    '# Benchmark: our engine vs TF.js and ONNX Runtime Web, same adapter, same page',
     '',
     `- date: ${x.started.toISOString()}`,
     `- adapter: ${x.probe.adapter} (every runtime below ran on it, in one headless ${x.browserVersion})`,
-    `- TF.js: ${x.tfVersion || '?'} (tfjs + tfjs-backend-webgpu/-wasm; WebGL via --enable-unsafe-swiftshader; WASM single-threaded SIMD, the page is not cross-origin isolated)`,
+    ...(x.records.some((r) => r.runtime.startsWith('tfjs-'))
+      ? [`- TF.js: ${x.tfVersion || '?'} (tfjs + tfjs-backend-webgpu/-wasm; WebGL via --enable-unsafe-swiftshader; WASM single-threaded SIMD, the page is not cross-origin isolated)`]
+      : []),
+    ...(x.records.some((r) => r.runtime.startsWith('ort-'))
+      ? [
+          `- ONNX Runtime Web: ${x.ortVersion || '?'} (onnxruntime-web: ort.webgpu build for the WebGPU EP, which requests its own device on the same adapter; ort.wasm build for the WASM EP, one thread). ` +
+            "It runs bench/page/onnx-export.ts's ONNX export of the same model (channels-first inside, opset 17), and each cell's first result is checked against ours before timing (max abs diff ≤ 1e-3 × max |ours|, see the check table)",
+        ]
+      : []),
     `- machine: ${c.length} × ${c[0]?.model ?? '?'}, load average ${load} (1/5/15 min) at the end: shared with other jobs, so read ratios, not absolute times`,
     `- settings: up to ${x.maxRuns} steady-state runs per cell within ${x.budgetMs / 1000} s (at least 3, or 2 when one run takes over half of that, 1 when it takes all of it)${fewer.length ? `; fewer runs in ${fewer.length} slow cell(s), see the runs column` : ''}`,
     '- cold start: load from the in-memory bundle → first result read back (compilation included; ours on a fresh device with an empty autotuning cache, so measuring the kernels is included; \"tuned\": a second fresh device with the first load\'s choices remembered, as on every later page load). Steady state: upload input → predict → read back.',
@@ -253,6 +277,7 @@ function renderReport(x: ReportInput): string[] {
     '',
     ...comparisonTable(x.records),
     '',
+    ...ortCheckTable(x.records),
     '## Our kernels against the probes (profiler, batch 1, one profiled run)',
     '',
     ...efficiencyTable(x.profiles, x.probe),
@@ -274,5 +299,23 @@ function renderReport(x: ReportInput): string[] {
     'and, on a machine with a GPU, `npm run bench:node` or this benchmark in a browser with hardware WebGPU.',
     '',
     'Reproduce: `npm run bench` (this file), `mi bench MODEL --batch 1,8 --json out.json`, `npm run bench -- --quick`. On a machine with a real GPU under Node/Dawn: `npm run bench:node` (ours only, see scripts/bench-node.ts).',
+  ];
+}
+
+/** ORT cells: their first result against ours (the cell fails, untimed, beyond 1e-3 of the output scale). */
+function ortCheckTable(records: readonly BenchRow[]): string[] {
+  const rows = records.filter((r) => r.runtime.startsWith('ort-'));
+  if (rows.length === 0) return [];
+  const e = (v: number | undefined) => (v === undefined ? '–' : v.toExponential(2));
+  return [
+    '## ONNX Runtime Web: output checked against ours (same input)',
+    '',
+    '| model | batch | runtime | max abs diff | max abs of ours | verdict |',
+    '|---|---:|---|---:|---:|---|',
+    ...rows.map((r) => {
+      const verdict = r.maxAbsDiff === undefined ? `not run: ${(r.error ?? '').replace(/\|/g, '/').slice(0, 120)}` : r.error ? 'differs: not timed' : 'agrees';
+      return `| ${r.model} | ${r.batch} | ${r.runtime} | ${e(r.maxAbsDiff)} | ${e(r.outputScale)} | ${verdict} |`;
+    }),
+    '',
   ];
 }
