@@ -11,9 +11,15 @@
 // take consecutive channel blocks of the same pixels. No workgroup memory: barriers cost more than
 // the loads they would save on SwiftShader.
 //
-// Measured on SwiftShader (Subzero, 2 shared cores; MobileNetV2 α1.0 at 224², its 17 depthwise
-// layers, `mi bench --only mobilenet`, back to back): depthwise_conv2d.wgsl (one output per
-// invocation, scalar loads) 371 ms at 0.11 GFLOP/s; this kernel 85 ms at 0.49 GFLOP/s.
+// Measured on SwiftShader (Subzero, 2 shared cores, back to back, twice). MobileNetV2 α1.0 at 224²,
+// its 17 depthwise layers (`mi bench --only mobilenet`): depthwise_conv2d.wgsl (one output per
+// invocation, scalar loads) 371 ms at 0.11 GFLOP/s; this kernel 85 ms at 0.49 GFLOP/s. Candidates
+// on a chain of eight 3×3 layers at 56²×144 and below (`mi profile`, GPU ms, median of 9, lower is
+// better): this 4 px × 4 ch tile 28–29 (52 under load); 8 px 53–57; 2 px 66 (under load, vs 52);
+// 1 px 102 (vs 52); a sliding-window path for 3×3 stride 1 (six column loads shared by the four
+// pixels, instead of twelve) 34–68, and an interior fast path without the column selects 63–66:
+// both slower, the extra branch costing more than the loads it saves. Workgroup size 32–256: no
+// difference.
 //
 // Weight layout: Keras' kernel [kH, kW, C, 1] as stored, read as vec4: w[(ky·kW + kx)·C/4 + cb].
 //
