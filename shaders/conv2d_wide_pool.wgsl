@@ -3,18 +3,19 @@
 //   conv[n, oy, ox, co] = activate(bias[co] + Σ_{ky, kx, ci} in[n, iy, ix, ci] · w[ky, kx, ci, co])
 //   out[n, py, px, co]  = max over oy ∈ {2py, 2py+1}, ox ∈ {2px, 2px+1} that exist (< convH, convW)
 //   iy = oy·strideH − padTop + ky·dilationH (likewise ix); taps outside the input read zero.
-// Pool windows, activation before the max, work split and pooled epilogue: as conv2d_vec4_pool.wgsl
-// (two passes of an 8 conv pixels × 8 channels tile, one per conv row of the window).
+// Pool windows, activation before the max and the pooled epilogue: as conv2d_vec4_pool.wgsl (two
+// passes of an 8 conv pixels × 8 channels tile, one per conv row of the window).
 //
-// Inner loop: with dilationW = 1 the kW·inC taps of one kernel row are CONTIGUOUS in a channels-
-// last input (pixel p's taps start at ((n·inH + iy)·inW + x0 + p·strideW)·inC), and so are their
-// weight rows; so a tile whose columns all lie inside the input runs ONE loop of kW·inC steps
-// (27 for a 3×3 RGB stem) with plain scalar loads at base + j: no per-tap column arithmetic, no
-// bounds selects, no inner loop of 3. Tiles that touch a border, and dilated kernels, take the
-// general loop of conv2d_wide.wgsl (clamped addresses + select per pixel).
+// Work split: conv2d_wide.wgsl's 8 × 8 tile with scalar input loads (a pixel's channels do not
+// start on a vec4 boundary). Tried on the seed network's 224²×3 → 32 stem and measured no faster
+// under SwiftShader (same-run A/B): one contiguous kW·inC tap loop per kernel row for interior
+// tiles, the same with four taps per accumulator update, 16 channels per invocation, pixel-major
+// invocation order, and padding the input to 4 channels for conv2d_vec4_pool.wgsl (slower).
 //
 // Weight layout: Keras' HWIO kernel [kH, kW, inC, outC] with outC zero-padded by the host to a
 // multiple of 8 (outBlocks even), read as vec4: kernel[((ky·kW + kx)·inC + ci)·outBlocks + cblk].
+//
+// Bounds: as conv2d_wide.wgsl (rows outside the input skipped, columns clamped + select).
 
 struct Params {
   batch: u32,
@@ -50,8 +51,6 @@ override WG: u32 = 64u;
 
 // Pooled output pixels per invocation (two conv pixels each; src/ops/conv2d-pool.ts counts tiles of this).
 const POOLED: u32 = 4u;
-// Conv pixels per row pass.
-const PIXELS_X: u32 = 8u;
 
 fn act4(v: vec4f) -> vec4f {
   return vec4f(activate(v.x), activate(v.y), activate(v.z), activate(v.w));
@@ -82,10 +81,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let inW = i32(params.inW);
   let x0 = i32(ox0 * params.strideW) - i32(params.padLeft);
   let sx = i32(params.strideW);
-  // The whole tile's columns, every tap, lie inside the input (see the header).
-  let lastX = x0 + i32((PIXELS_X - 1u) * params.strideW + params.kW - 1u);
-  let contiguous = params.dilationW == 1u && x0 >= 0 && lastX < i32(params.inW);
-  let step = params.strideW * inC; // input words from one pixel's taps to the next's
   let zero = vec4f(0.0);
   let b0 = bias[cblk];
   let b1 = bias[cblk + 1u];
@@ -115,33 +110,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
         continue;
       }
       let rowBase = (n * params.inH + u32(iy)) * params.inW;
-      if (contiguous) {
-        let base0 = vec4u((rowBase + u32(x0)) * inC) + vec4u(0u, 1u, 2u, 3u) * step;
-        let base4 = base0 + vec4u(4u * step);
-        var w = ky * params.kW * inC * blocks + cblk;
-        for (var j = 0u; j < params.kW * inC; j++) {
-          let v0 = input[base0.x + j];
-          let v1 = input[base0.y + j];
-          let v2 = input[base0.z + j];
-          let v3 = input[base0.w + j];
-          let v4 = input[base4.x + j];
-          let v5 = input[base4.y + j];
-          let v6 = input[base4.z + j];
-          let v7 = input[base4.w + j];
-          let w0 = kernel[w];
-          let w1 = kernel[w + 1u];
-          w += blocks;
-          a00 += v0 * w0; a01 += v0 * w1;
-          a10 += v1 * w0; a11 += v1 * w1;
-          a20 += v2 * w0; a21 += v2 * w1;
-          a30 += v3 * w0; a31 += v3 * w1;
-          a40 += v4 * w0; a41 += v4 * w1;
-          a50 += v5 * w0; a51 += v5 * w1;
-          a60 += v6 * w0; a61 += v6 * w1;
-          a70 += v7 * w0; a71 += v7 * w1;
-        }
-        continue;
-      }
       for (var kx = 0u; kx < params.kW; kx++) {
         let ix0 = vec4i(0, 1, 2, 3) * sx + (x0 + i32(kx * params.dilationW));
         let in0 = (ix0 >= vec4i(0)) & (ix0 < vec4i(inW));

@@ -8,9 +8,8 @@
  * Keras, so any activation is exact (max and activation commute only for monotonic ones).
  *
  * Kernels: shaders/conv2d_vec4_pool.wgsl (vec4 input loads) where inC % 4 = 0, else
- * shaders/conv2d_wide_pool.wgsl (scalar loads; one contiguous kW·inC loop per kernel row, e.g. an
- * RGB stem). Padding an RGB input to 4 channels for the vec4 kernel was tried and measured slower
- * than the wide kernel on the seed network's 224²×3 → 32 stem (SwiftShader, same-run A/B).
+ * shaders/conv2d_wide_pool.wgsl (scalar input loads, e.g. an RGB stem; what was tried there is in
+ * its header).
  */
 import { ShapeError } from '../errors.ts';
 import { activationConstants } from '../graph/activations.ts';
@@ -40,7 +39,7 @@ export function choosePoolVariant(inC: number, forced?: Conv2DPoolVariant): Conv
 }
 
 const WG = 64;
-/** Output channels per invocation of conv2d_vec4_pool.wgsl (kernel and bias are padded to it). */
+/** Output channels per invocation of both kernels (kernel and bias are padded to a multiple). */
 const CHANNELS = 8;
 /** Pooled pixels per invocation (two conv columns each). */
 const POOLED = 4;
