@@ -7,10 +7,13 @@
 // passes of an 8 conv pixels × 8 channels tile, one per conv row of the window).
 //
 // Work split: conv2d_wide.wgsl's 8 × 8 tile with scalar input loads (a pixel's channels do not
-// start on a vec4 boundary). Tried on the seed network's 224²×3 → 32 stem and measured no faster
-// under SwiftShader (same-run A/B): one contiguous kW·inC tap loop per kernel row for interior
-// tiles, the same with four taps per accumulator update, 16 channels per invocation, pixel-major
-// invocation order, and padding the input to 4 channels for conv2d_vec4_pool.wgsl (slower).
+// start on a vec4 boundary). Measured on the seed network's 224²×3 → 32 stem + pool on SwiftShader
+// (same-run A/B, quiet machine, this kernel 43-44 ms): tiles of 4 px × 8 ch and 4 × 16 the same,
+// 8 × 16 47, 8 × 4 50, 4 × 32 50, 4 × 4 57 ms; one contiguous kW·inC tap loop per kernel row for
+// interior tiles 46; the same with four taps per accumulator update 60; the three RGB channels in
+// straight-line code 82 (Subzero handles long blocks badly); padding the input to 4 channels for
+// conv2d_vec4_pool.wgsl 85; im2col to 28 channels + conv2d_vec4_pool.wgsl as a 1×1 conv 38 + 10.5
+// for the gather pass. So the plain tile stays.
 //
 // Weight layout: Keras' HWIO kernel [kH, kW, inC, outC] with outC zero-padded by the host to a
 // multiple of 8 (outBlocks even), read as vec4: kernel[((ky·kW + kx)·inC + ci)·outBlocks + cblk].
