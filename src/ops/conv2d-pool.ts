@@ -64,7 +64,9 @@ export function canFusePool(conv: GraphNode, pool: GraphNode): boolean {
   // winogradApplies rather than conv2d's whole rule, which also weighs the tensor sizes the
   // pass does not know: a conv Winograd could run stays a conv unless a direct variant is forced.
   const winograd = winogradApplies(conv.weights[0].shape[2], c) && (c.variant === undefined || c.variant === 'winograd');
-  return p.mode === 'max' && twoByTwo && (c.groups ?? 1) === 1 && !winograd;
+  // Explicit pads (if fold-padding ever gives conv2d some) are not read by this op: left alone.
+  const explicitPads = 'pads' in conv.attrs;
+  return p.mode === 'max' && twoByTwo && (c.groups ?? 1) === 1 && !winograd && !explicitPads;
 }
 
 /** The conv's geometry on an input shape: conv output [N, H', W', F]. */
