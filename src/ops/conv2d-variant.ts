@@ -69,19 +69,21 @@ export function winogradApplies(inC: number, g: Conv2DGeometry): boolean {
  * SwiftShader (same-run A/B vs vec4, 3×3 same stacks): faster at every size and channel count
  * tried, 2–3× from 4 → 4 at 224² to 128 → 256 at 14²; the budget turns it down only for deep
  * layers on small images (e.g. 256 → 256 at 14², 512 → 512 at 7²), where 8 tiles of V + M would
- * exceed the 512 KB floor and the transformed kernel (4× the kernel's bytes) dwarfs the activations.
+ * exceed the scratch budget (winograd-scratch.ts: a tenth of the conv's input + output bytes, so
+ * the plan's peak stays within 10 % of its live tensors) and the transformed kernel (4× the
+ * kernel's bytes) dwarfs the activations.
  * `forced` 'winograd' takes it wherever it applies; any other forced variant keeps the direct kernels.
  */
 export function useWinograd(
   inC: number,
   outC: number,
   g: Conv2DGeometry,
-  tensorBytes: number,
+  scratchBudget: number,
   forced?: Conv2DAlgorithm,
 ): boolean {
   if (!winogradApplies(inC, g)) return false;
   if (forced !== undefined) return forced === 'winograd';
-  return chunkFits(inC, Math.ceil(outC / 8) * 8, tensorBytes);
+  return chunkFits(inC, Math.ceil(outC / 8) * 8, scratchBudget);
 }
 
 /**

