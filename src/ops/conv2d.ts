@@ -152,6 +152,23 @@ export const conv2d: OpModule = {
     ];
   },
 
+  /**
+   * Where Winograd runs by the rule, the direct vec4 kernel is the alternative: Winograd won every
+   * A/B on SwiftShader, but on a GPU with more arithmetic than bandwidth the direct kernel can win
+   * (Winograd moves V and M through memory), so the device decides. Nothing else is offered.
+   */
+  tuningCandidates(node, { inputShapes, outputShape }) {
+    const a = attrsOf(node);
+    if (a.variant !== undefined) return [];
+    const [N, H, W, C] = inputShapes[0];
+    const [, OH, OW, F] = outputShape;
+    if (!useWinograd(C, F, a, scratchBudget(4 * (N * H * W * C + N * OH * OW * F)))) return [];
+    return [
+      { label: 'winograd', attrs: { variant: 'winograd' } },
+      { label: 'vec4', attrs: { variant: 'vec4' } },
+    ];
+  },
+
   fuseActivation: fuseIntoEpilogue,
 
   foldScaleShift(node, scale, shift) {
