@@ -157,7 +157,7 @@ export class Model {
       }
     });
     const plan = await this.prepare(inputs.map((t) => t.shape));
-    return plan.profile(inputs, options);
+    return { ...(await plan.profile(inputs, options)), tuning: this.tuningReport(inputs.map((t) => t.shape)) };
   }
 
   /** Frees every GPU buffer; destroys the device if the model created it. */

@@ -15,7 +15,7 @@ WebGPU inference for Keras-trained medical-imaging CNNs.
 
 Commands:
   predict   run a model on a .npy tensor or an image; write the outputs as .npy
-  bench     our engine vs TF.js (webgpu, webgl, wasm) in one Chromium, same adapter; probes
+  bench     our engine vs TF.js (webgpu, webgl, wasm) and ONNX Runtime Web (webgpu, wasm) in one Chromium, same adapter; probes
   profile   per-layer GPU time of a model (timestamp queries), table and Chrome trace
 
 Run "mi <command> --help" for a command's options.

@@ -153,3 +153,18 @@ export function formatLayerTable(profile: PlanProfile, limit = 0): string[] {
   if (profile.note) out.push(`note: ${profile.note}`);
   return out;
 }
+
+/**
+ * One line per autotuning decision: the layer (and how many share it), each candidate's measured
+ * time, the choice and where it came from. Empty when nothing was tunable.
+ */
+export function formatTuning(profile: PlanProfile): string[] {
+  const t = profile.tuning;
+  if (!t || t.decisions.length === 0) return [];
+  const out = [`autotuning (${t.timer}, ${t.spentMs.toFixed(0)} ms spent at load):`];
+  for (const d of t.decisions) {
+    const times = d.candidates.map((c) => `${c.label}${c.ms === undefined ? '' : ` ${c.ms.toFixed(2)} ms`}`).join(', ');
+    out.push(`  ${d.node}${d.nodes > 1 ? ` (+${d.nodes - 1} alike)` : ''}: ${d.chosen} [${d.source}] of ${times}`);
+  }
+  return out;
+}

@@ -18,6 +18,7 @@ import type { GpuContext } from '../gpu/device.ts';
 import type { GpuPlan } from '../scheduler/build.ts';
 import type { PlanLayout } from '../scheduler/layout.ts';
 import type { Tensor } from '../tensor.ts';
+import type { TuneReport } from '../scheduler/autotune.ts';
 
 const MAP_READ = 0x0001;
 const COPY_SRC = 0x0004;
@@ -63,6 +64,8 @@ export interface PlanProfile {
   wallMs?: number;
   /** Caveats a reader must see (no timestamps; timestamps quantised by the browser). */
   note?: string;
+  /** What autotuning chose for this plan (Model.profile adds it), for the kernel column's why. */
+  tuning?: TuneReport;
 }
 
 /** Runs the plan with per-step timestamps. `runPlain` is the plan's own run(), for warm-up and fallback. */

@@ -1,6 +1,6 @@
 /** Per-layer aggregation and the Chrome trace shape of a profile (no GPU). */
 import { describe, expect, it } from 'vitest';
-import { aggregateByLayer, formatLayerTable, toChromeTrace, variantOf } from '../../src/runtime/profile-report.ts';
+import { aggregateByLayer, formatLayerTable, formatTuning, toChromeTrace, variantOf } from '../../src/runtime/profile-report.ts';
 import type { PlanProfile, StepProfile } from '../../src/runtime/profile.ts';
 
 function step(label: string, ms: number, startMs: number, flops: number, bytes: number, constants: Record<string, number> = {}): StepProfile {
@@ -92,5 +92,27 @@ describe('Chrome trace', () => {
     const trace = toChromeTrace({ ...profile, source: 'cpu-wall', totalMs: 12.5, note: 'n' });
     const xs = trace.traceEvents.filter((e) => e.ph === 'X');
     expect(xs).toEqual([{ name: 'run (CPU wall time)', cat: 'run', ph: 'X', pid: 1, tid: 1, ts: 0, dur: 12500, args: { note: 'n' } }]);
+  });
+});
+
+describe('autotuning lines', () => {
+  it('one line per decision with the times, the choice and its source; none without decisions', () => {
+    expect(formatTuning(profile)).toEqual([]);
+    const lines = formatTuning({
+      ...profile,
+      tuning: {
+        timer: 'timestamp-query',
+        spentMs: 321.4,
+        decisions: [
+          { node: 'conv1', op: 'conv2d', nodes: 3, candidates: [{ label: 'winograd', ms: 1.5 }, { label: 'vec4', ms: 3.25 }], chosen: 'winograd', source: 'measured' },
+          { node: 'd1', op: 'dense', nodes: 1, candidates: [{ label: 'splitk' }, { label: 'gemm' }], chosen: 'gemm', source: 'cache' },
+        ],
+      },
+    });
+    expect(lines).toEqual([
+      'autotuning (timestamp-query, 321 ms spent at load):',
+      '  conv1 (+2 alike): winograd [measured] of winograd 1.50 ms, vec4 3.25 ms',
+      '  d1: gemm [cache] of splitk, gemm',
+    ]);
   });
 });

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { parseNpy } from '../../formats/npy.ts';
 import type { PlanProfile } from '../../runtime/profile.ts';
-import { formatLayerTable, toChromeTrace } from '../../runtime/profile-report.ts';
+import { formatLayerTable, formatTuning, toChromeTrace } from '../../runtime/profile-report.ts';
 import type { Tensor } from '../../tensor.ts';
 import { toWire } from '../wire.ts';
 import { CliError, UsageError, type CommandIO } from './cli-error.ts';
@@ -96,6 +96,7 @@ export async function profileCommand(values: ProfileValues, positionals: string[
   const profile = runtime === 'node' ? await profileInNode(model, architecture, input, repeats) : await profileInChromium(model, architecture, input, repeats);
   io.stdout(`${positionals[0]}: input ${profile.inputShapes.map((s) => s.join('x')).join(', ')} on ${profile.adapter} (${runtime}), ${profile.steps.length} steps, median of ${profile.repeats} profiled runs`);
   for (const line of formatLayerTable(profile, top)) io.stdout(line);
+  for (const line of formatTuning(profile)) io.stdout(line);
   if (values.trace) {
     await writeFile(values.trace, JSON.stringify(toChromeTrace(profile)));
     io.stdout(`trace: ${values.trace} (open in https://ui.perfetto.dev or chrome://tracing)`);
