@@ -7,9 +7,10 @@
  *
  * Cost control, because a cold start pays for it once:
  * - identical nodes (same op, shapes and attributes) are measured once;
- * - a candidate runs on a prefix of its workgroups (every kernel bounds-checks its flat index, so
- *   fewer workgroups compute a prefix of the output): enough work for about TARGET_MS on this
- *   device, never less than one workgroup, all of it where that is cheap (real GPUs);
+ * - a candidate runs on prefixes of its workgroups (every kernel bounds-checks its flat index, so
+ *   fewer workgroups compute a prefix of the output), the larger taking about TARGET_MS on this
+ *   device (all of it where that is cheap: real GPUs), and its whole time is extrapolated from two
+ *   prefixes (see timeCandidate);
  * - a node's candidates compile in parallel before any is timed (the winner's pipeline is reused
  *   by the plan: the pipeline cache is per device);
  * - only layers that carry at least MIN_SHARE of the model's FLOPs are tuned: on small layers the
@@ -63,7 +64,7 @@ export interface TuneReport {
   timer: 'timestamp-query' | 'cpu-wall';
 }
 
-const TARGET_MS = 2;
+const TARGET_MS = 4;
 const MIN_SHARE = 0.05;
 const MIN_GAIN = 0.05;
 const QUERY_RESOLVE = 0x0200;
@@ -208,19 +209,43 @@ async function prepareCandidate(gpu: GpuContext, graph: Graph, shapes: Map<strin
  */
 async function timeCandidate(gpu: GpuContext, layout: PlanLayout): Promise<number> {
   const plan = await buildGpuPlan(gpu, layout);
+  const best = async (f: number) => Math.min(await runFraction(gpu, plan, f), await runFraction(gpu, plan, f));
   try {
-    let fraction = 1 / 64;
-    let ms = await runFraction(gpu, plan, fraction); // warm-up, and a first estimate
-    // Grow the prefix until it takes about TARGET_MS (or is the whole dispatch).
-    while (fraction < 1 && ms < TARGET_MS / 4) {
-      fraction = Math.min(1, fraction * 8);
-      ms = await runFraction(gpu, plan, fraction);
+    await runFraction(gpu, plan, 1 / 64); // first use of the pipelines: not timed
+    // A run costs a fixed amount per dispatch, whatever the prefix, plus work in proportion to the
+    // workgroups run. So the whole candidate is estimated on the line through two prefixes (the
+    // larger about TARGET_MS), at full coverage. Scaling one prefix by its fraction multiplied the
+    // per-dispatch cost too, and made Winograd (three dispatches a chunk, tens of chunks) look
+    // slower than the one-dispatch direct kernel that it beats 2-3x in whole runs.
+    let f = 1 / 64;
+    let tb = await best(f);
+    while (f < 1 && tb < TARGET_MS) {
+      f = Math.min(1, f * 4);
+      tb = await best(f);
     }
-    const runs = [await runFraction(gpu, plan, fraction), await runFraction(gpu, plan, fraction)];
-    return Math.min(...runs) / fraction;
+    const rb = coverage(plan, f);
+    if (rb >= 1) return tb;
+    const ra = coverage(plan, f / 4);
+    const ta = await best(f / 4);
+    const slope = (tb - ta) / (rb - ra);
+    // Noise can make the two points useless (equal coverage, or a falling line): scale instead.
+    if (!(rb > ra) || !(slope > 0)) return tb / rb;
+    return tb + (1 - rb) * slope;
   } finally {
     destroyGpuPlan(plan);
   }
+}
+
+/** Share of a plan's workgroups that prefixes at `fraction` dispatch. */
+function coverage(plan: GpuPlan, fraction: number): number {
+  let run = 0;
+  let total = 0;
+  for (const s of plan.steps) {
+    const [x, y, z] = prefixDispatch(s.dispatch, fraction);
+    run += x * y * z;
+    total += s.dispatch[0] * s.dispatch[1] * s.dispatch[2];
+  }
+  return total > 0 ? run / total : 1;
 }
 
 /** Workgroup counts covering about `fraction` of a dispatch (at least one workgroup). */
