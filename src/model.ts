@@ -29,6 +29,10 @@ export class Model {
   private disposed = false;
   private preprocessor?: Preprocessor;
   private readonly tuneReports = new Map<string, TuneReport>();
+  /** Plans whose background tuning has not started yet (it starts after their first run). */
+  private readonly untuned = new Map<string, number[][]>();
+  /** Background tuning in flight or done, per plan key. */
+  private readonly tuning$ = new Map<string, Promise<TuneReport | undefined>>();
 
   constructor(
     /** The graph the GPU runs (after passes). */
@@ -56,17 +60,24 @@ export class Model {
     return this.gpu.adapterName;
   }
 
-  /** Compiles (or returns the cached) plan for these input shapes. */
+  /**
+   * Compiles (or returns the cached) plan for these input shapes. With autotuning in the background
+   * (the default) the plan uses remembered choices and the ops' rules; measuring starts after its
+   * first run and may replace it (whenTuned).
+   */
   prepare(inputShapes: readonly (readonly number[])[]): Promise<ExecutionPlan> {
     if (this.disposed) throw new GPUExecutionError('the model was disposed');
-    const key = inputShapes.map((s) => s.join('x')).join(',');
+    const key = keyOf(inputShapes);
     let plan = this.plans.get(key);
     if (!plan) {
       const limits = this.gpu.device.limits;
+      const background = (this.tuning.mode ?? 'on') === 'on' && (this.tuning.when ?? 'background') === 'background';
       plan = Promise.resolve().then(async () => {
-        const tuned = await autotune(this.gpu, this.graph, inputShapes, this.tuning);
+        const tuned = await autotune(this.gpu, this.graph, inputShapes, background ? { ...this.tuning, mode: 'cached' } : this.tuning);
         this.tuneReports.set(key, tuned.report);
-        return ExecutionPlan.create(this.gpu, planLayout(tuned.graph, inputShapes, limits));
+        const made = await ExecutionPlan.create(this.gpu, planLayout(tuned.graph, inputShapes, limits));
+        if (background && tuned.report.decisions.some((d) => d.source === 'default')) this.untuned.set(key, inputShapes.map((s) => [...s]));
+        return made;
       });
       this.plans.set(key, plan);
       plan.catch(() => this.plans.delete(key));
@@ -75,11 +86,48 @@ export class Model {
   }
 
   /**
+   * Resolves when background autotuning of the plan for these shapes has finished (starting it now
+   * if it was waiting for a first run), with what it decided; at once when there is nothing to tune.
+   * Runs started after it resolves use the tuned plan.
+   */
+  whenTuned(inputShapes: readonly (readonly number[])[]): Promise<TuneReport | undefined> {
+    const key = keyOf(inputShapes);
+    this.startTuning(key);
+    return this.tuning$.get(key) ?? Promise.resolve(this.tuneReports.get(key));
+  }
+
+  /** Measures the untuned nodes of a plan once and swaps in a new plan if any choice changed. */
+  private startTuning(key: string): void {
+    const shapes = this.untuned.get(key);
+    if (!shapes || this.disposed) return;
+    this.untuned.delete(key);
+    const done = (async () => {
+      const before = this.tuneReports.get(key);
+      const tuned = await autotune(this.gpu, this.graph, shapes, { ...this.tuning, mode: 'on' });
+      if (this.disposed) return tuned.report;
+      this.tuneReports.set(key, tuned.report);
+      const chosen = (r?: TuneReport) => r?.decisions.map((d) => `${d.node}:${d.chosen}`).sort().join(',');
+      if (chosen(tuned.report) !== chosen(before)) {
+        const next = await ExecutionPlan.create(this.gpu, planLayout(tuned.graph, shapes, this.gpu.device.limits));
+        if (this.disposed) {
+          next.dispose();
+          return tuned.report;
+        }
+        const old = await this.plans.get(key);
+        this.plans.set(key, Promise.resolve(next));
+        old?.retire();
+      }
+      return tuned.report;
+    })().catch(() => this.tuneReports.get(key)); // a failed measurement keeps the working plan
+    this.tuning$.set(key, done);
+  }
+
+  /**
    * What autotuning decided for the plan of these input shapes (made by prepare or the first run):
    * per tunable node, the candidates' measured times and the choice, or where it came from.
    */
   tuningReport(inputShapes: readonly (readonly number[])[]): TuneReport | undefined {
-    return this.tuneReports.get(inputShapes.map((s) => s.join('x')).join(','));
+    return this.tuneReports.get(keyOf(inputShapes));
   }
 
   /** Runs a single-input, single-output model. The input's first dimension is the batch. */
@@ -111,6 +159,7 @@ export class Model {
     await pre.ready();
     const plan = await this.prepare([[sources.length, spec.height, spec.width, spec.channels]]);
     const [out] = await plan.runEncoded((encoder, [input]) => pre.encode(encoder, input, sources, spec));
+    this.startTuning(keyOf([[sources.length, spec.height, spec.width, spec.channels]]));
     return out;
   }
 
@@ -141,7 +190,9 @@ export class Model {
       }
     });
     const plan = await this.prepare(inputs.map((t) => t.shape));
-    return plan.run(inputs);
+    const outputs = await plan.run(inputs);
+    this.startTuning(keyOf(inputs.map((t) => t.shape)));
+    return outputs;
   }
 
   /**
@@ -164,10 +215,17 @@ export class Model {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    // Background tuning uses the device: let it stop (it checks `disposed`) before destroying it.
+    await Promise.allSettled(this.tuning$.values());
     const plans = await Promise.allSettled(this.plans.values());
     for (const p of plans) if (p.status === 'fulfilled') p.value.dispose();
     this.plans.clear();
     this.preprocessor?.dispose();
     if (this.ownsDevice) this.gpu.device.destroy();
   }
+}
+
+/** The plan cache's key for a list of input shapes. */
+function keyOf(inputShapes: readonly (readonly number[])[]): string {
+  return inputShapes.map((s) => s.join('x')).join(',');
 }

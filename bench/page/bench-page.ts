@@ -176,9 +176,10 @@ const bench = {
 
   /**
    * Our engine: a fresh device (made before the clock starts), so no pipeline is cached from another
-   * cell, and an empty autotuning cache, so the cold start includes measuring the kernels. Then a
-   * second cold start on another fresh device with the choices remembered (what every later page
-   * load on this adapter gets).
+   * cell, and an empty autotuning cache: the first result comes from the ops' rules and autotuning
+   * measures in the background after it; steady state is timed once it is done. Then a second cold
+   * start on another fresh device with the choices remembered (what every later page load on this
+   * adapter gets: the tuned plan from the start).
    */
   async ours(key: string, batch: number, budgetMs: number, maxRuns: number, profile: boolean) {
     return guarded(async (): Promise<CellResult> => {
@@ -197,6 +198,8 @@ const bench = {
           const y = await model.predict({ shape, data });
           const coldMs = performance.now() - t0;
           p.reference.set(batch, y.data);
+          // Autotuning measures in the background after the first result; time the tuned plan.
+          const tuning = await model.whenTuned([shape]);
           const times: number[] = [];
           const t1 = performance.now();
           await model.predict({ shape, data });
@@ -216,7 +219,7 @@ const bench = {
             peakBytes: plan.peakActivationBytes + plan.constantBytes,
             activationBytes: plan.peakActivationBytes,
             liveBoundBytes: plan.layout.liveBoundBytes,
-            tuneMs: model.tuningReport([shape])?.spentMs,
+            tuneMs: tuning?.spentMs,
             profile: prof,
           };
         } finally {

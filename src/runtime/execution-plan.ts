@@ -149,6 +149,11 @@ export class ExecutionPlan {
   }
 
   /** Frees the plan's GPU memory. Further runs fail. */
+  /** Disposes the plan once the runs already queued on it have finished (a plan being replaced). */
+  retire(): void {
+    void this.queue.then(() => this.dispose());
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -39,6 +39,13 @@ export interface AutotuneOptions {
    * nothing. 'off': the ops' default rules only.
    */
   mode?: 'on' | 'cached' | 'off';
+  /**
+   * When to measure (mode 'on'): 'background' (default) builds the plan from remembered choices
+   * and the ops' rules at once, measures after the plan's first run, and swaps in the tuned plan
+   * when it differs (Model.whenTuned), so a first load never waits for tuning; 'load' measures
+   * before building the plan.
+   */
+  when?: 'background' | 'load';
   /** Wall time one prepare() may spend measuring, in ms (default 750). */
   budgetMs?: number;
   /** Where choices are remembered (default: this page's memory backed by localStorage). */
@@ -105,6 +112,7 @@ export async function autotune(
     else decide(t, t.candidates[0], 'default');
   }
   const shapes = inferShapes(graph, inputShapes);
+  if (toMeasure.length) precompileDefaults(gpu, graph, shapes);
   toMeasure.sort((a, b) => b.flops - a.flops);
   for (const t of toMeasure) {
     if (performance.now() - started >= budget) {
@@ -145,6 +153,27 @@ export async function autotune(
       chosen: c.label,
       source,
     });
+  }
+}
+
+/**
+ * Starts compiling every node's default kernels (the pipeline cache is per device, so the plan
+ * built after tuning finds them), so that compilation runs beside the measuring instead of after
+ * it: on SwiftShader both are CPU work, and the overlap takes a few hundred ms off a first load.
+ * Failures are left for the plan build to report with the layer's name.
+ */
+function precompileDefaults(gpu: GpuContext, graph: Graph, shapes: Map<string, number[]>): void {
+  for (const node of graph.nodes) {
+    const module = opModule(node.op);
+    if (!module.encode) continue;
+    try {
+      const steps = module.encode(node, { inputShapes: node.inputs.map((t) => shapes.get(t)!), outputShape: shapes.get(node.output)!, limits: gpu.device.limits });
+      for (const k of steps) {
+        getPipeline(gpu.device, { shader: k.shader, entryPoint: k.entryPoint ?? 'main', constants: k.constants ?? {} }, k.label).catch(() => undefined);
+      }
+    } catch {
+      // planLayout encodes again and throws with context.
+    }
   }
 }
 
@@ -212,20 +241,19 @@ async function timeCandidate(gpu: GpuContext, layout: PlanLayout): Promise<numbe
   const best = async (f: number) => Math.min(await runFraction(gpu, plan, f), await runFraction(gpu, plan, f));
   try {
     await runFraction(gpu, plan, 1 / 64); // first use of the pipelines: not timed
-    // A run costs a fixed amount per dispatch, whatever the prefix, plus work in proportion to the
-    // workgroups run. So the whole candidate is estimated on the line through two prefixes (the
-    // larger about TARGET_MS), at full coverage. Scaling one prefix by its fraction multiplied the
-    // per-dispatch cost too, and made Winograd (three dispatches a chunk, tens of chunks) look
-    // slower than the one-dispatch direct kernel that it beats 2-3x in whole runs.
+    // A run costs a fixed amount (submit, pass) plus work in proportion to the workgroups run
+    // (prefixSteps keeps dispatches whole, so the per-dispatch cost scales with them too). The whole
+    // candidate is estimated on the line through two prefixes (the larger about TARGET_MS).
     let f = 1 / 64;
     let tb = await best(f);
     while (f < 1 && tb < TARGET_MS) {
       f = Math.min(1, f * 4);
       tb = await best(f);
     }
-    const rb = coverage(plan, f);
+    const coverage = (fr: number) => prefixSteps(plan.steps.map((st) => st.dispatch), fr).share;
+    const rb = coverage(f);
     if (rb >= 1) return tb;
-    const ra = coverage(plan, f / 4);
+    const ra = coverage(f / 4);
     const ta = await best(f / 4);
     const slope = (tb - ta) / (rb - ra);
     // Noise can make the two points useless (equal coverage, or a falling line): scale instead.
@@ -236,25 +264,34 @@ async function timeCandidate(gpu: GpuContext, layout: PlanLayout): Promise<numbe
   }
 }
 
-/** Share of a plan's workgroups that prefixes at `fraction` dispatch. */
-function coverage(plan: GpuPlan, fraction: number): number {
+/**
+ * The first `fraction` of a candidate's workgroups, taken in order over its steps: every step before
+ * the boundary whole, the boundary step partly (its outermost dispatch axis shrunk: dispatches fold
+ * a 1-D range into x, then y, then z), later steps not at all. Whole dispatches keep their real
+ * parallelism: shrinking every step instead left chunked candidates (Winograd: three dispatches a
+ * chunk) with one-workgroup dispatches that run latency-bound on one core, and mis-ranked them.
+ * `share` is the workgroups run over all of them.
+ */
+export function prefixSteps(dispatches: readonly (readonly [number, number, number])[], fraction: number): { steps: [number, number, number][]; share: number } {
+  const count = (d: readonly number[]) => d[0] * d[1] * d[2];
+  const total = dispatches.reduce((a, d) => a + count(d), 0);
+  if (fraction >= 1 || total === 0) return { steps: dispatches.map((d) => [d[0], d[1], d[2]]), share: 1 };
+  let left = Math.max(1, Math.ceil(total * fraction));
   let run = 0;
-  let total = 0;
-  for (const s of plan.steps) {
-    const [x, y, z] = prefixDispatch(s.dispatch, fraction);
-    run += x * y * z;
-    total += s.dispatch[0] * s.dispatch[1] * s.dispatch[2];
+  const steps: [number, number, number][] = [];
+  for (const d of dispatches) {
+    if (left <= 0) break;
+    const n = count(d);
+    let p: [number, number, number];
+    if (n <= left) p = [d[0], d[1], d[2]];
+    else if (d[2] > 1) p = [d[0], d[1], Math.ceil(left / (d[0] * d[1]))];
+    else if (d[1] > 1) p = [d[0], Math.ceil(left / d[0]), 1];
+    else p = [left, 1, 1];
+    steps.push(p);
+    run += count(p);
+    left -= count(p);
   }
-  return total > 0 ? run / total : 1;
-}
-
-/** Workgroup counts covering about `fraction` of a dispatch (at least one workgroup). */
-export function prefixDispatch(d: readonly [number, number, number], fraction: number): [number, number, number] {
-  if (fraction >= 1) return [d[0], d[1], d[2]];
-  // Dispatches fold a 1-D range into x then y (ops/dispatch.ts): shrink the outermost axis used.
-  if (d[2] > 1) return [d[0], d[1], Math.max(1, Math.ceil(d[2] * fraction))];
-  if (d[1] > 1) return [d[0], Math.max(1, Math.ceil(d[1] * fraction)), 1];
-  return [Math.max(1, Math.ceil(d[0] * fraction)), 1, 1];
+  return { steps, share: run / total };
 }
 
 /** One run of every step on a prefix of its workgroups, in one pass: GPU ms (timestamps) or wall ms. */
@@ -274,12 +311,11 @@ async function runFraction(gpu: GpuContext, plan: GpuPlan, fraction: number): Pr
       label: 'autotune',
       timestampWrites: querySet ? { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } : undefined,
     });
-    for (const step of plan.steps) {
-      pass.setPipeline(step.pipeline);
-      pass.setBindGroup(0, step.bindGroup);
-      const [x, y, z] = prefixDispatch(step.dispatch, fraction);
+    prefixSteps(plan.steps.map((st) => st.dispatch), fraction).steps.forEach(([x, y, z], i) => {
+      pass.setPipeline(plan.steps[i].pipeline);
+      pass.setBindGroup(0, plan.steps[i].bindGroup);
       pass.dispatchWorkgroups(x, y, z);
-    }
+    });
     pass.end();
     if (querySet && resolve && read) {
       encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);

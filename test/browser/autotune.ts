@@ -13,17 +13,34 @@ export interface AutotuneRun {
 
 const caches = new Map<string, TuneCache>();
 
-/** Runs the graph with a named in-page cache (created empty on first use) and the given mode. */
-export async function runTuned(wire: WireGraph, inputs: WireTensor[], cacheName: string, mode: 'on' | 'cached' | 'off', budgetMs?: number): Promise<AutotuneRun> {
+/**
+ * Runs the graph with a named in-page cache (created empty on first use) and the given mode and
+ * timing ('background': the first run uses the rules, then whenTuned; 'load': tuned before the
+ * plan is built). The outputs returned are those of a run after tuning, on the tuned plan; the
+ * first run's outputs come back too.
+ */
+export async function runTuned(
+  wire: WireGraph,
+  inputs: WireTensor[],
+  cacheName: string,
+  mode: 'on' | 'cached' | 'off',
+  budgetMs?: number,
+  when: 'background' | 'load' = 'load',
+): Promise<AutotuneRun & { firstOutputs: WireTensor[]; reportBeforeTuning?: TuneReport; planReplaced: boolean }> {
   if (!caches.has(cacheName)) caches.set(cacheName, memoryTuneCache());
   const xs = inputs.map(fromWire);
-  const model = await modelFromGraph(graphFromWire(wire), { autotune: { mode, cache: caches.get(cacheName), budgetMs } });
+  const shapes = xs.map((x) => x.shape);
+  const model = await modelFromGraph(graphFromWire(wire), { autotune: { mode, cache: caches.get(cacheName), budgetMs, when } });
   try {
     const t0 = performance.now();
-    await model.prepare(xs.map((x) => x.shape));
+    const firstPlan = await model.prepare(shapes);
     const prepareMs = performance.now() - t0;
+    const firstOutputs = (await model.run(xs)).map(toWire);
+    const reportBeforeTuning = structuredClone(model.tuningReport(shapes));
+    const report = await model.whenTuned(shapes);
+    const planReplaced = (await model.prepare(shapes)) !== firstPlan;
     const outputs = (await model.run(xs)).map(toWire);
-    return { report: model.tuningReport(xs.map((x) => x.shape)), outputs, prepareMs };
+    return { report, outputs, firstOutputs, prepareMs, reportBeforeTuning, planReplaced };
   } finally {
     await model.dispose();
   }

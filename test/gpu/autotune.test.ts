@@ -39,11 +39,13 @@ async function runTuned(
   mode: 'on' | 'cached' | 'off',
   budgetMs?: number,
   input = randomTensor([2, 512], 7),
-): Promise<AutotuneRun> {
+  when: 'background' | 'load' = 'load',
+): Promise<AutotuneRun & { firstOutputs: AutotuneRun['outputs']; reportBeforeTuning?: AutotuneRun['report']; planReplaced: boolean }> {
   const page = await gpuPage();
-  const call = `import('/test/browser/autotune.ts').then((m) => m.runTuned(${JSON.stringify(graphToWire(graph))}, ${JSON.stringify([toWire(input)])}, ${JSON.stringify(cache)}, ${JSON.stringify(mode)}, ${budgetMs ?? 'undefined'}))`;
-  const r = (await page.evaluate(call)) as AutotuneRun;
+  const call = `import('/test/browser/autotune.ts').then((m) => m.runTuned(${JSON.stringify(graphToWire(graph))}, ${JSON.stringify([toWire(input)])}, ${JSON.stringify(cache)}, ${JSON.stringify(mode)}, ${budgetMs ?? 'undefined'}, ${JSON.stringify(when)}))`;
+  const r = (await page.evaluate(call)) as AutotuneRun & { firstOutputs: AutotuneRun['outputs']; reportBeforeTuning?: AutotuneRun['report']; planReplaced: boolean };
   const [expected] = executeReference(graph, [input]).outputs;
+  expectTensorsClose(fromWire(r.firstOutputs[0]), expected, { atol: 1e-4, rtol: 1e-3 });
   // Winograd's tolerance (test/gpu/kernels/conv2d-winograd.test.ts) covers every candidate.
   expectTensorsClose(fromWire(r.outputs[0]), expected, { atol: 1e-4, rtol: 1e-3 });
   return r;
@@ -95,6 +97,18 @@ describe('autotuning', () => {
     const d = r.report!.decisions[0];
     expect(d.candidates.map((c) => c.label)).toEqual(['winograd', 'vec4']);
     expect(d.candidates.every((c) => (c.ms ?? 0) > 0)).toBe(true);
+  });
+
+  it('in the background (the default): the first run uses the rules, tuning follows, later runs use the tuned plan', async () => {
+    const r = await runTuned(denseChain(), 'fresh-8', 'on', undefined, undefined, 'background');
+    // Before the first run finished nothing was measured: every tunable layer ran its rule's kernel.
+    expect(r.reportBeforeTuning!.decisions.every((d) => d.source === 'default' && d.chosen === d.candidates[0].label)).toBe(true);
+    expect(r.report!.decisions.every((d) => d.source === 'measured')).toBe(true);
+    // The plan was rebuilt exactly when a measured choice differs from the rule's.
+    expect(r.planReplaced).toBe(r.report!.decisions.some((d) => d.chosen !== d.candidates[0].label));
+    // A second load finds the choices remembered and builds the tuned plan at once.
+    const again = await runTuned(denseChain(), 'fresh-8', 'on', undefined, undefined, 'background');
+    expect(again.reportBeforeTuning!.decisions.every((d) => d.source === 'cache')).toBe(true);
   });
 
   it('layers under 5 % of the FLOPs are not tuned (their compile would cost more than it saves)', async () => {

@@ -11,6 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import type { PlanProfile } from '../../runtime/profile.ts';
+import { formatTuning } from '../../runtime/profile-report.ts';
 import { REPO_ROOT } from '../page-server.ts';
 import { CliError, UsageError, type CommandIO } from './cli-error.ts';
 import { openBenchSession, type BenchSession } from './bench-session.ts';
@@ -265,7 +266,7 @@ function renderReport(x: ReportInput): string[] {
       : []),
     `- machine: ${c.length} × ${c[0]?.model ?? '?'}, load average ${load} (1/5/15 min) at the end: shared with other jobs, so read ratios, not absolute times`,
     `- settings: up to ${x.maxRuns} steady-state runs per cell within ${x.budgetMs / 1000} s (at least 3, or 2 when one run takes over half of that, 1 when it takes all of it)${fewer.length ? `; fewer runs in ${fewer.length} slow cell(s), see the runs column` : ''}`,
-    '- cold start: load from the in-memory bundle → first result read back (compilation included; ours on a fresh device with an empty autotuning cache, so measuring the kernels is included; \"tuned\": a second fresh device with the first load\'s choices remembered, as on every later page load). Steady state: upload input → predict → read back.',
+    '- cold start: load from the in-memory bundle → first result read back (compilation included; ours on a fresh device with an empty autotuning cache: the first result uses the built-in kernel rules and autotuning then measures in the background, its time shown as \"tuning\"; \"tuned\": a second fresh device with the first load\'s choices remembered, as on every later page load). Steady state is timed after tuning has finished. Steady state: upload input → predict → read back.',
     '- GFLOP/s: our plan\'s FLOP count for the model / median time (the same count for every runtime). Planned GPU MB: ours only (activation peak + weights).',
     '',
     '## Adapter probes',
@@ -284,6 +285,15 @@ function renderReport(x: ReportInput): string[] {
     '',
     'Bytes are estimates (every bound buffer read or written once), so GB/s is a lower bound for kernels that re-read their inputs.',
     'Winograd steps count the direct convolution\'s FLOPs (what the layer computes), so their GFLOP/s is effective and can exceed the probe.',
+    '',
+    '## Autotuning decisions (batch 1, first load, empty cache)',
+    '',
+    '```',
+    ...x.profiles.flatMap(({ model, profile }) => {
+      const lines = formatTuning(profile);
+      return lines.length ? [`${model}:`, ...lines] : [`${model}: nothing to tune`];
+    }),
+    '```',
     '',
     '## Our activation memory (planned) against what must be alive at once',
     '',
