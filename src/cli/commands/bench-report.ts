@@ -65,7 +65,7 @@ export function comparisonTable(records: readonly BenchRecord[]): string[] {
       out.push(`| ${r.model} | ${r.batch} | ${r.runtime} | failed: ${r.error.replace(/\|/g, '/').slice(0, 160)} | | | | | | |`);
       continue;
     }
-    const vs = r.runtime === 'ours' ? '(reference)' : `${ratioText(ours?.medianMs, r.medianMs)}; cold ${ratioText(ours?.coldMs, r.coldMs).replace('ours ', '')}`;
+    const vs = r.runtime === 'ours' ? '(reference)' : !ours ? '–' : `${ratioText(ours.medianMs, r.medianMs)}; cold ${ratioText(ours.coldMs, r.coldMs).replace('ours ', '')}`;
     const cold = r.coldTunedMs === undefined ? ms(r.coldMs) : `${ms(r.coldMs)}; tuned ${ms(r.coldTunedMs)} (tuning ${ms(r.tuneMs)} after the first)`;
     out.push(
       `| ${r.model} | ${r.batch} | ${r.runtime} | ${cold} | ${ms(r.medianMs)} | ${ms(r.p10Ms)}–${ms(r.p90Ms)} | ${r.runs ?? '–'} | ` +
