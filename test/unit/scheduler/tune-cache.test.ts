@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryTuneCache, persistentTuneCache } from '../../../src/scheduler/tune-cache.ts';
-import { prefixDispatch } from '../../../src/scheduler/autotune.ts';
+import { prefixSteps } from '../../../src/scheduler/autotune.ts';
 
 /** A Storage stand-in: a map, optionally refusing writes like a full or blocked localStorage. */
 function fakeStorage(initial: Record<string, string> = {}, refuseWrites = false) {
@@ -39,12 +39,17 @@ describe('tune cache', () => {
   });
 });
 
-describe('prefixDispatch', () => {
-  it('shrinks the outermost axis in use, keeps at least one workgroup, and the whole dispatch at fraction 1', () => {
-    expect(prefixDispatch([1000, 1, 1], 1 / 8)).toEqual([125, 1, 1]);
-    expect(prefixDispatch([65535, 16, 1], 1 / 8)).toEqual([65535, 2, 1]);
-    expect(prefixDispatch([4, 4, 64], 1 / 64)).toEqual([4, 4, 1]);
-    expect(prefixDispatch([3, 1, 1], 1 / 64)).toEqual([1, 1, 1]);
-    expect(prefixDispatch([7, 5, 3], 1)).toEqual([7, 5, 3]);
+describe('prefixSteps', () => {
+  it('runs whole steps in order, the boundary step partly, and reports the share of workgroups run', () => {
+    // Three chunk-like steps of 4 + 18 + 8 workgroups: half of 30 is the first whole, 11 of the second.
+    const half = prefixSteps([[4, 1, 1], [18, 1, 1], [8, 1, 1]], 0.5);
+    expect(half.steps).toEqual([[4, 1, 1], [11, 1, 1]]);
+    expect(half.share).toBeCloseTo(15 / 30, 12);
+    // A folded dispatch shrinks its outermost axis in use, rounding up to whole rows.
+    expect(prefixSteps([[65535, 16, 1]], 1 / 8).steps).toEqual([[65535, 2, 1]]);
+    expect(prefixSteps([[4, 4, 64]], 1 / 64).steps).toEqual([[4, 4, 1]]);
+    // At least one workgroup; everything at fraction 1.
+    expect(prefixSteps([[3, 1, 1]], 1 / 64)).toEqual({ steps: [[1, 1, 1]], share: 1 / 3 });
+    expect(prefixSteps([[7, 5, 3], [2, 1, 1]], 1)).toEqual({ steps: [[7, 5, 3], [2, 1, 1]], share: 1 });
   });
 });
