@@ -13,7 +13,10 @@
 // interior tiles 46; the same with four taps per accumulator update 60; the three RGB channels in
 // straight-line code 82 (Subzero handles long blocks badly); padding the input to 4 channels for
 // conv2d_vec4_pool.wgsl 85; im2col to 28 channels + conv2d_vec4_pool.wgsl as a 1×1 conv 38 + 10.5
-// for the gather pass. So the plain tile stays.
+// for the gather pass; reusing input columns along x for stride 1 (the 10 distinct columns of 8
+// pixels × 3 taps loaded once per kernel row and channel, 2.4× fewer input loads) 44-49 vs 42-46
+// ms, and the same as a sliding window 51.5: input loads are not what limits this tile (the 16
+// vec4 accumulators likely are). So the plain tile stays.
 //
 // Weight layout: Keras' HWIO kernel [kH, kW, inC, outC] with outC zero-padded by the host to a
 // multiple of 8 (outBlocks even), read as vec4: kernel[((ky·kW + kx)·inC + ci)·outBlocks + cblk].
