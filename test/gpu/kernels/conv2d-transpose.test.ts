@@ -3,12 +3,14 @@
  * 'same' and 'valid' on odd and even sizes, even and odd kernels, output_padding, channels 3/5/7,
  * batch 2, no bias, fused activations, BN folded; plus hand-computed checks of the reference's
  * output sizes and scatter pattern (the reference itself is checked against real Keras by the
- * upsampling_transpose fixture).
+ * upsampling_transpose fixture). The kernel = stride cases run on the tap kernel
+ * (shaders/conv2d_transpose_tap.wgsl) unless forced to `gather`; tests below check which one each
+ * case's encode picks, so both stay covered.
  */
 import { describe, expect, it } from 'vitest';
 import { parseActivation } from '../../../src/graph/activations.ts';
 import type { WeightTensor } from '../../../src/graph/ir.ts';
-import type { Conv2DTransposeAttrs } from '../../../src/ops/conv2d-transpose.ts';
+import type { Conv2DTransposeAttrs, Conv2DTransposeVariant } from '../../../src/ops/conv2d-transpose.ts';
 import { conv2dTranspose } from '../../../src/ops/conv2d-transpose.ts';
 import type { Padding } from '../../../src/ops/padding.ts';
 import { transposeAxis } from '../../../src/reference/conv2d-transpose.ts';
@@ -28,6 +30,7 @@ interface Case {
   outputPadding?: [number, number];
   act?: string;
   noBias?: boolean;
+  variant?: Conv2DTransposeVariant;
 }
 
 const cases: Case[] = [
@@ -44,6 +47,21 @@ const cases: Case[] = [
   { name: '3×3 stride 2 same, 32 → 16, batch 2 (decoder width)', input: [2, 6, 7, 32], filters: 16, kernel: [3, 3], strides: [2, 2], padding: 'same', act: 'relu' },
 ];
 
+/**
+ * Kernel = stride, no padding: the tap kernel. Odd sizes (the last 8-row tile runs across image rows
+ * and past the end), batch 2, inC 4/8/12, outC not a multiple of 8, strides 2 and 3 and unequal.
+ */
+const tapCases: Case[] = [
+  { name: 'tap: 2×2 s2 valid, odd 5×7, batch 2, C 4 → 3', input: [2, 5, 7, 4], filters: 3, kernel: [2, 2], strides: [2, 2], padding: 'valid' },
+  { name: 'tap: 2×2 s2 valid, 3×5, C 8 → 5, relu, no bias', input: [1, 3, 5, 8], filters: 5, kernel: [2, 2], strides: [2, 2], padding: 'valid', act: 'relu', noBias: true },
+  { name: 'tap: 2×2 s2 valid, odd 7×3, batch 2, C 12 → 13, sigmoid', input: [2, 7, 3, 12], filters: 13, kernel: [2, 2], strides: [2, 2], padding: 'valid', act: 'sigmoid' },
+  { name: 'tap: 3×3 s3 valid, 5×4, C 8 → 8, tanh', input: [1, 5, 4, 8], filters: 8, kernel: [3, 3], strides: [3, 3], padding: 'valid', act: 'tanh' },
+  { name: 'tap: 2×2 s2 same (no padding either), 4×3, C 4 → 5, elu', input: [1, 4, 3, 4], filters: 5, kernel: [2, 2], strides: [2, 2], padding: 'same', act: 'elu' },
+  { name: 'tap: 3×2 strides (3, 2) valid, batch 2, 3×5, C 12 → 13', input: [2, 3, 5, 12], filters: 13, kernel: [3, 2], strides: [3, 2], padding: 'valid' },
+  { name: 'tap: 2×2 s2 valid, 9×11, C 32 → 16, relu (decoder width)', input: [1, 9, 11, 32], filters: 16, kernel: [2, 2], strides: [2, 2], padding: 'valid', act: 'relu' },
+  { name: 'gather forced where tap applies: 2×2 s2 valid, batch 2, C 8 → 5', input: [2, 5, 3, 8], filters: 5, kernel: [2, 2], strides: [2, 2], padding: 'valid', act: 'relu', variant: 'gather' },
+];
+
 function attrsFor(c: Case): Conv2DTransposeAttrs {
   return {
     filters: c.filters,
@@ -52,6 +70,7 @@ function attrsFor(c: Case): Conv2DTransposeAttrs {
     padding: c.padding,
     outputPadding: c.outputPadding ?? null,
     activation: parseActivation(c.act ?? 'linear', 3, 'test', 'Conv2DTranspose').act,
+    ...(c.variant ? { variant: c.variant } : {}),
   };
 }
 
@@ -65,7 +84,7 @@ function weightsFor(c: Case, seed: number): WeightTensor[] {
 }
 
 describe('conv2d_transpose kernel vs CPU reference', () => {
-  cases.forEach((c, i) => {
+  [...cases, ...tapCases].forEach((c, i) => {
     it(c.name, async () => {
       const graph = singleOpGraph({ op: 'conv2d_transpose', attrs: attrsFor(c) as unknown as Record<string, unknown>, weights: weightsFor(c, 1100 + 2 * i), inputShapes: [c.input] });
       const x = randomTensor(c.input, 1200 + i);
@@ -87,6 +106,27 @@ describe('conv2d_transpose kernel vs CPU reference', () => {
     const graph = singleOpGraph({ op: 'conv2d_transpose', attrs: folded.attrs, weights: folded.weights, inputShapes: [c.input] });
     const [gpu] = await runGraphOnGpu(graph, [x]);
     expectTensorsClose(gpu, expected, F32, 'folded BN');
+  });
+});
+
+/** The shader the op's encode picks for a case (the kernel step's last shader file). */
+function shaderFor(c: Case): string {
+  const node = { name: 't', kerasClass: 'Conv2DTranspose', op: 'conv2d_transpose', inputs: ['in0'], output: 'out', attrs: attrsFor(c) as unknown as Record<string, unknown>, weights: weightsFor(c, 1400) };
+  const outputShape = conv2dTranspose.inferShape(node, [c.input]);
+  const steps = conv2dTranspose.encode!(node, { inputShapes: [c.input], outputShape, limits: {} as GPUSupportedLimits });
+  return steps[0].shader.at(-1)!;
+}
+
+describe('conv2d_transpose kernel selection', () => {
+  it('kernel = stride, no padding, inC % 4 = 0 runs the tap kernel', () => {
+    for (const c of tapCases.filter((t) => !t.variant)) expect(shaderFor(c), c.name).toBe('conv2d_transpose_tap.wgsl');
+  });
+  it('everything else runs the gather kernel: overlap, gaps, output_padding, inC % 4 ≠ 0, forced', () => {
+    // cases[0] is the 2×2 s2 up-conv with C 3; cases[8] is stride > kernel; the rest overlap.
+    for (const c of cases) expect(shaderFor(c), c.name).toBe('conv2d_transpose.wgsl');
+    expect(shaderFor(tapCases.at(-1)!)).toBe('conv2d_transpose.wgsl');
+    const padded: Case = { ...tapCases[0], outputPadding: [1, 0] };
+    expect(shaderFor(padded)).toBe('conv2d_transpose.wgsl');
   });
 });
 
