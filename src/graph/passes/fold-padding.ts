@@ -11,14 +11,13 @@
 import { opModule } from '../../ops/registry.ts';
 import type { PadCrop2DAttrs } from '../../ops/pad-crop2d.ts';
 import type { Graph, GraphNode } from '../ir.ts';
+import { soleReaderTest } from './absorb.ts';
 
 export function foldPadding(graph: Graph): Graph {
-  const readers = new Map<string, number>();
-  for (const node of graph.nodes) for (const t of node.inputs) readers.set(t, (readers.get(t) ?? 0) + 1);
-  const outputs = new Set(graph.outputs);
+  const soleReader = soleReaderTest(graph);
   const pads = new Map<string, GraphNode>();
   for (const node of graph.nodes) {
-    if (node.op !== 'pad_crop2d' || outputs.has(node.output) || readers.get(node.output) !== 1) continue;
+    if (node.op !== 'pad_crop2d' || !soleReader(node.output)) continue;
     const { sign, amounts } = node.attrs as unknown as PadCrop2DAttrs;
     if (sign !== 1 || amounts.flat().some((v) => v < 0)) continue;
     pads.set(node.output, node);

@@ -16,6 +16,7 @@
 import { fuseConvResidual } from '../../ops/conv2d-residual.ts';
 import { LINEAR, type Activation, type Graph, type GraphNode } from '../ir.ts';
 import { inferShapes } from '../shapes.ts';
+import { soleReaderTest } from './absorb.ts';
 
 /**
  * Whether two tensors have the same shape whatever the free input dimensions: shapes are inferred
@@ -44,9 +45,7 @@ export function fuseResidualAdds(graph: Graph): Graph {
   if (!graph.nodes.some(isAdd)) return graph;
   const same = sameShapeTest(graph);
   if (!same) return graph;
-  const readers = new Map<string, number>();
-  for (const node of graph.nodes) for (const t of node.inputs) readers.set(t, (readers.get(t) ?? 0) + 1);
-  const outputs = new Set(graph.outputs);
+  const soleReader = soleReaderTest(graph);
   const producerAt = new Map<string, number>();
   graph.nodes.forEach((node, i) => producerAt.set(node.output, i));
 
@@ -61,7 +60,7 @@ export function fuseResidualAdds(graph: Graph): Graph {
       .sort((x, y) => y.at - x.at);
     for (const { k, at } of candidates) {
       const t = node.inputs[k];
-      if (graph.nodes[at].op !== 'conv2d' || removed.has(at) || readers.get(t) !== 1 || outputs.has(t)) continue;
+      if (graph.nodes[at].op !== 'conv2d' || removed.has(at) || !soleReader(t)) continue;
       const fused = fuseConvResidual(graph.nodes[at], node.inputs[1 - k], act);
       if (!fused) continue;
       removed.add(at);
