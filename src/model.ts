@@ -207,8 +207,12 @@ export class Model {
         throw new ShapeError(`Input ${i}: ${t.data.length} values do not fill shape ${shapeToString(t.shape)}`);
       }
     });
-    const plan = await this.prepare(inputs.map((t) => t.shape));
-    return { ...(await plan.profile(inputs, options)), tuning: this.tuningReport(inputs.map((t) => t.shape)) };
+    const shapes = inputs.map((t) => t.shape);
+    // Profile the kernels that will run: finish background autotuning first (it may replace the plan).
+    await this.prepare(shapes);
+    await this.whenTuned(shapes);
+    const plan = await this.prepare(shapes);
+    return { ...(await plan.profile(inputs, options)), tuning: this.tuningReport(shapes) };
   }
 
   /** Frees every GPU buffer; destroys the device if the model created it. */
