@@ -11,6 +11,11 @@ export interface PipelineKey {
   constants: Readonly<Record<string, number>>;
 }
 
+/** The pipeline key of a kernel step (its WGSL files, entry point — 'main' unless named — and overrides). */
+export function pipelineKeyOf(step: { shader: readonly string[]; entryPoint?: string; constants?: Readonly<Record<string, number>> }): PipelineKey {
+  return { shader: step.shader, entryPoint: step.entryPoint ?? 'main', constants: step.constants ?? {} };
+}
+
 export interface CompiledKernel {
   pipeline: GPUComputePipeline;
   layout: ShaderLayout;

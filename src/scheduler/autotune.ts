@@ -23,9 +23,9 @@
 import type { GpuContext } from '../gpu/device.ts';
 import { inferShapes } from '../graph/shapes.ts';
 import type { Graph, GraphNode } from '../graph/ir.ts';
-import { getPipeline } from '../gpu/pipelines.ts';
+import { getPipeline, pipelineKeyOf } from '../gpu/pipelines.ts';
 import { opModule } from '../ops/registry.ts';
-import type { TuningCandidate } from '../ops/types.ts';
+import type { EncodeContext, KernelStep, TuningCandidate } from '../ops/types.ts';
 import { buildGpuPlan, destroyGpuPlan, type GpuPlan } from './build.ts';
 import { planLayout, type PlanLayout } from './layout.ts';
 import { defaultTuneCache, type TuneCache } from './tune-cache.ts';
@@ -98,7 +98,9 @@ export async function autotune(
   const report: TuneReport = { decisions: [], spentMs: 0, timer };
   if (mode === 'off') return { graph, report };
   const cache = options.cache ?? defaultTuneCache();
-  const tunables = collect(gpu, graph, inputShapes);
+  const shapes = inferShapes(graph, inputShapes);
+  const encoded = encodeAll(gpu, graph, shapes);
+  const tunables = collect(gpu, encoded);
   const chosen = new Map<GraphNode, TuningCandidate>();
   const started = performance.now();
   const budget = options.budgetMs ?? 750;
@@ -111,8 +113,7 @@ export async function autotune(
     else if (mode === 'on') toMeasure.push(t);
     else decide(t, t.candidates[0], 'default');
   }
-  const shapes = inferShapes(graph, inputShapes);
-  if (toMeasure.length) precompileDefaults(gpu, graph, shapes);
+  if (toMeasure.length) precompileDefaults(gpu, encoded);
   toMeasure.sort((a, b) => b.flops - a.flops);
   for (const t of toMeasure) {
     if (performance.now() - started >= budget) {
@@ -182,36 +183,35 @@ function fastest(times: readonly (number | undefined)[]): number {
  * it: on SwiftShader both are CPU work, and the overlap takes a few hundred ms off a first load.
  * Failures are left for the plan build to report with the layer's name.
  */
-function precompileDefaults(gpu: GpuContext, graph: Graph, shapes: Map<string, number[]>): void {
-  for (const node of graph.nodes) {
-    const module = opModule(node.op);
-    if (!module.encode) continue;
-    try {
-      const steps = module.encode(node, { inputShapes: node.inputs.map((t) => shapes.get(t)!), outputShape: shapes.get(node.output)!, limits: gpu.device.limits });
-      for (const k of steps) {
-        getPipeline(gpu.device, { shader: k.shader, entryPoint: k.entryPoint ?? 'main', constants: k.constants ?? {} }, k.label).catch(() => undefined);
-      }
-    } catch {
-      // planLayout encodes again and throws with context.
-    }
+function precompileDefaults(gpu: GpuContext, encoded: readonly EncodedNode[]): void {
+  for (const { steps } of encoded) {
+    for (const k of steps) getPipeline(gpu.device, pipelineKeyOf(k), k.label).catch(() => undefined);
   }
 }
 
+/** A node with its encode context at this plan's shapes and its default kernel steps (none for aliases). */
+interface EncodedNode {
+  node: GraphNode;
+  ctx: EncodeContext;
+  steps: KernelStep[];
+}
+
+/** Encodes every node once: the FLOPs that pick which layers to tune and the kernels to precompile. */
+function encodeAll(gpu: GpuContext, graph: Graph, shapes: Map<string, number[]>): EncodedNode[] {
+  return graph.nodes.map((node) => {
+    const ctx = { inputShapes: node.inputs.map((t) => shapes.get(t)!), outputShape: shapes.get(node.output)!, limits: gpu.device.limits };
+    return { node, ctx, steps: opModule(node.op).encode?.(node, ctx) ?? [] };
+  });
+}
+
 /** Tunable nodes grouped by signature (adapter, op, shapes, attributes, candidates). */
-function collect(gpu: GpuContext, graph: Graph, inputShapes: readonly (readonly number[])[]): Tunable[] {
-  const shapes = inferShapes(graph, inputShapes);
+function collect(gpu: GpuContext, encoded: readonly EncodedNode[]): Tunable[] {
   const byKey = new Map<string, Tunable>();
-  const contexts = graph.nodes.map((node) => ({
-    inputShapes: node.inputs.map((t) => shapes.get(t)!),
-    outputShape: shapes.get(node.output)!,
-    limits: gpu.device.limits,
-  }));
-  const flopsOf = graph.nodes.map((node, i) => opModule(node.op).encode?.(node, contexts[i]).reduce((a, s) => a + (s.flops ?? 0), 0) ?? 0);
+  const flopsOf = encoded.map(({ steps }) => steps.reduce((a, s) => a + (s.flops ?? 0), 0));
   const total = flopsOf.reduce((a, b) => a + b, 0);
-  for (const [i, node] of graph.nodes.entries()) {
+  for (const [i, { node, ctx }] of encoded.entries()) {
     const module = opModule(node.op);
     if (!module.tuningCandidates || !module.encode || flopsOf[i] < MIN_SHARE * total) continue;
-    const ctx = contexts[i];
     const candidates = module.tuningCandidates(node, ctx);
     if (candidates.length < 2) continue;
     const { activation: _act, ...attrs } = node.attrs;
@@ -246,21 +246,23 @@ async function prepareCandidate(gpu: GpuContext, graph: Graph, shapes: Map<strin
   const layout = planLayout(sub, inputs.map((name) => shapes.get(name)!), gpu.device.limits);
   await Promise.all(
     layout.steps.map(({ kernel }) =>
-      getPipeline(gpu.device, { shader: kernel.shader, entryPoint: kernel.entryPoint ?? 'main', constants: kernel.constants ?? {} }, kernel.label),
+      getPipeline(gpu.device, pipelineKeyOf(kernel), kernel.label),
     ),
   );
   return layout;
 }
 
 /**
- * Best time (ms) of the candidate's steps on a prefix of their workgroups, scaled to the whole
- * dispatch; the node runs alone on zeroed buffers of its real shapes with its real weights.
+ * Estimated time (ms) of the candidate's whole run, from runs on prefixes of its workgroups (see
+ * below); the node runs alone on zeroed buffers of its real shapes with its real weights.
  */
 async function timeCandidate(gpu: GpuContext, layout: PlanLayout): Promise<number> {
   const plan = await buildGpuPlan(gpu, layout);
-  const best = async (f: number) => Math.min(await runFraction(gpu, plan, f), await runFraction(gpu, plan, f));
+  const timer = gpu.hasTimestampQuery ? createPassTimer(gpu.device) : undefined;
+  const run = (f: number) => runFraction(gpu.device, plan, f, timer);
+  const best = async (f: number) => Math.min(await run(f), await run(f));
   try {
-    await runFraction(gpu, plan, 1 / 64); // first use of the pipelines: not timed
+    await run(1 / 64); // first use of the pipelines: not timed
     // A run costs a fixed amount (submit, pass) plus work in proportion to the workgroups run
     // (prefixSteps keeps dispatches whole, so the per-dispatch cost scales with them too). The whole
     // candidate is estimated on the line through two prefixes (the larger about TARGET_MS).
@@ -280,6 +282,7 @@ async function timeCandidate(gpu: GpuContext, layout: PlanLayout): Promise<numbe
     if (!(rb > ra) || !(slope > 0)) return tb / rb;
     return tb + (1 - rb) * slope;
   } finally {
+    destroyPassTimer(timer);
     destroyGpuPlan(plan);
   }
 }
@@ -314,48 +317,57 @@ export function prefixSteps(dispatches: readonly (readonly [number, number, numb
   return { steps, share: run / total };
 }
 
-/** One run of every step on a prefix of its workgroups, in one pass: GPU ms (timestamps) or wall ms. */
-async function runFraction(gpu: GpuContext, plan: GpuPlan, fraction: number): Promise<number> {
-  const { device } = gpu;
+/** Timestamp objects for one pass, made once per candidate and reused by all its timed runs. */
+interface PassTimer {
+  querySet: GPUQuerySet;
+  resolve: GPUBuffer;
+  read: GPUBuffer;
+}
+
+function createPassTimer(device: GPUDevice): PassTimer {
+  return {
+    querySet: device.createQuerySet({ type: 'timestamp', count: 2, label: 'autotune/timestamps' }),
+    resolve: device.createBuffer({ size: 16, usage: QUERY_RESOLVE | COPY_SRC, label: 'autotune/resolve' }),
+    read: device.createBuffer({ size: 16, usage: MAP_READ | COPY_DST, label: 'autotune/read' }),
+  };
+}
+
+function destroyPassTimer(timer: PassTimer | undefined): void {
+  timer?.querySet.destroy();
+  timer?.resolve.destroy();
+  timer?.read.destroy();
+}
+
+/**
+ * One run of every step on a prefix of its workgroups, in one pass: GPU ms from the timer's
+ * timestamps, or wall ms without a timer (no 'timestamp-query').
+ */
+async function runFraction(device: GPUDevice, plan: GpuPlan, fraction: number, timer: PassTimer | undefined): Promise<number> {
   const encoder = device.createCommandEncoder({ label: 'autotune' });
-  let querySet: GPUQuerySet | undefined;
-  let resolve: GPUBuffer | undefined;
-  let read: GPUBuffer | undefined;
-  if (gpu.hasTimestampQuery) {
-    querySet = device.createQuerySet({ type: 'timestamp', count: 2, label: 'autotune/timestamps' });
-    resolve = device.createBuffer({ size: 16, usage: QUERY_RESOLVE | COPY_SRC, label: 'autotune/resolve' });
-    read = device.createBuffer({ size: 16, usage: MAP_READ | COPY_DST, label: 'autotune/read' });
+  const pass = encoder.beginComputePass({
+    label: 'autotune',
+    timestampWrites: timer ? { querySet: timer.querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } : undefined,
+  });
+  prefixSteps(plan.steps.map((st) => st.dispatch), fraction).steps.forEach(([x, y, z], i) => {
+    pass.setPipeline(plan.steps[i].pipeline);
+    pass.setBindGroup(0, plan.steps[i].bindGroup);
+    pass.dispatchWorkgroups(x, y, z);
+  });
+  pass.end();
+  if (timer) {
+    encoder.resolveQuerySet(timer.querySet, 0, 2, timer.resolve, 0);
+    encoder.copyBufferToBuffer(timer.resolve, 0, timer.read, 0, 16);
   }
-  try {
-    const pass = encoder.beginComputePass({
-      label: 'autotune',
-      timestampWrites: querySet ? { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } : undefined,
-    });
-    prefixSteps(plan.steps.map((st) => st.dispatch), fraction).steps.forEach(([x, y, z], i) => {
-      pass.setPipeline(plan.steps[i].pipeline);
-      pass.setBindGroup(0, plan.steps[i].bindGroup);
-      pass.dispatchWorkgroups(x, y, z);
-    });
-    pass.end();
-    if (querySet && resolve && read) {
-      encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);
-      encoder.copyBufferToBuffer(resolve, 0, read, 0, 16);
-    }
-    const t0 = performance.now();
-    device.queue.submit([encoder.finish()]);
-    if (!read) {
-      await device.queue.onSubmittedWorkDone();
-      return performance.now() - t0;
-    }
-    await read.mapAsync(MAP_READ);
-    const [begin, end] = new BigInt64Array(read.getMappedRange().slice(0));
-    read.unmap();
-    const ms = Number(end - begin) / 1e6;
-    // A timer that could not time the pass reports 0 or a negative span: fall back to wall time.
-    return ms > 0 ? ms : performance.now() - t0;
-  } finally {
-    querySet?.destroy();
-    resolve?.destroy();
-    read?.destroy();
+  const t0 = performance.now();
+  device.queue.submit([encoder.finish()]);
+  if (!timer) {
+    await device.queue.onSubmittedWorkDone();
+    return performance.now() - t0;
   }
+  await timer.read.mapAsync(MAP_READ);
+  const [begin, end] = new BigInt64Array(timer.read.getMappedRange().slice(0));
+  timer.read.unmap();
+  const ms = Number(end - begin) / 1e6;
+  // A timer that could not time the pass reports 0 or a negative span: fall back to wall time.
+  return ms > 0 ? ms : performance.now() - t0;
 }

@@ -5,7 +5,7 @@
  */
 import { GPUExecutionError, GPUMemoryError } from '../errors.ts';
 import type { GpuContext } from '../gpu/device.ts';
-import { getPipeline } from '../gpu/pipelines.ts';
+import { getPipeline, pipelineKeyOf } from '../gpu/pipelines.ts';
 import { packParams } from '../gpu/reflect.ts';
 import { scratchName, type PlanLayout } from './layout.ts';
 
@@ -92,7 +92,7 @@ async function build(gpu: GpuContext, layout: PlanLayout, created: GPUBuffer[]):
     layout.steps.map(({ node, kernel }) =>
       getPipeline(
         device,
-        { shader: kernel.shader, entryPoint: kernel.entryPoint ?? 'main', constants: kernel.constants ?? {} },
+        pipelineKeyOf(kernel),
         kernel.label,
       ).catch((cause: unknown) => {
         throw new GPUExecutionError(`compiling kernel ${kernel.shader.join('+')} failed: ${String((cause as Error)?.message ?? cause)}`, node.name, { cause });
