@@ -19,6 +19,7 @@ import { toTfjsBundle, type TfjsBundle } from './tfjs-bundle.ts';
 import { timeTfjs, type TfBackend } from './tfjs-runner.ts';
 import { OnnxUnsupportedError, toOnnx, type OnnxModel } from './onnx-export.ts';
 import { timeOrt, type OrtBackend } from './ort-runner.ts';
+import { steadyTimes } from './timed-runs.ts';
 
 /**
  * `inputShape` (without the batch) overrides the declared one, for fully convolutional models run
@@ -200,16 +201,7 @@ const bench = {
           p.reference.set(batch, y.data);
           // Autotuning measures in the background after the first result; time the tuned plan.
           const tuning = await model.whenTuned([shape]);
-          const times: number[] = [];
-          const t1 = performance.now();
-          await model.predict({ shape, data });
-          times.push(performance.now() - t1);
-          const runs = runPlan(budgetMs, maxRuns)(times[0]);
-          for (let i = 1; i < runs; i++) {
-            const t = performance.now();
-            await model.predict({ shape, data });
-            times.push(performance.now() - t);
-          }
+          const times = await steadyTimes(() => model.predict({ shape, data }), runPlan(budgetMs, maxRuns));
           const plan = await model.prepare([shape]);
           const prof = profile ? await model.profile({ shape, data }, { repeats: 1, warmup: 0 }) : undefined;
           result = {

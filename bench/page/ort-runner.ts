@@ -10,6 +10,7 @@
  * cross-origin isolated, so WASM runs one thread, as TF.js's WASM backend does here.
  */
 import type * as Ort from 'onnxruntime-web';
+import { steadyTimes, type TimedRuns } from './timed-runs.ts';
 
 export type OrtBackend = 'wasm' | 'webgpu';
 
@@ -33,10 +34,7 @@ export function useOrt(backend: OrtBackend): Promise<typeof Ort> {
   return p;
 }
 
-export interface OrtRuns {
-  coldMs: number;
-  times: number[];
-  version: string;
+export interface OrtRuns extends TimedRuns {
   /** The first output of the cold run, channels-last (Keras' order), for the correctness check. */
   output: Float32Array;
 }
@@ -78,16 +76,7 @@ export async function timeOrt(
     const version = `${ort.env.versions.web ?? ort.env.versions.common ?? '?'}`;
     // Correctness before speed: a wrong answer is not timed.
     if (!accept(output)) return { coldMs, times: [], version, output };
-    const t1 = performance.now();
-    await once(session);
-    const first = performance.now() - t1;
-    const times = [first];
-    const runs = plan(first);
-    for (let i = 1; i < runs; i++) {
-      const t = performance.now();
-      await once(session);
-      times.push(performance.now() - t);
-    }
+    const times = await steadyTimes(() => once(session), plan);
     return { coldMs, times, version, output };
   } finally {
     await session.release();

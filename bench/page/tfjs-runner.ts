@@ -4,6 +4,7 @@
  * which Vite would otherwise have to pre-bundle, and the engine's own page never loads it.
  */
 import type { TfjsBundle } from './tfjs-bundle.ts';
+import { steadyTimes, type TimedRuns } from './timed-runs.ts';
 
 export type TfBackend = 'webgpu' | 'webgl' | 'wasm';
 
@@ -65,12 +66,6 @@ export async function useBackend(backend: TfBackend): Promise<Tf> {
   return tf;
 }
 
-export interface TimedRuns {
-  coldMs: number;
-  times: number[];
-  version: string;
-}
-
 /**
  * Cold start = loadLayersModel from the in-memory bundle → first result read back (TF.js compiles
  * its shaders on first use); then `runs` steady-state predictions, each uploading the input and
@@ -99,16 +94,7 @@ export async function timeTfjs(
   try {
     await once(model);
     const coldMs = performance.now() - t0;
-    const t1 = performance.now();
-    await once(model);
-    const first = performance.now() - t1;
-    const times = [first];
-    const runs = plan(first);
-    for (let i = 1; i < runs; i++) {
-      const t = performance.now();
-      await once(model);
-      times.push(performance.now() - t);
-    }
+    const times = await steadyTimes(() => once(model), plan);
     return { coldMs, times, version: tf.version.tfjs };
   } finally {
     model.dispose();
