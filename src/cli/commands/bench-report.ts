@@ -26,6 +26,13 @@ export interface BenchRecord {
   /** Ours only: planned activation bytes, and the most bytes alive at one step. */
   activationBytes?: number;
   liveBoundBytes?: number;
+  /** Ours only: our plan's model FLOPs (every runtime's GFLOP/s is computed from it). */
+  flops?: number;
+  /** Peers: the runtime's version. */
+  version?: string;
+  /** ORT only: largest |ORT − ours| over the first result, and ours' largest |value|. */
+  maxAbsDiff?: number;
+  outputScale?: number;
   adapter: string;
   error?: string;
 }

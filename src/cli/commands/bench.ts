@@ -63,9 +63,6 @@ export interface BenchValues {
   runtime?: string;
 }
 
-/** A record plus what the ORT columns add: the peer's version and its output check against ours. */
-type BenchRow = BenchRecord & { version?: string; maxAbsDiff?: number; outputScale?: number };
-
 const RUNTIMES = ['ours', 'tfjs-webgpu', 'tfjs-webgl', 'tfjs-wasm', 'ort-webgpu', 'ort-wasm'] as const;
 type RuntimeId = (typeof RUNTIMES)[number];
 
@@ -140,7 +137,7 @@ export async function benchCommand(values: BenchValues, positionals: string[], i
 
   const started = new Date();
   const session = await openBenchSession([SHARED, ...suite.map((m) => dirname(m.spec.file))].filter((p) => existsSync(p)));
-  const records: BenchRow[] = [];
+  const records: BenchRecord[] = [];
   const profiles: { model: string; profile: PlanProfile }[] = [];
   let probe: Probe & { adapter: string };
   let browserVersion = '';
@@ -180,7 +177,7 @@ export async function benchCommand(values: BenchValues, positionals: string[], i
   }
   // FLOPs are a property of the model: give every runtime's row the GFLOP/s our plan's count implies.
   for (const r of records) {
-    const ours = records.find((o) => o.model === r.model && o.batch === r.batch && o.runtime === 'ours') as (BenchRecord & { flops?: number }) | undefined;
+    const ours = records.find((o) => o.model === r.model && o.batch === r.batch && o.runtime === 'ours');
     if (ours?.flops && r.medianMs) r.gflops = ours.flops / (r.medianMs * 1e6);
   }
   const report = renderReport({ started, probe, browserVersion, tfVersion, ortVersion, records, profiles, maxRuns, budgetMs });
@@ -203,7 +200,7 @@ async function cell(
   maxRuns: number,
   base: Omit<BenchRecord, 'coldMs'>,
   profiles: { model: string; profile: PlanProfile }[],
-): Promise<BenchRow> {
+): Promise<BenchRecord> {
   try {
     if (rt === 'ours') {
       // Profile batch 1 only: the efficiency table is per kernel, and batch 1 is the case that matters.
@@ -215,7 +212,7 @@ async function cell(
       return {
         ...base, coldMs: r.coldMs, coldTunedMs: r.coldTunedMs, tuneMs: r.tuneMs, ...summarise(r.times), peakBytes: r.peakBytes,
         activationBytes: r.activationBytes, liveBoundBytes: r.liveBoundBytes, flops: r.flops,
-      } as BenchRecord;
+      };
     }
     if (rt.startsWith('ort-')) {
       // The page checks ORT's first result against ours and times nothing when they differ.
@@ -227,7 +224,7 @@ async function cell(
     }
     const backend = rt.slice('tfjs-'.length);
     const r = await session.call<{ coldMs: number; times: number[]; version: string }>('bench.tfjs', key, backend, batch, budgetMs, maxRuns);
-    return { ...base, coldMs: r.coldMs, ...summarise(r.times), version: r.version } as BenchRecord;
+    return { ...base, coldMs: r.coldMs, ...summarise(r.times), version: r.version };
   } catch (err) {
     // An exporter refusal reads "unsupported layer X (name)" in the cell, without the class name.
     return { ...base, error: String((err as Error).message ?? err).split('\n')[0].replace(/^OnnxUnsupportedError: /, '') };
@@ -240,7 +237,7 @@ interface ReportInput {
   browserVersion: string;
   tfVersion: string;
   ortVersion: string;
-  records: BenchRow[];
+  records: BenchRecord[];
   profiles: { model: string; profile: PlanProfile }[];
   maxRuns: number;
   budgetMs: number;
@@ -313,7 +310,7 @@ function renderReport(x: ReportInput): string[] {
 }
 
 /** ORT cells: their first result against ours (the cell fails, untimed, beyond 1e-3 of the output scale). */
-function ortCheckTable(records: readonly BenchRow[]): string[] {
+function ortCheckTable(records: readonly BenchRecord[]): string[] {
   const rows = records.filter((r) => r.runtime.startsWith('ort-'));
   if (rows.length === 0) return [];
   const e = (v: number | undefined) => (v === undefined ? '–' : v.toExponential(2));
