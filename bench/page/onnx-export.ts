@@ -121,6 +121,11 @@ export function transposeArray(data: Float32Array, shape: readonly number[], per
   return out;
 }
 
+/** The ONNX tensor `y` as a Keras tensor of `shape`, channels-first when `cf`. */
+function laidOut(shape: number[], y: string, cf: boolean): Tensor {
+  return cf ? { shape, nchw: y } : { shape, nhwc: y };
+}
+
 // --- activations ------------------------------------------------------------------------------
 
 function activationName(v: unknown): string {
@@ -136,7 +141,7 @@ function activate(g: OnnxGraph, t: Tensor, act: unknown, at: string, layer: Kera
   const name = activationName(act);
   if (name === 'linear') return t;
   const { name: x, cf } = g.either(t);
-  const set = (y: string): Tensor => (cf ? { shape: t.shape, nchw: y } : { shape: t.shape, nhwc: y });
+  const set = (y: string): Tensor => laidOut(t.shape, y, cf);
   const simple: Record<string, string> = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', softplus: 'Softplus', selu: 'Selu' };
   if (simple[name]) return set(g.node(simple[name], [x], at));
   if (name === 'relu6') return set(g.node('Clip', [x, g.scalar(`${at}/zero`, 0), g.scalar(`${at}/six`, 6)], at));
@@ -250,7 +255,7 @@ function merge(op: string, variadic: boolean): Emitter {
     if (variadic || names.length === 2) y = g.node(op, names, at);
     else for (let i = 1; i < names.length; i++) y = g.node(op, [y, names[i]], at);
     const shape = ins[0].shape;
-    return cf ? { shape, nchw: y } : { shape, nhwc: y };
+    return laidOut(shape, y, cf);
   };
 }
 
@@ -303,7 +308,7 @@ const EMITTERS: Record<string, Emitter> = {
     const variance = layer.weights[k++].data;
     const ins = [g.nchw(x, at), g.floats(`${at}/gamma`, [ch], gamma), g.floats(`${at}/beta`, [ch], beta), g.floats(`${at}/mean`, [ch], mean), g.floats(`${at}/var`, [ch], variance)];
     const y = g.node('BatchNormalization', ins, at, { epsilon: { float: Number(c.epsilon ?? 1e-3) } });
-    return r >= 3 ? { shape: x.shape, nchw: y } : { shape: x.shape, nhwc: y };
+    return laidOut(x.shape, y, r >= 3);
   },
 
   Activation: (g, layer, [x], at) => activate(g, x, layer.config.activation, at, layer),
@@ -317,13 +322,13 @@ const EMITTERS: Record<string, Emitter> = {
       : max != null
         ? g.node('Clip', [name, g.scalar(`${at}/min`, 0), g.scalar(`${at}/max`, max)], at)
         : g.node('Relu', [name], at);
-    return cf ? { shape: x.shape, nchw: y } : { shape: x.shape, nhwc: y };
+    return laidOut(x.shape, y, cf);
   },
 
   LeakyReLU(g, layer, [x], at) {
     const { name, cf } = g.either(x);
     const y = g.node('LeakyRelu', [name], at, { alpha: { float: Number(layer.config.negative_slope ?? layer.config.alpha ?? 0.3) } });
-    return cf ? { shape: x.shape, nchw: y } : { shape: x.shape, nhwc: y };
+    return laidOut(x.shape, y, cf);
   },
 
   Softmax(g, layer, [x], at) {
@@ -341,7 +346,7 @@ const EMITTERS: Record<string, Emitter> = {
     const y = g.node('Concat', ins.map((t) => (cf ? g.nchw(t, at) : g.nhwc(t, at))), at, { axis: onnxAxis });
     const shape = [...ins[0].shape];
     shape[axis] = ins.reduce((n, t) => n + t.shape[axis], 0);
-    return cf ? { shape, nchw: y } : { shape, nhwc: y };
+    return laidOut(shape, y, cf);
   },
 
   ZeroPadding2D(g, layer, [x], at) {
@@ -376,6 +381,6 @@ const EMITTERS: Record<string, Emitter> = {
     const { name, cf } = g.either(x);
     let y = g.node('Mul', [name, g.scalar(`${at}/scale`, scale)], at);
     if (offset) y = g.node('Add', [y, g.scalar(`${at}/offset`, offset)], `${at}/offset`);
-    return cf ? { shape: x.shape, nchw: y } : { shape: x.shape, nhwc: y };
+    return laidOut(x.shape, y, cf);
   },
 };
