@@ -10,6 +10,21 @@
  */
 import { ActivationKind, type Activation, type GraphNode } from '../graph/ir.ts';
 import type { Conv2DAttrs } from './conv2d.ts';
+import type { BufferRef } from './types.ts';
+
+/**
+ * The epilogue's residual side in the conv shaders (direct kernels and Winograd's output step):
+ * the RESIDUAL override (0 none, 1 before the activation, 2 after) and the buffer bound to
+ * `residual`. Without a residual the binding still needs a buffer: the input, never read.
+ */
+export function residualEpilogue(conv: GraphNode): { RESIDUAL: number; binding: BufferRef } {
+  const residual = conv.inputs[1];
+  const after = (conv.attrs as unknown as Conv2DAttrs).residualAfterActivation;
+  return {
+    RESIDUAL: residual ? (after ? 2 : 1) : 0,
+    binding: { kind: 'tensor', name: residual ?? conv.inputs[0] },
+  };
+}
 
 /** The conv rewritten to also add `residual` (a tensor of its output shape), or undefined. */
 export function fuseConvResidual(conv: GraphNode, residual: string, addActivation: Activation): GraphNode | undefined {

@@ -28,6 +28,7 @@
 import { activationConstants } from '../graph/activations.ts';
 import type { GraphNode } from '../graph/ir.ts';
 import type { Conv2DAttrs } from './conv2d.ts';
+import { residualEpilogue } from './conv2d-residual.ts';
 import { padOutputAxis } from './conv2d-variant.ts';
 import { dispatch1D } from './dispatch.ts';
 import type { AxisGeometry } from './padding.ts';
@@ -103,7 +104,8 @@ export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output,
   const u = { kind: 'constant', data: winogradKernel(node.weights[0].data, C, F), label: `${node.name}/kernel-winograd` } as const;
   const bias = { kind: 'constant', data: padOutputAxis(node.weights[1]?.data ?? new Float32Array(F), F, 1, 8), label: `${node.name}/bias` } as const;
   const residual = node.inputs[1];
-  const epilogue = { WG, RESIDUAL: residual ? (a.residualAfterActivation ? 2 : 1) : 0, ...activationConstants(a.activation) };
+  const { RESIDUAL, binding: residualBinding } = residualEpilogue(node);
+  const epilogue = { WG, RESIDUAL, ...activationConstants(a.activation) };
   const directFlops = 2 * N * OH * OW * F * 9 * C;
   const steps: KernelStep[] = [];
   for (let tile0 = 0; tile0 < total; tile0 += per) {
@@ -137,8 +139,7 @@ export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output,
         shader: ['activation.wgsl', 'winograd_output.wgsl'],
         constants: epilogue,
         params: { outH: OH, outW: OW, outC: F, outBlocks, ...chunk },
-        // Without a residual the binding still needs a buffer: the input, never read (RESIDUAL = 0).
-        bindings: { m, bias, output: { kind: 'tensor', name: node.output }, residual: { kind: 'tensor', name: residual ?? node.inputs[0] } },
+        bindings: { m, bias, output: { kind: 'tensor', name: node.output }, residual: residualBinding },
         dispatch: dispatch1D(tiles * Math.ceil(F / 4), WG),
         flops: 0,
         bytes: 4 * tiles * (POINTS * outPad + TILE * TILE * F * (residual ? 2 : 1)),

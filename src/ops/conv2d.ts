@@ -14,6 +14,7 @@ import { conv2dReference, type Conv2DGeometry } from '../reference/conv2d.ts';
 import { chooseVariant, padOutputAxis, useWinograd, VARIANTS, type Conv2DAlgorithm } from './conv2d-variant.ts';
 import { encodeWinograd } from './conv2d-winograd.ts';
 import { scratchBudget } from './winograd-scratch.ts';
+import { residualEpilogue } from './conv2d-residual.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
 import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
@@ -124,12 +125,12 @@ export const conv2d: OpModule = {
     const tiles = variant.shader === 'conv2d_1x1.wgsl' ? Math.ceil((N * OH * OW) / variant.pixels) : N * OH * Math.ceil(OW / variant.pixels);
     const bias = node.weights[1]?.data ?? new Float32Array(F);
     const residual = node.inputs[1];
+    const { RESIDUAL, binding: residualBinding } = residualEpilogue(node);
     return [
       {
         label: `${node.name}/conv2d`,
         shader: ['activation.wgsl', variant.shader],
-        // Without a residual the binding still needs a buffer: the input, never read (RESIDUAL = 0).
-        constants: { WG, RESIDUAL: residual ? (a.residualAfterActivation ? 2 : 1) : 0, ...activationConstants(a.activation) },
+        constants: { WG, RESIDUAL, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F, outBlocks: blocks,
           groupInC: C / groups, groupOutC: F / groups, groupBlocks,
@@ -141,7 +142,7 @@ export const conv2d: OpModule = {
           kernel: { kind: 'constant', data: padOutputAxis(node.weights[0].data, F, groups, variant.channels), label: `${node.name}/kernel` },
           bias: { kind: 'constant', data: padOutputAxis(bias, F, groups, variant.channels), label: `${node.name}/bias` },
           output: { kind: 'tensor', name: node.output },
-          residual: { kind: 'tensor', name: residual ?? node.inputs[0] },
+          residual: residualBinding,
         },
         dispatch: dispatch1D(tiles * (blocks / (variant.channels / 4)), WG),
         flops: (2 * N * OH * OW * F * a.kernelSize[0] * a.kernelSize[1] * C) / groups,
