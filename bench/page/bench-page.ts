@@ -12,7 +12,7 @@ import type { PlanProfile } from '../../src/runtime/profile.ts';
 import { kerasModelFromArchitecture } from '../../src/formats/from-architecture.ts';
 import type { KerasModel } from '../../src/formats/keras-model.ts';
 import type { WeightTensor } from '../../src/graph/ir.ts';
-import { seedNetworkWeights } from '../../test/util/prng.ts';
+import { seedNetworkBundle } from '../../test/util/prng.ts';
 import { zooValues, type ZooWeight } from '../../test/browser/zoo.ts';
 import { runProbes, type ProbeResult } from './probes.ts';
 import { toTfjsBundle, type TfjsBundle } from './tfjs-bundle.ts';
@@ -68,16 +68,7 @@ const ORT_RTOL = 1e-3;
 const prepared = new Map<string, Prepared>();
 
 async function seedBundleSource(configUrl: string): Promise<{ modelJson: unknown; weights: Uint8Array[] }> {
-  const topology = await (await fetch(configUrl)).json();
-  const weights = seedNetworkWeights();
-  const shard = new Uint8Array(weights.reduce((n, w) => n + w.data.byteLength, 0));
-  let at = 0;
-  for (const w of weights) {
-    shard.set(new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength), at);
-    at += w.data.byteLength;
-  }
-  const manifest = [{ paths: ['seed.bin'], weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' })) }];
-  return { modelJson: { format: 'layers-model', modelTopology: topology, weightsManifest: manifest }, weights: [shard] };
+  return seedNetworkBundle(await (await fetch(configUrl)).json());
 }
 
 /** A conformance-zoo model (test/fixtures/zoo/<name>): its architecture plus weights regenerated from the seeded PRNG. */

@@ -5,26 +5,11 @@
  */
 import { loadModel } from '../../src/index.ts';
 import { toWire, type WireTensor } from '../../src/cli/wire.ts';
-import { SEED_NETWORK_INPUT_SHAPE, seedNetworkInput, seedNetworkWeights } from '../util/prng.ts';
+import { SEED_NETWORK_INPUT_SHAPE, seedNetworkBundle, seedNetworkInput } from '../util/prng.ts';
 
 export async function runSeedNetwork(configUrl: string, batch: number, logits: boolean): Promise<WireTensor> {
   const topology = await (await fetch(configUrl)).json();
-  const weights = seedNetworkWeights();
-  const total = weights.reduce((n, w) => n + w.data.byteLength, 0);
-  const shard = new Uint8Array(total);
-  let offset = 0;
-  for (const w of weights) {
-    shard.set(new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength), offset);
-    offset += w.data.byteLength;
-  }
-  const modelJson = {
-    format: 'layers-model',
-    modelTopology: topology,
-    weightsManifest: [
-      { paths: ['seed.bin'], weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' })) },
-    ],
-  };
-  const model = await loadModel({ modelJson, weights: [shard] }, { logits });
+  const model = await loadModel(seedNetworkBundle(topology), { logits });
   try {
     const [, h, w, c] = SEED_NETWORK_INPUT_SHAPE;
     const full = seedNetworkInput();

@@ -115,3 +115,19 @@ export function float32BitsSum(a: Float32Array): number {
   for (let i = 0; i < u.length; i++) s = (s + u[i]) >>> 0;
   return s;
 }
+
+/**
+ * The seed network as the bundle loadModel takes (a TF.js layers model.json and one shard): its
+ * Keras topology (test/fixtures/seed/model.json) with the seeded weights packed in manifest order.
+ */
+export function seedNetworkBundle(topology: unknown): { modelJson: Record<string, unknown>; weights: Uint8Array[] } {
+  const weights = seedNetworkWeights();
+  const shard = new Uint8Array(weights.reduce((n, w) => n + w.data.byteLength, 0));
+  let at = 0;
+  for (const w of weights) {
+    shard.set(new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength), at);
+    at += w.data.byteLength;
+  }
+  const manifest = [{ paths: ['seed.bin'], weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' })) }];
+  return { modelJson: { format: 'layers-model', modelTopology: topology, weightsManifest: manifest }, weights: [shard] };
+}

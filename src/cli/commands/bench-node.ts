@@ -17,17 +17,8 @@ async function sourceOf(m: SuiteModel): Promise<unknown> {
   if (m.spec.kind === 'file') return readModelFiles(m.spec.file);
   const { readFile } = await import('node:fs/promises');
   // The seed network's weights are regenerated from its PRNG (test/util/prng.ts), as in the page.
-  const { seedNetworkWeights } = await import('../../../test/util/prng.ts');
-  const weights = seedNetworkWeights();
-  const shard = new Uint8Array(weights.reduce((n, w) => n + w.data.byteLength, 0));
-  let at = 0;
-  for (const w of weights) {
-    shard.set(new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength), at);
-    at += w.data.byteLength;
-  }
-  const topology = JSON.parse(await readFile(m.spec.file, 'utf8'));
-  const manifest = [{ paths: ['seed.bin'], weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' })) }];
-  return { modelJson: { format: 'layers-model', modelTopology: topology, weightsManifest: manifest }, weights: [shard] };
+  const { seedNetworkBundle } = await import('../../../test/util/prng.ts');
+  return seedNetworkBundle(JSON.parse(await readFile(m.spec.file, 'utf8')));
 }
 
 export async function benchNode(values: BenchValues, positionals: string[], io: CommandIO): Promise<number> {
