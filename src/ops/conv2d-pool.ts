@@ -69,16 +69,11 @@ export function canFusePool(conv: GraphNode, pool: GraphNode): boolean {
   return p.mode === 'max' && twoByTwo && (c.groups ?? 1) === 1 && !winograd && !explicitPads;
 }
 
-/** The conv's geometry on an input shape: conv output [N, H', W', F]. */
-function convShape(node: GraphNode, input: readonly number[]): number[] {
-  return conv2d.inferShape(node, [input]);
-}
-
 export const conv2dPool: OpModule = {
   op: 'conv2d_pool',
 
   inferShape(node, [input]) {
-    const [N, H, W, F] = convShape(node, input);
+    const [N, H, W, F] = conv2d.inferShape(node, [input]); // the conv's output, checked as for conv2d
     const p = attrsOf(node).pool;
     const gy = axisGeometry(H, p.poolSize[0], p.strides[0], 1, p.padding);
     const gx = axisGeometry(W, p.poolSize[1], p.strides[1], 1, p.padding);
@@ -97,36 +92,37 @@ export const conv2dPool: OpModule = {
   encode(node, { inputShapes, outputShape }) {
     const a = attrsOf(node);
     const [N, H, W, C] = inputShapes[0];
-    const [, convH, convW, F] = convShape(node, inputShapes[0]);
-    const [, OH, OW] = outputShape;
+    const [, OH, OW, F] = outputShape;
     const gy = axisGeometry(H, a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
     const gx = axisGeometry(W, a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
+    const convH = gy.out;
+    const convW = gx.out;
     const variant = choosePoolVariant(C, a.poolVariant);
     const blocks = Math.ceil(F / CHANNELS) * (CHANNELS / 4);
     const tiles = N * OH * Math.ceil(OW / POOLED);
     const bias = node.weights[1]?.data ?? new Float32Array(F);
     return [
       {
-      label: `${node.name}/conv2d_pool`,
-      shader: ['activation.wgsl', `conv2d_${variant}_pool.wgsl`],
-      constants: { WG, ...activationConstants(a.activation) },
-      params: {
-        batch: N, inH: H, inW: W, inC: C, convH, convW, outH: OH, outW: OW, outC: F, outBlocks: blocks,
-        kH: a.kernelSize[0], kW: a.kernelSize[1], strideH: a.strides[0], strideW: a.strides[1],
-        dilationH: a.dilation[0], dilationW: a.dilation[1], padTop: gy.padBefore, padLeft: gx.padBefore,
+        label: `${node.name}/conv2d_pool`,
+        shader: ['activation.wgsl', `conv2d_${variant}_pool.wgsl`],
+        constants: { WG, ...activationConstants(a.activation) },
+        params: {
+          batch: N, inH: H, inW: W, inC: C, convH, convW, outH: OH, outW: OW, outC: F, outBlocks: blocks,
+          kH: a.kernelSize[0], kW: a.kernelSize[1], strideH: a.strides[0], strideW: a.strides[1],
+          dilationH: a.dilation[0], dilationW: a.dilation[1], padTop: gy.padBefore, padLeft: gx.padBefore,
+        },
+        bindings: {
+          input: { kind: 'tensor', name: node.inputs[0] },
+          kernel: { kind: 'constant', data: padOutputAxis(node.weights[0].data, F, 1, CHANNELS), label: `${node.name}/kernel` },
+          bias: { kind: 'constant', data: padOutputAxis(bias, F, 1, CHANNELS), label: `${node.name}/bias` },
+          output: { kind: 'tensor', name: node.output },
+        },
+        dispatch: dispatch1D(tiles * (blocks / 2), WG),
+        // The conv's work, counted as for conv2d so that GFLOP/s compare, over the conv pixels some
+        // window reads ('valid' skips a last odd row and column); the pool's max is not counted.
+        flops: 2 * N * Math.min(convH, 2 * OH) * Math.min(convW, 2 * OW) * F * a.kernelSize[0] * a.kernelSize[1] * C,
+        bytes: 4 * (N * H * W * C + node.weights[0].data.length + F + N * OH * OW * F),
       },
-      bindings: {
-        input: { kind: 'tensor', name: node.inputs[0] },
-        kernel: { kind: 'constant', data: padOutputAxis(node.weights[0].data, F, 1, CHANNELS), label: `${node.name}/kernel` },
-        bias: { kind: 'constant', data: padOutputAxis(bias, F, 1, CHANNELS), label: `${node.name}/bias` },
-        output: { kind: 'tensor', name: node.output },
-      },
-      dispatch: dispatch1D(tiles * (blocks / 2), WG),
-      // The conv's work, counted as for conv2d so that GFLOP/s compare, over the conv pixels some
-      // window reads ('valid' skips a last odd row and column); the pool's max is not counted.
-      flops: 2 * N * Math.min(convH, 2 * OH) * Math.min(convW, 2 * OW) * F * a.kernelSize[0] * a.kernelSize[1] * C,
-      bytes: 4 * (N * H * W * C + node.weights[0].data.length + F + N * OH * OW * F),
-    },
     ];
   },
 };
