@@ -17,7 +17,7 @@
  * Memory: V and M for every tile at once would be 2.25× the input plus 2.25× the output, more than
  * the conv's own tensors, and the plan's peak activation memory must stay near its largest live
  * tensors. So the tiles are processed in chunks whose V + M take at most 1/10 of the conv's input +
- * output bytes (at least 512 KB; ./winograd-scratch.ts), one dispatch triple per chunk, in order, sharing one
+ * output bytes (./winograd-scratch.ts), one dispatch triple per chunk, in order, sharing one
  * V and one M scratch buffer (same labels; src/scheduler/layout.ts). Chunks also keep V and M
  * small enough to stay in a CPU cache on SwiftShader.
  *

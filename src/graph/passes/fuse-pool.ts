@@ -5,8 +5,8 @@
  * in a VGG-style network), its write and read back, and the pool's dispatch.
  *
  * Conditions (absorb.ts): the conv output has the pool as its only reader and is not a graph
- * output; canFusePool checks the rest (max 2×2 stride 2, one group, no fused residual, input
- * channels the vec4 kernel can take). Runs after activation fusion, so the conv's activation is
+ * output; canFusePool checks the rest (max 2×2 stride 2, one group, no fused residual, no explicit
+ * pads, not a conv Winograd would run). Runs after activation fusion, so the conv's activation is
  * already in its epilogue (applied before the max, as Keras does). It commutes with residual fusion:
  * a conv whose only reader is the pool feeds no Add, and canFusePool refuses a conv that took one.
  */
