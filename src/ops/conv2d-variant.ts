@@ -87,9 +87,9 @@ export function useWinograd(
 }
 
 /**
- * A kernel (or bias) re-laid for the conv2d shaders: rows of `cout` output channels, each group's
- * `cout / groups` channels zero-padded to a whole number of `width`-channel blocks so that no block
- * straddles two groups. With one group and cout a multiple of `width` that is the data itself.
+ * A kernel (or bias) re-laid for the vec4 shaders (conv2d variants, conv3d, dense): rows of `cout`
+ * output channels, each group's `cout / groups` channels zero-padded to a whole number of
+ * `width`-channel blocks so that no block straddles two groups. With one group and cout a multiple of `width` that is the data itself.
  * Cached per weight array and width: plans built again for the same model (other input sizes)
  * upload the same data without re-laying it.
  */

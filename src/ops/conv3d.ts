@@ -10,6 +10,7 @@ import { conv3dReference, type Conv3DGeometry } from '../reference/conv3d.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
 import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
+import { padOutputAxis } from './conv2d-variant.ts';
 import type { NodeDraft, OpModule } from './types.ts';
 import { requireWeight, softmaxDraft, tupleOf } from './util.ts';
 
@@ -25,23 +26,8 @@ const BLOCK = 4;
 /** x-adjacent output voxels per invocation in conv3d.wgsl (its PIXELS). */
 const PIXELS = 4;
 
-/**
- * Rows of `cout` values zero-padded to whole vec4 blocks, as conv3d.wgsl reads kernel and bias.
- * Cached per weight array, so plans for other input sizes (tiles, crops) reuse the re-laid data.
- */
-const padded = new WeakMap<Float32Array, Float32Array>();
-export function padChannelsToVec4(data: Float32Array, cout: number): Float32Array {
-  if (cout % BLOCK === 0) return data;
-  let hit = padded.get(data);
-  if (!hit) {
-    const rows = data.length / cout;
-    const width = Math.ceil(cout / BLOCK) * BLOCK;
-    hit = new Float32Array(rows * width);
-    for (let r = 0; r < rows; r++) hit.set(data.subarray(r * cout, (r + 1) * cout), r * width);
-    padded.set(data, hit);
-  }
-  return hit;
-}
+/** Rows of `cout` values zero-padded to whole vec4 blocks, as conv3d.wgsl reads kernel and bias. */
+const padChannelsToVec4 = (data: Float32Array, cout: number): Float32Array => padOutputAxis(data, cout, 1, BLOCK);
 
 function attrsOf(node: GraphNode): Conv3DAttrs {
   return node.attrs as unknown as Conv3DAttrs;

@@ -16,6 +16,7 @@
  * batch 8 88 ms (4.3 GFLOP/s); gemm 256×1024·1024×1024 5.3 GFLOP/s (matmul probe 2.3–2.4).
  * The split target (SPLITK_TARGET_INVOCATIONS) swept at 1024/2048/4096 gave the same minima.
  */
+import { padOutputAxis } from './conv2d-variant.ts';
 
 /** Below this K a split buys nothing worth a second dispatch (~20 µs). */
 export const SPLITK_MIN_K = 256;
@@ -44,20 +45,8 @@ export function planDense(rows: number, K: number, N: number, forced?: DensePlan
   return { variant: 'splitk', rowsPerInvocation: rb, rowBlocks, slices: Math.ceil(K / sliceLen), sliceLen };
 }
 
-const padded = new WeakMap<Float32Array, Float32Array>();
-
 /**
  * [rows, N] row-major → [rows, 4·ceil(N / 4)] with zero columns, so 4 consecutive units are one
- * vec4. Done once per weight array (memoised: the plan holds one copy); N % 4 == 0 returns `data`.
+ * vec4; N % 4 == 0 returns `data`. The conv kernels' re-layout (memoised per weight array).
  */
-export function padColumnsTo4(data: Float32Array, N: number): Float32Array {
-  if (N % 4 === 0) return data;
-  const hit = padded.get(data);
-  if (hit) return hit;
-  const rows = data.length / N;
-  const N4 = Math.ceil(N / 4) * 4;
-  const out = new Float32Array(rows * N4);
-  for (let r = 0; r < rows; r++) out.set(data.subarray(r * N, (r + 1) * N), r * N4);
-  padded.set(data, out);
-  return out;
-}
+export const padColumnsTo4 = (data: Float32Array, N: number): Float32Array => padOutputAxis(data, N, 1, 4);
