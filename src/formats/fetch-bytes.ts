@@ -63,17 +63,34 @@ export function absoluteUrl(url: string): string {
   }
 }
 
+/** A finished download. */
+export interface Download {
+  bytes: Uint8Array;
+  /**
+   * False when fewer bytes arrived than the server's Content-Length announced for an unencoded
+   * body: the file may be cut short, so it must not be cached. (With a Content-Encoding the length
+   * counts compressed bytes and says nothing about the decoded size.)
+   */
+  complete: boolean;
+}
+
+/** How to fetch: the caller's abort signal, and the HTTP cache mode (default: the browser's). */
+export interface DownloadInit {
+  signal?: AbortSignal;
+  cache?: RequestCache;
+}
+
 /** Fetches `url` fully, reporting bytes as they arrive. `what` names the file in errors. */
-export async function fetchBytes(
+export async function downloadBytes(
   url: string,
   fetchFn: typeof fetch,
   progress: ProgressTracker,
   what: string,
-  signal?: AbortSignal,
-): Promise<Uint8Array> {
+  init: DownloadInit = {},
+): Promise<Download> {
   let res: Response;
   try {
-    res = await fetchFn(url, signal ? { signal } : undefined);
+    res = await fetchFn(url, init.signal || init.cache ? { signal: init.signal, cache: init.cache } : undefined);
   } catch (e) {
     throw new ModelFetchError(`Could not download ${what} from ${url}: ${(e as Error).message ?? e}`, { cause: e });
   }
@@ -81,12 +98,18 @@ export async function fetchBytes(
     throw new ModelFetchError(`Could not download ${what} from ${url}: HTTP ${res.status} ${res.statusText}`.trim());
   }
   const len = res.headers.get('content-length');
-  progress.expect(len === null ? null : Number(len));
+  const declared = len === null ? null : Number(len);
+  progress.expect(declared);
+  const encoding = res.headers.get('content-encoding');
+  const complete = (bytes: Uint8Array): Download => ({
+    bytes,
+    complete: declared === null || !Number.isFinite(declared) || (!!encoding && encoding !== 'identity') || bytes.length >= declared,
+  });
   try {
     if (!res.body) {
       const buf = new Uint8Array(await res.arrayBuffer());
       progress.add(buf.length);
-      return buf;
+      return complete(buf);
     }
     const reader = res.body.getReader();
     const chunks: Uint8Array[] = [];
@@ -104,7 +127,7 @@ export async function fetchBytes(
       out.set(c, o);
       o += c.length;
     }
-    return out;
+    return complete(out);
   } catch (e) {
     throw new ModelFetchError(`Download of ${what} from ${url} failed midway: ${(e as Error).message ?? e}`, {
       cause: e,

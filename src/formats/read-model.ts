@@ -12,7 +12,10 @@ import { isHdf5 } from './h5.ts';
 import { isZip, readKerasZip } from './keras3-zip.ts';
 import { readKerasH5 } from './keras-h5.ts';
 import { isTfjsModelJson, parseTfjsModelJson, readTfjsLayersModel, tfjsShardPaths } from './tfjs-layers.ts';
-import { absoluteUrl, fetchBytes, ProgressTracker, resolveUrl, type LoadProgress } from './fetch-bytes.ts';
+import { absoluteUrl, ProgressTracker, resolveUrl, type LoadProgress } from './fetch-bytes.ts';
+import type { IntegrityOption } from './integrity.ts';
+import type { ModelCacheOption } from './model-cache.ts';
+import { modelFilesAt } from './model-files.ts';
 import { describeBytes, isKerasConfigJson, looksLikeJson, parseJsonBytes } from './sniff.ts';
 
 export type { LoadProgress } from './fetch-bytes.ts';
@@ -40,6 +43,18 @@ export interface ReadModelOptions {
   architecture?: unknown;
   /** Aborts downloads. */
   signal?: AbortSignal;
+  /**
+   * URL sources: keep the model's files in the Cache API so the next load of the same URL reads
+   * them from disk. On by default where the Cache API exists (browsers, secure contexts); false
+   * neither reads nor writes it; `{ name }` uses another cache. See model-cache.ts.
+   */
+  cache?: ModelCacheOption;
+  /**
+   * URL sources: expected `sha256-<base64>` (SRI) values, a string for the model file or a record
+   * of paths relative to the model's folder (as in `integrity.json`), which wins over the
+   * `integrity.json` found beside the model. A file that differs is a ModelFetchError.
+   */
+  integrity?: IntegrityOption;
 }
 
 /** Alias used by the public API (`LoadOptions extends ReadOptions`). */
@@ -100,8 +115,9 @@ async function readFromUrl(given: string, options: ReadModelOptions): Promise<Ke
   const fetchFn = options.fetch ?? globalThis.fetch;
   if (typeof fetchFn !== 'function') throw new ModelFetchError(`No fetch() available to download ${url}`);
   const progress = new ProgressTracker(options.onProgress);
-  const main = await fetchBytes(url, fetchFn, progress, 'the model file', options.signal);
-  const companion = (p: string) => fetchBytes(resolveUrl(p, url), fetchFn, progress, `weight shard "${p}"`, options.signal);
+  const files = modelFilesAt(url, { ...options, fetch: fetchFn, progress });
+  const main = await files.get(url, 'the model file');
+  const companion = (p: string) => files.get(resolveUrl(p, url), `weight shard "${p}"`);
   return readMain({ name: url, bytes: main }, { companion, others: [], options });
 }
 

@@ -40,6 +40,7 @@ describe('URL sources', () => {
     });
     expect(km.format).toBe('tfjs-layers');
     expect(log).toEqual([
+      'https://models.test/functional/tfjs-f32/integrity.json', // looked for beside the model (404 here: none)
       'https://models.test/functional/tfjs-f32/model.json',
       'https://models.test/functional/tfjs-f32/group1-shard1of2.bin',
       'https://models.test/functional/tfjs-f32/group1-shard2of2.bin',
@@ -128,6 +129,6 @@ describe('relative URLs without a page (Node with a custom fetch)', () => {
       return new Response(fixtureBytes('sequential', `tfjs-f32/${u.slice('models/seq/'.length)}`));
     }) as unknown as typeof globalThis.fetch;
     await readKerasModel('models/seq/model.json', { fetch });
-    expect(log).toEqual(['models/seq/model.json', 'models/seq/group1-shard1of2.bin', 'models/seq/group1-shard2of2.bin']);
+    expect(log).toEqual(['models/seq/integrity.json', 'models/seq/model.json', 'models/seq/group1-shard1of2.bin', 'models/seq/group1-shard2of2.bin']);
   });
 });
