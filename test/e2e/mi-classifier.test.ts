@@ -231,7 +231,7 @@ describe('<mi-classifier> in the demo', () => {
     const origin = new URL(demo.origin);
     const model = JSON.parse(readFileSync(join(MODEL_DIR, 'model.json'), 'utf8'));
     const shards: string[] = model.weightsManifest.flatMap((g: { paths: string[] }) => g.paths);
-    const modelFiles = new Set(['model.json', 'metadata.json', ...shards].map((f) => `/models/malaria-cnn/${f}`));
+    const modelFiles = new Set(['model.json', 'metadata.json', 'integrity.json', ...shards].map((f) => `/models/malaria-cnn/${f}`));
     const moduleDirs = ['src/', 'shaders/', 'node_modules/', 'demo/'].map((d) => `/@fs${REPO_ROOT}${d}`);
     const pageOwn = (p: string) =>
       ['/', '/main.ts', '/samples.json'].includes(p) || p.startsWith('/@vite/') || p.startsWith('/@id/') ||
