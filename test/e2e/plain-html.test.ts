@@ -85,5 +85,5 @@ it('one <script type="module"> and the element classify like real Keras, fetchin
   const shards: string[] = JSON.parse(readFileSync(join(MODEL_DIR, 'model.json'), 'utf8')).weightsManifest.flatMap(
     (g: { paths: string[] }) => g.paths.map((s) => `/model/${s}`),
   );
-  expect([...new Set(paths)].sort()).toEqual(['/', '/cell.png', '/mi-classifier.js', '/model/metadata.json', '/model/model.json', ...shards].sort());
+  expect([...new Set(paths)].sort()).toEqual(['/', '/cell.png', '/mi-classifier.js', '/model/metadata.json', '/model/integrity.json', '/model/model.json', ...shards].sort());
 });
