@@ -100,6 +100,8 @@ function withExtraOutputs(graph: Graph, names: readonly string[]): Graph {
 export { Model } from './model.ts';
 export type { ModelInfo } from './model.ts';
 export type { ModelSource, ReadOptions } from './formats/read-model.ts';
+export { clearModelCache, MODEL_CACHE_NAME, type ModelCacheOption } from './formats/model-cache.ts';
+export type { IntegrityOption } from './formats/integrity.ts';
 export type { KerasModel, KerasLayer } from './formats/keras-model.ts';
 export { buildGraph } from './graph/from-keras.ts';
 export type { Graph, GraphNode } from './graph/ir.ts';
