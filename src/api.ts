@@ -3,11 +3,14 @@
  */
 import { acquireGpu, type DeviceOptions, type GpuContext } from './gpu/device.ts';
 import { buildGraph } from './graph/from-keras.ts';
+import { inputScalingLayer } from './graph/input-scaling.ts';
 import type { Graph } from './graph/ir.ts';
 import { optimizeGraph } from './graph/passes/index.ts';
 import { stripOutputActivation } from './graph/passes/logits.ts';
 import type { KerasModel } from './formats/keras-model.ts';
 import { readKerasModel, type ModelSource, type ReadOptions } from './formats/read-model.ts';
+import { findModelMetadata, type FoundMetadata, type MetadataOption } from './formats/model-metadata.ts';
+import { resolvePreprocessing } from './runtime/preprocess-resolve.ts';
 import { Model } from './model.ts';
 import { ShapeError } from './errors.ts';
 import type { AutotuneOptions } from './scheduler/autotune.ts';
@@ -34,6 +37,12 @@ export interface LoadOptions extends DeviceOptions, ReadOptions {
    * 'cached', 'off'), the budget in ms, and the cache (see scheduler/autotune.ts, tune-cache.ts).
    */
   autotune?: boolean | AutotuneOptions;
+  /**
+   * The model's metadata.json (labels, input recipe): the object, its URL, or false to use none.
+   * Default: found beside a URL model (`metadata.json`; for a .h5/.keras `<stem>.metadata.json`
+   * first) or among the given files. Missing or malformed is no error: see `model.preprocessing.notes`.
+   */
+  metadata?: MetadataOption;
 }
 
 /**
@@ -45,8 +54,11 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   const gpu = await acquireGpu(options);
   const ownsDevice = !options.device;
   try {
+    // The metadata is small and optional: look for it while the model downloads.
+    const metadata = findModelMetadata(source, options.metadata, options);
+    metadata.catch(() => undefined); // an abort rejects both; the model's rejection is the one reported
     const graph = buildGraph(await readKerasModel(source, options));
-    return await createModel(graph, gpu, ownsDevice, options);
+    return await createModel(graph, gpu, ownsDevice, options, await metadata);
   } catch (err) {
     if (ownsDevice) gpu.device.destroy();
     throw err;
@@ -62,19 +74,28 @@ export async function modelFromKeras(keras: KerasModel, options: LoadOptions = {
 export async function modelFromGraph(graph: Graph, options: LoadOptions = {}): Promise<Model> {
   const gpu = await acquireGpu(options);
   try {
-    return await createModel(graph, gpu, !options.device, options);
+    return await createModel(graph, gpu, !options.device, options, await findModelMetadata(undefined, options.metadata, options));
   } catch (err) {
     if (!options.device) gpu.device.destroy();
     throw err;
   }
 }
 
-async function createModel(graph: Graph, gpu: GpuContext, ownsDevice: boolean, options: LoadOptions): Promise<Model> {
+async function createModel(graph: Graph, gpu: GpuContext, ownsDevice: boolean, options: LoadOptions, found: FoundMetadata): Promise<Model> {
+  // Preprocessing is read off the graph as Keras wrote it, before passes rewrite it.
+  const preprocessing = resolvePreprocessing({
+    declared: graph.inputs.length === 1 ? graph.inputs[0].shape : undefined,
+    metadata: found.metadata,
+    metadataFrom: found.from,
+    metadataNotes: found.notes,
+    inputLayer: inputScalingLayer(graph),
+    modelFile: found.modelFile,
+  });
   const base = options.logits ? stripOutputActivation(graph) : graph;
   const optimized = optimizeGraph(options.extraOutputs?.length ? withExtraOutputs(base, options.extraOutputs) : base);
   const tuning: AutotuneOptions =
     options.autotune === false ? { mode: 'off' } : options.autotune === true || options.autotune === undefined ? {} : options.autotune;
-  const model = new Model(optimized, gpu, ownsDevice, tuning);
+  const model = new Model(optimized, gpu, ownsDevice, tuning, { metadata: found.metadata, preprocessing });
   if (options.inputShape) {
     try {
       await model.prepare([options.inputShape]);
@@ -99,6 +120,8 @@ function withExtraOutputs(graph: Graph, names: readonly string[]): Graph {
 
 export { Model } from './model.ts';
 export type { ModelInfo } from './model.ts';
+export type { ModelMetadata, MetadataOption } from './formats/model-metadata.ts';
+export type { ModelPreprocessing, PreprocessSource, PreprocessField, ResolvedPreprocessOptions } from './runtime/preprocess-resolve.ts';
 export type { ModelSource, ReadOptions } from './formats/read-model.ts';
 export { clearModelCache, MODEL_CACHE_NAME, type ModelCacheOption } from './formats/model-cache.ts';
 export type { IntegrityOption } from './formats/integrity.ts';

@@ -4,12 +4,14 @@
  */
 import { GPUExecutionError, ShapeError } from './errors.ts';
 import type { GpuContext } from './gpu/device.ts';
+import { inputScalingLayer } from './graph/input-scaling.ts';
 import type { Graph } from './graph/ir.ts';
 import { ExecutionPlan } from './runtime/execution-plan.ts';
 import type { PlanProfile, ProfileOptions } from './runtime/profile.ts';
 import { Preprocessor } from './runtime/preprocess.ts';
 import type { ImageInput, PreprocessOptions } from './runtime/preprocess-options.ts';
 import { resolvePreprocess, type PreprocessSpec } from './runtime/preprocess-spec.ts';
+import { resolvePreprocessing, withOverrides, type ModelMetadata, type ModelPreprocessing } from './runtime/preprocess-resolve.ts';
 import type { ImageSource } from './runtime/preprocess-source.ts';
 import { autotune, type AutotuneOptions, type TuneReport } from './scheduler/autotune.ts';
 import { planLayout } from './scheduler/layout.ts';
@@ -24,6 +26,14 @@ export interface ModelInfo {
   layers: { name: string; kerasClass: string; op: string }[];
 }
 
+/** What a model knows about its own use besides the graph (see loadModel). */
+export interface ModelDescription {
+  /** The model's metadata.json, when one was found or given. */
+  metadata?: ModelMetadata;
+  /** Resolved without explicit options; default: from the graph alone. */
+  preprocessing?: ModelPreprocessing;
+}
+
 export class Model {
   private readonly plans = new Map<string, Promise<ExecutionPlan>>();
   private disposed = false;
@@ -33,6 +43,14 @@ export class Model {
   private readonly untuned = new Map<string, number[][]>();
   /** Background tuning in flight or done, per plan key. */
   private readonly tuning$ = new Map<string, Promise<TuneReport | undefined>>();
+  /** The model's metadata.json (labels, input recipe), when one was found beside it or given. */
+  readonly metadata?: ModelMetadata;
+  /**
+   * How predictImage turns images into this model's input when given no options: the resolved
+   * values, where each came from ('option' | 'metadata' | 'graph' | 'default'), the metadata's labels,
+   * and `usedDefault` / `reason` when nothing said how the model was trained (runtime/preprocess-resolve.ts).
+   */
+  readonly preprocessing: ModelPreprocessing;
 
   constructor(
     /** The graph the GPU runs (after passes). */
@@ -41,7 +59,13 @@ export class Model {
     private readonly ownsDevice: boolean,
     /** How kernels are chosen per node when a plan is made (see scheduler/autotune.ts). */
     private readonly tuning: AutotuneOptions = {},
-  ) {}
+    description: ModelDescription = {},
+  ) {
+    this.metadata = description.metadata;
+    this.preprocessing =
+      description.preprocessing ??
+      resolvePreprocessing({ declared: graph.inputs.length === 1 ? graph.inputs[0].shape : undefined, inputLayer: inputScalingLayer(graph) });
+  }
 
   get info(): ModelInfo {
     const g = this.graph;
@@ -142,10 +166,20 @@ export class Model {
   }
 
   /**
+   * `preprocessing` with these options on top: what predictImage(image, options) uses, and where
+   * each value came from.
+   */
+  resolvePreprocessing(options: PreprocessOptions = {}): ModelPreprocessing {
+    return withOverrides(this.preprocessing, options);
+  }
+
+  /**
    * Classifies images, resizes and normalises them on the GPU into the model's input and runs the
    * model, in one command buffer: the batch is the number of images (any sizes, mixed kinds allowed).
-   * Defaults come from the model's declared input `[batch, H, W, C]`: scale 1/255, offset 0, mean 0,
-   * std 1, bilinear resize as tf.image.resize (Keras' image_dataset_from_directory), not PIL's.
+   * Options given override the model's own `preprocessing`: its metadata.json, else what its graph
+   * implies (an input Rescaling/Normalization layer takes raw 0–255 pixels; the declared input size),
+   * else scale 1/255, offset 0, mean 0, std 1, bilinear resize as tf.image.resize (Keras'
+   * image_dataset_from_directory), not PIL's.
    * Browser images are copied by the browser: make ImageBitmaps with `colorSpaceConversion: 'none'`
    * and `premultiplyAlpha: 'none'` (see decodeImageBitmap) to get the file's own pixel values.
    */
@@ -175,7 +209,7 @@ export class Model {
   private imageRequest(image: ImageInput | readonly ImageInput[], options: PreprocessOptions): { pre: Preprocessor; sources: ImageSource[]; spec: PreprocessSpec } {
     if (this.disposed) throw new GPUExecutionError('the model was disposed');
     this.preprocessor ??= new Preprocessor(this.gpu);
-    const spec = resolvePreprocess(options, this.graph.inputs[0]?.shape);
+    const spec = resolvePreprocess(this.resolvePreprocessing(options).options, this.graph.inputs[0]?.shape);
     return { pre: this.preprocessor, sources: this.preprocessor.sources(image), spec };
   }
 
