@@ -1,32 +1,13 @@
 /**
- * How the element's attributes, a model's `metadata.json` and the model's declared input shape
- * combine into preprocessing options and labels. Precedence, highest first: attribute, metadata,
- * model. Pure functions (no DOM, no engine), so the rules are easy to read and to test.
+ * How the element's attributes become preprocessing options, and the labels they set. The
+ * precedence itself (attribute, then metadata.json, then the graph, then the default) is the
+ * engine's one resolution, runtime/preprocess-resolve.ts, shared with `Model.predictImage` and
+ * `mi predict`. Pure functions (no DOM, no engine), so the rules are easy to read and to test.
  */
-import type { PreprocessOptions } from '../runtime/preprocess-options.ts';
+import type { PreprocessOptions, ResolvedPreprocessOptions } from '../index.ts';
 
-/**
- * The parts of a model's `metadata.json` the element reads (the shape that
- * scripts/train_malaria_cnn.py writes; every field is optional).
- */
-export interface ModelMetadata {
-  name?: string;
-  labels?: string[];
-  /** 'sigmoid' | 'softmax' | 'linear': how to turn outputs into probabilities. */
-  outputActivation?: string;
-  threshold?: number;
-  input?: {
-    height?: number;
-    width?: number;
-    channels?: number;
-    /** 'bilinear', 'bilinear-half-pixel' or 'nearest'. */
-    resize?: string;
-    scale?: number;
-    offset?: number;
-    mean?: number[];
-    std?: number[];
-  };
-}
+/** Moved to the engine (formats/model-metadata.ts); re-exported for code that imported it from here. */
+export type { ModelMetadata } from '../index.ts';
 
 /** The preprocessing attributes as the element holds them (undefined = not set). */
 export interface PreprocessAttributes {
@@ -79,48 +60,30 @@ export function parseInputSize(value: string | null | undefined): { height: numb
 const resizeMode = (v: string | undefined): 'bilinear' | 'nearest' | undefined =>
   v === undefined ? undefined : v.startsWith('nearest') ? 'nearest' : v.startsWith('bilinear') ? 'bilinear' : undefined;
 
-/**
- * The options handed to `Model.predictImage`. `declaredShape` is the model's input shape
- * `[batch, height, width, channels]` (null where the model accepts any size).
- * @throws Error naming the attribute to set when the model does not say its input size.
- */
-export function resolvePreprocess(
-  attrs: PreprocessAttributes,
-  meta: ModelMetadata | undefined,
-  declaredShape: readonly (number | null)[],
-): Required<Pick<PreprocessOptions, 'height' | 'width' | 'resize' | 'scale' | 'offset' | 'channels'>> &
-  Pick<PreprocessOptions, 'mean' | 'std'> {
+/** The attributes that are set, as explicit preprocessing options (they beat everything else). */
+export function attributeOptions(attrs: PreprocessAttributes): PreprocessOptions {
   const size = parseInputSize(attrs.inputSize);
-  const mi = meta?.input ?? {};
-  const height = size?.height ?? mi.height ?? declaredShape[1] ?? undefined;
-  const width = size?.width ?? mi.width ?? declaredShape[2] ?? undefined;
+  const options: PreprocessOptions = {
+    height: size?.height,
+    width: size?.width,
+    channels: attrs.grayscale ? 1 : undefined,
+    resize: resizeMode(attrs.resize),
+    scale: attrs.scale,
+    offset: attrs.offset,
+    mean: parseNumberList(attrs.mean),
+    std: parseNumberList(attrs.std),
+  };
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as PreprocessOptions;
+}
+
+/**
+ * The options with their size known.
+ * @throws Error naming the attribute to set when neither the model nor its metadata says its input size.
+ */
+export function withSize(options: ResolvedPreprocessOptions): ResolvedPreprocessOptions & { height: number; width: number; channels: 1 | 3 } {
+  const { height, width } = options;
   if (!height || !width) {
     throw new Error('The model does not declare its input size: set the input-size attribute (e.g. input-size="224")');
   }
-  const declaredChannels = declaredShape[3] ?? mi.channels ?? 3;
-  const channels: 1 | 3 = attrs.grayscale || declaredChannels === 1 ? 1 : 3;
-  return {
-    height,
-    width,
-    channels,
-    resize: resizeMode(attrs.resize) ?? resizeMode(mi.resize) ?? 'bilinear',
-    scale: attrs.scale ?? mi.scale ?? 1 / 255,
-    offset: attrs.offset ?? mi.offset ?? 0,
-    mean: parseNumberList(attrs.mean) ?? mi.mean,
-    std: parseNumberList(attrs.std) ?? mi.std,
-  };
-}
-
-/** Reads a metadata object defensively: a malformed file must not stop the model from loading. */
-export function asMetadata(doc: unknown): ModelMetadata | undefined {
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
-  const d = doc as Record<string, unknown>;
-  const input = d.input && typeof d.input === 'object' ? (d.input as ModelMetadata['input']) : undefined;
-  return {
-    name: typeof d.name === 'string' ? d.name : undefined,
-    labels: Array.isArray(d.labels) ? d.labels.map(String) : undefined,
-    outputActivation: typeof d.outputActivation === 'string' ? d.outputActivation : undefined,
-    threshold: typeof d.threshold === 'number' ? d.threshold : undefined,
-    input,
-  };
+  return { ...options, height, width, channels: options.channels ?? 3 };
 }

@@ -2,7 +2,7 @@
  * The element's events and their `detail`s. All bubble and cross the shadow boundary (composed), so
  * a page can listen on the element or on any ancestor.
  */
-import type { ModelInfo } from '../index.ts';
+import type { ModelInfo, ModelPreprocessing } from '../index.ts';
 import type { ModelMetadata } from './config.ts';
 import type { LabelledProbability } from './probabilities.ts';
 
@@ -13,6 +13,11 @@ export interface MiLoadDetail {
   adapter: string;
   /** The `metadata.json` found beside the model, if any. */
   metadata?: ModelMetadata;
+  /**
+   * How images are preprocessed for this model (attributes on top of the engine's resolution): the
+   * values, where each came from, and `usedDefault`/`reason` when the engine had to assume 1/255.
+   */
+  preprocessing: ModelPreprocessing;
   /** Milliseconds from the start of the download to the end of the warm-up. */
   ms: number;
 }

@@ -1,10 +1,11 @@
 /**
- * Opening a model for the element through the public API only: find its metadata, download it with
- * progress, compile the plan for one image, and warm up, reporting one progress value over all of
- * it. The three phases get fixed shares of the bar, because only the download has a measurable size.
+ * Opening a model for the element through the public API only: download it with progress (the
+ * engine finds its metadata.json on the way), compile the plan for one image, and warm up, reporting
+ * one progress value over all of it. The three phases get fixed shares of the bar, because only the
+ * download has a measurable size.
  */
-import { loadModel, WebGPUUnavailableError, type Model, type ModelSource } from '../index.ts';
-import { asMetadata, resolvePreprocess, type ModelMetadata, type PreprocessAttributes } from './config.ts';
+import { loadModel, WebGPUUnavailableError, type Model, type ModelPreprocessing, type ModelSource } from '../index.ts';
+import { attributeOptions, withSize, type ModelMetadata, type PreprocessAttributes } from './config.ts';
 
 /** Where loading is; `fraction` is of the whole load, 0..1. */
 export interface LoadPhase {
@@ -21,59 +22,11 @@ const COMPILE_END = 0.95;
 export interface OpenedModel {
   model: Model;
   metadata?: ModelMetadata;
+  /** The engine's preprocessing with the element's attributes on top, as at load time. */
+  preprocessing: ModelPreprocessing;
 }
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
-
-/** True when `source` is a set of files (an `<input type=file multiple>`'s), not a URL or bytes. */
-function asFileArray(source: ModelSource): File[] | undefined {
-  if (typeof FileList !== 'undefined' && source instanceof FileList) return Array.from(source);
-  if (Array.isArray(source) && source.every((f) => typeof File !== 'undefined' && f instanceof File)) return source as File[];
-  return undefined;
-}
-
-/**
- * The model's metadata: from `metadataUrl` when given ('none' disables it), else a `metadata.json`
- * beside a URL model, or among the given files. A missing or malformed file is not an error: the
- * model's own declared shape then decides.
- */
-async function findMetadata(
-  source: ModelSource,
-  metadataUrl: string | undefined,
-  signal: AbortSignal,
-): Promise<{ metadata?: ModelMetadata; source: ModelSource }> {
-  if (metadataUrl === 'none') return { source };
-  const files = asFileArray(source);
-  if (files) {
-    const meta = files.find((f) => f.name === 'metadata.json');
-    if (!meta) return { source };
-    const rest = files.filter((f) => f !== meta);
-    try {
-      return { metadata: asMetadata(JSON.parse(await meta.text())), source: rest };
-    } catch {
-      return { source: rest };
-    }
-  }
-  const url = metadataUrl ?? (typeof source === 'string' || source instanceof URL ? siblingMetadata(String(source)) : undefined);
-  if (!url) return { source };
-  try {
-    const res = await fetch(url, { signal });
-    if (!res.ok) return { source };
-    return { metadata: asMetadata(await res.json()), source };
-  } catch (err) {
-    if (signal.aborted) throw err;
-    return { source };
-  }
-}
-
-/** `metadata.json` in the model's folder. */
-function siblingMetadata(modelUrl: string): string | undefined {
-  try {
-    return new URL('metadata.json', new URL(modelUrl, document.baseURI)).href;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Fails fast where WebGPU cannot work. loadModel finds this out too, but only after the download
@@ -103,6 +56,7 @@ async function requireWebGPU(): Promise<void> {
 export async function openModel(
   source: ModelSource,
   opts: {
+    /** URL of the model's metadata.json; 'none' uses none; default: the engine looks beside the model. */
     metadataUrl?: string;
     attributes: () => PreprocessAttributes;
     signal: AbortSignal;
@@ -112,10 +66,10 @@ export async function openModel(
   const { signal, onPhase } = opts;
   await requireWebGPU();
   onPhase({ phase: 'download', fraction: 0, text: 'Downloading model…' });
-  const found = await findMetadata(source, opts.metadataUrl, signal);
   let shown = 0;
-  const model = await loadModel(found.source, {
+  const model = await loadModel(source, {
     signal,
+    metadata: opts.metadataUrl === 'none' ? false : opts.metadataUrl,
     onProgress: ({ loadedBytes, totalBytes }) => {
       // loaded = total whenever every file started so far is complete, which includes the moment
       // model.json is done and its weight shards have not started: the bar would run to the end and
@@ -130,7 +84,8 @@ export async function openModel(
   });
   try {
     signal.throwIfAborted();
-    const pre = resolvePreprocess(opts.attributes(), found.metadata, model.info.inputs[0]?.shape ?? []);
+    const preprocessing = model.resolvePreprocessing(attributeOptions(opts.attributes()));
+    const pre = withSize(preprocessing.options);
     onPhase({ phase: 'compile', fraction: DOWNLOAD_END, text: 'Compiling shaders…' });
     await model.prepare([[1, pre.height, pre.width, pre.channels]]);
     signal.throwIfAborted();
@@ -145,7 +100,7 @@ export async function openModel(
     }
     signal.throwIfAborted();
     onPhase({ phase: 'warmup', fraction: 1, text: 'Ready' });
-    return { model, metadata: found.metadata };
+    return { model, metadata: model.metadata, preprocessing };
   } catch (err) {
     await model.dispose();
     throw err;

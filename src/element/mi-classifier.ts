@@ -4,11 +4,11 @@
  * numeric decision (decoding aside) is the engine's.
  */
 import { LitElement, type PropertyValues } from 'lit';
-import type { Model, ModelInfo, ModelSource } from '../index.ts';
-import { parseLabels, resolvePreprocess, type ModelMetadata, type PreprocessAttributes } from './config.ts';
+import type { ModelInfo, ModelSource } from '../index.ts';
+import { attributeOptions, parseLabels, withSize, type PreprocessAttributes } from './config.ts';
 import { errorDetail, miEvent, type MiErrorDetail, type MiLoadDetail, type MiResultDetail } from './events.ts';
 import { bitmapFromFile, bitmapFromUrl, drawPreview, engineInput, whenDecoded, type ElementImage } from './image-source.ts';
-import { openModel, type LoadPhase } from './loader.ts';
+import { openModel, type LoadPhase, type OpenedModel } from './loader.ts';
 import { labelBars, type LabelledProbability } from './probabilities.ts';
 import { renderClassifier, type View } from './render.ts';
 import { styles } from './styles.ts';
@@ -23,13 +23,14 @@ const PREPROCESS_PROPS = ['labels', 'inputSize', 'scale', 'offset', 'mean', 'std
  * <mi-classifier model="/models/malaria-cnn/model.json" src="cell.png"></mi-classifier>
  * ```
  *
- * Preprocessing attributes default to the model's `metadata.json` (beside the model), else to its
- * declared input size and pixels / 255.
+ * Preprocessing attributes default to the model's `metadata.json` (beside the model), else to what
+ * the model implies (an input Rescaling layer takes raw pixels; its declared input size), else
+ * pixels / 255: `mi-load`'s `preprocessing` says which.
  *
  * @summary A drop-in WebGPU image classifier for Keras models.
  * @tagname mi-classifier
  *
- * @fires {CustomEvent<MiLoadDetail>} mi-load - The model is downloaded, compiled and warmed up. `detail`: `{ info, adapter, metadata, ms }`.
+ * @fires {CustomEvent<MiLoadDetail>} mi-load - The model is downloaded, compiled and warmed up. `detail`: `{ info, adapter, metadata, preprocessing, ms }`.
  * @fires {CustomEvent<MiResultDetail>} mi-result - An image was classified. `detail`: `{ probabilities: [{ label, p }], ms, outputs, outputShape, adapter }`.
  * @fires {CustomEvent<MiErrorDetail>} mi-error - Loading or classifying failed. `detail`: `{ code, message }` (`WEBGPU_UNAVAILABLE`, `MODEL_FETCH`, `MODEL_FORMAT`, `IMAGE_LOAD`, ...).
  *
@@ -90,7 +91,7 @@ export class MiClassifier extends LitElement {
   labels?: string[];
   /** Input size, `"224"` or `"WIDTHxHEIGHT"`. Default: the metadata's, else the model's declared size. */
   inputSize?: string;
-  /** Multiplier on 0..255 pixel values. Default: the metadata's, else 1/255. */
+  /** Multiplier on 0..255 pixel values. Default: the metadata's, else 1 for a model with an input Rescaling layer, else 1/255. */
   scale?: number;
   /** Added after scaling. Default 0. */
   offset?: number;
@@ -109,7 +110,7 @@ export class MiClassifier extends LitElement {
 
   private _view: Omit<View, 'preview'> = { state: 'empty', hasImage: false, dragging: false };
   private readonly preview = Object.assign(document.createElement('canvas'), { hidden: true });
-  private opened?: { model: Model; metadata?: ModelMetadata };
+  private opened?: OpenedModel;
   private current?: ElementImage;
   private ownedBitmap?: ImageBitmap;
   private loadAbort?: AbortController;
@@ -272,6 +273,7 @@ export class MiClassifier extends LitElement {
         info: opened.model.info,
         adapter: opened.model.adapterName,
         metadata: opened.metadata,
+        preprocessing: opened.preprocessing,
         ms: performance.now() - t0,
       };
       this.dispatchEvent(miEvent('mi-load', detail));
@@ -334,7 +336,7 @@ export class MiClassifier extends LitElement {
     try {
       const t0 = performance.now();
       const { input, release } = await engineInput(image);
-      const pre = resolvePreprocess(this.preprocessAttributes(), opened.metadata, opened.model.info.inputs[0]?.shape ?? []);
+      const pre = withSize(opened.model.resolvePreprocessing(attributeOptions(this.preprocessAttributes())).options);
       const out = await opened.model.predictImage(input, pre).finally(release);
       const ms = performance.now() - t0;
       if (seq !== this.classifySeq || opened !== this.opened) return undefined;

@@ -4,7 +4,9 @@
  * browser tests so all of <mi-classifier>'s tests live in one folder.
  */
 import { describe, expect, it } from 'vitest';
-import { parseInputSize, parseLabels, parseNumberList, resolvePreprocess } from '../../src/element/config.ts';
+import { attributeOptions, parseInputSize, parseLabels, parseNumberList, withSize, type PreprocessAttributes } from '../../src/element/config.ts';
+import type { ModelMetadata } from '../../src/formats/model-metadata.ts';
+import { resolvePreprocessing } from '../../src/runtime/preprocess-resolve.ts';
 import { formatPercent, labelBars, toProbabilities } from '../../src/element/probabilities.ts';
 
 describe('attribute parsing', () => {
@@ -26,6 +28,10 @@ describe('attribute parsing', () => {
   });
 });
 
+/** What the element does: its attributes on top of the engine's one resolution. */
+const resolvePreprocess = (attrs: PreprocessAttributes, metadata: ModelMetadata | undefined, declared: (number | null)[]) =>
+  withSize(resolvePreprocessing({ declared, metadata }, attributeOptions(attrs)).options);
+
 describe('preprocessing precedence: attribute, then metadata.json, then the model', () => {
   const meta = { input: { height: 64, width: 64, scale: 1, offset: 0, resize: 'bilinear-half-pixel' } };
   it('metadata beats the model', () => {
@@ -37,6 +43,12 @@ describe('preprocessing precedence: attribute, then metadata.json, then the mode
   });
   it('without either: the declared shape and 1/255; one-channel models get grey', () => {
     expect(resolvePreprocess({}, undefined, [null, 150, 150, 1])).toMatchObject({ height: 150, width: 150, scale: 1 / 255, offset: 0, channels: 1 });
+  });
+  it('an input Rescaling layer means raw pixels, unless an attribute says otherwise', () => {
+    const inputLayer = { name: 'rescale', kerasClass: 'Rescaling', op: 'rescaling' as const };
+    const resolve = (attrs: PreprocessAttributes) => resolvePreprocessing({ declared: [null, 64, 64, 3], inputLayer }, attributeOptions(attrs));
+    expect(resolve({}).options).toMatchObject({ scale: 1, offset: 0 });
+    expect(resolve({ scale: 0.5 }).options).toMatchObject({ scale: 0.5, offset: 0 });
   });
   it('a model of any size needs input-size, and says so', () => {
     expect(() => resolvePreprocess({}, undefined, [null, null, null, 3])).toThrow(/input-size/);

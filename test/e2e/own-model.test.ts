@@ -1,8 +1,9 @@
 /**
  * The demo's second example: a user's own Keras model given as files (no URL), then an image
  * dropped on the element. Two models: the project's TF.js bundle with its metadata.json (labels and
- * input recipe come from it), and a third party's Keras 2 `.h5` with no metadata (the element must
- * fall back to the model's declared 224×224 input and pixels / 255, and to generic labels).
+ * input recipe come from it), a third party's Keras 2 `.h5` with no metadata (the element must
+ * fall back to the model's declared 224×224 input and pixels / 255, and to generic labels), and the
+ * project's `.keras` alone (no metadata: its Rescaling layer means raw pixels go in).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,6 +75,8 @@ describe('the "your own model" example', () => {
     await chooseModelFiles(['model.json', 'metadata.json', ...shards].map((f) => join(MODEL_DIR, f)));
     const load = await waitForEvent(page, 'mi-load', 1, 'own');
     expect(load.detail.metadata.labels).toEqual(['Parasitized', 'Uninfected']);
+    expect(load.detail.preprocessing).toMatchObject({ options: { scale: 1, offset: 0, height: 64, width: 64 }, usedDefault: false });
+    expect(load.detail.preprocessing.sources).toMatchObject({ scale: 'metadata', size: 'metadata' });
 
     const path = 'images/malaria-cells/Uninfected/' + [...cellRefs().keys()].filter((p) => p.includes('/Uninfected/')).map((p) => p.split('/').pop())[20];
     await dropImage(join(fixtures, path));
@@ -91,6 +94,7 @@ describe('the "your own model" example', () => {
     const load = await waitForEvent(page, 'mi-load', 2, 'own');
     expect(load.detail.metadata).toBeUndefined();
     expect(load.detail.info.inputs[0].shape).toEqual([null, 224, 224, 3]);
+    expect(load.detail.preprocessing).toMatchObject({ options: { scale: 1 / 255 }, sources: { scale: 'default' }, usedDefault: true });
     // The image dropped in the first case is classified again by the new model, with generic labels.
     const again = await waitForEvent(page, 'mi-result', 2, 'own');
     expect(again.detail.probabilities.map((x: { label: string }) => x.label).sort()).toEqual(['class 0', 'class 1']);
@@ -105,5 +109,19 @@ describe('the "your own model" example', () => {
     expect(e.detail.outputShape).toEqual([1, 1]);
     const p = e.detail.probabilities.find((x: { label: string }) => x.label === 'Uninfected').p;
     expect(Math.abs(p - sigmoid(ref.logit))).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('the .keras file alone, no metadata: its Rescaling layer says raw pixels, and the answer is still Keras\'', async () => {
+    await chooseModelFiles([join(MODEL_DIR, 'model.keras')]);
+    const load = await waitForEvent(page, 'mi-load', 3, 'own');
+    expect(load.detail.metadata).toBeUndefined();
+    expect(load.detail.preprocessing).toMatchObject({ options: { scale: 1, offset: 0, height: 64, width: 64 }, usedDefault: false });
+    expect(load.detail.preprocessing.sources).toMatchObject({ scale: 'graph', size: 'graph' });
+    expect(load.detail.preprocessing.inputLayer).toEqual({ name: 'rescale', kerasClass: 'Rescaling' });
+    await waitForEvent(page, 'mi-result', 5, 'own'); // the image shown is classified again by the new model
+    const path = 'images/malaria-cells/Parasitized/' + [...cellRefs().keys()].filter((p) => p.includes('/Parasitized/')).map((p) => p.split('/').pop())[5];
+    await dropImage(join(fixtures, path));
+    const e = await waitForEvent(page, 'mi-result', 6, 'own');
+    expect(Math.abs(e.detail.outputs[0] - sigmoid(cellRefs().get(path)!.logit))).toBeLessThanOrEqual(1e-4);
   });
 });
