@@ -5,6 +5,7 @@
 import type { ModelInfo, ModelPreprocessing } from '../index.ts';
 import type { ModelMetadata } from './config.ts';
 import type { LabelledProbability } from './probabilities.ts';
+import type { LoadPhase } from './loader.ts';
 
 /** `mi-load`: the model is downloaded, compiled and warmed up. */
 export interface MiLoadDetail {
@@ -42,8 +43,15 @@ export interface MiErrorDetail {
   message: string;
 }
 
+/**
+ * `mi-progress`: loading moved on. One stream per load, in phase order download → compile → warmup;
+ * `fraction` (of the whole load) never decreases and ends at 1 just before `mi-load`.
+ */
+export type MiProgressDetail = LoadPhase;
+
 declare global {
   interface HTMLElementEventMap {
+    'mi-progress': CustomEvent<MiProgressDetail>;
     'mi-load': CustomEvent<MiLoadDetail>;
     'mi-result': CustomEvent<MiResultDetail>;
     'mi-error': CustomEvent<MiErrorDetail>;

@@ -11,6 +11,10 @@ import { attributeOptions, withSize, type ModelMetadata, type PreprocessAttribut
 export interface LoadPhase {
   phase: 'download' | 'compile' | 'warmup';
   fraction: number;
+  /** Download phase: bytes of the model's files had so far, from the network or the model cache. */
+  loadedBytes?: number;
+  /** Download phase: the files' total size, once the server (or the cache) said. */
+  totalBytes?: number;
   /** Human-readable, e.g. "Downloading model: 1.2 of 3.4 MB". */
   text: string;
 }
@@ -61,6 +65,10 @@ export async function openModel(
     attributes: () => PreprocessAttributes;
     signal: AbortSignal;
     onPhase: (p: LoadPhase) => void;
+    /** False: do not keep the model's files in the Cache API (default: the engine's, on). */
+    cache?: boolean;
+    /** Expected `sha256-<base64>` of the model file. */
+    integrity?: string;
   },
 ): Promise<OpenedModel> {
   const { signal, onPhase } = opts;
@@ -79,8 +87,10 @@ export async function openModel(
       const text = totalBytes
         ? `Downloading model: ${mb(loadedBytes)} of ${mb(totalBytes)}`
         : `Downloading model: ${mb(loadedBytes)}`;
-      onPhase({ phase: 'download', fraction: f * DOWNLOAD_END, text });
+      onPhase({ phase: 'download', fraction: f * DOWNLOAD_END, loadedBytes, totalBytes, text });
     },
+    cache: opts.cache,
+    integrity: opts.integrity,
   });
   try {
     signal.throwIfAborted();

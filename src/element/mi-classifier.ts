@@ -32,6 +32,7 @@ const PREPROCESS_PROPS = ['labels', 'inputSize', 'scale', 'offset', 'mean', 'std
  *
  * @fires {CustomEvent<MiLoadDetail>} mi-load - The model is downloaded, compiled and warmed up. `detail`: `{ info, adapter, metadata, preprocessing, ms }`.
  * @fires {CustomEvent<MiResultDetail>} mi-result - An image was classified. `detail`: `{ probabilities: [{ label, p }], ms, outputs, outputShape, adapter }`.
+ * @fires {CustomEvent<MiProgressDetail>} mi-progress - Loading moved on, for a progress display of your own. `detail`: `{ phase, fraction, loadedBytes, totalBytes, text }`: `phase` goes `download` → `compile` → `warmup`, `fraction` (of the whole load) never decreases and ends at 1 just before `mi-load`, `loadedBytes`/`totalBytes` count the model's files during the download (from the network or the browser's cache).
  * @fires {CustomEvent<MiErrorDetail>} mi-error - Loading or classifying failed. `detail`: `{ code, message }` (`WEBGPU_UNAVAILABLE`, `MODEL_FETCH`, `MODEL_FORMAT`, `IMAGE_LOAD`, ...).
  *
  * @cssprop [--mi-font=system-ui] - Font family.
@@ -75,6 +76,8 @@ export class MiClassifier extends LitElement {
     std: {},
     grayscale: { type: Boolean },
     resize: {},
+    noCache: { type: Boolean, attribute: 'no-cache' },
+    integrity: {},
     src: {},
     image: { attribute: false },
     _view: { state: true, attribute: false },
@@ -103,6 +106,16 @@ export class MiClassifier extends LitElement {
   grayscale = false;
   /** Resize method: `bilinear` (tf.image.resize, half-pixel centres) or `nearest`. */
   resize?: 'bilinear' | 'nearest';
+  /**
+   * Do not keep the model's files in the browser's Cache API. By default they are kept, so the next
+   * visit loads the model from disk (each file checked against its hash first).
+   */
+  noCache = false;
+  /**
+   * Expected `sha256-<base64>` of the model file, as `<script integrity>` takes; a model file that
+   * differs fails to load (`MODEL_FETCH`). Files with an `integrity.json` beside them are checked anyway.
+   */
+  integrity?: string;
   /** URL of an image to classify (fetched once; cross-origin images need CORS). */
   src?: string;
   /** An image to classify: ImageBitmap, HTMLImageElement, HTMLCanvasElement, VideoFrame or ImageData. */
@@ -175,7 +188,7 @@ export class MiClassifier extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('model') || changed.has('metadata')) void this.load();
+    if (changed.has('model') || changed.has('metadata') || changed.has('integrity')) void this.load();
     if (changed.has('src') && this.src) void this.loadSrc(this.src);
     if (changed.has('image') && this.image) void this.classify(this.image);
     else if (!changed.has('model') && PREPROCESS_PROPS.some((p) => changed.has(p)) && this.current && this.opened) {
@@ -251,12 +264,16 @@ export class MiClassifier extends LitElement {
     const abort = (this.loadAbort = new AbortController());
     const t0 = performance.now();
     const onPhase = (progress: LoadPhase) => {
-      if (seq === this.loadSeq) this.setView({ state: 'loading', progress });
+      if (seq !== this.loadSeq) return; // a superseded load stays silent
+      this.setView({ state: 'loading', progress });
+      this.dispatchEvent(miEvent('mi-progress', progress));
     };
     this.setView({ state: 'loading', error: undefined, bars: undefined, progress: undefined });
     try {
       const opened = await openModel(this.model, {
         metadataUrl: this.metadata,
+        cache: !this.noCache,
+        integrity: this.integrity,
         attributes: () => this.preprocessAttributes(),
         signal: abort.signal,
         onPhase,
