@@ -1,5 +1,7 @@
+/// <reference types="@webgpu/types" />
 /**
- * Browser entry point (Vite/bundlers): registers the WGSL shaders as `?raw` imports and exposes the API.
+ * Browser entry point (bundlers, and the package's dist/index.js): registers the WGSL shaders (Vite `?raw`
+ * imports, inlined as strings when the package is built) and exposes the API.
  *
  * ```ts
  * import { loadModel, tensor } from 'medimg-webgpu';

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 /**
  * `medimg-webgpu/element`: importing this module defines `<mi-classifier>` (once, even if two
  * bundles import it) and re-exports its class and event types.
@@ -14,7 +15,11 @@ export type { LabelledProbability } from './probabilities.ts';
 export type { ModelMetadata } from './config.ts';
 export type { ElementImage } from './image-source.ts';
 
-if (!customElements.get('mi-classifier')) customElements.define('mi-classifier', MiClassifier);
+// Where there is no DOM (server-side rendering, Node) there is nothing to register, and importing
+// must not throw; lit's own Node build supplies the HTMLElement the class extends there.
+if (typeof customElements !== 'undefined' && !customElements.get('mi-classifier')) {
+  customElements.define('mi-classifier', MiClassifier);
+}
 
 declare global {
   interface HTMLElementTagNameMap {

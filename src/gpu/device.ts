@@ -14,6 +14,12 @@ export interface GpuContext {
   lost: Promise<string>;
   /** The last error the device raised outside any error scope, if any. */
   lastUncapturedError(): string | undefined;
+  /**
+   * The GPU entry point the device came from, held for the device's lifetime: Dawn for Node frees
+   * its instance when the `GPU` object is garbage collected, and a device that outlives it crashes
+   * the process (seen as a segfault when a script passed `{ gpu: await nodeGpu() }` inline).
+   */
+  readonly gpu?: GPU;
 }
 
 export interface DeviceOptions {
@@ -63,16 +69,17 @@ export async function acquireGpu(options: DeviceOptions = {}): Promise<GpuContex
   }
   const info = adapter.info;
   const name = info ? [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') : 'unknown adapter';
-  return wrapDevice(device, name || 'unknown adapter');
+  return wrapDevice(device, name || 'unknown adapter', gpu);
 }
 
-function wrapDevice(device: GPUDevice, adapterName: string): GpuContext {
+function wrapDevice(device: GPUDevice, adapterName: string, gpu?: GPU): GpuContext {
   let lastError: string | undefined;
   device.addEventListener('uncapturederror', (event) => {
     lastError = (event as GPUUncapturedErrorEvent).error.message;
   });
   const lost = device.lost.then((info) => `${info.reason}: ${info.message}`);
   return {
+    gpu,
     device,
     adapterName,
     hasTimestampQuery: device.features.has('timestamp-query'),

@@ -46,7 +46,7 @@ beforeAll(async () => {
   const fixtures = requireFixtures();
   out = mkdtempSync(join(tmpdir(), 'mi-element-'));
   const { build } = await import('vite');
-  await build({ configFile: join(REPO_ROOT, 'src/element/vite.lib.config.ts'), logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
+  await build({ configFile: join(REPO_ROOT, 'scripts/build/element.config.ts'), logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
   writeFileSync(
     join(out, 'index.html'),
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>plain</title></head><body>

@@ -1,0 +1,21 @@
+/**
+ * `npm run build`, step 3: the page `mi` drives in headless Chromium (src/cli/page), prebuilt into
+ * dist/cli-page/, so an installed package serves it from disk (src/cli/static-server.ts) and needs
+ * neither Vite nor the TypeScript sources at run time. In this repository the CLI and the tests
+ * serve the live sources with Vite instead (src/cli/page-server.ts).
+ */
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('../../src/cli/page/', import.meta.url)),
+  base: './',
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    outDir: fileURLToPath(new URL('../../dist/cli-page/', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+  },
+});

@@ -1,0 +1,52 @@
+/**
+ * `npm run build`, step 1: the package's ES modules in dist/, one file per source module
+ * (preserveModules), so a consumer's bundler tree-shakes what it does not use and `sideEffects` can
+ * name the few modules that have one. Vite resolves the `import.meta.glob` of the WGSL files here,
+ * at build time: what the consumer receives has the shader text inlined and needs no Vite.
+ */
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+import { builtinModules } from 'node:module';
+import pkg from '../../package.json' with { type: 'json' };
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const src = (p: string) => fileURLToPath(new URL(`../../src/${p}`, import.meta.url));
+
+/** Every package the engine may import at run time stays an import: the consumer installs it once. */
+const packages = [
+  ...Object.keys(pkg.dependencies ?? {}),
+  ...Object.keys((pkg as { peerDependencies?: Record<string, string> }).peerDependencies ?? {}),
+  'vite',
+];
+const external = (id: string) =>
+  id.startsWith('node:') || builtinModules.includes(id) || packages.some((p) => id === p || id.startsWith(`${p}/`));
+
+export default defineConfig({
+  root,
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    target: 'es2022',
+    sourcemap: true,
+    minify: false,
+    lib: {
+      entry: {
+        index: src('index.ts'),
+        'element/index': src('element/index.ts'),
+        node: src('node.ts'),
+        'cli/main': src('cli/main.ts'),
+      },
+      formats: ['es'],
+    },
+    rollupOptions: {
+      external,
+      output: {
+        preserveModules: true,
+        preserveModulesRoot: src(''),
+        entryFileNames: '[name].js',
+      },
+    },
+  },
+});
