@@ -71,7 +71,7 @@ process.exit(0);
   });
 }
 
-/** Importing every browser entry where there is no DOM and no WebGPU (server-side rendering). */
+/** Importing every entry where there is no DOM and no WebGPU (server-side rendering; Node without Dawn). */
 export function writeSsrCheck(root) {
   write(root, {
     'ssr.mjs': `const element = await import('medimg-webgpu/element');
@@ -81,6 +81,10 @@ if (typeof api.loadModel !== 'function') throw new Error('loadModel is not expor
 let failure;
 try { await api.loadModel('/model.json'); } catch (err) { failure = err; }
 if (failure?.code !== 'WEBGPU_UNAVAILABLE') throw new Error('loadModel without WebGPU: expected WebGPUUnavailableError, got ' + failure);
+// The Node entry imports without its optional peer; asking it for Dawn names the package to install.
+const node = await import('medimg-webgpu/node');
+const dawn = await node.nodeGpu().then(() => undefined, (err) => err);
+if (!/npm install webgpu/.test(String(dawn?.message))) throw new Error('nodeGpu without webgpu: expected the install advice, got ' + dawn);
 console.log('ok');
 `,
   });

@@ -125,7 +125,7 @@ const modelDir = join(pkgDir, 'weights', 'malaria-cnn');
 const cellFile = join(FIXTURES, CELL);
 const viteBin = join(REPO, 'node_modules/vite/bin/vite.js');
 
-await check('importing medimg-webgpu and medimg-webgpu/element in Node (no DOM, no WebGPU) does not throw', () => {
+await check('importing every entry in Node with no DOM, no WebGPU and no Dawn does not throw (loadModel and nodeGpu say why)', () => {
   writeSsrCheck(app);
   const r = run(process.execPath, ['ssr.mjs'], app);
   if (!r.stdout.includes('ok')) throw new Error(r.stdout + r.stderr);
