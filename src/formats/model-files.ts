@@ -42,8 +42,12 @@ export interface ModelFilesOptions {
 
 /** A model's files by URL. */
 export interface ModelFiles {
-  /** The bytes of `url` (the model file itself, or a file beside it); `what` names it in errors. */
-  get(url: string, what: string): Promise<Uint8Array>;
+  /**
+   * The bytes of `url` (the model file itself, or a file it names); `what` names it in errors.
+   * `key` is its path relative to the model's folder, as the manifest lists it (a shard's path as
+   * model.json writes it); by default worked out from the URLs.
+   */
+  get(url: string, what: string, key?: string): Promise<Uint8Array>;
 }
 
 type Manifest = { url: string; files: IntegrityManifest } | undefined;
@@ -57,15 +61,15 @@ export function modelFilesAt(modelUrl: string, options: ModelFilesOptions): Mode
   // any does (a 404 on model.json) must not leave this rejection unhandled.
   manifest.catch(() => {});
   const cache = openModelCache(options.cache);
-  const expectation = async (url: string): Promise<Expected | undefined> =>
-    expectedIntegrity(manifestKey(pathInFolder(modelUrl, url)), url === modelUrl, option, await manifest);
+  const expectation = async (url: string, key: string): Promise<Expected | undefined> =>
+    expectedIntegrity(manifestKey(key), url === modelUrl, option, await manifest);
 
   return {
-    async get(url, what) {
+    async get(url, what, key = pathInFolder(modelUrl, url)) {
       const store = await cache;
       const cached = await store?.read(url);
       if (cached) {
-        const expected = await expectation(url);
+        const expected = await expectation(url, key);
         const actual = await sha256Sri(cached.bytes);
         if (actual === (expected?.sri ?? cached.recordedSha256)) {
           progress.expect(cached.bytes.length);
@@ -76,7 +80,7 @@ export function modelFilesAt(modelUrl: string, options: ModelFilesOptions): Mode
       }
       // After a bad cached copy, revalidate with the server: the HTTP cache may hold the same stale file.
       const download = await downloadBytes(url, fetchFn, progress, what, { signal, cache: cached ? 'no-cache' : undefined });
-      const expected = await expectation(url);
+      const expected = await expectation(url, key);
       if (!expected && !store) return download.bytes; // nothing to check against, nowhere to keep it
       const actual = await sha256Sri(download.bytes);
       if (expected && actual !== expected.sri) {

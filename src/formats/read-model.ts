@@ -117,7 +117,7 @@ async function readFromUrl(given: string, options: ReadModelOptions): Promise<Ke
   const progress = new ProgressTracker(options.onProgress);
   const files = modelFilesAt(url, { ...options, fetch: fetchFn, progress });
   const main = await files.get(url, 'the model file');
-  const companion = (p: string) => files.get(resolveUrl(p, url), `weight shard "${p}"`);
+  const companion = (p: string) => files.get(resolveUrl(p, url), `weight shard "${p}"`, p);
   return readMain({ name: url, bytes: main }, { companion, others: [], options });
 }
 

@@ -201,6 +201,22 @@ describe('integrity', () => {
     expect(storage.named.get(MODEL_CACHE_NAME)!.entries.get(MODEL)!.body).toEqual(bytesOf('model.json'));
   });
 
+  it("a shard's manifest key is its path as model.json writes it, even outside the model's folder", async () => {
+    const json = JSON.parse(new TextDecoder().decode(bytesOf('model.json')));
+    for (const group of json.weightsManifest) group.paths = group.paths.map((p: string) => `../shared/${p}`);
+    const damaged = bytesOf('group1-shard2of2.bin');
+    damaged[0] ^= 1;
+    const manifest = JSON.stringify({ '../shared/group1-shard2of2.bin': await sriOf('group1-shard2of2.bin') });
+    const fetch = (async (u: string) => {
+      if (u === MODEL) return new Response(JSON.stringify(json));
+      if (u === `${DIR}integrity.json`) return new Response(manifest);
+      const shard = /^https:\/\/models\.test\/shared\/(group1-shard[12]of2\.bin)$/.exec(u)?.[1];
+      if (shard) return new Response(shard.includes('2of2') ? damaged : bytesOf(shard));
+      return new Response('', { status: 404 });
+    }) as typeof globalThis.fetch;
+    await expect(readKerasModel(MODEL, { fetch })).rejects.toThrow(/Weight shard "\.\.\/shared\/group1-shard2of2\.bin" \(https:\/\/models\.test\/shared\/group1-shard2of2\.bin\) failed its integrity check/);
+  });
+
   it('without a manifest and offline, cached files still load (checked against their own record)', async () => {
     await readKerasModel(MODEL, { fetch: server().fetch });
     const offline = (async () => {
