@@ -268,4 +268,16 @@ function writeReport() {
     '',
   ];
   writeFileSync(join(REPO, 'docs', 'package.md'), lines.join('\n'));
+  if (results.every((r) => r.ok)) writeReadmeSizes([lines[2], "", ...lines.slice(4, 14)]);
+}
+
+/** The size table of a passing run replaces the README's generated block, so its numbers come from a run. */
+function writeReadmeSizes(table) {
+  const readme = join(REPO, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const begin = text.indexOf('<!-- package-sizes:begin');
+  const end = text.indexOf('<!-- package-sizes:end -->');
+  if (begin < 0 || end < begin) return;
+  const open = text.indexOf('\n', begin) + 1;
+  writeFileSync(readme, `${text.slice(0, open)}${table.join('\n')}\n${text.slice(end)}`);
 }

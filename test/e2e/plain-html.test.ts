@@ -1,5 +1,5 @@
 /**
- * The "one script tag" promise: `npm run build:element`'s single module on a plain static server
+ * The "one script tag" promise: the package's single-file element (scripts/build/element.config.ts) on a plain static server
  * (no Vite, no bundler), a page with nothing but `<script type="module" src>` and the element, and
  * the model beside it. The result must still match real Keras, and the page must fetch nothing
  * besides its own three kinds of files.
