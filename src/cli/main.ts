@@ -8,6 +8,7 @@ import { CliError, UsageError, type CommandIO } from './commands/cli-error.ts';
 import { predict, PREDICT_HELP, PREDICT_OPTIONS } from './commands/predict.ts';
 import { benchCommand, BENCH_HELP, BENCH_OPTIONS } from './commands/bench.ts';
 import { profileCommand, PROFILE_HELP, PROFILE_OPTIONS } from './commands/profile.ts';
+import { packageVersion } from './version.ts';
 
 const MAIN_HELP = `Usage: mi <command> [options]
 
@@ -18,7 +19,7 @@ Commands:
   bench     our engine vs TF.js (webgpu, webgl, wasm) and ONNX Runtime Web (webgpu, wasm) in one Chromium, same adapter; probes
   profile   per-layer GPU time of a model (timestamp queries), table and Chrome trace
 
-Run "mi <command> --help" for a command's options.
+Run "mi <command> --help" for a command's options; "mi --version" prints the version.
 `;
 
 interface Command {
@@ -47,6 +48,10 @@ export async function main(argv: string[], io: CommandIO = consoleIO): Promise<n
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(MAIN_HELP.trimEnd());
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`mi ${packageVersion()}`);
+    return 0;
   }
   if (PLANNED.has(name)) {
     io.stderr(`mi ${name}: not implemented yet`);

@@ -5,6 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sidecarNames } from './model-metadata.ts';
 
 /**
  * Collects files for `readKerasModel({ files })`. Each path may be a file (a `.keras`, `.h5`,
@@ -29,6 +30,24 @@ export async function readModelFiles(...paths: string[]): Promise<{ files: Map<s
     }
   }
   return { files };
+}
+
+/**
+ * The metadata files beside a model file that may describe it (`<stem>.metadata.json`, then
+ * `metadata.json`; see model-metadata.ts), those that exist, by name: add them to the `{ files }`
+ * source and loadModel picks the right one.
+ */
+export async function readMetadataBeside(modelPath: string): Promise<Map<string, Uint8Array>> {
+  const p = modelPath.startsWith('file:') ? fileURLToPath(modelPath) : modelPath;
+  const found = new Map<string, Uint8Array>();
+  for (const name of sidecarNames(basename(p))) {
+    try {
+      found.set(name, await readFile(join(dirname(p), name)));
+    } catch {
+      // none there: metadata is optional
+    }
+  }
+  return found;
 }
 
 /** Shard paths named by a TF.js model.json, or [] for anything else. */

@@ -1,10 +1,12 @@
 /**
  * `--image` preprocessing on the CPU, the way Keras' image pipelines prepare a picture for a model:
  * decode (TF decode_image conventions) → resize with tf.image.resize bilinear, half-pixel centres,
- * no antialias (what image_dataset_from_directory does) → x * scale + offset → a batch of one.
+ * no antialias (what image_dataset_from_directory does) → x * scale + offset (→ (x − mean) / std)
+ * → a batch of one. The values come from the engine's one resolution (runtime/preprocess-resolve.ts):
+ * flags, else the model's metadata.json, else its input Rescaling layer, else 1/255.
  */
 import { ImageInputError } from '../../errors.ts';
-import { resizeBilinear } from '../../reference/resize.ts';
+import { resizeBilinear, resizeNearest } from '../../reference/resize.ts';
 import { decodeImage } from '../../runtime/image-decode.ts';
 import type { Tensor } from '../../tensor.ts';
 
@@ -28,6 +30,15 @@ export function parseScale(text: string): Scale {
   throw new RangeError(`--scale must be a number or 1/N (like 1/255), got "${text}"`);
 }
 
+/** A resolved scale as the CPU applies it: reciprocals of whole numbers (1/255) divide, exactly as `x / 255.0`. */
+export function scaleFrom(scale: number): Scale {
+  const inverse = Math.round(1 / scale);
+  return scale > 0 && scale < 1 && Math.abs(1 / scale - inverse) < 1e-9 * inverse ? { divide: inverse } : { multiply: scale };
+}
+
+/** The number a Scale multiplies by. */
+export const scaleValue = (scale: Scale): number => ('divide' in scale ? 1 / scale.divide : scale.multiply);
+
 /** Parses `--size`: `HxW` or `N` (square). */
 export function parseSize(text: string): [number, number] {
   const m = /^\s*(\d+)\s*(?:[x×X,]\s*(\d+))?\s*$/.exec(text);
@@ -42,8 +53,14 @@ export interface ImageInputOptions {
   size: [number, number];
   /** 1 or 3: what the model takes. */
   channels: 1 | 3;
+  /** tf.image.resize's method (default bilinear). */
+  resize?: 'bilinear' | 'nearest';
   scale: Scale;
   offset: number;
+  /** Subtracted after scale and offset: one value, or one per channel (default 0). */
+  mean?: readonly number[];
+  /** Divides last: one value, or one per channel (default 1). */
+  std?: readonly number[];
   /** Convert colour to grey (TF decode_image(channels=1) weights). */
   grayscale: boolean;
   /** File name for messages. */
@@ -54,12 +71,23 @@ export interface ImageInputOptions {
 export function imageToTensor(bytes: Uint8Array, options: ImageInputOptions): Tensor {
   const img = decodeImage(bytes, { channels: options.channels, grayscale: options.grayscale, name: options.name });
   const [h, w] = options.size;
-  const resized = resizeBilinear({ shape: [1, img.height, img.width, img.channels], data: img.data }, h, w);
+  const resize = options.resize === 'nearest' ? resizeNearest : resizeBilinear;
+  const resized = resize({ shape: [1, img.height, img.width, img.channels], data: img.data }, h, w);
   const out = resized.data;
   const { offset, scale } = options;
   // Float32Array stores round each step to float32, as TF's float32 ops do.
   if ('divide' in scale) for (let i = 0; i < out.length; i++) out[i] = Math.fround(out[i] / scale.divide) + offset;
   else for (let i = 0; i < out.length; i++) out[i] = Math.fround(out[i] * scale.multiply) + offset;
+  const mean = options.mean ?? [0];
+  const std = options.std ?? [1];
+  if (mean.some((m) => m !== 0) || std.some((s) => s !== 1)) {
+    const C = img.channels;
+    for (const [what, v] of [['mean', mean], ['std', std]] as const) {
+      if (v.length !== 1 && v.length !== C) throw new ImageInputError(`${what} needs 1 or ${C} values, got ${v.length}`);
+    }
+    const at = (v: readonly number[], c: number) => v[v.length === 1 ? 0 : c];
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] - at(mean, i % C)) / at(std, i % C);
+  }
   return resized;
 }
 

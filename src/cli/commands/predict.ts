@@ -6,13 +6,16 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
+import { sidecarNames } from '../../formats/model-metadata.ts';
 import { parseNpy, toNpy } from '../../formats/npy.ts';
 import type { ModelInfo } from '../../model.ts';
+import { decideLabel, type OutputRule } from '../../runtime/decide-label.ts';
 import { sniffImage } from '../../runtime/image-decode.ts';
+import { describeRecipe, scaleOrigin, withOverrides, type ModelPreprocessing } from '../../runtime/preprocess-resolve.ts';
 import { shapeToString, type Tensor } from '../../tensor.ts';
 import { openRuntime, type ModelFiles, type RuntimeName } from '../runtimes/runtime.ts';
 import { CliError, UsageError, type CommandIO } from './cli-error.ts';
-import { imageShapeFor, imageToTensor, parseScale, parseSize } from './image-input.ts';
+import { imageShapeFor, imageToTensor, parseScale, parseSize, scaleFrom, scaleValue, type Scale } from './image-input.ts';
 
 export const PREDICT_HELP = `Usage: mi predict MODEL (--input X.npy ... | --image FILE) [options]
 
@@ -27,10 +30,13 @@ Input (one of):
   --image FILE           a PNG or JPEG, preprocessed as Keras' image_dataset_from_directory does:
                          decode (alpha dropped, grey repeated to RGB) -> resize (bilinear,
                          half-pixel centres, no antialias; tf.image.resize) -> x*scale + offset
-                         -> batch of 1
-    --size HxW | N       resize target (default: the model's declared input size)
-    --scale S            1/N divides by N, a number multiplies (default 1/255)
-    --offset O           added after scaling (default 0)
+                         -> batch of 1. Each value comes from the flag, else the model's
+                         metadata.json (beside it; for a .h5/.keras <stem>.metadata.json first),
+                         else the model itself (an input Rescaling or Normalization layer takes
+                         raw 0..255 pixels: scale 1), else 1/255 with a notice on stderr
+    --size HxW | N       resize target (default: metadata, else the model's declared input size)
+    --scale S            1/N divides by N, a number multiplies
+    --offset O           added after scaling
     --grayscale          convert colour to grey (TF decode_image weights 0.299/0.587/0.114)
     --save-input F.npy   also write the preprocessed tensor
 
@@ -45,7 +51,8 @@ Where it runs:
                          HTTP from a local server) or node (Dawn from npm "webgpu")
   --architecture A.json  architecture (model.to_json()) for a weights-only .h5
 
-Prints one summary line on stdout; on failure, one line on stderr and exit status 1 (2 for usage
+Prints one summary line on stdout (with the metadata's labels: the label and its probability;
+with --image: where the preprocessing came from); on failure, one line on stderr and exit status 1 (2 for usage
 errors). MI_DEBUG=1 adds stack traces. Chromium: /usr/bin/chromium or PUPPETEER_EXECUTABLE_PATH.
 `;
 
@@ -111,13 +118,24 @@ export async function predict(values: Values, positionals: string[], io: Command
   }).catch((err) => Promise.reject(startError(err, runtimeName)));
   try {
     const inputShape = tensors.length === 1 ? [...tensors[0].shape] : undefined;
-    const { info } = await runtime
+    const loaded = await runtime
       .load(files, { inputShape, logits: values.logits })
       .catch((err) => Promise.reject(loadError(err, positionals[0], runtimeName, inputs, tensors)));
+    const { info } = loaded;
+    let preprocessing: ModelPreprocessing | undefined;
     if (imageBytes && imageOpts) {
       checkInputCount(info, 1, 'an --image');
-      const { size, channels } = imageShapeFor(info.inputs[0].shape, imageOpts.size, imageOpts.grayscale);
-      const t = imageToTensor(imageBytes, { ...imageOpts, size, channels, name: values.image! });
+      preprocessing = withOverrides(loaded.preprocessing, {
+        height: imageOpts.size?.[0],
+        width: imageOpts.size?.[1],
+        scale: imageOpts.scale && scaleValue(imageOpts.scale),
+        offset: imageOpts.offset,
+      });
+      const o = preprocessing.options;
+      const { size, channels } = imageShapeFor(info.inputs[0].shape, o.height && o.width ? [o.height, o.width] : undefined, imageOpts.grayscale);
+      // A flag's scale keeps its own form (1/N divides); a resolved one divides when it is 1/N.
+      const scale = imageOpts.scale ?? scaleFrom(o.scale);
+      const t = imageToTensor(imageBytes, { ...o, size, channels, scale, grayscale: imageOpts.grayscale, name: values.image! });
       tensors.push(t);
       if (values['save-input']) await writeOut(values['save-input'], t);
     }
@@ -128,8 +146,11 @@ export async function predict(values: Values, positionals: string[], io: Command
     const total = performance.now() - t0;
     // With --image the input shape is known only after load, so the plan is compiled by the run.
     const runNote = inputShape ? '' : ', incl. compile';
+    const labels = outputs.length === 1 ? labelNote(outputs[0], loaded.preprocessing, values.logits) : '';
+    const recipe = preprocessing ? ` · preprocessing: ${scaleOrigin(preprocessing, 'flags')} (${describeRecipe(preprocessing.options)})` : '';
+    if (preprocessing?.usedDefault) io.stderr(defaultNotice(preprocessing, files.model));
     io.stdout(
-      `${outputs.length === 1 ? 'output' : 'outputs'} ${shapes} float32 ${where} · ${total.toFixed(1)} ms (run ${ms.toFixed(1)} ms${runNote}) · ` +
+      `${outputs.length === 1 ? 'output' : 'outputs'} ${shapes} float32 ${where}${labels}${recipe} · ${total.toFixed(1)} ms (run ${ms.toFixed(1)} ms${runNote}) · ` +
         `WebGPU: ${runtime.adapterName || 'unknown adapter'} · ${runtime.name}`,
     );
     return 0;
@@ -138,19 +159,42 @@ export async function predict(values: Values, positionals: string[], io: Command
   }
 }
 
-function parseImageOptions(values: Values) {
+/** The --image flags; those not given stay undefined, for the model's own preprocessing to fill. */
+function parseImageOptions(values: Values): { size?: [number, number]; scale?: Scale; offset?: number; grayscale: boolean } {
   try {
-    const offset = values.offset === undefined ? 0 : Number(values.offset);
-    if (!Number.isFinite(offset) || values.offset?.trim() === '') throw new RangeError(`--offset must be a number, got "${values.offset}"`);
+    const offset = values.offset === undefined ? undefined : Number(values.offset);
+    if (offset !== undefined && (!Number.isFinite(offset) || values.offset?.trim() === '')) {
+      throw new RangeError(`--offset must be a number, got "${values.offset}"`);
+    }
     return {
       size: values.size ? parseSize(values.size) : undefined,
-      scale: parseScale(values.scale ?? '1/255'),
+      scale: values.scale === undefined ? undefined : parseScale(values.scale),
       offset,
       grayscale: values.grayscale ?? false,
     };
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+/** The one stderr line when the scale was assumed: what was assumed, and how to say otherwise. */
+function defaultNotice(p: ModelPreprocessing, model: string): string {
+  const ignored = p.notes.length ? `; ${p.notes.join('; ')}` : '';
+  return `mi predict: ${p.reason}${ignored} (pass --scale/--offset, or add ${sidecarNames(model).join(' or ')} beside the model)`;
+}
+
+/** " · Uninfected 0.913" per batch row (up to 16) when the metadata names the classes; else "". */
+function labelNote(output: Tensor, rule: OutputRule, logits = false): string {
+  const rows = output.shape[0] ?? 1;
+  if (rows > 16 || !rule.labels) return '';
+  const width = output.data.length / rows;
+  const decided = [];
+  for (let r = 0; r < rows; r++) {
+    const d = decideLabel(output.data.subarray(r * width, (r + 1) * width), rule, logits);
+    if (!d) return '';
+    decided.push(`${d.label} ${d.p.toFixed(3)}`);
+  }
+  return ` · ${decided.join(', ')}`;
 }
 
 /** Resolves MODEL (a folder means its model.json) and checks the files exist. */

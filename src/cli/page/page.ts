@@ -64,7 +64,7 @@ const api = {
       });
       const handle = nextHandle++;
       models.set(handle, model);
-      return { handle, info: model.info, loadMs: performance.now() - t0 };
+      return { handle, info: model.info, loadMs: performance.now() - t0, preprocessing: model.preprocessing, metadata: model.metadata };
     });
   },
   async run(handle: number, inputs: WireTensor[]) {

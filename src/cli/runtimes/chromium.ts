@@ -123,7 +123,7 @@ function pageRuntime(page: Page, server: PageServer, adapterName: string, closeA
         localise,
       );
       handle = r.handle;
-      return { info: r.info, loadMs: r.loadMs };
+      return { info: r.info, loadMs: r.loadMs, preprocessing: r.preprocessing, metadata: r.metadata };
     },
     async run(inputs) {
       if (handle === undefined) throw new Error('no model loaded');

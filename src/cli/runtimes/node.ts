@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { WebGPUUnavailableError } from '../../errors.ts';
-import { readModelFiles } from '../../formats/node-files.ts';
+import { readMetadataBeside, readModelFiles } from '../../formats/node-files.ts';
 import type { Model } from '../../model.ts';
 import { loadModel, nodeGpu } from '../../node.ts';
 import type { Runtime } from './runtime.ts';
@@ -27,6 +27,7 @@ export async function openNodeRuntime(): Promise<Runtime> {
     async load(files, options = {}) {
       const t0 = performance.now();
       const source = await readModelFiles(files.model);
+      for (const [name, bytes] of await readMetadataBeside(files.model)) source.files.set(name, bytes);
       const architecture = files.architecture ? parseJsonFile(await readFile(files.architecture), files.architecture) : undefined;
       await model?.dispose();
       try {
@@ -41,7 +42,7 @@ export async function openNodeRuntime(): Promise<Runtime> {
         }
         throw err;
       }
-      return { info: model.info, loadMs: performance.now() - t0 };
+      return { info: model.info, loadMs: performance.now() - t0, preprocessing: model.preprocessing, metadata: model.metadata };
     },
     async run(inputs) {
       if (!model) throw new Error('no model loaded');

@@ -4,6 +4,7 @@
  * share them.
  */
 import type { ModelInfo } from '../../model.ts';
+import type { ModelMetadata, ModelPreprocessing } from '../../runtime/preprocess-resolve.ts';
 import type { Tensor } from '../../tensor.ts';
 
 export type RuntimeName = 'chromium' | 'node';
@@ -23,12 +24,22 @@ export interface LoadOptions {
   logits?: boolean;
 }
 
+/** What a runtime says about the model it loaded. */
+export interface LoadedModel {
+  info: ModelInfo;
+  loadMs: number;
+  /** The engine's preprocessing for images, before any flag (model.preprocessing). */
+  preprocessing: ModelPreprocessing;
+  /** The metadata.json found beside the model (model.metadata). */
+  metadata?: ModelMetadata;
+}
+
 export interface Runtime {
   readonly name: RuntimeName;
   /** The WebGPU adapter's description; known once a model is loaded. */
   readonly adapterName: string;
   /** Loads one model (a runtime holds one at a time). */
-  load(files: ModelFiles, options?: LoadOptions): Promise<{ info: ModelInfo; loadMs: number }>;
+  load(files: ModelFiles, options?: LoadOptions): Promise<LoadedModel>;
   /** Runs the loaded model: one tensor per input, one per output in Keras' order. */
   run(inputs: Tensor[]): Promise<{ outputs: Tensor[]; ms: number }>;
   /** Frees the model and the GPU, stops the browser and the server. Safe to call twice. */
