@@ -8,6 +8,7 @@ import { CliError, UsageError, type CommandIO } from './commands/cli-error.ts';
 import { predict, PREDICT_HELP, PREDICT_OPTIONS } from './commands/predict.ts';
 import { benchCommand, BENCH_HELP, BENCH_OPTIONS } from './commands/bench.ts';
 import { profileCommand, PROFILE_HELP, PROFILE_OPTIONS } from './commands/profile.ts';
+import { integrityCommand, INTEGRITY_HELP, INTEGRITY_OPTIONS } from './commands/integrity.ts';
 import { packageVersion } from './version.ts';
 
 const MAIN_HELP = `Usage: mi <command> [options]
@@ -18,6 +19,7 @@ Commands:
   predict   run a model on a .npy tensor or an image; write the outputs as .npy
   bench     our engine vs TF.js (webgpu, webgl, wasm) and ONNX Runtime Web (webgpu, wasm) in one Chromium, same adapter; probes
   profile   per-layer GPU time of a model (timestamp queries), table and Chrome trace
+  integrity write (or --check) integrity.json beside a model: the sha256 of each file, checked by every load
 
 Run "mi <command> --help" for a command's options; "mi --version" prints the version.
 `;
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
   predict: { help: PREDICT_HELP, options: PREDICT_OPTIONS, run: (v, p, io) => predict(v, p, io) },
   bench: { help: BENCH_HELP, options: BENCH_OPTIONS, run: (v, p, io) => benchCommand(v, p, io) },
   profile: { help: PROFILE_HELP, options: PROFILE_OPTIONS, run: (v, p, io) => profileCommand(v, p, io) },
+  integrity: { help: INTEGRITY_HELP, options: INTEGRITY_OPTIONS, run: (v, p, io) => integrityCommand(v, p, io) },
 };
 
 /** Planned commands (future issues): recognised, so users get a clear answer rather than "unknown". */

@@ -10,7 +10,7 @@
 import { MiClassifier } from './mi-classifier.ts';
 
 export { MiClassifier } from './mi-classifier.ts';
-export type { MiLoadDetail, MiResultDetail, MiErrorDetail } from './events.ts';
+export type { MiLoadDetail, MiResultDetail, MiErrorDetail, MiProgressDetail } from './events.ts';
 export type { LabelledProbability } from './probabilities.ts';
 export type { ModelMetadata } from './config.ts';
 export type { ElementImage } from './image-source.ts';

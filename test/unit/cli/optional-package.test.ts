@@ -8,7 +8,7 @@ import { importOptional, isInstalled, MissingPackageError } from '../../../src/c
 
 describe('optional packages', () => {
   it('a missing package becomes MissingPackageError carrying the advice', async () => {
-    const err = await importOptional(['mi-no-such-package-a', 'mi-no-such-package-b'], 'npm install something').catch((e) => e);
+    const err = (await importOptional(['mi-no-such-package-a', 'mi-no-such-package-b'], 'npm install something').catch((e: unknown) => e)) as MissingPackageError;
     expect(err).toBeInstanceOf(MissingPackageError);
     expect(err.code).toBe('MISSING_PACKAGE');
     expect(err.message).toBe('npm install something');
