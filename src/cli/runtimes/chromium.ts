@@ -1,13 +1,13 @@
 /**
  * The Chromium runtime: the engine runs in the host page (src/cli/page) of a headless Chromium
- * with WebGPU, served by Vite. The model is loaded in the page by URL, so its files (and a tfjs
+ * with WebGPU, served locally (page-server.ts). The model is loaded in the page by URL, so its files (and a tfjs
  * model's shards, relative to model.json) are fetched over HTTP from the local server exactly as a
  * web app would; tensors cross as base64 (src/cli/wire.ts).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'puppeteer';
-import { findChromium, launchChromium } from '../browser.ts';
+import { chromiumToLaunch, launchChromium, loadPuppeteer } from '../browser.ts';
 import { startPageServer, type PageServer } from '../page-server.ts';
 import type { PageApi } from '../page/page.ts';
 import { fromWire, toWire } from '../wire.ts';
@@ -56,10 +56,11 @@ export class ChromiumUnavailableError extends EngineError {
 type Win = { mi: PageApi };
 
 export async function openChromiumRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const exe = findChromium();
+  // Without puppeteer this throws MissingPackageError, which names the package to install.
+  const exe = chromiumToLaunch(await loadPuppeteer());
   if (!exe || !existsSync(exe)) {
     throw new ChromiumUnavailableError(
-      `no Chromium found${exe ? ` at ${exe} (PUPPETEER_EXECUTABLE_PATH)` : ''}: install it (Debian: apt-get install chromium), ` +
+      `no Chromium found${exe ? ` at ${exe} (PUPPETEER_EXECUTABLE_PATH)` : ''}: install Chrome or Chromium (Debian: apt-get install chromium), ` +
         'set PUPPETEER_EXECUTABLE_PATH, or use --runtime node',
     );
   }

@@ -9,6 +9,7 @@ import { WebGPUUnavailableError } from '../../errors.ts';
 import { readMetadataBeside, readModelFiles } from '../../formats/node-files.ts';
 import type { Model } from '../../model.ts';
 import { loadModel, nodeGpu } from '../../node.ts';
+import { isInstalled, MissingPackageError } from '../optional-package.ts';
 import type { Runtime } from './runtime.ts';
 import { parseJsonFile } from './files.ts';
 
@@ -16,6 +17,9 @@ export async function openNodeRuntime(): Promise<Runtime> {
   // The Vulkan loader complains on stderr when this is unset (common in containers and CI);
   // the message is noise for a command whose stderr is kept to one line of errors.
   process.env.XDG_RUNTIME_DIR ??= tmpdir();
+  if (!isInstalled('webgpu')) {
+    throw new MissingPackageError('the node runtime needs Dawn: npm install webgpu; or use --runtime chromium after npm install puppeteer');
+  }
   checkIcdFiles();
   const gpu = await nodeGpu();
   let model: Model | undefined;

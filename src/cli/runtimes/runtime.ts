@@ -6,6 +6,7 @@
 import type { ModelInfo } from '../../model.ts';
 import type { ModelMetadata, ModelPreprocessing } from '../../runtime/preprocess-resolve.ts';
 import type { Tensor } from '../../tensor.ts';
+import { isInstalled, MissingPackageError } from '../optional-package.ts';
 
 export type RuntimeName = 'chromium' | 'node';
 
@@ -55,8 +56,22 @@ export interface RuntimeOptions {
   chromiumFlags?: string[];
 }
 
-/** Starts a runtime; the heavy modules (puppeteer and Vite, or Dawn) load only for the one used. */
-export async function openRuntime(name: RuntimeName, options: RuntimeOptions): Promise<Runtime> {
-  if (name === 'node') return (await import('./node.ts')).openNodeRuntime();
+/**
+ * Starts a runtime; the heavy modules (puppeteer and a page server, or Dawn) load only for the one
+ * used. 'auto' is Chromium when puppeteer is installed, else Dawn when `webgpu` is, else an error
+ * that names both install commands.
+ */
+export async function openRuntime(name: RuntimeName | 'auto', options: RuntimeOptions): Promise<Runtime> {
+  const chosen = name === 'auto' ? chooseRuntime() : name;
+  if (chosen === 'node') return (await import('./node.ts')).openNodeRuntime();
   return (await import('./chromium.ts')).openChromiumRuntime(options);
+}
+
+/** The runtime 'auto' means here: whichever optional peer is installed, Chromium first. */
+export function chooseRuntime(): RuntimeName {
+  if (isInstalled('puppeteer') || isInstalled('puppeteer-core')) return 'chromium';
+  if (isInstalled('webgpu')) return 'node';
+  throw new MissingPackageError(
+    'mi needs a WebGPU runtime: npm install puppeteer (headless Chromium, the default) or npm install webgpu (Dawn, --runtime node)',
+  );
 }
