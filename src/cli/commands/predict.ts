@@ -13,7 +13,7 @@ import { decideLabel, type OutputRule } from '../../runtime/decide-label.ts';
 import { sniffImage } from '../../runtime/image-decode.ts';
 import { describeRecipe, scaleOrigin, withOverrides, type ModelPreprocessing } from '../../runtime/preprocess-resolve.ts';
 import { shapeToString, type Tensor } from '../../tensor.ts';
-import { openRuntime, type ModelFiles, type RuntimeName } from '../runtimes/runtime.ts';
+import { chooseRuntime, openRuntime, type ModelFiles, type RuntimeName } from '../runtimes/runtime.ts';
 import { CliError, UsageError, type CommandIO } from './cli-error.ts';
 import { imageShapeFor, imageToTensor, parseScale, parseSize, scaleFrom, scaleValue, type Scale } from './image-input.ts';
 
@@ -47,8 +47,9 @@ Output:
   --logits               drop a final sigmoid/softmax: write the values before it
 
 Where it runs:
-  --runtime R            chromium (default: WebGPU in headless Chromium, the model fetched over
-                         HTTP from a local server) or node (Dawn from npm "webgpu")
+  --runtime R            chromium (WebGPU in headless Chromium, the model fetched over HTTP from a
+                         local server; needs puppeteer) or node (Dawn; needs npm "webgpu").
+                         Default: chromium when puppeteer is installed, else node
   --architecture A.json  architecture (model.to_json()) for a weights-only .h5
 
 Prints one summary line on stdout (with the metadata's labels: the label and its probability;
@@ -97,7 +98,8 @@ export async function predict(values: Values, positionals: string[], io: Command
   const inputs = values.input ?? [];
   if (inputs.length === 0 && !values.image) throw new UsageError('give --input X.npy or --image FILE');
   if (inputs.length > 0 && values.image) throw new UsageError('give --input or --image, not both');
-  const runtimeName = (values.runtime ?? 'chromium') as RuntimeName;
+  // No --runtime: whichever runtime is installed (Chromium first), or one line naming both installs.
+  const runtimeName = (values.runtime ?? chooseRuntime()) as RuntimeName;
   if (runtimeName !== 'chromium' && runtimeName !== 'node') throw new UsageError(`--runtime must be chromium or node, got "${values.runtime}"`);
   const imageOpts = values.image ? parseImageOptions(values) : undefined;
 

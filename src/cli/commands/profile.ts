@@ -15,6 +15,7 @@ import type { Tensor } from '../../tensor.ts';
 import { toWire } from '../wire.ts';
 import { CliError, UsageError, type CommandIO } from './cli-error.ts';
 import { openBenchSession } from './bench-session.ts';
+import { chooseRuntime } from '../runtimes/runtime.ts';
 
 export const PROFILE_HELP = `Usage: mi profile MODEL [--input X.npy | --shape NxHxWxC] [options]
 
@@ -29,7 +30,8 @@ variant (WGSL files and override constants).
   --json FILE.json     also write the raw profile (every step)
   --repeats N          profiled runs; each step's time is the median (default 3)
   --top N              print only the N heaviest layers (default: all)
-  --runtime R          chromium (default) or node (Dawn from npm "webgpu")
+  --runtime R          chromium or node (Dawn from npm "webgpu"); default: chromium when puppeteer
+                       is installed, else node
   --architecture A     architecture JSON for a weights-only .h5
 
 Without 'timestamp-query' on the adapter, the profile is the CPU wall time of whole runs, and says so.
@@ -84,7 +86,7 @@ export async function profileCommand(values: ProfileValues, positionals: string[
   if (values.input && values.shape) throw new UsageError('give --input or --shape, not both');
   const repeats = positiveInt(values.repeats, '--repeats', 3);
   const top = values.top === undefined ? 0 : positiveInt(values.top, "--top", 0);
-  const runtime = values.runtime ?? 'chromium';
+  const runtime = values.runtime ?? chooseRuntime();
   if (runtime !== 'chromium' && runtime !== 'node') throw new UsageError(`--runtime must be chromium or node, got "${values.runtime}"`);
   let model = resolve(positionals[0]);
   if (!existsSync(model)) throw new CliError(`model file not found: ${positionals[0]}`);
