@@ -90,7 +90,28 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
     );
   }
   browser.once('disconnected', () => removeQuietly(userDataDir));
+  profiles.set(browser, userDataDir);
   return browser;
+}
+
+/** Each launched browser's temporary profile folder. */
+const profiles = new WeakMap<Browser, string>();
+
+/**
+ * Closes a browser from launchChromium quickly. Chromium's orderly shutdown took 0.8 s of every
+ * `mi predict` (a seventh of its cold start); the browser is a throwaway, so it gets a moment to
+ * close and is then killed, and its profile is removed once the process has exited (removing it
+ * earlier, while the GPU and renderer processes still write, left folders behind).
+ */
+export async function closeChromium(browser: Browser): Promise<void> {
+  const child = browser.process();
+  const exited = child && child.exitCode === null ? new Promise((r) => child.once('exit', r)) : Promise.resolve();
+  const closed = browser.close().catch(() => undefined);
+  await Promise.race([closed, new Promise((r) => setTimeout(r, 150))]);
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  await Promise.all([closed, exited]);
+  const dir = profiles.get(browser);
+  if (dir) removeQuietly(dir);
 }
 
 /** Chromium may still be writing its profile as it exits; a leftover temp folder is harmless. */

@@ -34,7 +34,12 @@ export async function startStaticServer(pageDir: string, allow: string[]): Promi
   return {
     pageUrl: `${origin}/page/index.html`,
     fileUrl: (abs: string) => `${origin}/@fs${encodePath(resolve(abs))}`,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        // close() alone waits for the browser's keep-alive connections to time out.
+        server.closeAllConnections();
+      }),
   };
 }
 

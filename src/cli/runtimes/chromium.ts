@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'puppeteer';
-import { chromiumToLaunch, launchChromium, loadPuppeteer } from '../browser.ts';
+import { chromiumToLaunch, closeChromium, launchChromium, loadPuppeteer } from '../browser.ts';
 import { startPageServer, type PageServer } from '../page-server.ts';
 import type { PageApi } from '../page/page.ts';
 import { fromWire, toWire } from '../wire.ts';
@@ -67,7 +67,7 @@ export async function openChromiumRuntime(options: RuntimeOptions): Promise<Runt
   let server: PageServer | undefined;
   let browser: Browser | undefined;
   const closeAll = async () => {
-    await browser?.close().catch(() => undefined);
+    if (browser) await closeChromium(browser);
     await server?.close().catch(() => undefined);
     browser = server = undefined;
   };
