@@ -2,7 +2,7 @@
 scripts/make_format_fixtures.py): a seeded input and real Keras' model.predict on it, so the GPU
 tests can check that every file format of the same model gives Keras' answer.
 
-Regenerate: /work/kvenv/bin/python scripts/keras_refs/format_refs.py
+Regenerate: python3 scripts/keras_refs/format_refs.py
 """
 import os
 import sys

@@ -1,7 +1,7 @@
 """Small Keras 3 Functional models with branches and merges, with seeded random weights.
 
 Regenerate (from the repository root; needs TF + Keras 3, not needed in CI):
-    /work/kvenv/bin/python scripts/keras_refs/functional_graphs.py
+    python3 scripts/keras_refs/functional_graphs.py
 
 For each model NAME writes test/fixtures/keras/NAME/:
     model.keras        Keras 3 native format (config.json + metadata.json + model.weights.h5 in a zip)

@@ -4,7 +4,7 @@ depthwise/separable convolutions (MobileNetV2/EfficientNet blocks), U-Net decode
 reshaping layers (Normalization, LayerNormalization, PReLU, Permute, Resizing).
 
 Regenerate (from the repository root; needs TF + Keras 3, not needed in CI):
-    /work/kvenv/bin/python scripts/keras_refs/layers_2d.py [NAME ...]
+    python3 scripts/keras_refs/layers_2d.py [NAME ...]
 
 Writes test/fixtures/keras/NAME/ in exactly the format of functional_graphs.py (model.keras, input.npy,
 output.npy or output<i>.npy, layers.json, intermediates.npz; batch 2), using its make(), with weights

@@ -13,7 +13,7 @@ in float32, fed as [1, X, Y, Z, 1] — the same convention as the fixture's 32³
 
 Output: test/fixtures/meshnet/<model>.t1_crop.labels.npy.gz, uint8 [256, 256, 256] labels in the
 same [x, y, z] order, gzip-compressed (a few hundred KB). Run (minutes on CPU):
-    /work/kvenv/bin/python scripts/keras_refs/meshnet_volume.py [model11_gw_ae]
+    python3 scripts/keras_refs/meshnet_volume.py [model11_gw_ae]
 """
 import gzip
 import io

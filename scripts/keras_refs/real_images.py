@@ -1,7 +1,7 @@
 """References of the two real third-party classifiers on real images, from real Keras 3.
 
 Regenerate (from the repository root; needs TF + Keras 3 and ../shared/fixtures; not needed in CI):
-    /work/kvenv/bin/python scripts/keras_refs/real_images.py
+    python3 scripts/keras_refs/real_images.py
 
 Reads (never copies) ../shared/fixtures (or $MEDIMG_SHARED_FIXTURES):
     models/malaria-resnet-keras2-h5/malaria_model.h5, models/pneumonia-cnn-keras2-h5/pneumonia_model.h5

@@ -1,7 +1,7 @@
 """Seed network reference: a small Keras Sequential CNN with seeded pseudo-random weights.
 
 Regenerate (from the repository root; needs TF + Keras 3, not needed in CI):
-    /work/kvenv/bin/python scripts/keras_refs/seed_network.py
+    python3 scripts/keras_refs/seed_network.py
 
 Writes test/fixtures/seed/{model.json, seed.output.npy, seed.logits.npy, prng-check.json}.
 The weights (96 MB) and the input are NOT written: test/util/prng.ts regenerates them bit-identically.

@@ -1,7 +1,7 @@
 """Conformance zoo: real Keras 3 architectures with seeded weights, and their Keras outputs.
 
 Regenerate (from the repository root; needs TF + Keras 3, not needed in CI):
-    /work/kvenv/bin/python scripts/keras_refs/zoo.py [name ...]      # default: every model
+    python3 scripts/keras_refs/zoo.py [name ...]      # default: every model
 
 Writes test/fixtures/zoo/<name>/:
   model.json     model.to_json() (the architecture only)

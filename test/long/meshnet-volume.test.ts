@@ -19,7 +19,7 @@ const TILE = Number(process.env.MI_MESHNET_TILE ?? 152);
 describe('MeshNet on the whole T1 volume, tiled', () => {
   it(`${MODEL}: argmax labels agree with real Keras on ≥ 99.9 % of voxels`, { timeout: 6 * 3600_000 }, async () => {
     const labels = join(repoRoot, 'test', 'fixtures', 'meshnet', `${MODEL}.t1_crop.labels.npy.gz`);
-    if (!existsSync(labels)) throw new Error(`${labels} is missing: run /work/kvenv/bin/python scripts/keras_refs/meshnet_volume.py ${MODEL}`);
+    if (!existsSync(labels)) throw new Error(`${labels} is missing: make it with real Keras, python3 scripts/keras_refs/meshnet_volume.py ${MODEL} (in a virtualenv with tensorflow-cpu and keras, from the repository root)`);
     const model = join(fixturesDir(), 'models', `meshnet-${MODEL}-tfjs`, 'model.json');
     const volume = join(fixturesDir(), 'volumes', 't1_crop.nii.gz');
     const crop = join(fixturesDir(), 'models', `meshnet-${MODEL}-tfjs`, 'ref', `${MODEL}.t1cube32.input.npy`);

@@ -13,7 +13,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     browserWSEndpoint: string;
     pageUrl: string;
-    /** URL prefix under which an absolute path is served, e.g. `${fsUrl}/work/shared/...`. */
+    /** URL prefix under which an absolute path is served, e.g. `${fsUrl}/abs/path/of/the/file`. */
     fsUrl: string;
     browserError: string;
   }
