@@ -12,7 +12,7 @@ import { readKerasModel, type ModelSource, type ReadOptions } from './formats/re
 import { findModelMetadata, type FoundMetadata, type MetadataOption } from './formats/model-metadata.ts';
 import { resolvePreprocessing } from './runtime/preprocess-resolve.ts';
 import { Model } from './model.ts';
-import { ShapeError } from './errors.ts';
+import { AbortError, ShapeError } from './errors.ts';
 import type { AutotuneOptions } from './scheduler/autotune.ts';
 
 export interface LoadOptions extends DeviceOptions, ReadOptions {
@@ -58,11 +58,28 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
     const metadata = findModelMetadata(source, options.metadata, options);
     metadata.catch(() => undefined); // an abort rejects both; the model's rejection is the one reported
     const graph = buildGraph(await readKerasModel(source, options));
-    return await createModel(graph, gpu, ownsDevice, options, await metadata);
+    options.signal?.throwIfAborted();
+    const model = await createModel(graph, gpu, ownsDevice, options, await metadata);
+    if (options.signal?.aborted) {
+      await model.dispose();
+      options.signal.throwIfAborted();
+    }
+    return model;
   } catch (err) {
     if (ownsDevice) gpu.device.destroy();
-    throw err;
+    throw options.signal?.aborted ? aborted(options.signal, err) : err;
   }
+}
+
+/**
+ * The typed error for a load its signal stopped, whatever it failed with on the way (a fetch's
+ * DOMException, a ModelFetchError for a body cut short, the signal's own reason).
+ */
+function aborted(signal: AbortSignal, err: unknown): AbortError {
+  if (err instanceof AbortError) return err;
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error ? reason.message : reason === undefined ? '' : String(reason);
+  return new AbortError(`Loading the model was aborted${why ? `: ${why}` : ''}`, { cause: err });
 }
 
 /** Builds a GPU model from an already-read KerasModel. */
@@ -129,6 +146,7 @@ export type { KerasModel, KerasLayer } from './formats/keras-model.ts';
 export { buildGraph } from './graph/from-keras.ts';
 export type { Graph, GraphNode } from './graph/ir.ts';
 export { tensor, sizeOf, type Tensor } from './tensor.ts';
+export { gpuMemoryStats, type GpuMemoryStats } from './gpu/memory.ts';
 export * from './errors.ts';
 export type { PreprocessOptions, ImageInput, PixelImage } from './runtime/preprocess-options.ts';
 export { decodeImageBitmap } from './runtime/preprocess-source.ts';

@@ -79,3 +79,37 @@ export class ImageInputError extends EngineError {
     super('IMAGE_INPUT', message, options);
   }
 }
+
+/**
+ * The GPU device was lost (destroyed, a driver reset, the GPU process crashed) while a call ran or
+ * before it. `reason` is WebGPU's (`destroyed: …`, `unknown: …`). A model that requested its own
+ * device gets a new one on its next call (`recovers`); a device given with the `device` option
+ * cannot be replaced by the engine, so every later call fails until the model is loaded again with
+ * a new device.
+ */
+export class DeviceLostError extends GPUExecutionError {
+  readonly reason: string;
+  readonly recovers: boolean;
+  constructor(reason: string, recovers: boolean, options?: { cause?: unknown }) {
+    super(
+      recovers
+        ? `The GPU device was lost (${reason}). The model requests a new device on its next call.`
+        : `The GPU device given as the \`device\` option was lost (${reason}); the model cannot run on it again. ` +
+            'Request a new GPUDevice and load the model again with it.',
+      undefined,
+      options,
+    );
+    this.reason = reason;
+    this.recovers = recovers;
+  }
+}
+
+/**
+ * The caller's AbortSignal stopped a load or a run. Named `AbortError`, like fetch's, so code that
+ * checks `err.name === 'AbortError'` works unchanged; `cause` is the signal's reason.
+ */
+export class AbortError extends EngineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ABORTED', message, options);
+  }
+}

@@ -2,8 +2,8 @@
  * A loaded model: the optimised graph, the GPU it runs on, and one compiled plan per input shape
  * (made on first use of that shape, or ahead of time with `prepare`).
  */
-import { GPUExecutionError, ShapeError } from './errors.ts';
-import type { GpuContext } from './gpu/device.ts';
+import { DeviceLostError, GPUExecutionError, ShapeError } from './errors.ts';
+import { lostDeviceError, type GpuContext } from './gpu/device.ts';
 import { inputScalingLayer } from './graph/input-scaling.ts';
 import type { Graph } from './graph/ir.ts';
 import { ExecutionPlan } from './runtime/execution-plan.ts';
@@ -43,6 +43,10 @@ export class Model {
   private readonly untuned = new Map<string, number[][]>();
   /** Background tuning in flight or done, per plan key. */
   private readonly tuning$ = new Map<string, Promise<TuneReport | undefined>>();
+  /** The device the model runs on; replaced when it was lost and the model owns it (see liveDevice). */
+  private current: GpuContext;
+  /** A lost device being replaced: shared by every call that waits for the new one. */
+  private renewing?: Promise<void>;
   /** The model's metadata.json (labels, input recipe), when one was found beside it or given. */
   readonly metadata?: ModelMetadata;
   /**
@@ -55,12 +59,13 @@ export class Model {
   constructor(
     /** The graph the GPU runs (after passes). */
     readonly graph: Graph,
-    readonly gpu: GpuContext,
+    gpu: GpuContext,
     private readonly ownsDevice: boolean,
     /** How kernels are chosen per node when a plan is made (see scheduler/autotune.ts). */
     private readonly tuning: AutotuneOptions = {},
     description: ModelDescription = {},
   ) {
+    this.current = gpu;
     this.metadata = description.metadata;
     this.preprocessing =
       description.preprocessing ??
@@ -79,6 +84,11 @@ export class Model {
     };
   }
 
+  /** The GPU the model runs on now (a new one after its own device was lost). */
+  get gpu(): GpuContext {
+    return this.current;
+  }
+
   /** Human-readable name of the GPU adapter in use. */
   get adapterName(): string {
     return this.gpu.adapterName;
@@ -91,20 +101,28 @@ export class Model {
    */
   prepare(inputShapes: readonly (readonly number[])[]): Promise<ExecutionPlan> {
     if (this.disposed) throw new GPUExecutionError('the model was disposed');
+    if (this.renewing || this.current.lostReason() !== undefined) return this.liveDevice().then(() => this.prepare(inputShapes));
     const key = keyOf(inputShapes);
     let plan = this.plans.get(key);
     if (!plan) {
-      const limits = this.gpu.device.limits;
+      const gpu = this.current;
+      const limits = gpu.device.limits;
       const background = (this.tuning.mode ?? 'on') === 'on' && (this.tuning.when ?? 'background') === 'background';
       plan = Promise.resolve().then(async () => {
-        const tuned = await autotune(this.gpu, this.graph, inputShapes, background ? { ...this.tuning, mode: 'cached' } : this.tuning);
-        this.tuneReports.set(key, tuned.report);
-        const made = await ExecutionPlan.create(this.gpu, planLayout(tuned.graph, inputShapes, limits));
-        if (background && tuned.report.decisions.some((d) => d.source === 'default')) this.untuned.set(key, inputShapes.map((s) => [...s]));
-        return made;
+        try {
+          const tuned = await autotune(gpu, this.graph, inputShapes, background ? { ...this.tuning, mode: 'cached' } : this.tuning);
+          this.tuneReports.set(key, tuned.report);
+          const made = await ExecutionPlan.create(gpu, planLayout(tuned.graph, inputShapes, limits));
+          if (background && tuned.report.decisions.some((d) => d.source === 'default')) this.untuned.set(key, inputShapes.map((s) => [...s]));
+          return made;
+        } catch (err) {
+          throw (await lostDeviceError(gpu, err)) ?? err;
+        }
       });
       this.plans.set(key, plan);
-      plan.catch(() => this.plans.delete(key));
+      // Forget a failed plan, unless a lost device's replacement already cleared the cache and refilled it.
+      const pending = plan;
+      pending.catch(() => this.plans.get(key) === pending && this.plans.delete(key));
     }
     return plan;
   }
@@ -125,15 +143,18 @@ export class Model {
     const shapes = this.untuned.get(key);
     if (!shapes || this.disposed) return;
     this.untuned.delete(key);
+    const gpu = this.current;
+    // Tuning that outlives its device (lost and replaced meanwhile) must not install its plan.
+    const stale = () => this.disposed || this.current !== gpu;
     const done = (async () => {
       const before = this.tuneReports.get(key);
-      const tuned = await autotune(this.gpu, this.graph, shapes, { ...this.tuning, mode: 'on' });
-      if (this.disposed) return tuned.report;
+      const tuned = await autotune(gpu, this.graph, shapes, { ...this.tuning, mode: 'on' });
+      if (stale()) return tuned.report;
       this.tuneReports.set(key, tuned.report);
       const chosen = (r?: TuneReport) => r?.decisions.map((d) => `${d.node}:${d.chosen}`).sort().join(',');
       if (chosen(tuned.report) !== chosen(before)) {
-        const next = await ExecutionPlan.create(this.gpu, planLayout(tuned.graph, shapes, this.gpu.device.limits));
-        if (this.disposed) {
+        const next = await ExecutionPlan.create(gpu, planLayout(tuned.graph, shapes, gpu.device.limits));
+        if (stale()) {
           next.dispose();
           return tuned.report;
         }
@@ -189,6 +210,7 @@ export class Model {
         `predictImage() is for models with one input and one output; this one has ${this.graph.inputs.length} and ${this.graph.outputs.length}`,
       );
     }
+    await this.liveDevice();
     const { pre, sources, spec } = this.imageRequest(image, options);
     await pre.ready();
     const plan = await this.prepare([[sources.length, spec.height, spec.width, spec.channels]]);
@@ -202,6 +224,7 @@ export class Model {
    * the GPU (`[N, H, W, C]`): for tests and debugging.
    */
   async preprocess(image: ImageInput | readonly ImageInput[], options: PreprocessOptions = {}): Promise<Tensor> {
+    await this.liveDevice();
     const { pre, sources, spec } = this.imageRequest(image, options);
     return pre.run(sources, spec);
   }
@@ -259,9 +282,45 @@ export class Model {
     for (const p of plans) if (p.status === 'fulfilled') p.value.dispose();
     this.plans.clear();
     this.preprocessor?.dispose();
-    if (this.ownsDevice) this.gpu.device.destroy();
+    if (this.ownsDevice) this.current.device.destroy();
+  }
+
+  /**
+   * Makes sure the model has a working device before a call uses it. After a device loss, a model
+   * that requested its own device drops everything made on the lost one (plans, preprocessing
+   * objects, tuning state), requests a new device the same way, and rebuilds plans from the graph
+   * as calls need them; calls arriving meanwhile wait for that one new device. A model on a
+   * caller's device cannot replace it: DeviceLostError says so, on every call.
+   */
+  private async liveDevice(): Promise<void> {
+    if (this.disposed) throw new GPUExecutionError('the model was disposed');
+    const reason = this.current.lostReason();
+    if (reason !== undefined && !this.renewing) {
+      const renew = this.current.renew;
+      if (!renew) throw new DeviceLostError(reason, false);
+      this.renewing = this.replaceDevice(renew).finally(() => (this.renewing = undefined));
+    }
+    await this.renewing;
+  }
+
+  private async replaceDevice(renew: () => Promise<GpuContext>): Promise<void> {
+    const plans = [...this.plans.values()];
+    this.plans.clear();
+    this.tuneReports.clear();
+    this.untuned.clear();
+    this.tuning$.clear();
+    this.preprocessor?.dispose();
+    this.preprocessor = undefined;
+    for (const p of await Promise.allSettled(plans)) if (p.status === 'fulfilled') p.value.dispose();
+    const next = await renew();
+    if (this.disposed) {
+      next.device.destroy();
+      throw new GPUExecutionError('the model was disposed');
+    }
+    this.current = next;
   }
 }
+
 
 /** The plan cache's key for a list of input shapes. */
 function keyOf(inputShapes: readonly (readonly number[])[]): string {

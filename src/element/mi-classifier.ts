@@ -366,7 +366,8 @@ export class MiClassifier extends LitElement {
       this.dispatchEvent(miEvent('mi-result', detail));
       return detail;
     } catch (err) {
-      if (seq === this.classifySeq) this.fail(errorDetail(err), 'classify');
+      // Superseded work fails too (a model replaced or released mid-run is disposed under it): silently.
+      if (seq === this.classifySeq && opened === this.opened) this.fail(errorDetail(err), 'classify');
       return undefined;
     }
   }

@@ -3,7 +3,7 @@
  * Dense layers need them) and the optional features we use, and wires device loss and uncaptured
  * errors into typed errors. Everything else receives a GpuContext.
  */
-import { WebGPUUnavailableError } from '../errors.ts';
+import { DeviceLostError, WebGPUUnavailableError } from '../errors.ts';
 
 export interface GpuContext {
   device: GPUDevice;
@@ -12,6 +12,13 @@ export interface GpuContext {
   hasTimestampQuery: boolean;
   /** Resolves with the reason when the device is lost; never rejects. */
   lost: Promise<string>;
+  /** The reason once `lost` has resolved (it resolves a task or so after `destroy()` or a GPU reset). */
+  lostReason(): string | undefined;
+  /**
+   * Requests a new device the way this one was requested, to replace it once it is lost. Absent
+   * for a device the caller supplied: the engine neither destroys nor replaces someone else's device.
+   */
+  readonly renew?: () => Promise<GpuContext>;
   /** The last error the device raised outside any error scope, if any. */
   lastUncapturedError(): string | undefined;
   /**
@@ -69,15 +76,18 @@ export async function acquireGpu(options: DeviceOptions = {}): Promise<GpuContex
   }
   const info = adapter.info;
   const name = info ? [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') : 'unknown adapter';
-  return wrapDevice(device, name || 'unknown adapter', gpu);
+  // Keeps only what requesting a device needs: the load options also hold fetch, signal and the like.
+  const again: DeviceOptions = { gpu, powerPreference: options.powerPreference };
+  return wrapDevice(device, name || 'unknown adapter', gpu, () => acquireGpu(again));
 }
 
-function wrapDevice(device: GPUDevice, adapterName: string, gpu?: GPU): GpuContext {
+function wrapDevice(device: GPUDevice, adapterName: string, gpu?: GPU, renew?: () => Promise<GpuContext>): GpuContext {
   let lastError: string | undefined;
+  let lostReason: string | undefined;
   device.addEventListener('uncapturederror', (event) => {
     lastError = (event as GPUUncapturedErrorEvent).error.message;
   });
-  const lost = device.lost.then((info) => `${info.reason}: ${info.message}`);
+  const lost = device.lost.then((info) => (lostReason = `${info.reason}: ${info.message}`));
   return {
     gpu,
     device,
@@ -85,5 +95,18 @@ function wrapDevice(device: GPUDevice, adapterName: string, gpu?: GPU): GpuConte
     hasTimestampQuery: device.features.has('timestamp-query'),
     lost,
     lastUncapturedError: () => lastError,
+    lostReason: () => lostReason,
+    renew,
   };
+}
+
+/**
+ * After a GPU operation failed: DeviceLostError when the failure came from the device being lost,
+ * else undefined. Waits one task when the loss is not known yet, since an operation on a lost device
+ * can reject before the device's `lost` promise settles.
+ */
+export async function lostDeviceError(gpu: GpuContext, cause?: unknown): Promise<DeviceLostError | undefined> {
+  if (cause instanceof DeviceLostError) return cause;
+  const reason = gpu.lostReason() ?? (await Promise.race([gpu.lost, new Promise<undefined>((r) => setTimeout(r, 0))]));
+  return reason === undefined ? undefined : new DeviceLostError(reason, !!gpu.renew, { cause });
 }

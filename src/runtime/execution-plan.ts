@@ -3,8 +3,8 @@
  * every step into one compute pass of one command buffer, submits once and reads the outputs back;
  * it creates no GPU objects. Runs on the same plan are queued, never interleaved.
  */
-import { GPUExecutionError, GPUMemoryError, ShapeError } from '../errors.ts';
-import type { GpuContext } from '../gpu/device.ts';
+import { DeviceLostError, GPUExecutionError, GPUMemoryError, ShapeError } from '../errors.ts';
+import { lostDeviceError, type GpuContext } from '../gpu/device.ts';
 import { buildGpuPlan, destroyGpuPlan, type GpuPlan } from '../scheduler/build.ts';
 import type { PlanLayout } from '../scheduler/layout.ts';
 import { profilePlan, type PlanProfile, type ProfileOptions } from './profile.ts';
@@ -90,6 +90,8 @@ export class ExecutionPlan {
 
   private async runNow(inputs: readonly Tensor[] | undefined, prelude?: RunPrelude): Promise<Tensor[]> {
     if (this.disposed) throw new GPUExecutionError('the model was disposed');
+    const lostBefore = this.gpu.lostReason();
+    if (lostBefore !== undefined) throw new DeviceLostError(lostBefore, !!this.gpu.renew);
     const { device } = this.gpu;
     const { layout, gpuPlan } = this;
     if (inputs && inputs.length !== layout.inputNames.length) {
@@ -134,10 +136,16 @@ export class ExecutionPlan {
     if (validation) throw new GPUExecutionError(`running the model failed: ${validation.message}`);
 
     const lost = this.gpu.lost.then((reason) => {
-      throw new GPUExecutionError(`the GPU device was lost (${reason})`);
+      throw new DeviceLostError(reason, !!this.gpu.renew);
     });
     lost.catch(() => undefined); // only matters while this run waits on it
-    await Promise.race([Promise.all(gpuPlan.readback.map((b) => b.mapAsync(MAP_MODE_READ))), lost]);
+    try {
+      await Promise.race([Promise.all(gpuPlan.readback.map((b) => b.mapAsync(MAP_MODE_READ))), lost]);
+    } catch (err) {
+      // mapAsync rejects with a bare DOMException when its buffer is destroyed under it.
+      if (this.disposed) throw new GPUExecutionError('the model was disposed while this run was in flight', undefined, { cause: err });
+      throw (await lostDeviceError(this.gpu, err)) ?? err;
+    }
     return layout.outputNames.map((name, i) => {
       const shape = layout.shapes.get(name)!;
       const count = shape.reduce((a, b) => a * b, 1);

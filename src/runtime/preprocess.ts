@@ -11,6 +11,7 @@
 import { WgslReflect } from 'wgsl_reflect/wgsl_reflect.module.js';
 import { GPUExecutionError, GPUMemoryError, ImageInputError } from '../errors.ts';
 import type { GpuContext } from '../gpu/device.ts';
+import { createBuffer, createTexture, destroyGpuObject } from '../gpu/memory.ts';
 import { getPipeline, type CompiledKernel } from '../gpu/pipelines.ts';
 import { packParams } from '../gpu/reflect.ts';
 import { linkShader } from '../gpu/shader-library.ts';
@@ -54,7 +55,7 @@ export class Preprocessor {
   private compiled?: Kernels;
   private readonly slots = new Map<GPUBuffer, Map<string, ImageSlot>>();
   private readonly standalone = new Map<string, { output: GPUBuffer; readback: GPUBuffer }>();
-  private readonly owned: { destroy(): void }[] = [];
+  private readonly owned: (GPUBuffer | GPUTexture)[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
@@ -93,7 +94,7 @@ export class Preprocessor {
     const tex = new WgslReflect(linkShader(SHADER)).textures.find((t) => t.name === 'srcTexture');
     if (!tex) throw new Error('preprocess.wgsl: no srcTexture binding');
     const table = greyProductTable();
-    const greyProducts = device.createBuffer({ size: table.byteLength, usage: STORAGE | COPY_DST, label: 'preprocess/greyProducts' });
+    const greyProducts = createBuffer(device, { size: table.byteLength, usage: STORAGE | COPY_DST, label: 'preprocess/greyProducts' });
     device.queue.writeBuffer(greyProducts, 0, table);
     this.owned.push(greyProducts);
     return { fromBuffer, fromTexture, textureBinding: tex.binding, greyProducts };
@@ -177,7 +178,7 @@ export class Preprocessor {
     if (hit) return hit;
     const { device } = this.gpu;
     const label = `preprocess/image${index}/${src.width}x${src.height}`;
-    const params = device.createBuffer({ size: k.fromBuffer.layout.params!.size, usage: UNIFORM | COPY_DST, label: `${label}/params` });
+    const params = createBuffer(device, { size: k.fromBuffer.layout.params!.size, usage: UNIFORM | COPY_DST, label: `${label}/params` });
     this.owned.push(params);
     const slot: ImageSlot = { params, bindGroup: undefined as unknown as GPUBindGroup };
     const bind = (name: string) => k.fromBuffer.layout.bindings.get(name)!.binding;
@@ -190,13 +191,13 @@ export class Preprocessor {
     if (src.kind === 'pixels') {
       const bytes = src.image.data.byteLength;
       const size = Math.max(16, Math.ceil(bytes / 4) * 4);
-      slot.pixels = device.createBuffer({ size, usage: STORAGE | COPY_DST, label: `${label}/pixels` });
+      slot.pixels = createBuffer(device, { size, usage: STORAGE | COPY_DST, label: `${label}/pixels` });
       this.owned.push(slot.pixels);
       if (bytes % 4 !== 0) slot.staging = new Uint8Array(Math.ceil(bytes / 4) * 4);
       entries.push({ binding: bind('pixels'), resource: { buffer: slot.pixels } });
       pipeline = k.fromBuffer.pipeline;
     } else {
-      slot.texture = device.createTexture({
+      slot.texture = createTexture(device, {
         size: { width: src.width, height: src.height },
         format: 'rgba8unorm',
         usage: TEX_BINDING | TEX_COPY_DST | TEX_RENDER_ATTACHMENT,
@@ -246,8 +247,8 @@ export class Preprocessor {
     try {
       if (!bufs) {
         bufs = {
-          output: device.createBuffer({ size: Math.max(16, bytes), usage: STORAGE | COPY_SRC, label: `preprocess/output/${key}` }),
-          readback: device.createBuffer({ size: Math.max(16, bytes), usage: MAP_READ | COPY_DST, label: `preprocess/readback/${key}` }),
+          output: createBuffer(device, { size: Math.max(16, bytes), usage: STORAGE | COPY_SRC, label: `preprocess/output/${key}` }),
+          readback: createBuffer(device, { size: Math.max(16, bytes), usage: MAP_READ | COPY_DST, label: `preprocess/readback/${key}` }),
         };
         this.owned.push(bufs.output, bufs.readback);
         this.standalone.set(key, bufs);
@@ -277,7 +278,7 @@ export class Preprocessor {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const o of this.owned) o.destroy();
+    for (const o of this.owned) destroyGpuObject(o);
     this.owned.length = 0;
     this.slots.clear();
     this.standalone.clear();

@@ -15,6 +15,7 @@
  */
 import { GPUExecutionError } from '../errors.ts';
 import type { GpuContext } from '../gpu/device.ts';
+import { createBuffer, createQuerySet, destroyGpuObject } from '../gpu/memory.ts';
 import type { GpuPlan } from '../scheduler/build.ts';
 import type { PlanLayout } from '../scheduler/layout.ts';
 import type { Tensor } from '../tensor.ts';
@@ -142,14 +143,14 @@ async function timedRun(gpu: GpuContext, layout: PlanLayout, plan: GpuPlan, inpu
   const n = plan.steps.length;
   const sets: GPUQuerySet[] = [];
   const bytes = Math.max(16, n * 2 * 8);
-  const resolve = device.createBuffer({ size: bytes, usage: QUERY_RESOLVE | COPY_SRC, label: 'profile/resolve' });
-  const read = device.createBuffer({ size: bytes, usage: MAP_READ | COPY_DST, label: 'profile/read' });
+  const resolve = createBuffer(device, { size: bytes, usage: QUERY_RESOLVE | COPY_SRC, label: 'profile/resolve' });
+  const read = createBuffer(device, { size: bytes, usage: MAP_READ | COPY_DST, label: 'profile/read' });
   try {
     device.pushErrorScope('validation');
     const encoder = device.createCommandEncoder({ label: 'profile' });
     for (let first = 0; first < n; first += STEPS_PER_SET) {
       const count = Math.min(STEPS_PER_SET, n - first);
-      const querySet = device.createQuerySet({ type: 'timestamp', count: count * 2, label: 'profile/timestamps' });
+      const querySet = createQuerySet(device, { type: 'timestamp', count: count * 2, label: 'profile/timestamps' });
       sets.push(querySet);
       for (let j = 0; j < count; j++) {
         const step = plan.steps[first + j];
@@ -181,9 +182,9 @@ async function timedRun(gpu: GpuContext, layout: PlanLayout, plan: GpuPlan, inpu
     }
     return { start, dur };
   } finally {
-    for (const s of sets) s.destroy();
-    resolve.destroy();
-    read.destroy();
+    for (const s of sets) destroyGpuObject(s);
+    destroyGpuObject(resolve);
+    destroyGpuObject(read);
   }
 }
 

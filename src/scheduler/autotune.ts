@@ -23,6 +23,7 @@
 import type { GpuContext } from '../gpu/device.ts';
 import { inferShapes } from '../graph/shapes.ts';
 import type { Graph, GraphNode } from '../graph/ir.ts';
+import { createBuffer, createQuerySet, destroyGpuObject } from '../gpu/memory.ts';
 import { getPipeline, pipelineKeyOf } from '../gpu/pipelines.ts';
 import { opModule } from '../ops/registry.ts';
 import type { EncodeContext, KernelStep, TuningCandidate } from '../ops/types.ts';
@@ -326,16 +327,17 @@ interface PassTimer {
 
 function createPassTimer(device: GPUDevice): PassTimer {
   return {
-    querySet: device.createQuerySet({ type: 'timestamp', count: 2, label: 'autotune/timestamps' }),
-    resolve: device.createBuffer({ size: 16, usage: QUERY_RESOLVE | COPY_SRC, label: 'autotune/resolve' }),
-    read: device.createBuffer({ size: 16, usage: MAP_READ | COPY_DST, label: 'autotune/read' }),
+    querySet: createQuerySet(device, { type: 'timestamp', count: 2, label: 'autotune/timestamps' }),
+    resolve: createBuffer(device, { size: 16, usage: QUERY_RESOLVE | COPY_SRC, label: 'autotune/resolve' }),
+    read: createBuffer(device, { size: 16, usage: MAP_READ | COPY_DST, label: 'autotune/read' }),
   };
 }
 
 function destroyPassTimer(timer: PassTimer | undefined): void {
-  timer?.querySet.destroy();
-  timer?.resolve.destroy();
-  timer?.read.destroy();
+  if (!timer) return;
+  destroyGpuObject(timer.querySet);
+  destroyGpuObject(timer.resolve);
+  destroyGpuObject(timer.read);
 }
 
 /**

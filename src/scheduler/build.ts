@@ -5,6 +5,7 @@
  */
 import { GPUExecutionError, GPUMemoryError } from '../errors.ts';
 import type { GpuContext } from '../gpu/device.ts';
+import { createBuffer, destroyGpuObject } from '../gpu/memory.ts';
 import { getPipeline, pipelineKeyOf } from '../gpu/pipelines.ts';
 import { packParams } from '../gpu/reflect.ts';
 import { scratchName, type PlanLayout } from './layout.ts';
@@ -56,7 +57,7 @@ export async function buildGpuPlan(gpu: GpuContext, layout: PlanLayout): Promise
   try {
     return await build(gpu, layout, created);
   } catch (err) {
-    for (const b of created) b.destroy();
+    for (const b of created) destroyGpuObject(b);
     throw err;
   }
 }
@@ -65,7 +66,7 @@ async function build(gpu: GpuContext, layout: PlanLayout, created: GPUBuffer[]):
   const { device } = gpu;
   const slots = await scoped(device, 'activation buffers', undefined, () =>
     layout.slotBytes.map((size, i) =>
-      device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST, label: `activations/slot${i}` }),
+      createBuffer(device, { size, usage: STORAGE | COPY_SRC | COPY_DST, label: `activations/slot${i}` }),
     ),
   );
   created.push(...slots);
@@ -78,7 +79,7 @@ async function build(gpu: GpuContext, layout: PlanLayout, created: GPUBuffer[]):
       if (ref.kind !== 'constant' || constantBuffers.has(ref.data)) continue;
       const size = Math.max(16, Math.ceil(ref.data.byteLength / 4) * 4);
       const buffer = await scoped(device, `weights ${ref.label}`, node.name, () => {
-        const b = device.createBuffer({ size, usage: STORAGE | COPY_DST, label: ref.label });
+        const b = createBuffer(device, { size, usage: STORAGE | COPY_DST, label: ref.label });
         device.queue.writeBuffer(b, 0, ref.data.buffer, ref.data.byteOffset, ref.data.byteLength);
         return b;
       });
@@ -112,7 +113,7 @@ async function build(gpu: GpuContext, layout: PlanLayout, created: GPUBuffer[]):
   });
   let uniforms: GPUBuffer | undefined;
   if (uniformSize > 0) {
-    uniforms = device.createBuffer({ size: uniformSize, usage: UNIFORM | COPY_DST, label: 'params' });
+    uniforms = createBuffer(device, { size: uniformSize, usage: UNIFORM | COPY_DST, label: 'params' });
     created.push(uniforms);
     for (const block of paramBlocks) if (block) device.queue.writeBuffer(uniforms, block.offset, block.bytes);
   }
@@ -165,7 +166,7 @@ async function build(gpu: GpuContext, layout: PlanLayout, created: GPUBuffer[]):
 
   const readback = layout.outputNames.map((name, i) => {
     const size = Math.max(16, layout.shapes.get(name)!.reduce((a, b) => a * b, 1) * 4);
-    return device.createBuffer({ size, usage: MAP_READ | COPY_DST, label: `readback/output${i}` });
+    return createBuffer(device, { size, usage: MAP_READ | COPY_DST, label: `readback/output${i}` });
   });
   created.push(...readback);
   return { steps, slots, constants: [...constantBuffers.values()], uniforms, readback, constantBytes };
@@ -173,6 +174,6 @@ async function build(gpu: GpuContext, layout: PlanLayout, created: GPUBuffer[]):
 
 /** Frees every buffer of a plan. */
 export function destroyGpuPlan(plan: GpuPlan): void {
-  for (const b of [...plan.slots, ...plan.constants, ...plan.readback]) b.destroy();
-  plan.uniforms?.destroy();
+  for (const b of [...plan.slots, ...plan.constants, ...plan.readback]) destroyGpuObject(b);
+  if (plan.uniforms) destroyGpuObject(plan.uniforms);
 }
