@@ -58,7 +58,35 @@ export function parseTfjsModelJson(doc: unknown, file: string): TfjsModelJson {
   if (!Array.isArray(manifest) || !manifest.every((g) => isObj(g) && Array.isArray(g.paths) && Array.isArray(g.weights))) {
     throw new ModelFormatError(`"${file}": "weightsManifest" must be a list of {paths: [...], weights: [...]}`);
   }
+  manifest.forEach((g, gi) => checkManifestGroup(g, gi, file));
   return doc as unknown as TfjsModelJson;
+}
+
+const isDim = (d: unknown): boolean => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0;
+
+/**
+ * Every field of a manifest group the reader relies on, checked before any is used: shard paths
+ * are strings, each weight has a string name and dtype and a shape of whole numbers ≥ 0. Without
+ * this a damaged model.json failed deep inside with a TypeError ("shape is not iterable"), or a
+ * shape like [-2, -3] passed the size check (its product is positive).
+ */
+function checkManifestGroup(g: Record<string, any>, gi: number, file: string): void {
+  const where = `"${file}": weightsManifest group ${gi + 1}`;
+  g.paths.forEach((p: unknown, i: number) => {
+    if (typeof p !== 'string' || p === '') throw new ModelFormatError(`${where}: shard path ${i + 1} is ${JSON.stringify(p)}, not a file name`);
+  });
+  g.weights.forEach((w: unknown, i: number) => {
+    if (!isObj(w) || typeof w.name !== 'string' || w.name === '') {
+      throw new ModelFormatError(`${where}: weight ${i + 1} has no name (${JSON.stringify(w)?.slice(0, 120)})`);
+    }
+    if (!Array.isArray(w.shape) || !w.shape.every(isDim)) {
+      throw new ModelFormatError(`${where}: weight "${w.name}" has shape ${JSON.stringify(w.shape)}; a shape is a list of whole numbers ≥ 0`);
+    }
+    if (typeof w.dtype !== 'string') throw new ModelFormatError(`${where}: weight "${w.name}" has no dtype`);
+    if (w.quantization !== undefined && (!isObj(w.quantization) || typeof w.quantization.dtype !== 'string')) {
+      throw new ModelFormatError(`${where}: weight "${w.name}" has a quantization without a dtype`);
+    }
+  });
 }
 
 /** Every shard path the manifest refers to, in manifest order. */
