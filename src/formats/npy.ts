@@ -69,8 +69,10 @@ export function parseNpy(bytes: Uint8Array | ArrayBuffer, name = 'array.npy'): T
     .map((s) => s.trim())
     .filter((s) => s !== '')
     .map((s) => {
-      const d = Number(s.replace(/L$/, ''));
-      if (!Number.isInteger(d) || d < 0) fail(name, `bad shape (${shapeText})`);
+      // Python ints in decimal ("3", Python 2's "3L"), and safe ones: Number() would also take
+      // "0x10", "1e3" or " ", and turn 9007199254740993 into ...992, a shape the file does not say.
+      const d = /^\d+L?$/.test(s) ? Number(s.replace(/L$/, '')) : NaN;
+      if (!Number.isSafeInteger(d)) fail(name, `bad shape (${shapeText})`);
       return d;
     });
   const n = sizeOf(shape);
