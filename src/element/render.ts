@@ -3,7 +3,7 @@
  * sees in each state is readable in one place.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssWidth } from './css-width.ts';
 import type { MiErrorDetail } from './events.ts';
 import { formatPercent, type LabelledProbability } from './probabilities.ts';
 import type { LoadPhase } from './loader.ts';
@@ -60,7 +60,7 @@ function renderProgress(p: LoadPhase): TemplateResult {
     aria-valuenow=${pct}
     aria-valuetext=${`${p.text} (${pct} %)`}
   >
-    <span class="fill" style=${styleMap({ width: `${pct}%` })}></span>
+    <span class="fill" ${cssWidth(`${pct}%`)}></span>
     <span class="text">${p.text}</span>
   </div>`;
 }
@@ -71,7 +71,7 @@ function renderBars(bars: LabelledProbability[]): TemplateResult {
       ${bars.map(
         (b) => html`<li part="bar">
           <span part="label" title=${b.label}>${b.label}</span>
-          <span class="track"><span part="bar-fill" style=${styleMap({ width: `${(b.p * 100).toFixed(2)}%` })}></span></span>
+          <span class="track"><span part="bar-fill" ${cssWidth(`${(b.p * 100).toFixed(2)}%`)}></span></span>
           <span part="value">${formatPercent(b.p)}</span>
         </li>`,
       )}
