@@ -2,7 +2,7 @@
 
 Regenerate (needs real Keras 3 + TensorFlow; CI does not, it reads the committed output):
 
-    /work/kvenv/bin/python scripts/make_format_fixtures.py
+    python3 scripts/make_format_fixtures.py
 
 Output: test/fixtures/formats/<model>/
     model.keras                 Keras 3 zip (config.json + model.weights.h5 + metadata.json)

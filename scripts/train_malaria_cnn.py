@@ -2,7 +2,7 @@
 
 Regenerate (from the repository root; needs TF + Keras 3 and the shared fixtures; about 15 minutes on 2 busy CPU threads):
 
-    /work/kvenv/bin/python scripts/train_malaria_cnn.py [FIXTURES_DIR]
+    python3 scripts/train_malaria_cnn.py [FIXTURES_DIR]
 
 FIXTURES_DIR defaults to ../shared/fixtures relative to the repository root (or $MEDIMG_SHARED_FIXTURES).
 The images are read there by path and never copied into the repository.
