@@ -4,6 +4,8 @@
 //   step k:  output = OP(output, b)        (A_MODE = 2, b = input k + 1)
 // Average is a chain of adds whose last step has scale = 1/n; only the last step fuses an
 // activation (ACT, from activation.wgsl). OP: 0 add, 1 subtract, 2 multiply, 3 maximum, 4 minimum.
+// Maximum and minimum are nan.wgsl's max_nan/min_nan: NaN in either operand gives NaN, as
+// tf.maximum and the reference (Math.max) do; WGSL's max/min may return the other operand.
 //
 // Layout: the output (channels-last, row-major) is indexed flat. An operand whose shape equals the
 // output's is read at the flat index (mode 0). A broadcast operand (mode 1) is read through its own
@@ -53,8 +55,8 @@ fn combine(x: f32, y: f32) -> f32 {
   switch OP {
     case 1u: { return x - y; }
     case 2u: { return x * y; }
-    case 3u: { return max(x, y); }
-    case 4u: { return min(x, y); }
+    case 3u: { return max_nan(x, y); }
+    case 4u: { return min_nan(x, y); }
     default: { return x + y; }
   }
 }

@@ -62,9 +62,10 @@ fn act4(v: vec4f) -> vec4f {
   return vec4f(activate(v.x), activate(v.y), activate(v.z), activate(v.w));
 }
 
-// max(a, b) where conv column `ox` of b exists, else a.
+// max(a, b) where conv column `ox` of b exists, else a. max_nan (nan.wgsl): a NaN conv value makes
+// its pooled output NaN, as the unfused conv → MaxPooling2D (and the reference) give.
 fn pairMax(a: vec4f, b: vec4f, ox: u32) -> vec4f {
-  return select(a, max(a, b), ox < params.convW);
+  return select(a, max_nan4(a, b), ox < params.convW);
 }
 
 @compute @workgroup_size(WG)
@@ -159,8 +160,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     if (dy == 0u) {
       m00 = h00; m01 = h01; m10 = h10; m11 = h11; m20 = h20; m21 = h21; m30 = h30; m31 = h31;
     } else {
-      m00 = max(m00, h00); m01 = max(m01, h01); m10 = max(m10, h10); m11 = max(m11, h11);
-      m20 = max(m20, h20); m21 = max(m21, h21); m30 = max(m30, h30); m31 = max(m31, h31);
+      m00 = max_nan4(m00, h00); m01 = max_nan4(m01, h01); m10 = max_nan4(m10, h10); m11 = max_nan4(m11, h11);
+      m20 = max_nan4(m20, h20); m21 = max_nan4(m21, h21); m30 = max_nan4(m30, h30); m31 = max_nan4(m31, h31);
     }
   }
   let c0 = cblk * 4u; // first output channel of the tile

@@ -4,6 +4,8 @@
 // serves GlobalAveragePooling2D and its 3-D sibling; keepdims only changes the output's shape.
 //
 // MODE selects the reduction: 0 = max, 1 = average (sum / spatial).
+// NaN (nan.wgsl, linked first): max_nan, so one NaN position makes its channel's output NaN, as
+// IEEE and the reference say (WGSL's max may drop it); ±Infinity needs nothing.
 //
 // Work split: one invocation per (n, c), channel fastest, so a workgroup reads consecutive words
 // of each spatial position. The sum keeps four partial sums over interleaved positions (s mod 4)
@@ -40,13 +42,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   for (; s + 4u <= S; s += 4u) {
     let v = vec4f(input[base + s * C], input[base + (s + 1u) * C], input[base + (s + 2u) * C], input[base + (s + 3u) * C]);
     sums += v;
-    best = max(best, max(max(v.x, v.y), max(v.z, v.w)));
+    best = max_nan(best, max_nan(max_nan(v.x, v.y), max_nan(v.z, v.w)));
   }
   var tail = 0.0;
   for (; s < S; s++) {
     let v = input[base + s * C];
     tail += v;
-    best = max(best, v);
+    best = max_nan(best, v);
   }
   if (MODE == 0u) {
     output[idx] = best;

@@ -10,6 +10,11 @@
 // invocation needs no workgroup reduction; consecutive invocations take adjacent rows. The two
 // passes (mean first, then squared deviations) avoid the cancellation of E[x²] − E[x]².
 // gamma/beta are always bound (ones/zeros from the host when the layer lacks them).
+//
+// NaN / ±Infinity (nan.wgsl linked first): one in a row makes the mean, the variance and so every
+// output of the row NaN (∞ − ∞ for an infinity), as in the reference. inverseSqrt of NaN is
+// indeterminate in WGSL (SwiftShader's exp(NaN), for one, is a number), so the NaN is passed on
+// explicitly: without it RMS_SCALING's x · r would turn the row's other values into numbers.
 
 struct Params {
   rows: u32,
@@ -44,7 +49,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     let d = input[base + c] - mean;
     sq += d * d;
   }
-  let r = inverseSqrt(sq / f32(C) + params.epsilon);
+  let v = sq / f32(C) + params.epsilon;
+  let r = select(inverseSqrt(v), v, is_nan(v));
   for (var c = 0u; c < C; c++) {
     let inv = r * gamma[c];
     let x = input[base + c];

@@ -8,6 +8,10 @@
 // padding from the count). TF's 'same' rule never yields an empty window, so max can start from
 // the window's first real cell instead of -inf (which WGSL cannot spell as a constant).
 //
+// NaN (nan.wgsl, linked first): the max is max_nan, so a NaN anywhere in the window makes the
+// output NaN, as IEEE and the reference (Math.max) say; WGSL's max could return the other operand.
+// ±Infinity needs nothing (max(+∞, v) = +∞). The average propagates both through the sum.
+//
 // Work split: one invocation per output element, channel fastest, so neighbouring invocations read
 // neighbouring words of every input pixel. Pooling does ~pool² loads per output and no
 // arithmetic to speak of; it is memory-bound and small next to the convolutions around it.
@@ -62,7 +66,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     let rowBase = (imageBase + iy) * params.inW;
     for (var ix = xLo; ix < xHi; ix++) {
       let v = input[(rowBase + ix) * C + c];
-      best = max(best, v);
+      best = max_nan(best, v);
       sum += v;
     }
   }

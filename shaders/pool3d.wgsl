@@ -8,6 +8,10 @@
 // padding from the count). TF's 'same' rule never yields an empty window, so max starts from the
 // window's first real cell.
 //
+// NaN (nan.wgsl, linked first): the max is max_nan, so a NaN anywhere in the window makes the
+// output NaN, as IEEE and the reference (Math.max) say; WGSL's max could return the other operand.
+// ±Infinity needs nothing (max(+∞, v) = +∞). The average propagates both through the sum.
+//
 // Work split: one invocation per output element, channel fastest, so neighbouring invocations
 // read neighbouring words of every input voxel. Pooling is memory-bound and cheap next to the
 // convolutions around it.
@@ -72,7 +76,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       let rowBase = ((volumeBase + iz) * params.inH + iy) * params.inW;
       for (var ix = xLo; ix < xHi; ix++) {
         let v = input[(rowBase + ix) * C + c];
-        best = max(best, v);
+        best = max_nan(best, v);
         sum += v;
       }
     }

@@ -7,6 +7,12 @@
 // sum of exp written to `output` as it goes, then a rescale of what it wrote. Lanes are
 // independent, so no workgroup memory or barriers; the flat lane index folds dispatch y into x
 // (see src/ops/dispatch.ts) and is bounds-checked against outer * inner.
+//
+// NaN and ±Infinity: as the reference (and TF): a NaN in a lane makes the whole lane NaN (the max
+// is nan.wgsl's max_nan, so m is NaN and so is every x − m), and +∞ gives ∞ − ∞ = NaN for its own
+// entry and so a NaN sum for the lane; −∞ entries give 0. WGSL leaves exp(NaN) indeterminate (on
+// SwiftShader it is a number), so a NaN x − m is kept as it is rather than passed to exp. The
+// sum ≥ 1 argument below is for finite lanes.
 
 struct Params {
   outer: u32,
@@ -31,11 +37,12 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let base = (lane / inner) * n * inner + lane % inner;
   var m = input[base];
   for (var k = 1u; k < n; k++) {
-    m = max(m, input[base + k * inner]);
+    m = max_nan(m, input[base + k * inner]);
   }
   var sum = 0.0;
   for (var k = 0u; k < n; k++) {
-    let e = exp(input[base + k * inner] - m);
+    let d = input[base + k * inner] - m;
+    let e = select(exp(d), d, is_nan(d));
     output[base + k * inner] = e;
     sum += e;
   }

@@ -5,6 +5,7 @@ import { acquireGpu, type DeviceOptions, type GpuContext } from './gpu/device.ts
 import { buildGraph } from './graph/from-keras.ts';
 import { inputScalingLayer } from './graph/input-scaling.ts';
 import type { Graph } from './graph/ir.ts';
+import { exactNonFinite } from './graph/passes/exact-non-finite.ts';
 import { optimizeGraph } from './graph/passes/index.ts';
 import { stripOutputActivation } from './graph/passes/logits.ts';
 import type { KerasModel } from './formats/keras-model.ts';
@@ -43,6 +44,14 @@ export interface LoadOptions extends DeviceOptions, ReadOptions {
    * first) or among the given files. Missing or malformed is no error: see `model.preprocessing.notes`.
    */
   metadata?: MetadataOption;
+  /**
+   * Let NaN and ±Infinity in inputs through by default (each call can still say otherwise, see
+   * RunOptions); they come out as NaN wherever IEEE arithmetic takes them. Also pins 3×3 convs to a
+   * direct kernel so that propagation is exact per element (Winograd would spread a NaN to its
+   * whole 4×4 tile; src/graph/passes/exact-non-finite.ts). Non-finite WEIGHTS are refused at load
+   * regardless (NonFiniteError naming the layer and weight).
+   */
+  allowNonFinite?: boolean;
 }
 
 /**
@@ -109,10 +118,11 @@ async function createModel(graph: Graph, gpu: GpuContext, ownsDevice: boolean, o
     modelFile: found.modelFile,
   });
   const base = options.logits ? stripOutputActivation(graph) : graph;
-  const optimized = optimizeGraph(options.extraOutputs?.length ? withExtraOutputs(base, options.extraOutputs) : base);
+  const exact = options.allowNonFinite ? exactNonFinite(base) : base;
+  const optimized = optimizeGraph(options.extraOutputs?.length ? withExtraOutputs(exact, options.extraOutputs) : exact);
   const tuning: AutotuneOptions =
     options.autotune === false ? { mode: 'off' } : options.autotune === true || options.autotune === undefined ? {} : options.autotune;
-  const model = new Model(optimized, gpu, ownsDevice, tuning, { metadata: found.metadata, preprocessing });
+  const model = new Model(optimized, gpu, ownsDevice, tuning, { metadata: found.metadata, preprocessing, allowNonFinite: options.allowNonFinite });
   if (options.inputShape) {
     try {
       await model.prepare([options.inputShape]);
@@ -136,7 +146,7 @@ function withExtraOutputs(graph: Graph, names: readonly string[]): Graph {
 }
 
 export { Model } from './model.ts';
-export type { ModelInfo } from './model.ts';
+export type { ModelInfo, RunOptions } from './model.ts';
 export type { ModelMetadata, MetadataOption } from './formats/model-metadata.ts';
 export type { ModelPreprocessing, PreprocessSource, PreprocessField, ResolvedPreprocessOptions } from './runtime/preprocess-resolve.ts';
 export type { ModelSource, ReadOptions } from './formats/read-model.ts';

@@ -113,3 +113,31 @@ export class AbortError extends EngineError {
     super('ABORTED', message, options);
   }
 }
+
+/**
+ * A NaN or ±Infinity where the engine refuses one: in a model's weights (at load, always: a network
+ * whose weights hold NaN answers nothing meaningful, and its answers would still look like
+ * probabilities), or in an input of predict/run/predictImage unless `allowNonFinite` is set.
+ * Names where: `layerName`/`weightName` for a weight, `input` for an input tensor; `index` is the
+ * flat index of the first offending value and `coordinates` its position in the tensor's shape.
+ */
+export class NonFiniteError extends EngineError {
+  readonly index: number;
+  readonly coordinates: readonly number[];
+  readonly value: number;
+  readonly layerName?: string;
+  readonly weightName?: string;
+  readonly input?: number;
+  constructor(
+    message: string,
+    where: { index: number; coordinates: readonly number[]; value: number; layerName?: string; weightName?: string; input?: number },
+  ) {
+    super('NON_FINITE', message);
+    this.index = where.index;
+    this.coordinates = where.coordinates;
+    this.value = where.value;
+    this.layerName = where.layerName;
+    this.weightName = where.weightName;
+    this.input = where.input;
+  }
+}

@@ -5,11 +5,13 @@
 import { DeviceLostError, GPUExecutionError, ShapeError } from './errors.ts';
 import { lostDeviceError, type GpuContext } from './gpu/device.ts';
 import { inputScalingLayer } from './graph/input-scaling.ts';
+import { checkInputFinite } from './non-finite.ts';
 import type { Graph } from './graph/ir.ts';
 import { ExecutionPlan } from './runtime/execution-plan.ts';
 import type { PlanProfile, ProfileOptions } from './runtime/profile.ts';
 import { Preprocessor } from './runtime/preprocess.ts';
 import type { ImageInput, PreprocessOptions } from './runtime/preprocess-options.ts';
+import { checkPreprocessFinite } from './runtime/preprocess-finite.ts';
 import { resolvePreprocess, type PreprocessSpec } from './runtime/preprocess-spec.ts';
 import { resolvePreprocessing, withOverrides, type ModelMetadata, type ModelPreprocessing } from './runtime/preprocess-resolve.ts';
 import type { ImageSource } from './runtime/preprocess-source.ts';
@@ -32,6 +34,18 @@ export interface ModelDescription {
   metadata?: ModelMetadata;
   /** Resolved without explicit options; default: from the graph alone. */
   preprocessing?: ModelPreprocessing;
+  /** Default of RunOptions.allowNonFinite for this model's calls (the load option). */
+  allowNonFinite?: boolean;
+}
+
+/** Options of one predict/run/predictImage call. */
+export interface RunOptions {
+  /**
+   * Let NaN and ±Infinity in the inputs through (default: the model's load option, else false,
+   * which refuses them with a NonFiniteError naming the first one). The kernels then propagate
+   * them as IEEE arithmetic does: NaN wherever the math reaches, never a laundered finite number.
+   */
+  allowNonFinite?: boolean;
 }
 
 export class Model {
@@ -49,6 +63,8 @@ export class Model {
   private renewing?: Promise<void>;
   /** The model's metadata.json (labels, input recipe), when one was found beside it or given. */
   readonly metadata?: ModelMetadata;
+  /** Whether calls let non-finite inputs through unless they say otherwise (load option). */
+  private readonly allowNonFinite: boolean;
   /**
    * How predictImage turns images into this model's input when given no options: the resolved
    * values, where each came from ('option' | 'metadata' | 'graph' | 'default'), the metadata's labels,
@@ -67,6 +83,7 @@ export class Model {
   ) {
     this.current = gpu;
     this.metadata = description.metadata;
+    this.allowNonFinite = description.allowNonFinite ?? false;
     this.preprocessing =
       description.preprocessing ??
       resolvePreprocessing({ declared: graph.inputs.length === 1 ? graph.inputs[0].shape : undefined, inputLayer: inputScalingLayer(graph) });
@@ -176,13 +193,13 @@ export class Model {
   }
 
   /** Runs a single-input, single-output model. The input's first dimension is the batch. */
-  async predict(input: Tensor): Promise<Tensor> {
+  async predict(input: Tensor, options: RunOptions = {}): Promise<Tensor> {
     if (this.graph.inputs.length !== 1 || this.graph.outputs.length !== 1) {
       throw new ShapeError(
         `predict() is for models with one input and one output; this one has ${this.graph.inputs.length} and ${this.graph.outputs.length}: use run()`,
       );
     }
-    const [out] = await this.run([input]);
+    const [out] = await this.run([input], options);
     return out;
   }
 
@@ -204,7 +221,7 @@ export class Model {
    * Browser images are copied by the browser: make ImageBitmaps with `colorSpaceConversion: 'none'`
    * and `premultiplyAlpha: 'none'` (see decodeImageBitmap) to get the file's own pixel values.
    */
-  async predictImage(image: ImageInput | readonly ImageInput[], options: PreprocessOptions = {}): Promise<Tensor> {
+  async predictImage(image: ImageInput | readonly ImageInput[], options: PreprocessOptions & RunOptions = {}): Promise<Tensor> {
     if (this.graph.inputs.length !== 1 || this.graph.outputs.length !== 1) {
       throw new ShapeError(
         `predictImage() is for models with one input and one output; this one has ${this.graph.inputs.length} and ${this.graph.outputs.length}`,
@@ -212,6 +229,7 @@ export class Model {
     }
     await this.liveDevice();
     const { pre, sources, spec } = this.imageRequest(image, options);
+    if (!(options.allowNonFinite ?? this.allowNonFinite)) checkPreprocessFinite(spec, sources);
     await pre.ready();
     const plan = await this.prepare([[sources.length, spec.height, spec.width, spec.channels]]);
     const [out] = await plan.runEncoded((encoder, [input]) => pre.encode(encoder, input, sources, spec));
@@ -237,7 +255,7 @@ export class Model {
   }
 
   /** Runs the model on one tensor per input; returns one tensor per output, in Keras' order. */
-  async run(inputs: readonly Tensor[]): Promise<Tensor[]> {
+  async run(inputs: readonly Tensor[], options: RunOptions = {}): Promise<Tensor[]> {
     inputs.forEach((t, i) => {
       if (!t || !(t.data instanceof Float32Array) || !Array.isArray(t.shape)) {
         throw new ShapeError(`Input ${i} must be a tensor { data: Float32Array, shape: number[] }`);
@@ -246,6 +264,7 @@ export class Model {
         throw new ShapeError(`Input ${i}: ${t.data.length} values do not fill shape ${shapeToString(t.shape)}`);
       }
     });
+    if (!(options.allowNonFinite ?? this.allowNonFinite)) inputs.forEach((t, i) => checkInputFinite(i, t.data, t.shape));
     const plan = await this.prepare(inputs.map((t) => t.shape));
     const outputs = await plan.run(inputs);
     this.startTuning(keyOf(inputs.map((t) => t.shape)));

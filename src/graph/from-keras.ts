@@ -6,6 +6,7 @@ import { ModelFormatError, UnsupportedLayerError } from '../errors.ts';
 import type { InboundRef, KerasLayer, KerasModel } from '../formats/keras-model.ts';
 import { KERAS_LAYERS, opModule } from '../ops/registry.ts';
 import type { ImportContext, NodeDraft } from '../ops/types.ts';
+import { checkWeightFinite } from '../non-finite.ts';
 import { kerasMajor, type Graph, type GraphNode } from './ir.ts';
 
 const tensorName = (ref: InboundRef): string => `${ref.layer}:${ref.nodeIndex}:${ref.tensorIndex}`;
@@ -31,6 +32,9 @@ export function buildGraph(model: KerasModel): Graph {
     const d = module.fromKeras(layer, ctx);
     drafts.set(layer, Array.isArray(d) ? d : [d]);
   }
+  // Every reader's weights pass here as Float32Arrays: one scan refuses NaN/±Infinity for all
+  // formats (a NaN weight would otherwise come out as a confident-looking probability).
+  for (const layer of drafts.keys()) for (const w of layer.weights) checkWeightFinite(layer.name, w.name, w.data, w.shape);
 
   // Emit calls in dependency order (config order is usually already topological).
   const available = new Set(graph.inputs.map((i) => i.name));

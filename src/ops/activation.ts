@@ -91,7 +91,7 @@ export const activation: OpModule = {
     return [
       {
         label: `${node.name}/activation`,
-        shader: ['activation.wgsl', 'unary.wgsl'],
+        shader: ['nan.wgsl', 'activation.wgsl', 'unary.wgsl'],
         constants: { WG, PER, ...activationConstants(act) },
         params: { count },
         bindings: {

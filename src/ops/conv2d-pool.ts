@@ -104,7 +104,7 @@ export const conv2dPool: OpModule = {
     return [
       {
         label: `${node.name}/conv2d_pool`,
-        shader: ['activation.wgsl', `conv2d_${variant}_pool.wgsl`],
+        shader: ['nan.wgsl', 'activation.wgsl', `conv2d_${variant}_pool.wgsl`],
         constants: { WG, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, convH, convW, outH: OH, outW: OW, outC: F, outBlocks: blocks,

@@ -136,7 +136,7 @@ export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output,
       },
       {
         label: `${node.name}/winograd-output`,
-        shader: ['activation.wgsl', 'winograd_output.wgsl'],
+        shader: ['nan.wgsl', 'activation.wgsl', 'winograd_output.wgsl'],
         constants: epilogue,
         params: { outH: OH, outW: OW, outC: F, outBlocks, ...chunk },
         bindings: { m, bias, output: { kind: 'tensor', name: node.output }, residual: residualBinding },

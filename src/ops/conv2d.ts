@@ -129,7 +129,7 @@ export const conv2d: OpModule = {
     return [
       {
         label: `${node.name}/conv2d`,
-        shader: ['activation.wgsl', variant.shader],
+        shader: ['nan.wgsl', 'activation.wgsl', variant.shader],
         constants: { WG, RESIDUAL, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F, outBlocks: blocks,

@@ -55,7 +55,7 @@ export const conv3dTranspose: OpModule = {
     return [
       {
         label: `${node.name}/conv3d_transpose`,
-        shader: ['activation.wgsl', 'conv3d_transpose.wgsl'],
+        shader: ['nan.wgsl', 'activation.wgsl', 'conv3d_transpose.wgsl'],
         constants: { WG, ...activationConstants(a.activation) },
         params: {
           batch: N, inD: D, inH: H, inW: W, inC: C, outD: OD, outH: OH, outW: OW, outC: F,

@@ -149,7 +149,7 @@ export const depthwiseConv2d: OpModule = {
     return [
       {
         label: `${node.name}/depthwise_conv2d`,
-        shader: ['activation.wgsl', vec4 ? 'depthwise_conv2d_vec4.wgsl' : 'depthwise_conv2d.wgsl'],
+        shader: ['nan.wgsl', 'activation.wgsl', vec4 ? 'depthwise_conv2d_vec4.wgsl' : 'depthwise_conv2d.wgsl'],
         constants: { WG, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F, multiplier: a.multiplier,

@@ -94,7 +94,7 @@ export const merge: OpModule = {
       const axes = coalesceAxes(outputShape, [broadcastStrides(lhs, outputShape), broadcastStrides(rhs, outputShape)]);
       steps.push({
         label: `${node.name}/${kind}${k === 0 ? '' : `+${k + 1}`}`,
-        shader: ['activation.wgsl', 'binary.wgsl'],
+        shader: ['nan.wgsl', 'activation.wgsl', 'binary.wgsl'],
         constants: { WG, PER, OP: OP_CODE[kind], A_MODE: aMode, B_MODE: bMode, ...activationConstants(k === last ? activation : LINEAR) },
         params: {
           count,

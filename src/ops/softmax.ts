@@ -61,7 +61,7 @@ export const softmax: OpModule = {
     return [
       {
         label: `${node.name}/softmax`,
-        shader: ['softmax.wgsl'],
+        shader: ['nan.wgsl', 'softmax.wgsl'],
         constants: { WG },
         params: { outer, axisLen, inner },
         bindings: {

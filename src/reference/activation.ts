@@ -1,5 +1,5 @@
 /** CPU reference of the elementwise activations (mirrors shaders/activation.wgsl). */
-import { ActivationKind, type Activation } from '../graph/ir.ts';
+import { ActivationKind, F32_MAX, type Activation } from '../graph/ir.ts';
 
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
@@ -59,9 +59,12 @@ export function activate(act: Activation, x: number): number {
     case ActivationKind.HardSwish: return (x * Math.min(Math.max(x + 3, 0), 6)) / 6;
     case ActivationKind.Mish: return x * Math.tanh(softplus(x));
     case ActivationKind.ReluGeneral:
-      if (x >= act.beta) return act.beta;
+      // beta = F32_MAX is max_value None: +Infinity stays infinite, as in Keras.
+      if (x >= act.beta) return act.beta === F32_MAX ? x : act.beta;
       if (x >= act.gamma) return x;
-      return act.alpha * (x - act.gamma);
+      // Slope 0: 0 below the threshold, −∞ included, not 0 · −∞ = NaN (shaders/activation.wgsl);
+      // NaN (which fails both tests above) stays NaN.
+      return act.alpha === 0 && !Number.isNaN(x) ? 0 : act.alpha * (x - act.gamma);
   }
 }
 

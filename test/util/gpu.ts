@@ -57,13 +57,14 @@ function unwrap<T>(r: Result<T>): T {
 }
 
 /** Runs a whole graph on the GPU in the browser and returns its outputs. */
-export async function runGraphOnGpu(graph: Graph, inputs: Tensor[]): Promise<Tensor[]> {
+export async function runGraphOnGpu(graph: Graph, inputs: Tensor[], options: { allowNonFinite?: boolean } = {}): Promise<Tensor[]> {
   const page = await gpuPage();
   const wire = graphToWire(graph);
   const out = await page.evaluate(
-    (g, xs) => (globalThis as unknown as { mi: PageApi }).mi.runGraph(g, xs),
+    (g, xs, o) => (globalThis as unknown as { mi: PageApi }).mi.runGraph(g, xs, o),
     wire as never,
     inputs.map(toWire),
+    options,
   );
   return unwrap(out).map(fromWire);
 }
@@ -76,14 +77,14 @@ export function fileUrl(absPath: string): string {
 export interface LoadedModel {
   handle: number;
   info: { name: string; format: string; kerasVersion: string; layers: { name: string; kerasClass: string; op: string }[] };
-  run(inputs: Tensor[]): Promise<Tensor[]>;
+  run(inputs: Tensor[], options?: { allowNonFinite?: boolean }): Promise<Tensor[]>;
   dispose(): Promise<void>;
 }
 
 /** Loads a model by absolute path (or URL) in the page. */
 export async function loadModelInPage(
   pathOrUrl: string,
-  options: { inputShape?: number[]; logits?: boolean; architecture?: unknown } = {},
+  options: { inputShape?: number[]; logits?: boolean; architecture?: unknown; allowNonFinite?: boolean } = {},
 ): Promise<LoadedModel> {
   const page = await gpuPage();
   const url = pathOrUrl.startsWith('/') ? fileUrl(pathOrUrl) : pathOrUrl;
@@ -91,9 +92,9 @@ export async function loadModelInPage(
   return {
     handle: r.handle,
     info: r.info,
-    async run(inputs) {
+    async run(inputs, runOptions = {}) {
       const res = unwrap(
-        await page.evaluate((h, xs) => (globalThis as unknown as { mi: PageApi }).mi.run(h, xs), r.handle, inputs.map(toWire)),
+        await page.evaluate((h, xs, o) => (globalThis as unknown as { mi: PageApi }).mi.run(h, xs, o), r.handle, inputs.map(toWire), runOptions),
       );
       return res.outputs.map(fromWire);
     },

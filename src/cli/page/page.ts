@@ -37,10 +37,10 @@ const api = {
    * the kernel each op's rule (or a forced variant) picks, so autotuning is off here; it has tests
    * of its own (test/gpu/autotune.test.ts) and is on in the model tests.
    */
-  async runGraph(wire: WireGraph, inputs: WireTensor[]) {
+  async runGraph(wire: WireGraph, inputs: WireTensor[], options: { allowNonFinite?: boolean } = {}) {
     return guarded(async () => {
       const gpu = await sharedGpu();
-      const model = await modelFromGraph(graphFromWire(wire), { device: gpu.device, autotune: false });
+      const model = await modelFromGraph(graphFromWire(wire), { device: gpu.device, autotune: false, allowNonFinite: options.allowNonFinite });
       try {
         return (await model.run(inputs.map(fromWire))).map(toWire);
       } finally {
@@ -52,7 +52,7 @@ const api = {
    * Loads a model from a URL on this server and keeps it; returns a handle. `architecture` is the
    * parsed architecture JSON for a weights-only .h5 (the `mi` CLI's --architecture).
    */
-  async load(url: string, options: { inputShape?: number[]; logits?: boolean; architecture?: unknown } = {}) {
+  async load(url: string, options: { inputShape?: number[]; logits?: boolean; architecture?: unknown; allowNonFinite?: boolean } = {}) {
     return guarded(async () => {
       const gpu = await sharedGpu();
       const t0 = performance.now();
@@ -61,18 +61,19 @@ const api = {
         inputShape: options.inputShape,
         logits: options.logits,
         architecture: options.architecture,
+        allowNonFinite: options.allowNonFinite,
       });
       const handle = nextHandle++;
       models.set(handle, model);
       return { handle, info: model.info, loadMs: performance.now() - t0, preprocessing: model.preprocessing, metadata: model.metadata };
     });
   },
-  async run(handle: number, inputs: WireTensor[]) {
+  async run(handle: number, inputs: WireTensor[], options: { allowNonFinite?: boolean } = {}) {
     return guarded(async () => {
       const model = models.get(handle);
       if (!model) throw new Error(`no model with handle ${handle}`);
       const t0 = performance.now();
-      const outputs = await model.run(inputs.map(fromWire));
+      const outputs = await model.run(inputs.map(fromWire), options);
       return { outputs: outputs.map(toWire), ms: performance.now() - t0 };
     });
   },
