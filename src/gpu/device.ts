@@ -15,6 +15,12 @@ export interface GpuContext {
   /** The reason once `lost` has resolved (it resolves a task or so after `destroy()` or a GPU reset). */
   lostReason(): string | undefined;
   /**
+   * Calls `listener` with the reason when the device is lost (at once if it is); returns what stops
+   * that. For waits that end: a reaction added to `lost`, which never settles while the device
+   * lives, stays for the device's life, so a `.then` on it per run grew the heap with every run.
+   */
+  whenLost(listener: (reason: string) => void): () => void;
+  /**
    * Requests a new device the way this one was requested, to replace it once it is lost. Absent
    * for a device the caller supplied: the engine neither destroys nor replaces someone else's device.
    */
@@ -81,21 +87,58 @@ export async function acquireGpu(options: DeviceOptions = {}): Promise<GpuContex
   return wrapDevice(device, name || 'unknown adapter', gpu, () => acquireGpu(again));
 }
 
-function wrapDevice(device: GPUDevice, adapterName: string, gpu?: GPU, renew?: () => Promise<GpuContext>): GpuContext {
-  let lastError: string | undefined;
-  let lostReason: string | undefined;
+/** What the engine watches on a device: its last uncaptured error and its loss. */
+interface DeviceWatch {
+  lastError?: string;
+  lostReason?: string;
+  lost: Promise<string>;
+  listeners: Set<(reason: string) => void>;
+}
+
+/**
+ * One watch per device, however many models share it: a listener and a `lost` reaction added per
+ * load would stay on a shared device for its whole life.
+ */
+const watches = new WeakMap<GPUDevice, DeviceWatch>();
+
+function watch(device: GPUDevice): DeviceWatch {
+  let w = watches.get(device);
+  if (w) return w;
+  const listeners = new Set<(reason: string) => void>();
+  const state: DeviceWatch = {
+    listeners,
+    lost: device.lost.then((info) => {
+      const reason = (state.lostReason = `${info.reason}: ${info.message}`);
+      for (const listener of listeners) listener(reason);
+      listeners.clear();
+      return reason;
+    }),
+  };
   device.addEventListener('uncapturederror', (event) => {
-    lastError = (event as GPUUncapturedErrorEvent).error.message;
+    state.lastError = (event as GPUUncapturedErrorEvent).error.message;
   });
-  const lost = device.lost.then((info) => (lostReason = `${info.reason}: ${info.message}`));
+  watches.set(device, (w = state));
+  return w;
+}
+
+function wrapDevice(device: GPUDevice, adapterName: string, gpu?: GPU, renew?: () => Promise<GpuContext>): GpuContext {
+  const w = watch(device);
   return {
     gpu,
     device,
     adapterName,
     hasTimestampQuery: device.features.has('timestamp-query'),
-    lost,
-    lastUncapturedError: () => lastError,
-    lostReason: () => lostReason,
+    lost: w.lost,
+    lastUncapturedError: () => w.lastError,
+    lostReason: () => w.lostReason,
+    whenLost: (listener) => {
+      if (w.lostReason !== undefined) {
+        listener(w.lostReason);
+        return () => undefined;
+      }
+      w.listeners.add(listener);
+      return () => w.listeners.delete(listener);
+    },
     renew,
   };
 }
@@ -107,6 +150,14 @@ function wrapDevice(device: GPUDevice, adapterName: string, gpu?: GPU, renew?: (
  */
 export async function lostDeviceError(gpu: GpuContext, cause?: unknown): Promise<DeviceLostError | undefined> {
   if (cause instanceof DeviceLostError) return cause;
-  const reason = gpu.lostReason() ?? (await Promise.race([gpu.lost, new Promise<undefined>((r) => setTimeout(r, 0))]));
+  const reason =
+    gpu.lostReason() ??
+    (await new Promise<string | undefined>((resolve) => {
+      const stop = gpu.whenLost(resolve);
+      setTimeout(() => {
+        stop();
+        resolve(undefined);
+      }, 0);
+    }));
   return reason === undefined ? undefined : new DeviceLostError(reason, !!gpu.renew, { cause });
 }

@@ -135,16 +135,19 @@ export class ExecutionPlan {
     if (oom) throw new GPUMemoryError(`out of GPU memory while running: ${oom.message}`);
     if (validation) throw new GPUExecutionError(`running the model failed: ${validation.message}`);
 
-    const lost = this.gpu.lost.then((reason) => {
-      throw new DeviceLostError(reason, !!this.gpu.renew);
+    // The read-back, or the device's loss if that comes first (through a listener this run removes).
+    let unwatch = (): void => undefined;
+    const lost = new Promise<never>((_, reject) => {
+      unwatch = this.gpu.whenLost((reason) => reject(new DeviceLostError(reason, !!this.gpu.renew)));
     });
-    lost.catch(() => undefined); // only matters while this run waits on it
     try {
       await Promise.race([Promise.all(gpuPlan.readback.map((b) => b.mapAsync(MAP_MODE_READ))), lost]);
     } catch (err) {
       // mapAsync rejects with a bare DOMException when its buffer is destroyed under it.
       if (this.disposed) throw new GPUExecutionError('the model was disposed while this run was in flight', undefined, { cause: err });
       throw (await lostDeviceError(this.gpu, err)) ?? err;
+    } finally {
+      unwatch();
     }
     return layout.outputNames.map((name, i) => {
       const shape = layout.shapes.get(name)!;

@@ -5,6 +5,9 @@
  */
 import { gpuMemoryStats, loadModel, tensor, type GpuMemoryStats, type Model, type Tensor } from '../../src/index.ts';
 
+/** The device of the shared-device cycles, kept between calls so a warm-up call fills its pipeline cache. */
+let sharedDevice: GPUDevice | undefined;
+
 /** The soaked model, kept between page.evaluate calls. */
 let model: Model | undefined;
 let inputs: Tensor[] = [];
@@ -85,11 +88,13 @@ export interface CycleReport {
 
 /**
  * `cycles` times: load the model (its plan compiled during load), predict once, dispose. With
- * `shared`, every load uses one device the caller made (pipelines stay cached on it, so a cycle is
- * quick); without, each load requests and destroys a device of its own, as a page would.
+ * `shared`, every load uses one device the page made (pipelines stay cached on it, so a cycle is
+ * quick; the same device in every call until releaseSharedDevice); without, each load requests and
+ * destroys a device of its own, as a page would.
  */
 export async function loadDisposeCycles(url: string, cycles: number, shared: boolean): Promise<CycleReport> {
-  const device = shared ? await (await navigator.gpu.requestAdapter())!.requestDevice() : undefined;
+  if (shared) sharedDevice ??= await (await navigator.gpu.requestAdapter())!.requestDevice();
+  const device = shared ? sharedDevice : undefined;
   const [x] = makeInputs(1);
   const before = gpuMemoryStats();
   const leakyCycles: number[] = [];
@@ -107,6 +112,11 @@ export async function loadDisposeCycles(url: string, cycles: number, shared: boo
     if (gpuMemoryStats().liveBuffers !== before.liveBuffers) leakyCycles.push(c);
   }
   const after = gpuMemoryStats();
-  device?.destroy();
   return { before, after, leakyCycles, firstOutput: firstOutput ?? [], differentOutputs, ms };
+}
+
+/** Destroys the device of the shared-device cycles. */
+export function releaseSharedDevice(): void {
+  sharedDevice?.destroy();
+  sharedDevice = undefined;
 }
