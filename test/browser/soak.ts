@@ -66,6 +66,38 @@ export async function batch(runs: number, offset: number): Promise<SoakBatch> {
   return { ms, mismatches, device: gpuMemoryStats(model.gpu.device) };
 }
 
+export interface ImageSoak {
+  /** Live GPU objects after the first image (its preprocessing objects made) and after the last. */
+  afterFirst: GpuMemoryStats;
+  afterAll: GpuMemoryStats;
+  /** Images whose answer differed from the first time the same pixels were classified. */
+  mismatches: number;
+}
+
+/**
+ * `runs` predictImage calls on the soaked model, through the element's path (GPU resize and
+ * normalisation into the plan's input), alternating two 80×80 images of the same size and kind.
+ */
+export async function imageBatch(runs: number): Promise<ImageSoak> {
+  if (!model) throw new Error('start() first');
+  const images = [0, 1].map((k) => {
+    const data = new Uint8ClampedArray(80 * 80 * 4);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7 + k * 89) % 256;
+    return { data, width: 80, height: 80, channels: 4 as const };
+  });
+  const first: Float32Array[] = [];
+  let afterFirst: GpuMemoryStats | undefined;
+  let mismatches = 0;
+  for (let i = 0; i < runs; i++) {
+    const k = i % 2;
+    const y = (await model.predictImage(images[k])).data;
+    if (!first[k]) first[k] = y;
+    else if (y.some((v, j) => v !== first[k][j])) mismatches++;
+    if (i === 1) afterFirst = gpuMemoryStats(model.gpu.device);
+  }
+  return { afterFirst: afterFirst!, afterAll: gpuMemoryStats(model.gpu.device), mismatches };
+}
+
 /** Disposes the soaked model; the live counts of its device afterwards (all zero when nothing leaked). */
 export async function finish(): Promise<GpuMemoryStats> {
   const device = model!.gpu.device;

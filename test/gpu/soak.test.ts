@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CDPSession } from 'puppeteer';
-import type { CycleReport, SoakBatch, SoakStart } from '../browser/soak.ts';
+import type { CycleReport, ImageSoak, SoakBatch, SoakStart } from '../browser/soak.ts';
 import type { GpuMemoryStats } from '../../src/gpu/memory.ts';
 import { repoRoot } from '../util/fixtures.ts';
 import { fileUrl, gpuPage } from '../util/gpu.ts';
@@ -23,6 +23,8 @@ const RUNS = Number(process.env.MI_SOAK_RUNS ?? 1000);
 const CYCLES = Number(process.env.MI_SOAK_CYCLES ?? 100);
 const OWN_CYCLES = Number(process.env.MI_SOAK_OWN_CYCLES ?? 4);
 const BATCH = 100;
+/** predictImage calls after the predictions (the element's path; each makes its preprocessing objects once). */
+const IMAGE_RUNS = 100;
 /** JS heap growth allowed over the whole soak: far above noise, far below a leak of a tensor per run (1000 × 48 KB inputs alone). */
 const HEAP_BOUND = 20e6;
 /**
@@ -56,7 +58,7 @@ afterAll(async () => {
 });
 
 describe('soak', () => {
-  it(`${RUNS} predictions (batch 1) on one model: same answers, no GPU buffer or heap growth`, async () => {
+  it(`${RUNS} predictions (batch 1) and ${IMAGE_RUNS} predictImage calls on one model: same answers, no GPU buffer or heap growth`, async () => {
     const begin = await call<SoakStart>('start', MODEL, 20);
     expect(begin.distinctOutputs).toBe(8); // the inputs differ, so a mixed-up output would show
     const heapBefore = await heapAfterGc();
@@ -74,6 +76,8 @@ describe('soak', () => {
       last = b.device;
     }
     const heapAfter = await heapAfterGc();
+    // The element's path too: images resized and normalised on the GPU into the plan's input.
+    const images = await call<ImageSoak>('imageBatch', IMAGE_RUNS);
     const freed = await call<GpuMemoryStats>('finish');
 
     const first = mean(ms.slice(0, 100));
@@ -81,12 +85,14 @@ describe('soak', () => {
     const perRun = heapMid ? (heapAfter - heapMid.bytes) / (RUNS - heapMid.runs) : 0;
     console.log(
       `soak: ${ms.length} runs; GPU ${buffers(begin.device)} after warm-up, ${buffers(last)} after the last run, ` +
-        `${buffers(freed)} after dispose; JS heap after GC ${mb(heapBefore)} → ${mb(heapMid?.bytes ?? NaN)} after ${heapMid?.runs} runs → ` +
+        `${buffers(images.afterAll)} after ${IMAGE_RUNS} predictImage calls, ${buffers(freed)} after dispose; JS heap after GC ${mb(heapBefore)} → ${mb(heapMid?.bytes ?? NaN)} after ${heapMid?.runs} runs → ` +
         `${mb(heapAfter)} (${mb(heapAfter - heapBefore)}; second half ${perRun.toFixed(0)} bytes a run); ` +
         `ms per run: first 100 ${first.toFixed(2)}, last 100 ${lastMs.toFixed(2)} (×${(lastMs / first).toFixed(2)})`,
     );
     expect(ms).toHaveLength(RUNS);
     expect(mismatches).toBe(0);
+    expect(images.afterAll, `live GPU objects after ${IMAGE_RUNS} predictImage calls`).toEqual(images.afterFirst);
+    expect(images.mismatches).toBe(0);
     expect(heapAfter - heapBefore).toBeLessThan(HEAP_BOUND);
     expect(perRun, 'JS heap growth per run over the second half (bytes)').toBeLessThan(HEAP_PER_RUN_BOUND);
     expect(freed).toMatchObject({ liveBuffers: 0, liveBufferBytes: 0, liveTextures: 0, liveQuerySets: 0 });
