@@ -122,10 +122,15 @@ async function createModel(graph: Graph, gpu: GpuContext, ownsDevice: boolean, o
   const optimized = optimizeGraph(options.extraOutputs?.length ? withExtraOutputs(exact, options.extraOutputs) : exact);
   const tuning: AutotuneOptions =
     options.autotune === false ? { mode: 'off' } : options.autotune === true || options.autotune === undefined ? {} : options.autotune;
-  const model = new Model(optimized, gpu, ownsDevice, tuning, { metadata: found.metadata, preprocessing, allowNonFinite: options.allowNonFinite });
+  const model = new Model(optimized, gpu, ownsDevice, tuning, {
+    metadata: found.metadata,
+    preprocessing,
+    allowNonFinite: options.allowNonFinite,
+    limits: options.limits,
+  });
   if (options.inputShape) {
     try {
-      await model.prepare([options.inputShape]);
+      await model.prepare(model.runShapes([options.inputShape])); // a big batch: the plan of its chunks
     } catch (err) {
       await model.dispose();
       throw err;
@@ -147,6 +152,9 @@ function withExtraOutputs(graph: Graph, names: readonly string[]): Graph {
 
 export { Model } from './model.ts';
 export type { ModelInfo, RunOptions } from './model.ts';
+export { DEFAULT_LIMITS, LIMIT_FLAGS, type EngineLimits } from './limits.ts';
+export type { BatchProgress } from './runtime/batch-chunks.ts';
+export { checkImageBlob, readImageHeader, type ImageHeader } from './runtime/image-header.ts';
 export type { ModelMetadata, MetadataOption } from './formats/model-metadata.ts';
 export type { ModelPreprocessing, PreprocessSource, PreprocessField, ResolvedPreprocessOptions } from './runtime/preprocess-resolve.ts';
 export type { ModelSource, ReadOptions } from './formats/read-model.ts';

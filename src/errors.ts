@@ -141,3 +141,21 @@ export class NonFiniteError extends EngineError {
     this.input = where.input;
   }
 }
+
+/**
+ * An input (image, model file, tensor, batch) is bigger than one of the engine's limits
+ * (src/limits.ts), found before anything of that size was allocated. The message names the limit,
+ * the value and how to raise it: the `limits` option of loadModel, or mi's flag.
+ */
+export class LimitError extends EngineError {
+  /** The limit's name in `EngineLimits` (e.g. 'maxImagePixels'). */
+  readonly limit: string;
+  readonly value: number;
+  readonly max: number;
+  constructor(limit: string, value: number, max: number, message: string) {
+    super('LIMIT', message);
+    this.limit = limit;
+    this.value = value;
+    this.max = max;
+  }
+}

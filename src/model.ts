@@ -7,6 +7,9 @@ import { lostDeviceError, type GpuContext } from './gpu/device.ts';
 import { inputScalingLayer } from './graph/input-scaling.ts';
 import { checkInputFinite } from './non-finite.ts';
 import type { Graph } from './graph/ir.ts';
+import { checkLimit, resolveLimits, type EngineLimits } from './limits.ts';
+import { checkImageSize } from './runtime/image-header.ts';
+import { chunkSize, defaultChunkBytes, runInChunks, type BatchProgress } from './runtime/batch-chunks.ts';
 import { ExecutionPlan } from './runtime/execution-plan.ts';
 import type { PlanProfile, ProfileOptions } from './runtime/profile.ts';
 import { Preprocessor } from './runtime/preprocess.ts';
@@ -16,7 +19,7 @@ import { resolvePreprocess, type PreprocessSpec } from './runtime/preprocess-spe
 import { resolvePreprocessing, withOverrides, type ModelMetadata, type ModelPreprocessing } from './runtime/preprocess-resolve.ts';
 import type { ImageSource } from './runtime/preprocess-source.ts';
 import { autotune, type AutotuneOptions, type TuneReport } from './scheduler/autotune.ts';
-import { planLayout } from './scheduler/layout.ts';
+import { checkedShapes, planLayout, type LayoutLimits } from './scheduler/layout.ts';
 import { shapeToString, sizeOf, type Tensor } from './tensor.ts';
 
 export interface ModelInfo {
@@ -36,6 +39,8 @@ export interface ModelDescription {
   preprocessing?: ModelPreprocessing;
   /** Default of RunOptions.allowNonFinite for this model's calls (the load option). */
   allowNonFinite?: boolean;
+  /** The load option `limits` (src/limits.ts): sizes refused before allocating, batch chunking. */
+  limits?: Partial<EngineLimits>;
 }
 
 /** Options of one predict/run/predictImage call. */
@@ -46,6 +51,13 @@ export interface RunOptions {
    * them as IEEE arithmetic does: NaN wherever the math reaches, never a laundered finite number.
    */
   allowNonFinite?: boolean;
+  /**
+   * run/predict: called after each chunk of a batch too big for one run (see
+   * runtime/batch-chunks.ts), and once at the end of any run, with the samples done so far.
+   */
+  onProgress?: (progress: BatchProgress) => void;
+  /** run/predict: checked before each chunk of a batch; aborting stops the batch with AbortError. */
+  signal?: AbortSignal;
 }
 
 export class Model {
@@ -65,6 +77,8 @@ export class Model {
   readonly metadata?: ModelMetadata;
   /** Whether calls let non-finite inputs through unless they say otherwise (load option). */
   private readonly allowNonFinite: boolean;
+  /** The engine's limits for this model: the defaults with the load option's on top (src/limits.ts). */
+  readonly limits: EngineLimits;
   /**
    * How predictImage turns images into this model's input when given no options: the resolved
    * values, where each came from ('option' | 'metadata' | 'graph' | 'default'), the metadata's labels,
@@ -84,6 +98,7 @@ export class Model {
     this.current = gpu;
     this.metadata = description.metadata;
     this.allowNonFinite = description.allowNonFinite ?? false;
+    this.limits = resolveLimits(description.limits);
     this.preprocessing =
       description.preprocessing ??
       resolvePreprocessing({ declared: graph.inputs.length === 1 ? graph.inputs[0].shape : undefined, inputLayer: inputScalingLayer(graph) });
@@ -123,10 +138,11 @@ export class Model {
     let plan = this.plans.get(key);
     if (!plan) {
       const gpu = this.current;
-      const limits = gpu.device.limits;
+      const limits = this.layoutLimits(gpu);
       const background = (this.tuning.mode ?? 'on') === 'on' && (this.tuning.when ?? 'background') === 'background';
       plan = Promise.resolve().then(async () => {
         try {
+          checkedShapes(this.graph, inputShapes, limits); // before autotuning allocates anything of those sizes
           const tuned = await autotune(gpu, this.graph, inputShapes, background ? { ...this.tuning, mode: 'cached' } : this.tuning);
           this.tuneReports.set(key, tuned.report);
           const made = await ExecutionPlan.create(gpu, planLayout(tuned.graph, inputShapes, limits));
@@ -170,7 +186,7 @@ export class Model {
       this.tuneReports.set(key, tuned.report);
       const chosen = (r?: TuneReport) => r?.decisions.map((d) => `${d.node}:${d.chosen}`).sort().join(',');
       if (chosen(tuned.report) !== chosen(before)) {
-        const next = await ExecutionPlan.create(gpu, planLayout(tuned.graph, shapes, gpu.device.limits));
+        const next = await ExecutionPlan.create(gpu, planLayout(tuned.graph, shapes, this.layoutLimits(gpu)));
         if (stale()) {
           next.dispose();
           return tuned.report;
@@ -251,7 +267,12 @@ export class Model {
     if (this.disposed) throw new GPUExecutionError('the model was disposed');
     this.preprocessor ??= new Preprocessor(this.gpu);
     const spec = resolvePreprocess(this.resolvePreprocessing(options).options, this.graph.inputs[0]?.shape);
-    return { pre: this.preprocessor, sources: this.preprocessor.sources(image), spec };
+    const sources = this.preprocessor.sources(image);
+    // Sizes are checked before the GPU holds anything of them (src/limits.ts).
+    sources.forEach((s, i) => checkImageSize(s.width, s.height, `image ${i}`, this.limits));
+    const input = [sources.length, spec.height, spec.width, spec.channels];
+    checkLimit(this.limits, 'maxTensorElements', sizeOf(input), `the preprocessed input ${shapeToString(input)}`, 'elements');
+    return { pre: this.preprocessor, sources, spec };
   }
 
   /** Runs the model on one tensor per input; returns one tensor per output, in Keras' order. */
@@ -265,10 +286,27 @@ export class Model {
       }
     });
     if (!(options.allowNonFinite ?? this.allowNonFinite)) inputs.forEach((t, i) => checkInputFinite(i, t.data, t.shape));
-    const plan = await this.prepare(inputs.map((t) => t.shape));
-    const outputs = await plan.run(inputs);
-    this.startTuning(keyOf(inputs.map((t) => t.shape)));
+    // A batch too big for one run runs in chunks of one plan (runtime/batch-chunks.ts).
+    const planned = this.runShapes(inputs.map((t) => t.shape));
+    const outputs = await runInChunks(inputs, planned[0]?.[0] ?? 0, async (part) => (await this.prepare(planned)).run(part), options);
+    this.startTuning(keyOf(planned));
     return outputs;
+  }
+
+  /**
+   * The input shapes run() plans for, given these: the same, or with the batch cut to the chunk
+   * size when the batch's activations exceed limits.batchChunkBytes or the device's buffers.
+   */
+  runShapes(inputShapes: readonly (readonly number[])[]): number[][] {
+    const limits = this.layoutLimits(this.gpu);
+    const chunk = chunkSize(this.graph, inputShapes, limits, this.limits.batchChunkBytes ?? defaultChunkBytes(limits));
+    return inputShapes.map((s) => (chunk > 0 && chunk < s[0] ? [chunk, ...s.slice(1)] : [...s]));
+  }
+
+  /** The device's buffer limits with the engine's own, for planning. */
+  private layoutLimits(gpu: GpuContext): LayoutLimits {
+    const { maxStorageBufferBindingSize, maxBufferSize } = gpu.device.limits;
+    return { maxStorageBufferBindingSize, maxBufferSize, maxTensorElements: this.limits.maxTensorElements };
   }
 
   /**
@@ -339,7 +377,6 @@ export class Model {
     this.current = next;
   }
 }
-
 
 /** The plan cache's key for a list of input shapes. */
 function keyOf(inputShapes: readonly (readonly number[])[]): string {

@@ -4,6 +4,8 @@
  * so the pixels are the file's own numbers (what TensorFlow's decode_png gives the model in
  * training), not colour-managed or premultiplied ones.
  */
+import type { EngineLimits } from '../limits.ts';
+import { checkImageBlob } from '../runtime/image-header.ts';
 import type { ImageInput } from '../runtime/preprocess-options.ts';
 
 /** Images the element accepts through its `image` property. */
@@ -16,8 +18,12 @@ export class ImageLoadError extends Error {
   readonly code = 'IMAGE_LOAD';
 }
 
-/** Decodes a dropped or chosen file. */
-export async function bitmapFromFile(file: Blob & { name?: string }): Promise<ImageBitmap> {
+/**
+ * Decodes a dropped or chosen file, after checking the size its header declares against
+ * `limits.maxImagePixels` (a LimitError, code LIMIT: the browser never decodes a bomb).
+ */
+export async function bitmapFromFile(file: Blob & { name?: string }, limits?: Partial<EngineLimits>): Promise<ImageBitmap> {
+  await checkImageBlob(file, `"${file.name ?? 'the file'}"`, limits);
   try {
     return await createImageBitmap(file, DECODE);
   } catch (cause) {
@@ -26,7 +32,7 @@ export async function bitmapFromFile(file: Blob & { name?: string }): Promise<Im
 }
 
 /** Downloads and decodes the `src` image (the only request the element makes besides the model). */
-export async function bitmapFromUrl(url: string, signal: AbortSignal): Promise<ImageBitmap> {
+export async function bitmapFromUrl(url: string, signal: AbortSignal, limits?: Partial<EngineLimits>): Promise<ImageBitmap> {
   let res: Response;
   try {
     res = await fetch(url, { signal });
@@ -36,6 +42,7 @@ export async function bitmapFromUrl(url: string, signal: AbortSignal): Promise<I
   }
   if (!res.ok) throw new ImageLoadError(`Could not download the image ${url}: HTTP ${res.status}`);
   const blob = await res.blob();
+  await checkImageBlob(blob, url, limits);
   try {
     return await createImageBitmap(blob, DECODE);
   } catch (cause) {

@@ -321,7 +321,7 @@ export class MiClassifier extends LitElement {
     this.srcAbort?.abort();
     const abort = (this.srcAbort = new AbortController());
     try {
-      const bitmap = await bitmapFromUrl(src, abort.signal);
+      const bitmap = await bitmapFromUrl(src, abort.signal, this.opened?.model.limits);
       if (abort.signal.aborted) return bitmap.close();
       this.showImage(bitmap, decodeURIComponent(src.split('/').pop() ?? src), true);
       await this.classifyCurrent();
@@ -333,7 +333,7 @@ export class MiClassifier extends LitElement {
   private async loadFile(file: File): Promise<void> {
     this.srcAbort?.abort();
     try {
-      const bitmap = await bitmapFromFile(file);
+      const bitmap = await bitmapFromFile(file, this.opened?.model.limits);
       this.showImage(bitmap, file.name, true);
       await this.classifyCurrent();
     } catch (err) {

@@ -2,7 +2,8 @@
  * Downloads with progress, for model files and their weight shards. Works with any WHATWG `fetch`
  * (browser, Node ≥ 18, or one the caller injects for tests or auth headers).
  */
-import { ModelFetchError } from '../errors.ts';
+import { LimitError, ModelFetchError } from '../errors.ts';
+import { checkLimit, DEFAULT_LIMITS, limitError } from '../limits.ts';
 
 /** Download progress, summed over every file of the model fetched so far. */
 export interface LoadProgress {
@@ -78,6 +79,8 @@ export interface Download {
 export interface DownloadInit {
   signal?: AbortSignal;
   cache?: RequestCache;
+  /** limits.maxModelBytes: refused from Content-Length before reading, or as soon as more arrives. */
+  maxBytes?: number;
 }
 
 /** Fetches `url` fully, reporting bytes as they arrive. `what` names the file in errors. */
@@ -99,6 +102,8 @@ export async function downloadBytes(
   }
   const len = res.headers.get('content-length');
   const declared = len === null ? null : Number(len);
+  const max = init.maxBytes ?? DEFAULT_LIMITS.maxModelBytes;
+  if (declared !== null && Number.isFinite(declared)) checkLimit({ maxModelBytes: max }, 'maxModelBytes', declared, `${what} (${url})`, 'bytes');
   progress.expect(declared);
   const encoding = res.headers.get('content-encoding');
   const complete = (bytes: Uint8Array): Download => ({
@@ -119,6 +124,10 @@ export async function downloadBytes(
       if (done) break;
       chunks.push(value);
       size += value.length;
+      if (size > max) {
+        void reader.cancel();
+        throw limitError('maxModelBytes', size, max, `${what} (${url}, still downloading)`, 'bytes');
+      }
       progress.add(value.length);
     }
     const out = new Uint8Array(size);
@@ -129,6 +138,7 @@ export async function downloadBytes(
     }
     return complete(out);
   } catch (e) {
+    if (e instanceof LimitError) throw e;
     throw new ModelFetchError(`Download of ${what} from ${url} failed midway: ${(e as Error).message ?? e}`, {
       cause: e,
     });

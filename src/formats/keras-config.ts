@@ -9,6 +9,7 @@
 import type { WeightTensor } from '../graph/ir.ts';
 import type { InboundRef } from './keras-model.ts';
 import { ModelFormatError } from '../errors.ts';
+import { checkValueDepth, parseJson } from './json.ts';
 
 /** One layer entry of a model config, normalised. */
 export interface ConfigLayer {
@@ -59,18 +60,16 @@ export function isModelClass(className: string): boolean {
 /**
  * Finds the model config in the wrappings seen in the wild: a JSON string, `{model_config: ...}`
  * (tfjs converter, h5), `{class_name, config, keras_version}` (to_json, .keras, tfjs).
- * `what` names the source for messages.
+ * `what` names the source for messages. The config's nesting is checked against `maxDepth`
+ * (limits.maxConfigDepth) first, without recursion: everything after this walks it recursively.
  */
-export function unwrapTopology(doc: unknown, what: string): UnwrappedTopology {
+export function unwrapTopology(doc: unknown, what: string, maxDepth?: number): UnwrappedTopology {
   let v: unknown = doc;
   let kerasVersion: string | undefined;
+  if (typeof v !== 'string') checkValueDepth(v, what, maxDepth);
   for (let depth = 0; depth < 4; depth++) {
     if (typeof v === 'string') {
-      try {
-        v = JSON.parse(v);
-      } catch (e) {
-        throw new ModelFormatError(`${what}: the model config is not valid JSON (${(e as Error).message})`, { cause: e });
-      }
+      v = parseJson(v, `${what}: the model config`, maxDepth);
       continue;
     }
     if (!isObj(v)) break;
@@ -186,9 +185,22 @@ function parseLayer(entry: unknown, index: number, where: string): ConfigLayer {
   return layer;
 }
 
+/**
+ * An input layer's declared shape. A size must be a whole number ≥ 1 or null (any): a zero or
+ * negative one (a damaged or hand-written config) would otherwise surface far away, as a resize
+ * to a negative size or a plan of empty buffers.
+ */
 const shapeOf = (cfg: Record<string, any>): (number | null)[] | undefined => {
   const s = cfg.batch_input_shape ?? cfg.batch_shape;
-  return Array.isArray(s) ? s.map((d: unknown) => (typeof d === 'number' ? d : null)) : undefined;
+  if (!Array.isArray(s)) return undefined;
+  const shape = s.map((d: unknown) => (typeof d === 'number' ? d : null));
+  const bad = shape.find((d) => d !== null && !(Number.isSafeInteger(d) && d >= 1));
+  if (bad !== undefined) {
+    throw new ModelFormatError(
+      `Input layer "${cfg.name}" declares the shape ${JSON.stringify(s)}: sizes must be whole numbers ≥ 1 or null, not ${bad}`,
+    );
+  }
+  return shape;
 };
 
 /**

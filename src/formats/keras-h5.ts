@@ -24,6 +24,8 @@ import { flattenModel } from './flatten.ts';
 export interface KerasH5Options {
   /** Architecture JSON (`model.to_json()`, string or parsed) for a weights-only file. */
   architecture?: unknown;
+  /** limits.maxConfigDepth for the config (see json.ts). */
+  maxConfigDepth?: number;
 }
 
 /** What kind of Keras h5 the bytes hold, without reading the weights. */
@@ -49,7 +51,7 @@ export function readKerasH5(bytes: Uint8Array, file: string, options: KerasH5Opt
     );
   }
   if (kind === 'full-model') {
-    const top = unwrapTopology(attrString(file, root, 'model_config'), file);
+    const top = unwrapTopology(attrString(file, root, 'model_config'), file, options.maxConfigDepth);
     const weightsRoot = h5Child(file, root, 'model_weights');
     if (!isGroup(weightsRoot)) {
       throw new ModelFormatError(`"${file}" has a model config but no "model_weights" group: it holds no weights`);
@@ -66,7 +68,7 @@ export function readKerasH5(bytes: Uint8Array, file: string, options: KerasH5Opt
         `as options.architecture or as a .json file next to it)`,
     );
   }
-  const top = unwrapTopology(options.architecture, 'the architecture JSON');
+  const top = unwrapTopology(options.architecture, 'the architecture JSON', options.maxConfigDepth);
   const tree = parseModelConfig(top.className, top.config, 'the architecture JSON');
   if (kind === 'keras3-weights') {
     attachKeras3Weights(tree, root, file);

@@ -16,7 +16,9 @@
 import { unzipSync } from 'fflate';
 import type { WeightTensor } from '../graph/ir.ts';
 import type { KerasModel } from './keras-model.ts';
-import { ModelFormatError } from '../errors.ts';
+import { LimitError, ModelFormatError } from '../errors.ts';
+import { checkLimit, type EngineLimits } from '../limits.ts';
+import { parseJson } from './json.ts';
 import { attrString, h5Child, h5Keys, isGroup, openH5, readFloatDataset, type H5Group } from './h5.ts';
 import { parseModelConfig, unwrapTopology, type ConfigModel } from './keras-config.ts';
 import { checkLayerWeights, expectedWeightNames, snakeCase } from './keras-weights.ts';
@@ -27,20 +29,29 @@ export function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
-function parseJson(bytes: Uint8Array, what: string): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch (e) {
-    throw new ModelFormatError(`${what} is not valid JSON: ${(e as Error).message}`, { cause: e });
-  }
-}
+/** The entries a .keras file is read for; others (assets, variables of sharded saves) are never inflated. */
+const NEEDED = new Set(['config.json', 'metadata.json', 'model.weights.h5']);
 
-/** Reads a `.keras` zip into a KerasModel. `file` names it in messages. */
-export function readKerasZip(bytes: Uint8Array, file: string): KerasModel {
+/**
+ * Reads a `.keras` zip into a KerasModel. `file` names it in messages. Each entry's inflated size,
+ * as the zip's directory states it, is checked against `limits.maxModelBytes` before inflating (a
+ * zip bomb stops there); configs go through parseJson (json.ts), so their depth is checked too.
+ */
+export function readKerasZip(bytes: Uint8Array, file: string, limits?: Partial<EngineLimits>): KerasModel {
   let entries: Record<string, Uint8Array>;
+  const names: string[] = [];
+  const parse = (b: Uint8Array, what: string) => parseJson(new TextDecoder().decode(b), what, limits?.maxConfigDepth);
   try {
-    entries = unzipSync(bytes);
+    entries = unzipSync(bytes, {
+      filter: (f) => {
+        names.push(f.name);
+        if (!NEEDED.has(f.name)) return false;
+        checkLimit(limits, 'maxModelBytes', f.originalSize, `"${file}/${f.name}" (inflated)`, 'bytes');
+        return true;
+      },
+    });
   } catch (e) {
+    if (e instanceof LimitError) throw e;
     throw new ModelFormatError(`"${file}" is not a readable zip (truncated or corrupt?): ${(e as Error).message}`, {
       cause: e,
     });
@@ -48,18 +59,18 @@ export function readKerasZip(bytes: Uint8Array, file: string): KerasModel {
   const config = entries['config.json'];
   if (!config) {
     throw new ModelFormatError(
-      `"${file}" is a zip but not a Keras 3 .keras file (no config.json; it has ${Object.keys(entries).join(', ') || 'nothing'})`,
+      `"${file}" is a zip but not a Keras 3 .keras file (no config.json; it has ${names.join(', ') || 'nothing'})`,
     );
   }
   const weights = entries['model.weights.h5'];
   if (!weights) {
-    const sharded = Object.keys(entries).some((k) => k.endsWith('.weights.json'));
+    const sharded = names.some((k) => k.endsWith('.weights.json'));
     throw new ModelFormatError(
       `"${file}" has no model.weights.h5` + (sharded ? ' (sharded weights are not supported yet)' : ''),
     );
   }
-  const meta = entries['metadata.json'] ? parseJson(entries['metadata.json'], `${file}/metadata.json`) : {};
-  const top = unwrapTopology(parseJson(config, `${file}/config.json`), `${file}/config.json`);
+  const meta = entries['metadata.json'] ? parse(entries['metadata.json'], `${file}/metadata.json`) : {};
+  const top = unwrapTopology(parse(config, `${file}/config.json`), `${file}/config.json`, limits?.maxConfigDepth);
   const tree = parseModelConfig(top.className, top.config, `${file}/config.json`);
   attachKeras3Weights(tree, openH5(weights, `${file}/model.weights.h5`), `${file}/model.weights.h5`);
   const version =

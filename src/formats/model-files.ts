@@ -38,6 +38,8 @@ export interface ModelFilesOptions {
   signal?: AbortSignal;
   cache?: ModelCacheOption;
   integrity?: IntegrityOption;
+  /** limits.maxModelBytes of each file (default: src/limits.ts). */
+  maxBytes?: number;
 }
 
 /** A model's files by URL. */
@@ -79,7 +81,11 @@ export function modelFilesAt(modelUrl: string, options: ModelFilesOptions): Mode
         await store!.remove(url); // stale or damaged: never used, never kept
       }
       // After a bad cached copy, revalidate with the server: the HTTP cache may hold the same stale file.
-      const download = await downloadBytes(url, fetchFn, progress, what, { signal, cache: cached ? 'no-cache' : undefined });
+      const download = await downloadBytes(url, fetchFn, progress, what, {
+        signal,
+        cache: cached ? 'no-cache' : undefined,
+        maxBytes: options.maxBytes,
+      });
       const expected = await expectation(url, key);
       if (!expected && !store) return download.bytes; // nothing to check against, nowhere to keep it
       const actual = await sha256Sri(download.bytes);

@@ -5,28 +5,37 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkLimit, type EngineLimits } from '../limits.ts';
 import { sidecarNames } from './model-metadata.ts';
 
 /**
  * Collects files for `readKerasModel({ files })`. Each path may be a file (a `.keras`, `.h5`,
  * `model.json`, an architecture `.json`, a shard) or a directory (all its files, not recursive).
  * For a TF.js `model.json`, the shards its manifest names are added from beside it.
- * Paths may be `file:` URLs. Keys are file names (shards keep their manifest names).
+ * Paths may be `file:` URLs. Keys are file names (shards keep their manifest names). A last
+ * argument `{ limits }` sets limits.maxModelBytes, checked on each file's size before it is read.
  */
-export async function readModelFiles(...paths: string[]): Promise<{ files: Map<string, Uint8Array> }> {
+export async function readModelFiles(...args: (string | { limits?: Partial<EngineLimits> })[]): Promise<{ files: Map<string, Uint8Array> }> {
   const files = new Map<string, Uint8Array>();
-  for (const arg of paths) {
+  const last = args[args.length - 1];
+  const limits = typeof last === 'object' ? last.limits : undefined;
+  const read = async (path: string): Promise<Uint8Array> => {
+    checkLimit(limits, 'maxModelBytes', (await stat(path)).size, `"${path}"`, 'bytes');
+    return readFile(path);
+  };
+  for (const arg of args) {
+    if (typeof arg !== 'string') continue;
     const p = arg.startsWith('file:') ? fileURLToPath(arg) : arg;
     if ((await stat(p)).isDirectory()) {
       for (const e of await readdir(p, { withFileTypes: true })) {
-        if (e.isFile()) files.set(e.name, await readFile(join(p, e.name)));
+        if (e.isFile()) files.set(e.name, await read(join(p, e.name)));
       }
       continue;
     }
-    const bytes = await readFile(p);
+    const bytes = await read(p);
     files.set(basename(p), bytes);
     for (const shard of manifestPaths(bytes)) {
-      if (!files.has(shard)) files.set(shard, await readFile(join(dirname(p), shard)));
+      if (!files.has(shard)) files.set(shard, await read(join(dirname(p), shard)));
     }
   }
   return { files };

@@ -17,6 +17,8 @@ import type { IntegrityOption } from './integrity.ts';
 import type { ModelCacheOption } from './model-cache.ts';
 import { modelFilesAt } from './model-files.ts';
 import { describeBytes, isKerasConfigJson, looksLikeJson, parseJsonBytes } from './sniff.ts';
+import { checkValueDepth } from './json.ts';
+import { checkLimit, type EngineLimits } from '../limits.ts';
 
 export type { LoadProgress } from './fetch-bytes.ts';
 
@@ -55,6 +57,11 @@ export interface ReadModelOptions {
    * `integrity.json` found beside the model. A file that differs is a ModelFetchError.
    */
   integrity?: IntegrityOption;
+  /**
+   * The engine's limits (src/limits.ts): the size of each model file (`maxModelBytes`, checked before
+   * it is read) and the nesting of its config (`maxConfigDepth`). Defaults are generous.
+   */
+  limits?: Partial<EngineLimits>;
 }
 
 /** Alias used by the public API (`LoadOptions extends ReadOptions`). */
@@ -96,10 +103,11 @@ export async function readKerasModel(source: ModelSource, options: ReadModelOpti
     };
     return readMain({ name: 'the given bytes', bytes: toU8(source) }, { companion: noShards, others: [], options });
   }
-  if (isBlob(source)) return readFiles([{ name: blobName(source, 0), bytes: new Uint8Array(await source.arrayBuffer()) }], options);
+  if (isBlob(source)) return readFiles([await readBlob(source, 0, options)], options);
   if (Array.isArray(source) || (typeof FileList !== 'undefined' && source instanceof FileList)) {
     const blobs = Array.from(source as ArrayLike<Blob>);
-    const files = await Promise.all(blobs.map(async (b, i) => ({ name: blobName(b, i), bytes: new Uint8Array(await b.arrayBuffer()) })));
+    blobs.forEach((b, i) => isBlob(b) && checkLimit(options.limits, 'maxModelBytes', b.size, `"${blobName(b, i)}"`, 'bytes'));
+    const files = await Promise.all(blobs.map((b, i) => readBlob(b, i, options)));
     return readFiles(files, options);
   }
   if (typeof source === 'object' && source !== null && 'files' in source && source.files instanceof Map) {
@@ -109,23 +117,32 @@ export async function readKerasModel(source: ModelSource, options: ReadModelOpti
   throw new ModelFormatError(`Unsupported model source (${Object.prototype.toString.call(source)}): expected ${ACCEPTED}`);
 }
 
+/** A file's bytes, its size checked against limits.maxModelBytes before they are read. */
+async function readBlob(blob: Blob, index: number, options: ReadModelOptions): Promise<Named> {
+  const name = blobName(blob, index);
+  checkLimit(options.limits, 'maxModelBytes', blob.size, `"${name}"`, 'bytes');
+  return { name, bytes: new Uint8Array(await blob.arrayBuffer()) };
+}
+
 async function readFromUrl(given: string, options: ReadModelOptions): Promise<KerasModel> {
   // Absolute (against the page, in a browser) so messages name the real address.
   const url = absoluteUrl(given);
   const fetchFn = options.fetch ?? globalThis.fetch;
   if (typeof fetchFn !== 'function') throw new ModelFetchError(`No fetch() available to download ${url}`);
   const progress = new ProgressTracker(options.onProgress);
-  const files = modelFilesAt(url, { ...options, fetch: fetchFn, progress });
+  const files = modelFilesAt(url, { ...options, fetch: fetchFn, progress, maxBytes: options.limits?.maxModelBytes });
   const main = await files.get(url, 'the model file');
   const companion = (p: string) => files.get(resolveUrl(p, url), `weight shard "${p}"`, p);
   return readMain({ name: url, bytes: main }, { companion, others: [], options });
 }
 
 async function readJsonBundle(src: { modelJson: unknown; weights: Bytes[] }, options: ReadModelOptions) {
-  const doc =
-    typeof src.modelJson === 'string' || src.modelJson instanceof Uint8Array || src.modelJson instanceof ArrayBuffer
-      ? parseJsonBytes(typeof src.modelJson === 'string' ? new TextEncoder().encode(src.modelJson) : toU8(src.modelJson), 'modelJson')
-      : src.modelJson;
+  const maxDepth = options.limits?.maxConfigDepth;
+  const text = typeof src.modelJson === 'string' || src.modelJson instanceof Uint8Array || src.modelJson instanceof ArrayBuffer;
+  const doc = text
+    ? parseJsonBytes(typeof src.modelJson === 'string' ? new TextEncoder().encode(src.modelJson) : toU8(src.modelJson as Bytes), 'modelJson', false, maxDepth)
+    : src.modelJson;
+  if (!text) checkValueDepth(doc, 'modelJson', maxDepth);
   const json = parseTfjsModelJson(doc, 'modelJson');
   const paths = tfjsShardPaths(json);
   if (!Array.isArray(src.weights) || src.weights.length !== paths.length) {
@@ -135,13 +152,19 @@ async function readJsonBundle(src: { modelJson: unknown; weights: Bytes[] }, opt
     );
   }
   const shards = new Map(paths.map((p, i) => [p, toU8(src.weights[i])]));
-  return readTfjsLayersModel(json, shards, 'modelJson');
+  return readTfjsLayersModel(json, shards, 'modelJson', maxDepth);
 }
 
 /** A set of files: picks the model among them by content and finds its companions by name. */
 async function readFiles(files: Named[], options: ReadModelOptions): Promise<KerasModel> {
   if (files.length === 0) throw new ModelFormatError(`No files given: expected ${ACCEPTED}`);
-  const tfjs = files.filter((f) => looksLikeJson(f.bytes) && isTfjsModelJson(parseJsonBytes(f.bytes, f.name, true)));
+  const maxDepth = options.limits?.maxConfigDepth;
+  const parsed = new Map<Named, unknown>();
+  const json = (f: Named): unknown => {
+    if (!parsed.has(f)) parsed.set(f, looksLikeJson(f.bytes) ? parseJsonBytes(f.bytes, f.name, true, maxDepth) : undefined);
+    return parsed.get(f);
+  };
+  const tfjs = files.filter((f) => isTfjsModelJson(json(f)));
   const zips = files.filter((f) => isZip(f.bytes));
   const h5s = files.filter((f) => isHdf5(f.bytes));
   const candidates = tfjs.length > 0 ? tfjs : zips.length > 0 ? zips : h5s;
@@ -150,7 +173,10 @@ async function readFiles(files: Named[], options: ReadModelOptions): Promise<Ker
   }
   const main = candidates[0];
   if (!main) {
-    const archOnly = files.some((f) => looksLikeJson(f.bytes) && isKerasConfigJson(parseJsonBytes(f.bytes, f.name, true)));
+    // A model.json that does not parse is reported as such, as when it is fetched by URL.
+    const broken = files.find((f) => looksLikeJson(f.bytes) && json(f) === undefined);
+    if (broken) parseJsonBytes(broken.bytes, broken.name, false, maxDepth);
+    const archOnly = files.some((f) => isKerasConfigJson(json(f)));
     throw new ModelFormatError(
       archOnly
         ? `Only a model architecture JSON was given (${files.map((f) => f.name).join(', ')}): add its weights .h5`
@@ -176,17 +202,19 @@ async function readFiles(files: Named[], options: ReadModelOptions): Promise<Ker
 /** Reads the model from its main file, by content. */
 async function readMain(main: Named, ctx: Context): Promise<KerasModel> {
   const { bytes, name } = main;
-  if (isZip(bytes)) return readKerasZip(bytes, name);
+  const { limits } = ctx.options;
+  const maxDepth = limits?.maxConfigDepth;
+  if (isZip(bytes)) return readKerasZip(bytes, name, limits);
   if (isHdf5(bytes)) {
     let architecture = ctx.options.architecture;
     if (architecture === undefined) {
-      const arch = ctx.others.find((f) => looksLikeJson(f.bytes) && isKerasConfigJson(parseJsonBytes(f.bytes, f.name, true)));
-      if (arch) architecture = parseJsonBytes(arch.bytes, arch.name);
+      const arch = ctx.others.find((f) => looksLikeJson(f.bytes) && isKerasConfigJson(parseJsonBytes(f.bytes, f.name, true, maxDepth)));
+      if (arch) architecture = parseJsonBytes(arch.bytes, arch.name, false, maxDepth);
     }
-    return readKerasH5(bytes, name, { architecture });
+    return readKerasH5(bytes, name, { architecture, maxConfigDepth: maxDepth });
   }
   if (looksLikeJson(bytes)) {
-    const doc = parseJsonBytes(bytes, name);
+    const doc = parseJsonBytes(bytes, name, false, maxDepth);
     if (isTfjsModelJson(doc)) {
       const json = parseTfjsModelJson(doc, name);
       const paths = tfjsShardPaths(json);
@@ -195,14 +223,14 @@ async function readMain(main: Named, ctx: Context): Promise<KerasModel> {
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
       const shards = settled.map((r) => (r as PromiseFulfilledResult<Uint8Array>).value);
-      return readTfjsLayersModel(json, new Map(paths.map((p, i) => [p, shards[i]])), name);
+      return readTfjsLayersModel(json, new Map(paths.map((p, i) => [p, shards[i]])), name, maxDepth);
     }
     if (isKerasConfigJson(doc)) {
       const h5 = ctx.others.find((f) => isHdf5(f.bytes));
       if (!h5) {
         throw new ModelFormatError(`"${name}" is a model architecture without weights: give its weights .h5 as well`);
       }
-      return readKerasH5(h5.bytes, h5.name, { architecture: doc });
+      return readKerasH5(h5.bytes, h5.name, { architecture: doc, maxConfigDepth: maxDepth });
     }
     throw new ModelFormatError(`"${name}" is JSON but not a Keras model (no "modelTopology" or model config): expected ${ACCEPTED}`);
   }

@@ -2,7 +2,8 @@
  * Content sniffing: what a bunch of bytes is, so the readers pick the format by content and the
  * "not a model" errors can say what the user actually gave (an image, an archive, random bytes).
  */
-import { ModelFormatError } from '../errors.ts';
+import { DEFAULT_LIMITS } from '../limits.ts';
+import { parseJson, textDepth } from './json.ts';
 
 /** First non-blank byte (after a UTF-8 BOM) is "{": worth trying as JSON. */
 export function looksLikeJson(bytes: Uint8Array): boolean {
@@ -12,16 +13,20 @@ export function looksLikeJson(bytes: Uint8Array): boolean {
 }
 
 /**
- * Parses JSON bytes. With `lenient`, returns undefined instead of throwing (used while looking
- * through a set of files for the model).
+ * Parses JSON bytes (see json.ts: depth checked first, one message for invalid JSON everywhere).
+ * With `lenient`, returns undefined instead of throwing when they do not parse (used while looking
+ * through a set of files for the model); too deep a document throws either way.
  */
-export function parseJsonBytes(bytes: Uint8Array, name: string, lenient = false): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes).replace(/^\uFEFF/, ''));
-  } catch (e) {
-    if (lenient) return undefined;
-    throw new ModelFormatError(`"${name}" looks like JSON but does not parse: ${(e as Error).message}`, { cause: e });
+export function parseJsonBytes(bytes: Uint8Array, name: string, lenient = false, maxDepth?: number): unknown {
+  const text = new TextDecoder().decode(bytes);
+  if (lenient && textDepth(text) <= (maxDepth ?? DEFAULT_LIMITS.maxConfigDepth)) {
+    try {
+      return JSON.parse(text.replace(/^\uFEFF/, ''));
+    } catch {
+      return undefined;
+    }
   }
+  return parseJson(text, `"${name}"`, maxDepth);
 }
 
 /** A Keras architecture document (`model.to_json()`, or a bare model config). */

@@ -40,7 +40,8 @@ const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' &&
 
 /** True when a parsed JSON document looks like a TF.js model.json (layers or graph). */
 export function isTfjsModelJson(doc: unknown): boolean {
-  return isObj(doc) && 'modelTopology' in doc && 'weightsManifest' in doc;
+  // modelTopology alone is enough to tell: parseTfjsModelJson then says what else is missing.
+  return isObj(doc) && 'modelTopology' in doc;
 }
 
 /** Validates the parts of model.json this reader relies on; `file` names it in messages. */
@@ -55,6 +56,12 @@ export function parseTfjsModelJson(doc: unknown, file: string): TfjsModelJson {
     );
   }
   const manifest = doc.weightsManifest;
+  if (manifest === undefined) {
+    throw new ModelFormatError(
+      `"${file}" has a "modelTopology" but no "weightsManifest": a TF.js layers model.json lists its weight files there ` +
+        `("weightsManifest": [] for a model without weights); re-export it with tensorflowjs_converter`,
+    );
+  }
   if (!Array.isArray(manifest) || !manifest.every((g) => isObj(g) && Array.isArray(g.paths) && Array.isArray(g.weights))) {
     throw new ModelFormatError(`"${file}": "weightsManifest" must be a list of {paths: [...], weights: [...]}`);
   }
@@ -204,8 +211,8 @@ export function tfjsKerasVersion(json: TfjsModelJson): string {
 }
 
 /** Builds the KerasModel from a parsed model.json and its shard bytes (keyed by manifest path). */
-export function readTfjsLayersModel(json: TfjsModelJson, shards: Map<string, Uint8Array>, file: string): KerasModel {
-  const top = unwrapTopology(json.modelTopology, file);
+export function readTfjsLayersModel(json: TfjsModelJson, shards: Map<string, Uint8Array>, file: string, maxConfigDepth?: number): KerasModel {
+  const top = unwrapTopology(json.modelTopology, file, maxConfigDepth);
   const tree = parseModelConfig(top.className, top.config, file);
   const weights = decodeTfjsWeights(json, shards).map(({ spec, data }) => ({ name: spec.name, shape: spec.shape, data }));
   attachNamedWeights(leafLayers(tree), weights, file);

@@ -9,7 +9,7 @@ import type { Activation } from '../graph/ir.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
 import { parsePadding, requireChannelsLast, type Padding } from './padding.ts';
 import type { ImportContext, NodeDraft } from './types.ts';
-import { requireWeight, softmaxDraft, tupleOf } from './util.ts';
+import { countOf, requireWeight, softmaxDraft, tupleOf } from './util.ts';
 
 export interface ConvTransposeAttrs {
   filters: number;
@@ -32,12 +32,12 @@ export function convTransposeFromKeras(layer: KerasLayer, ctx: ImportContext, ra
   const weights = [kernel];
   if (c.use_bias ?? true) weights.push(requireWeight(layer, 1, 'bias'));
   const strides = tupleOf(c.strides ?? 1, rank, 'strides', layer);
-  const outputPadding = c.output_padding == null ? null : tupleOf(c.output_padding, rank, 'output_padding', layer);
+  const outputPadding = c.output_padding == null ? null : tupleOf(c.output_padding, rank, 'output_padding', layer, 0);
   if (outputPadding && outputPadding.some((p, i) => p >= strides[i])) {
     throw new ModelFormatError(`Layer "${layer.name}" (${layer.className}): output_padding ${JSON.stringify(outputPadding)} must be smaller than strides ${JSON.stringify(strides)}`);
   }
   const attrs: ConvTransposeAttrs = {
-    filters: c.filters ?? kernel.shape[rank],
+    filters: countOf(c.filters, 'filters', layer) ?? kernel.shape[rank],
     kernelSize: tupleOf(c.kernel_size, rank, 'kernel_size', layer),
     strides,
     padding: parsePadding(c.padding ?? 'valid', layer),

@@ -19,7 +19,7 @@ import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
 import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
 import type { NodeDraft, OpModule } from './types.ts';
-import { requireWeight, softmaxDraft, tupleOf } from './util.ts';
+import { countOf, requireWeight, softmaxDraft, tupleOf } from './util.ts';
 
 /** Node attributes of a conv2d node. Weights: kernel [kh, kw, cin / groups, cout], then bias [cout] if any. */
 export interface Conv2DAttrs extends Conv2DGeometry {
@@ -52,7 +52,7 @@ export const conv2d: OpModule = {
     const weights = [kernel];
     if (c.use_bias ?? true) weights.push(requireWeight(layer, 1, 'bias'));
     const attrs: Conv2DAttrs = {
-      filters: c.filters ?? kernel.shape[3],
+      filters: countOf(c.filters, 'filters', layer) ?? kernel.shape[3],
       kernelSize: tupleOf(c.kernel_size, 2, 'kernel_size', layer),
       strides: tupleOf(c.strides ?? 1, 2, 'strides', layer),
       dilation: tupleOf(c.dilation_rate ?? 1, 2, 'dilation_rate', layer),

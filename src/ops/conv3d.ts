@@ -12,7 +12,7 @@ import { dispatch1D } from './dispatch.ts';
 import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
 import { padOutputAxis } from './conv2d-variant.ts';
 import type { NodeDraft, OpModule } from './types.ts';
-import { requireWeight, softmaxDraft, tupleOf } from './util.ts';
+import { countOf, requireWeight, softmaxDraft, tupleOf } from './util.ts';
 
 /** Node attributes of a conv3d node. Weights: kernel [kd, kh, kw, cin, cout], then bias [cout] if any. */
 export interface Conv3DAttrs extends Conv3DGeometry {
@@ -54,7 +54,7 @@ export const conv3d: OpModule = {
     const weights = [kernel];
     if (c.use_bias ?? true) weights.push(requireWeight(layer, 1, 'bias'));
     const attrs: Conv3DAttrs = {
-      filters: c.filters ?? kernel.shape[4],
+      filters: countOf(c.filters, 'filters', layer) ?? kernel.shape[4],
       kernelSize: tupleOf(c.kernel_size, 3, 'kernel_size', layer),
       strides: tupleOf(c.strides ?? 1, 3, 'strides', layer),
       dilation: tupleOf(c.dilation_rate ?? 1, 3, 'dilation_rate', layer),

@@ -7,7 +7,7 @@ import { dispatch1D, leadingSize } from './dispatch.ts';
 import { padColumnsTo4, planDense, SPLITK_MIN_K, type DensePlan } from './dense-plan.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import type { BufferRef, KernelStep, NodeDraft, OpModule } from './types.ts';
-import { requireWeight, softmaxDraft } from './util.ts';
+import { countOf, requireWeight, softmaxDraft } from './util.ts';
 
 export interface DenseAttrs {
   units: number;
@@ -28,11 +28,12 @@ export const dense: OpModule = {
   op: 'dense',
 
   fromKeras(layer, ctx) {
-    const { units, use_bias: useBias = true } = layer.config;
+    const { use_bias: useBias = true } = layer.config;
     const parsed = parseActivation(layer.config.activation, ctx.kerasMajor, layer.name, layer.className);
     const kernel = requireWeight(layer, 0, 'kernel');
     const weights = [kernel];
     if (useBias) weights.push(requireWeight(layer, 1, 'bias'));
+    const units = countOf(layer.config.units, 'units', layer) ?? kernel.shape[1];
     const draft: NodeDraft = { op: 'dense', attrs: { units, activation: parsed.act } satisfies DenseAttrs, weights };
     return parsed.softmax ? [draft, softmaxDraft(-1)] : draft;
   },

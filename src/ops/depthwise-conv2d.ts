@@ -18,7 +18,7 @@ import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
 import { parsePadding, requireChannelsLast } from './padding.ts';
 import type { ImportContext, NodeDraft, OpModule } from './types.ts';
-import { requireWeight, softmaxDraft, tupleOf } from './util.ts';
+import { countOf, requireWeight, softmaxDraft, tupleOf } from './util.ts';
 
 /**
  * Node attributes. Weights: kernel [kh, kw, cin, multiplier], then bias [cin · multiplier] if any.
@@ -64,7 +64,7 @@ function geometryOf(layer: KerasLayer): Conv2DGeometry {
 }
 
 function multiplierOf(layer: KerasLayer, kernel: WeightTensor): number {
-  const m = layer.config.depth_multiplier ?? kernel.shape[3];
+  const m = countOf(layer.config.depth_multiplier, 'depth_multiplier', layer) ?? kernel.shape[3];
   if (!Number.isInteger(m) || m < 1 || kernel.shape[3] !== m) {
     throw new ModelFormatError(`Layer "${layer.name}" (${layer.className}): depth_multiplier ${m} does not match kernel shape [${kernel.shape.join(', ')}]`);
   }

@@ -28,11 +28,27 @@ export function softmaxDraft(axis: number): NodeDraft {
   return { op: 'softmax', attrs: { axis }, weights: [] };
 }
 
-/** Reads an int-or-tuple Keras argument (kernel_size, strides, ...) as a tuple of `rank` ints. */
-export function tupleOf(value: unknown, rank: number, what: string, layer: KerasLayer): number[] {
+/**
+ * Reads an int-or-tuple Keras argument (kernel_size, strides, dilation_rate, pool_size, size) as a
+ * tuple of `rank` whole numbers ≥ `min`: 1 for every window size and step, where a 0 would divide
+ * by zero further on (a zero stride made an output of Infinity cells, reported layers later as
+ * "got Infinity input features"); 0 only where nothing is a valid amount (output_padding).
+ */
+export function tupleOf(value: unknown, rank: number, what: string, layer: KerasLayer, min = 1): number[] {
   const arr = typeof value === 'number' ? new Array<number>(rank).fill(value) : (value as number[]);
-  if (!Array.isArray(arr) || arr.length !== rank || arr.some((v) => !Number.isInteger(v) || v < 0)) {
-    throw new ModelFormatError(`Layer "${layer.name}" (${layer.className}): ${what} ${JSON.stringify(value)} is not ${rank} integers`);
+  if (!Array.isArray(arr) || arr.length !== rank || arr.some((v) => !Number.isSafeInteger(v) || v < min)) {
+    throw new ModelFormatError(
+      `Layer "${layer.name}" (${layer.className}): ${what} ${JSON.stringify(value)} is invalid: it must be ${rank === 1 ? 'a whole number' : `${rank} whole numbers`} ≥ ${min}`,
+    );
   }
   return arr;
+}
+
+/** A count attribute (units, filters) that must be a whole number ≥ 1; absent stays undefined. */
+export function countOf(value: unknown, what: string, layer: KerasLayer): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!(typeof value === 'number' && Number.isSafeInteger(value) && value >= 1)) {
+    throw new ModelFormatError(`Layer "${layer.name}" (${layer.className}): ${what} ${JSON.stringify(value)} is invalid: it must be a whole number ≥ 1`);
+  }
+  return value;
 }

@@ -153,7 +153,17 @@ export class ExecutionPlan {
       const shape = layout.shapes.get(name)!;
       const count = shape.reduce((a, b) => a * b, 1);
       const buffer = gpuPlan.readback[i];
-      const data = new Float32Array(buffer.getMappedRange().slice(0, count * 4));
+      const mapped = buffer.getMappedRange();
+      if (mapped.byteLength < count * 4) {
+        // Chromium hands back an empty range when it cannot find the memory to map a huge buffer.
+        buffer.unmap();
+        const layer = layout.steps.find((s) => s.node.output === name)?.node.name;
+        throw new GPUMemoryError(
+          `reading back the output ${shapeToString(shape)} (${count * 4} bytes) failed: only ${mapped.byteLength} bytes could be mapped; try a smaller input or batch`,
+          layer,
+        );
+      }
+      const data = new Float32Array(mapped.slice(0, count * 4));
       buffer.unmap();
       return { shape, data };
     });

@@ -24,6 +24,8 @@
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { ImageInputError } from '../errors.ts';
+import { DEFAULT_LIMITS, type EngineLimits } from '../limits.ts';
+import { checkImageHeader, pngInflatesBeyondHeader } from './image-header.ts';
 
 /** Decoded pixels, row-major `[height, width, channels]`, values 0–255 (float32 once grey is computed). */
 export interface DecodedImage {
@@ -52,20 +54,28 @@ export interface DecodeOptions {
   grayscale?: boolean;
   /** Name for messages (a file name). */
   name?: string;
+  /** `maxImagePixels` is checked against the file's header before decoding (src/limits.ts). */
+  limits?: Partial<EngineLimits>;
 }
 
 /**
  * Decodes a PNG (1–16 bit; grey, grey+alpha, RGB, RGBA, palette) or baseline/progressive JPEG.
  * @throws ImageInputError when the bytes are not a decodable PNG/JPEG, or a colour image is asked
  * for one channel without `grayscale`.
+ * @throws LimitError when the header declares more than `limits.maxImagePixels` (nothing is decoded).
  */
 export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): DecodedImage {
   const name = options.name ?? 'image';
   const kind = sniffImage(bytes);
+  // The size the header declares is what a decoder allocates: refuse it before decoding.
+  checkImageHeader(bytes, name, options.limits);
+  if (kind === 'png' && pngInflatesBeyondHeader(bytes)) {
+    throw new ImageInputError(`${name}: the PNG's image data inflates to more than its header's size allows (a decompression bomb?)`);
+  }
   let raw: Samples;
   try {
     if (kind === 'png') raw = fromPng(bytes);
-    else if (kind === 'jpeg') raw = fromJpeg(bytes);
+    else if (kind === 'jpeg') raw = fromJpeg(bytes, options.limits?.maxImagePixels ?? DEFAULT_LIMITS.maxImagePixels);
     else throw new ImageInputError(`${name} is not a PNG or JPEG image (${describe(bytes)})`);
   } catch (cause) {
     if (cause instanceof ImageInputError) throw cause;
@@ -140,9 +150,10 @@ function unpackBits(packed: Uint8Array, width: number, height: number, depth: nu
   return out;
 }
 
-function fromJpeg(bytes: Uint8Array): Samples {
+function fromJpeg(bytes: Uint8Array, maxPixels: number): Samples {
   // formatAsRGBA=false gives 3 bytes per pixel (grey JPEGs repeated); a grey JPEG is told by equal channels.
-  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 2048 });
+  // jpeg-js' own resolution cap repeats the header check for frames it finds past the first.
+  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 2048, maxResolutionInMP: maxPixels / 1e6 });
   return { width: img.width, height: img.height, channels: 3, bits: 8, data: img.data, source: 'JPEG' };
 }
 

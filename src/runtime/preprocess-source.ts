@@ -4,6 +4,8 @@
  * storage buffer, browser images through copyExternalImageToTexture.
  */
 import { ImageInputError } from '../errors.ts';
+import type { EngineLimits } from '../limits.ts';
+import { checkImageBlob } from './image-header.ts';
 import type { ImageInput, PixelImage } from './preprocess-options.ts';
 
 /** An image ready to upload: its pixels in memory, or a source the browser copies into a texture. */
@@ -73,8 +75,11 @@ export function classifyImage(input: ImageInput, index: number, canCopyExternal:
 
 /**
  * Decodes an image file (Blob) in the browser so its pixels are the file's own: no colour-space
- * conversion (ICC/gamma) and no premultiplied alpha, as tf.io.decode_image reads them.
+ * conversion (ICC/gamma) and no premultiplied alpha, as tf.io.decode_image reads them. The size its
+ * PNG/JPEG header declares is checked against `limits.maxImagePixels` first (LimitError), so the
+ * browser never starts decoding a decompression bomb.
  */
-export function decodeImageBitmap(blob: Blob): Promise<ImageBitmap> {
+export async function decodeImageBitmap(blob: Blob, options: { limits?: Partial<EngineLimits>; name?: string } = {}): Promise<ImageBitmap> {
+  await checkImageBlob(blob, options.name ?? ((blob as File).name || 'the image'), options.limits);
   return createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
 }

@@ -8,6 +8,7 @@
  * Free slots are reused best-fit, growing the largest free slot when none is big enough.
  */
 import { GPUMemoryError, ShapeError } from '../errors.ts';
+import { checkLimit } from '../limits.ts';
 import type { Graph, GraphNode } from '../graph/ir.ts';
 import { inferShapes } from '../graph/shapes.ts';
 import { opModule } from '../ops/registry.ts';
@@ -43,6 +44,8 @@ export interface PlanLayout {
 export interface LayoutLimits {
   maxStorageBufferBindingSize: number;
   maxBufferSize: number;
+  /** The engine's limits.maxTensorElements (src/limits.ts); default there. */
+  maxTensorElements?: number;
 }
 
 const bytesOf = (shape: readonly number[]): number => Math.max(16, sizeOf(shape) * 4);
@@ -54,8 +57,33 @@ const bytesOf = (shape: readonly number[]): number => Math.max(16, sizeOf(shape)
  */
 export const scratchName = (nodeName: string, label: string): string => `${nodeName}#${label}`;
 
-export function planLayout(graph: Graph, inputShapes: readonly (readonly number[])[], limits: LayoutLimits): PlanLayout {
+/**
+ * The shape of every tensor, each checked before anything of its size exists: against the device's
+ * largest buffer (GPUMemoryError naming the layer, its shape and bytes), then against
+ * limits.maxTensorElements (LimitError). Callers that allocate for a shape (autotuning's
+ * measurements, planning) call this first.
+ */
+export function checkedShapes(graph: Graph, inputShapes: readonly (readonly number[])[], limits: LayoutLimits): Map<string, number[]> {
   const shapes = inferShapes(graph, inputShapes);
+  const producer = new Map(graph.nodes.map((n) => [n.output, n]));
+  const bind = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  for (const [name, shape] of shapes) {
+    const node = producer.get(name);
+    const elements = sizeOf(shape);
+    if (elements * 4 > bind) {
+      throw new GPUMemoryError(
+        `${node ? 'its output' : `input "${name}"`} ${shapeToString(shape)} needs a ${elements * 4}-byte buffer, but this GPU binds at most ${bind} bytes; try a smaller input or batch`,
+        node?.name,
+      );
+    }
+    const what = node ? `Layer "${node.name}" (${node.kerasClass}): its output ${shapeToString(shape)}` : `Input "${name}" ${shapeToString(shape)}`;
+    checkLimit({ maxTensorElements: limits.maxTensorElements }, 'maxTensorElements', elements, what, 'elements');
+  }
+  return shapes;
+}
+
+export function planLayout(graph: Graph, inputShapes: readonly (readonly number[])[], limits: LayoutLimits): PlanLayout {
+  const shapes = checkedShapes(graph, inputShapes, limits);
   const root = new Map<string, string>(); // tensor → tensor that owns its buffer
   const steps: PlannedStep[] = [];
   const firstDef = new Map<string, number>();

@@ -208,7 +208,7 @@ describe('files that are not (whole) models', () => {
     expect((await errorOf(readKerasModel({ modelJson: layer, weights: [] }))).message).toMatch(/describes a "Conv2D", not a Keras model/);
     const graph = { format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] };
     expect((await errorOf(readKerasModel({ modelJson: graph, weights: [] }))).message).toMatch(/graph\* model/);
-    expect((await errorOf(readKerasModel(new TextEncoder().encode('{"broken": ')))).message).toMatch(/does not parse/);
+    expect((await errorOf(readKerasModel(new TextEncoder().encode('{"broken": ')))).message).toMatch(/is not valid JSON: the text ends early/);
   });
 
   it('a model config whose layers reference unknown layers', async () => {
