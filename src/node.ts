@@ -17,11 +17,27 @@ export { decodeImage, type DecodedImage } from './runtime/image-decode.ts';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
+/**
+ * What the Vulkan stack prints on stderr by itself, silenced where it is noise (a script's, or mi's
+ * one line of errors, gets extra lines otherwise). Each is set only when the user has not set it.
+ * - Mesa's device-select layer (an implicit layer, loaded into every Vulkan app) asks Wayland/X11
+ *   for the default GPU and prints "error: XDG_RUNTIME_DIR is invalid or not set" without a
+ *   display. Dawn picks its adapter itself, so the layer is off (NODEVICE_SELECT=1), and
+ *   XDG_RUNTIME_DIR, when unset or empty, names a folder that exists.
+ * - Lavapipe (Mesa's CPU driver) cannot be a Dawn adapter (it lacks
+ *   shaderUniform*ArrayDynamicIndexing) and Dawn prints a three-line "Warning: ..." each time it
+ *   looks at it; the loader skips it (VK_LOADER_DRIVERS_DISABLE), losing nothing.
+ */
+function quietVulkan(): void {
+  const env = process.env;
+  if (!env.XDG_RUNTIME_DIR) env.XDG_RUNTIME_DIR = tmpdir();
+  env.NODEVICE_SELECT ??= '1';
+  env.VK_LOADER_DRIVERS_DISABLE ??= '*lvp_icd*';
+}
+
 /** The `GPU` object of Dawn for Node; pass it as `loadModel(src, { gpu: await nodeGpu() })`. */
 export async function nodeGpu(): Promise<GPU> {
-  // The Vulkan loader prints "XDG_RUNTIME_DIR is invalid" on stderr when it is unset (containers, CI):
-  // noise in every script's output, and harmless to give it a folder that exists.
-  process.env.XDG_RUNTIME_DIR ??= tmpdir();
+  quietVulkan();
   if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
     // No system Vulkan driver is the common case on CI machines: fall back to SwiftShader.
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;

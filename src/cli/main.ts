@@ -89,6 +89,8 @@ export async function main(argv: string[], io: CommandIO = consoleIO): Promise<n
 function oneLine(err: unknown): string {
   const e = err as Error;
   let msg = String(e?.message ?? err).replace(/\s*\n\s*/g, ' ').trim();
+  // The engine says how to raise a limit in the API and in mi; here only mi's flag matters.
+  msg = msg.replace(/raise limits\.\w+ \(mi: (--[\w-]+)\)/g, 'raise it with $1');
   // Engine errors (they carry a code) say what went wrong; other errors are clearer with their class (TypeError).
   const engine = typeof (err as { code?: unknown })?.code === 'string' && !(err as NodeJS.ErrnoException).syscall;
   if (!(err instanceof CliError) && !engine && e?.name && e.name !== 'Error' && !msg.includes(e.name)) msg = `${e.name}: ${msg}`;

@@ -7,7 +7,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ViteDevServer } from 'vite';
+import { encodePath, inside, realOrSelf, sendFile } from './static-server.ts';
 
 // Paths in variables, not literals inside new URL(): the package build would try to bundle them as assets.
 const UP_TWO = '../../';
@@ -36,7 +38,17 @@ export async function startPageServer(allow: string[] = []): Promise<PageServer>
 
 async function startViteServer(allow: string[]): Promise<PageServer> {
   const { createServer } = await import('vite');
+  const roots = allow.map(realOrSelf);
   const server: ViteDevServer = await createServer({
+    plugins: [
+      {
+        // Files of the allowed folders (models, fixtures) go out as they are on disk, before Vite
+        // sees the request: Vite takes a URL without an extension for a module and tries to
+        // transform it ("Failed to parse source" for a model file named `mymodel`).
+        name: 'mi-raw-files',
+        configureServer: (vite) => void vite.middlewares.use((req, res, next) => serveRaw(req, res, next, roots)),
+      },
+    ],
     root: REPO_ROOT,
     configFile: resolve(REPO_ROOT, 'vite.config.ts'),
     logLevel: 'error',
@@ -50,7 +62,22 @@ async function startViteServer(allow: string[]): Promise<PageServer> {
   const origin = `http://127.0.0.1:${address.port}`;
   return {
     pageUrl: `${origin}/src/cli/page/index.html`,
-    fileUrl: (abs: string) => `${origin}/@fs${resolve(abs)}`,
+    // Percent-encoded per segment, as the static server does: `#`, `?`, `%` and spaces survive.
+    fileUrl: (abs: string) => `${origin}/@fs${encodePath(resolve(abs))}`,
     close: () => server.close(),
   };
+}
+
+/** `/@fs/ABS` with ABS a file inside one of `roots`: sent raw; anything else goes on to Vite. */
+function serveRaw(req: IncomingMessage, res: ServerResponse, next: () => void, roots: string[]): void {
+  if (req.method !== 'GET' || !req.url?.startsWith('/@fs/') || req.url.includes('?')) return next();
+  let path: string;
+  try {
+    path = decodeURIComponent(req.url.slice('/@fs'.length));
+  } catch {
+    return next();
+  }
+  const file = inside(resolve(path), roots);
+  if (!file) return next();
+  sendFile(res, file);
 }

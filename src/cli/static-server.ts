@@ -54,6 +54,11 @@ function serve(req: IncomingMessage, res: ServerResponse, pageRoot: string, root
   if (path.startsWith('/page/')) file = inside(resolve(pageRoot, `.${path.slice('/page'.length)}`), [pageRoot]);
   else if (path.startsWith('/@fs/')) file = inside(resolve(path.slice('/@fs'.length)), roots);
   if (!file || req.method !== 'GET') return void notFound(res);
+  sendFile(res, file);
+}
+
+/** Sends a file as it is on disk (no transform), typed by its extension, never cached. */
+export function sendFile(res: ServerResponse, file: string): void {
   res.writeHead(200, {
     'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'content-length': statSync(file).size,
@@ -63,7 +68,7 @@ function serve(req: IncomingMessage, res: ServerResponse, pageRoot: string, root
 }
 
 /** The real path of `path` when it is a file inside one of `roots`, else undefined. */
-function inside(path: string, roots: string[]): string | undefined {
+export function inside(path: string, roots: string[]): string | undefined {
   let real: string;
   try {
     real = realpathSync(path);
@@ -74,7 +79,7 @@ function inside(path: string, roots: string[]): string | undefined {
   return roots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep)) ? real : undefined;
 }
 
-function realOrSelf(p: string): string {
+export function realOrSelf(p: string): string {
   try {
     return realpathSync(p);
   } catch {
@@ -83,7 +88,7 @@ function realOrSelf(p: string): string {
 }
 
 /** Each path segment percent-encoded, so names with `#`, `?`, `%` or spaces survive the URL. */
-function encodePath(abs: string): string {
+export function encodePath(abs: string): string {
   return abs.split(sep).map(encodeURIComponent).join('/');
 }
 

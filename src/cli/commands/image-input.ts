@@ -8,6 +8,7 @@
 import { ImageInputError } from '../../errors.ts';
 import { resizeBilinear, resizeNearest } from '../../reference/resize.ts';
 import { decodeImage } from '../../runtime/image-decode.ts';
+import { checkLimit, type EngineLimits } from '../../limits.ts';
 import type { Tensor } from '../../tensor.ts';
 
 /**
@@ -65,12 +66,16 @@ export interface ImageInputOptions {
   grayscale: boolean;
   /** File name for messages. */
   name: string;
+  /** The engine's limits: maxImagePixels (the file's header) and maxTensorElements (the resized tensor). */
+  limits?: Partial<EngineLimits>;
 }
 
 /** Encoded image bytes → a `[1, H, W, C]` float32 tensor ready for the model. */
 export function imageToTensor(bytes: Uint8Array, options: ImageInputOptions): Tensor {
-  const img = decodeImage(bytes, { channels: options.channels, grayscale: options.grayscale, name: options.name });
   const [h, w] = options.size;
+  // The resize allocates h × w × channels floats: a huge --size (or declared input) stops here.
+  checkLimit(options.limits, 'maxTensorElements', h * w * options.channels, `the resized image [1, ${h}, ${w}, ${options.channels}]`, 'elements');
+  const img = decodeImage(bytes, { channels: options.channels, grayscale: options.grayscale, name: options.name, limits: options.limits });
   const resize = options.resize === 'nearest' ? resizeNearest : resizeBilinear;
   const resized = resize({ shape: [1, img.height, img.width, img.channels], data: img.data }, h, w);
   const out = resized.data;

@@ -11,6 +11,8 @@ import { parseNpy, toNpy } from '../../formats/npy.ts';
 import type { ModelInfo } from '../../model.ts';
 import { decideLabel, type OutputRule } from '../../runtime/decide-label.ts';
 import { sniffImage } from '../../runtime/image-decode.ts';
+import { checkImageHeader } from '../../runtime/image-header.ts';
+import { checkLimit, LIMIT_FLAGS, type EngineLimits, type LimitName } from '../../limits.ts';
 import { describeRecipe, scaleOrigin, withOverrides, type ModelPreprocessing } from '../../runtime/preprocess-resolve.ts';
 import { shapeToString, type Tensor } from '../../tensor.ts';
 import { chooseRuntime, openRuntime, type ModelFiles, type RuntimeName } from '../runtimes/runtime.ts';
@@ -52,6 +54,14 @@ Where it runs:
                          Default: chromium when puppeteer is installed, else node
   --architecture A.json  architecture (model.to_json()) for a weights-only .h5
 
+Limits (checked before anything of that size is allocated; see README "Limits"):
+  --max-image-pixels N   width x height of an image (default 100000000)
+  --max-model-bytes N    bytes of one model file (default 2147483648)
+  --max-tensor-elements N  elements of one tensor: input, activation, output (default 268435456)
+  --max-config-depth N   nesting of the model's JSON config (default 1000)
+  --batch-chunk-bytes N  activation bytes per run; a bigger batch runs in chunks, with progress
+                         on stderr when it is a terminal (default: from the device, <= 512 MiB)
+
 Prints one summary line on stdout (with the metadata's labels: the label and its probability;
 with --image: where the preprocessing came from); on failure, one line on stderr and exit status 1 (2 for usage
 errors). MI_DEBUG=1 adds stack traces. Chromium: /usr/bin/chromium or PUPPETEER_EXECUTABLE_PATH.
@@ -69,6 +79,11 @@ export const PREDICT_OPTIONS = {
   logits: { type: 'boolean' },
   runtime: { type: 'string' },
   architecture: { type: 'string' },
+  'max-image-pixels': { type: 'string' },
+  'max-model-bytes': { type: 'string' },
+  'max-tensor-elements': { type: 'string' },
+  'max-config-depth': { type: 'string' },
+  'batch-chunk-bytes': { type: 'string' },
   // Hidden, for tests and debugging: extra Chromium flags (MI_CHROMIUM_NO_WEBGPU=1 drops WebGPU).
   'chromium-flags': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -87,6 +102,11 @@ export interface Values {
   logits?: boolean;
   runtime?: string;
   architecture?: string;
+  'max-image-pixels'?: string;
+  'max-model-bytes'?: string;
+  'max-tensor-elements'?: string;
+  'max-config-depth'?: string;
+  'batch-chunk-bytes'?: string;
   'chromium-flags'?: string;
   help?: boolean;
 }
@@ -102,12 +122,14 @@ export async function predict(values: Values, positionals: string[], io: Command
   const runtimeName = (values.runtime ?? chooseRuntime()) as RuntimeName;
   if (runtimeName !== 'chromium' && runtimeName !== 'node') throw new UsageError(`--runtime must be chromium or node, got "${values.runtime}"`);
   const imageOpts = values.image ? parseImageOptions(values) : undefined;
+  const limits = parseLimits(values);
+  if (imageOpts?.size) checkLimit(limits, 'maxTensorElements', imageOpts.size[0] * imageOpts.size[1], `--size ${imageOpts.size.join('x')}`, 'elements');
 
   // Everything that can be checked without a GPU is checked first, so mistakes fail fast.
   const files = modelFiles(positionals[0], values.architecture);
   const tensors: Tensor[] = [];
   for (const path of inputs) tensors.push(await readNpy(path));
-  const imageBytes = values.image ? await readImage(values.image) : undefined;
+  const imageBytes = values.image ? await readImage(values.image, limits) : undefined;
   for (const out of [values.output, values['save-input']]) {
     const dir = out ? dirname(resolve(out)) : undefined;
     if (dir && !existsSync(dir)) throw new CliError(`cannot write ${out}: no such folder ${dir}`);
@@ -121,7 +143,7 @@ export async function predict(values: Values, positionals: string[], io: Command
   try {
     const inputShape = tensors.length === 1 ? [...tensors[0].shape] : undefined;
     const loaded = await runtime
-      .load(files, { inputShape, logits: values.logits })
+      .load(files, { inputShape, logits: values.logits, limits })
       .catch((err) => Promise.reject(loadError(err, positionals[0], runtimeName, inputs, tensors)));
     const { info } = loaded;
     let preprocessing: ModelPreprocessing | undefined;
@@ -137,12 +159,14 @@ export async function predict(values: Values, positionals: string[], io: Command
       const { size, channels } = imageShapeFor(info.inputs[0].shape, o.height && o.width ? [o.height, o.width] : undefined, imageOpts.grayscale);
       // A flag's scale keeps its own form (1/N divides); a resolved one divides when it is 1/N.
       const scale = imageOpts.scale ?? scaleFrom(o.scale);
-      const t = imageToTensor(imageBytes, { ...o, size, channels, scale, grayscale: imageOpts.grayscale, name: values.image! });
+      const t = imageToTensor(imageBytes, { ...o, size, channels, scale, grayscale: imageOpts.grayscale, name: values.image!, limits });
       tensors.push(t);
       if (values['save-input']) await writeOut(values['save-input'], t);
     }
     checkInputs(info, tensors, inputs);
-    const { outputs, ms } = await runtime.run(tensors).catch((err) => Promise.reject(shapeContext(err, inputs, tensors)));
+    const { outputs, ms } = await runtime
+      .run(tensors, { onProgress: process.stderr.isTTY ? showProgress : undefined })
+      .catch((err) => Promise.reject(shapeContext(err, inputs, tensors)));
     const where = await writeOutputs(values.output, outputs);
     const shapes = outputs.map((o) => shapeToString(o.shape)).join(' ');
     const total = performance.now() - t0;
@@ -178,6 +202,30 @@ function parseImageOptions(values: Values): { size?: [number, number]; scale?: S
     throw new UsageError((err as Error).message);
   }
 }
+
+/** The --max-* flags as the engine's `limits` option (src/limits.ts); only those given. */
+function parseLimits(values: Values): Partial<EngineLimits> {
+  const limits: Partial<EngineLimits> = {};
+  for (const [name, flag] of Object.entries(LIMIT_FLAGS) as [LimitName, string][]) {
+    const text = values[flag.slice(2) as keyof Values] as string | undefined;
+    if (text === undefined) continue;
+    const n = Number(text);
+    if (!(text.trim() !== '' && Number.isFinite(n) && n > 0)) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
+    limits[name] = n;
+  }
+  return limits;
+}
+
+/**
+ * A big batch's progress on stderr, in place (only on a terminal: piped stderr keeps its one line
+ * of errors). A batch that runs whole reports once, at the end, and shows nothing.
+ */
+function showProgress({ done, total }: { done: number; total: number }): void {
+  if (done < total) process.stderr.write(`\rmi predict: ${done}/${total} samples`);
+  else if (shownProgress) process.stderr.write('\r\x1b[K');
+  shownProgress = done < total;
+}
+let shownProgress = false;
 
 /** The one stderr line when the scale was assumed: what was assumed, and how to say otherwise. */
 function defaultNotice(p: ModelPreprocessing, model: string): string {
@@ -226,7 +274,7 @@ async function readNpy(path: string): Promise<Tensor> {
   }
 }
 
-async function readImage(path: string): Promise<Uint8Array> {
+async function readImage(path: string, limits: Partial<EngineLimits>): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -234,6 +282,7 @@ async function readImage(path: string): Promise<Uint8Array> {
     throw new CliError(`cannot read image ${path}: ${fsReason(err)}`, { cause: err });
   }
   if (!sniffImage(bytes)) throw new CliError(`unreadable image ${path}: not a PNG or JPEG (${bytes.length} bytes)`);
+  checkImageHeader(bytes, path, limits); // a huge declared size fails here, before any GPU work
   return bytes;
 }
 

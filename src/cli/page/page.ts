@@ -4,7 +4,8 @@
  */
 import { acquireGpu, type GpuContext } from '../../gpu/device.ts';
 import { loadModel, modelFromGraph, type Model } from '../../index.ts';
-import { fromWire, graphFromWire, toWire, type WireGraph, type WireTensor } from '../wire.ts';
+import { base64ToF32, f32ToBase64, fromWire, graphFromWire, toWire, type WireGraph, type WireTensor } from '../wire.ts';
+import type { EngineLimits } from '../../limits.ts';
 import { EngineError } from '../../errors.ts';
 import type { ProfileOptions } from '../../runtime/profile.ts';
 
@@ -52,7 +53,10 @@ const api = {
    * Loads a model from a URL on this server and keeps it; returns a handle. `architecture` is the
    * parsed architecture JSON for a weights-only .h5 (the `mi` CLI's --architecture).
    */
-  async load(url: string, options: { inputShape?: number[]; logits?: boolean; architecture?: unknown; allowNonFinite?: boolean } = {}) {
+  async load(
+    url: string,
+    options: { inputShape?: number[]; logits?: boolean; architecture?: unknown; allowNonFinite?: boolean; limits?: Partial<EngineLimits> } = {},
+  ) {
     return guarded(async () => {
       const gpu = await sharedGpu();
       const t0 = performance.now();
@@ -62,6 +66,7 @@ const api = {
         logits: options.logits,
         architecture: options.architecture,
         allowNonFinite: options.allowNonFinite,
+        limits: options.limits,
       });
       const handle = nextHandle++;
       models.set(handle, model);
@@ -95,7 +100,48 @@ const api = {
     await models.get(handle)?.dispose();
     models.delete(handle);
   },
+  /**
+   * Tensors of any size cross in parts (see ../wire.ts, WIRE_PART_FLOATS): `stage` fills a tensor
+   * here part by part (id 0 starts a new one and returns its id), `runStaged` runs a model on
+   * staged inputs and stages its outputs, `take` returns part of a staged tensor, `drop` frees them.
+   */
+  stage(id: number, totalFloats: number, offset: number, b64: string): number {
+    let data = staged.get(id);
+    if (!data) staged.set((id = nextStaged++), (data = new Float32Array(totalFloats)));
+    data.set(base64ToF32(b64), offset);
+    return id;
+  },
+  /** Runs a loaded model on staged inputs; with `progress`, reports each chunk of a big batch to Node (miProgress). */
+  async runStaged(handle: number, inputs: { id: number; shape: number[] }[], options: { allowNonFinite?: boolean; progress?: boolean } = {}) {
+    return guarded(async () => {
+      const model = models.get(handle);
+      if (!model) throw new Error(`no model with handle ${handle}`);
+      const t0 = performance.now();
+      const report = (globalThis as unknown as { miProgress?: (done: number, total: number) => void }).miProgress;
+      const tensors = inputs.map(({ id, shape }) => ({ shape, data: staged.get(id) ?? new Float32Array(0) }));
+      for (const { id } of inputs) staged.delete(id); // freed whatever the run's outcome
+      const outputs = await model.run(tensors, {
+        allowNonFinite: options.allowNonFinite,
+        onProgress: options.progress && report ? (p) => void report(p.done, p.total) : undefined,
+      });
+      const ids = outputs.map((o) => {
+        staged.set(nextStaged, o.data);
+        return { id: nextStaged++, shape: [...o.shape] };
+      });
+      return { outputs: ids, ms: performance.now() - t0 };
+    });
+  },
+  take(id: number, offset: number, count: number): string {
+    return f32ToBase64(staged.get(id)!.subarray(offset, offset + count));
+  },
+  drop(ids: number[]): void {
+    for (const id of ids) staged.delete(id);
+  },
 };
+
+/** Tensors being passed to or from Node in parts, by id. */
+const staged = new Map<number, Float32Array>();
+let nextStaged = 1;
 
 export type PageApi = typeof api;
 (globalThis as unknown as { mi: PageApi }).mi = api;

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'puppeteer';
 import { chromiumToLaunch, closeChromium, launchChromium, loadPuppeteer } from '../browser.ts';
 import { startPageServer, type PageServer } from '../page-server.ts';
 import type { PageApi } from '../page/page.ts';
-import { fromWire, toWire } from '../wire.ts';
+import { f32ToBase64, base64ToF32, WIRE_PART_FLOATS } from '../wire.ts';
 import { EngineError, WebGPUUnavailableError } from '../../errors.ts';
 import type { Runtime, RuntimeOptions } from './runtime.ts';
 import { parseJsonFile } from './files.ts';
@@ -103,16 +103,49 @@ async function openPage(browser: Browser, url: string): Promise<Page> {
   return page;
 }
 
+/** Sends a tensor's data to the page in parts (page.ts `stage`); returns its id there. */
+async function upload(page: Page, data: Float32Array): Promise<number> {
+  let id = 0;
+  for (let offset = 0; offset === 0 || offset < data.length; offset += WIRE_PART_FLOATS) {
+    const b64 = f32ToBase64(data.subarray(offset, offset + WIRE_PART_FLOATS));
+    id = await page.evaluate((i, n, o, b) => (globalThis as unknown as Win).mi.stage(i, n, o, b), id, data.length, offset, b64);
+  }
+  return id;
+}
+
+/** Fetches a staged tensor from the page in parts (page.ts `take`). */
+async function download(page: Page, id: number, shape: readonly number[]): Promise<Float32Array> {
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let offset = 0; offset < out.length; offset += WIRE_PART_FLOATS) {
+    const count = Math.min(WIRE_PART_FLOATS, out.length - offset);
+    out.set(base64ToF32(await page.evaluate((i, o, c) => (globalThis as unknown as Win).mi.take(i, o, c), id, offset, count)), offset);
+  }
+  return out;
+}
+
+/** A served path back to the file's path (fileUrl percent-encodes each segment). */
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 function pageRuntime(page: Page, server: PageServer, adapterName: string, closeAll: () => Promise<void>): Runtime {
   let handle: number | undefined;
+  // The run's progress callback; the page reports through the function exposed below.
+  let onProgress: ((p: { done: number; total: number }) => void) | undefined;
+  const exposed = page.exposeFunction('miProgress', (done: number, total: number) => onProgress?.({ done, total })).catch(() => undefined);
   // Messages name files by the URL the page fetched them from; users know them by path.
   const fsPrefix = server.fileUrl('/').slice(0, -1);
-  const localise = (msg: string) => msg.split(fsPrefix).join('');
+  const served = new RegExp(`${fsPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\s"')]+)`, 'g');
+  const localise = (msg: string) => msg.replace(served, (_, path: string) => decodePath(path));
   return {
     name: 'chromium',
     adapterName,
     async load(files, options = {}) {
-      const architecture = files.architecture ? parseJsonFile(await readFile(files.architecture), files.architecture) : undefined;
+      const architecture = files.architecture ? parseJsonFile(await readFile(files.architecture), files.architecture, options.limits?.maxConfigDepth) : undefined;
       const url = server.fileUrl(files.model);
       if (handle !== undefined) await page.evaluate((h) => (globalThis as unknown as Win).mi.dispose(h), handle);
       const r = unwrap(
@@ -120,16 +153,31 @@ function pageRuntime(page: Page, server: PageServer, adapterName: string, closeA
           inputShape: options.inputShape,
           logits: options.logits,
           architecture: architecture as never,
+          limits: options.limits,
         }),
         localise,
       );
       handle = r.handle;
       return { info: r.info, loadMs: r.loadMs, preprocessing: r.preprocessing, metadata: r.metadata };
     },
-    async run(inputs) {
+    async run(inputs, options = {}) {
       if (handle === undefined) throw new Error('no model loaded');
-      const r = unwrap(await page.evaluate((h, xs) => (globalThis as unknown as Win).mi.run(h, xs), handle, inputs.map(toWire)), localise);
-      return { outputs: r.outputs.map(fromWire), ms: r.ms };
+      onProgress = options.onProgress;
+      await exposed;
+      // Tensors cross in parts, so their size is not bounded by one DevTools message.
+      const staged = [];
+      for (const t of inputs) staged.push({ id: await upload(page, t.data), shape: [...t.shape] });
+      const r = unwrap(
+        await page.evaluate((h, xs, p) => (globalThis as unknown as Win).mi.runStaged(h, xs, { progress: p }), handle, staged, !!onProgress),
+        localise,
+      );
+      try {
+        const outputs = [];
+        for (const o of r.outputs) outputs.push({ shape: o.shape, data: await download(page, o.id, o.shape) });
+        return { outputs, ms: r.ms };
+      } finally {
+        await page.evaluate((ids) => (globalThis as unknown as Win).mi.drop(ids), r.outputs.map((o) => o.id));
+      }
     },
     close: closeAll,
   };

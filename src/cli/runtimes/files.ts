@@ -1,11 +1,10 @@
 /** Small helpers for reading the files a runtime is given. */
-import { ModelFormatError } from '../../errors.ts';
+import { parseJson } from '../../formats/json.ts';
 
-/** Parses a JSON file's bytes; a clear error names the file when it is not JSON. */
-export function parseJsonFile(bytes: Uint8Array, path: string): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch (cause) {
-    throw new ModelFormatError(`${path} is not valid JSON (${(cause as Error).message})`, { cause });
-  }
+/**
+ * Parses a JSON file's bytes; a clear error names the file when it is not JSON or nests deeper
+ * than limits.maxConfigDepth (checked before the Chromium runtime serialises it to the page, which recurses).
+ */
+export function parseJsonFile(bytes: Uint8Array, path: string, maxDepth?: number): unknown {
+  return parseJson(new TextDecoder().decode(bytes), path, maxDepth);
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { basename } from 'node:path';
 import { WebGPUUnavailableError } from '../../errors.ts';
 import { readMetadataBeside, readModelFiles } from '../../formats/node-files.ts';
 import type { Model } from '../../model.ts';
@@ -14,9 +14,7 @@ import type { Runtime } from './runtime.ts';
 import { parseJsonFile } from './files.ts';
 
 export async function openNodeRuntime(): Promise<Runtime> {
-  // The Vulkan loader complains on stderr when this is unset (common in containers and CI);
-  // the message is noise for a command whose stderr is kept to one line of errors.
-  process.env.XDG_RUNTIME_DIR ??= tmpdir();
+  // The Vulkan stack's own stderr messages (see quietVulkan in src/node.ts) are silenced by nodeGpu.
   if (!isInstalled('webgpu')) {
     throw new MissingPackageError('the node runtime needs Dawn: npm install webgpu; or use --runtime chromium after npm install puppeteer');
   }
@@ -30,12 +28,12 @@ export async function openNodeRuntime(): Promise<Runtime> {
     },
     async load(files, options = {}) {
       const t0 = performance.now();
-      const source = await readModelFiles(files.model);
+      const source = await readModelFiles(files.model, { limits: options.limits });
       for (const [name, bytes] of await readMetadataBeside(files.model)) source.files.set(name, bytes);
-      const architecture = files.architecture ? parseJsonFile(await readFile(files.architecture), files.architecture) : undefined;
+      const architecture = files.architecture ? parseJsonFile(await readFile(files.architecture), files.architecture, options.limits?.maxConfigDepth) : undefined;
       await model?.dispose();
       try {
-        model = await loadModel(source, { gpu, architecture, inputShape: options.inputShape, logits: options.logits });
+        model = await loadModel(source, { gpu, architecture, inputShape: options.inputShape, logits: options.logits, limits: options.limits });
       } catch (err) {
         if (err instanceof WebGPUUnavailableError) {
           // acquireGpu's advice is about browsers; under Dawn the cause is the Vulkan driver.
@@ -44,14 +42,16 @@ export async function openNodeRuntime(): Promise<Runtime> {
             { cause: err },
           );
         }
+        // The engine knows the files by name (readModelFiles' keys); say the path, as the Chromium runtime does.
+        if (err instanceof Error) err.message = err.message.split(`"${basename(files.model)}"`).join(`"${files.model}"`);
         throw err;
       }
       return { info: model.info, loadMs: performance.now() - t0, preprocessing: model.preprocessing, metadata: model.metadata };
     },
-    async run(inputs) {
+    async run(inputs, options = {}) {
       if (!model) throw new Error('no model loaded');
       const t0 = performance.now();
-      const outputs = await model.run(inputs);
+      const outputs = await model.run(inputs, { onProgress: options.onProgress });
       return { outputs, ms: performance.now() - t0 };
     },
     async close() {

@@ -5,6 +5,7 @@
  */
 import type { ModelInfo } from '../../model.ts';
 import type { ModelMetadata, ModelPreprocessing } from '../../runtime/preprocess-resolve.ts';
+import type { EngineLimits } from '../../limits.ts';
 import type { Tensor } from '../../tensor.ts';
 import { isInstalled, MissingPackageError } from '../optional-package.ts';
 
@@ -23,6 +24,13 @@ export interface LoadOptions {
   inputShape?: number[];
   /** Drop a final sigmoid/softmax (outputs are logits). */
   logits?: boolean;
+  /** The engine's limits (src/limits.ts), from mi's --max-* flags. */
+  limits?: Partial<EngineLimits>;
+}
+
+export interface RunOptions {
+  /** Samples of the batch done so far, after each chunk of a big batch (see runtime/batch-chunks.ts). */
+  onProgress?: (progress: { done: number; total: number }) => void;
 }
 
 /** What a runtime says about the model it loaded. */
@@ -42,7 +50,7 @@ export interface Runtime {
   /** Loads one model (a runtime holds one at a time). */
   load(files: ModelFiles, options?: LoadOptions): Promise<LoadedModel>;
   /** Runs the loaded model: one tensor per input, one per output in Keras' order. */
-  run(inputs: Tensor[]): Promise<{ outputs: Tensor[]; ms: number }>;
+  run(inputs: Tensor[], options?: RunOptions): Promise<{ outputs: Tensor[]; ms: number }>;
   /** Frees the model and the GPU, stops the browser and the server. Safe to call twice. */
   close(): Promise<void>;
 }
