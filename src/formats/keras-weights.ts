@@ -67,17 +67,19 @@ export function expectedWeightNames(
   config: Record<string, any>,
   kerasMajor: 2 | 3 = 2,
 ): string[] | undefined {
-  const rule = WEIGHT_NAMES[className];
+  // Own keys only: a class named "constructor" or "__proto__" must not find Object.prototype's.
+  const rule = Object.hasOwn(WEIGHT_NAMES, className) ? WEIGHT_NAMES[className] : undefined;
   if (rule) {
     const names = rule(config);
-    return kerasMajor === 3 && KERAS3_RENAMED.has(className) ? names.map((n) => ALIASES[n] ?? n) : names;
+    return kerasMajor === 3 && KERAS3_RENAMED.has(className) ? names.map((n) => (Object.hasOwn(ALIASES, n) ? ALIASES[n] : n)) : names;
   }
   return WEIGHTLESS.has(className) ? [] : undefined;
 }
 
 /** The weight among `weights` that is Keras' `name`, in either version's spelling. */
 function findWeight<T extends { name: string }>(weights: readonly T[], name: string): T | undefined {
-  return weights.find((w) => w.name === name) ?? weights.find((w) => w.name === ALIASES[name]);
+  const alias = Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
+  return weights.find((w) => w.name === name) ?? weights.find((w) => w.name === alias);
 }
 
 /**

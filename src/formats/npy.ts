@@ -47,6 +47,8 @@ export function parseNpy(bytes: Uint8Array | ArrayBuffer, name = 'array.npy'): T
   if (major < 1 || major > 3) fail(name, `unknown format version ${major}.${u8[7]}`);
   const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
   const lenBytes = major === 1 ? 2 : 4;
+  // Version 2 and 3 have a 4-byte length: a 10- or 11-byte file has no room for it.
+  if (u8.length < 8 + lenBytes) fail(name, 'truncated header');
   const headerLen = major === 1 ? dv.getUint16(8, true) : dv.getUint32(8, true);
   const start = 8 + lenBytes;
   if (start + headerLen > u8.length) fail(name, 'truncated header');
