@@ -79,6 +79,10 @@ const FINDINGS: Record<string, [string, 'fixed' | 'open' | 'in progress', CaseRe
   'F6b': ['LayerNormalization epsilon NaN reaches the kernel parameters', 'open', layerRequest({ seed: 'LayerNormalization', edits: [{ layer: 0, key: 'epsilon', value: { $: 'NaN' } }], keras: '2.15.0' })],
   'F7a': ['declared input of rank 0 (batch_input_shape []): Add broadcasts to [undefined, 4, 4, 2]', 'open', layerRequest({ seed: 'Add', edits: [{ layer: -1, key: 'batch_input_shape', value: [] }], keras: '2.15.0' })],
   'F7b': ['declared input of rank 0: Rescaling plans a kernel with channels undefined', 'open', layerRequest({ seed: 'Rescaling', edits: [{ layer: -1, key: 'batch_input_shape', value: [] }], keras: '2.15.0' })],
+  'F10': ['.npy version 2 cut inside its 4-byte header length: DataView RangeError', 'fixed', { target: 'npy', file: { base: { path: 'repo:test/fixtures/formats/npy/v2_f4.npy' }, edits: [{ op: 'truncate', at: 11 }] } }],
+  'F11a': ['layer class "__proto__": tables looked up by a key Object.prototype has (reader part fixed; the registry part is F11b)', 'open', tfjsObject('repo:test/fixtures/formats/functional/tfjs-f32', [{ op: 'replace', path: ['modelTopology', 'model_config', 'config', 'layers', 5, 'class_name'], value: '__proto__' }])],
+  'F11b': ['layer class "constructor": the registry lookup finds Object (Error: internal: no op module)', 'open', tfjsObject('repo:test/fixtures/formats/functional/tfjs-f32', [{ op: 'replace', path: ['modelTopology', 'model_config', 'config', 'layers', 5, 'class_name'], value: 'constructor' }])],
+  'F12': ['activation "__proto__": the activation table lookup plans a kernel with ACT = {}', 'open', layerRequest({ seed: 'Conv2D+ReLU', edits: [{ layer: 0, key: 'activation', value: '__proto__' }], keras: '2.15.0' })],
   'F8': ['PNG whose IHDR says 2^31 × 1: minutes of decoding and gigabytes', 'in progress', { target: 'image', file: { png: { path: 'repo:test/cli/fixtures/decode/ga8.png' }, ihdr: { width: 2 ** 31, height: 1 }, fixCrc: true }, channels: 3, grayscale: false }],
 };
 

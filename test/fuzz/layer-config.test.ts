@@ -37,6 +37,7 @@ const TUPLES: Marked[] = [
 const WORDS: Marked[] = [
   'same', 'valid', 'causal', 'full', 'SAME', 'channels_first', 'channels_last', 'bilinear', 'nearest', 'bicubic', 'area', 'lanczos3',
   'mitchellcubic', 'gaussian', 'relu', 'softmax', 'linear', 'hard_sigmoid', 'gelu', 'swish', 'selu', 'exponential', 'log_softmax', 'relu6', 'x',
+  '__proto__', 'constructor', 'hasOwnProperty',
 ];
 const value: fc.Arbitrary<Marked> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...NUMBERS) },

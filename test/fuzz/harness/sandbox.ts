@@ -57,8 +57,17 @@ export class Sandbox {
     }
   }
 
+  /** The case in flight: the worker answers in order, so a second case waits for the first. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   /** Runs one case; never rejects for anything the engine does. */
-  async run(req: CaseRequest): Promise<TimedResult> {
+  run(req: CaseRequest): Promise<TimedResult> {
+    const next = this.queue.then(() => this.runNow(req));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runNow(req: CaseRequest): Promise<TimedResult> {
     const w = await this.start();
     return new Promise<TimedResult>((resolve) => {
       const base = process.memoryUsage.rss();

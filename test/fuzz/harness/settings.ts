@@ -1,9 +1,10 @@
 /**
  * Fuzz budgets. `npm test` runs every fuzzer with a FIXED seed and a small budget, so a red run
  * is reproducible and the fuzz part stays near a minute on a 2-core machine. `npm run fuzz`
- * (FUZZ_LONG=1) runs a randomized campaign: a fresh seed (printed), more cases, and a time box
- * per property; FUZZ_SEED replays a seed, FUZZ_RUNS caps the cases per property, FUZZ_SECONDS
- * sets the time box.
+ * (FUZZ_LONG=1) runs a randomized campaign: a fresh seed per test file (printed in its report:
+ * vitest runs each file in its own process), more cases, and a time box per property.
+ * FUZZ_SEED replays a seed (`FUZZ_LONG=1 FUZZ_SEED=<seed> npx vitest run test/fuzz/h5.test.ts`),
+ * FUZZ_RUNS caps the cases per property, FUZZ_SECONDS sets the time box (default 40).
  */
 import { availableParallelism, loadavg } from 'node:os';
 

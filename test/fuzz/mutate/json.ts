@@ -25,7 +25,7 @@ export function jsonPaths(doc: unknown, max = 50_000): JsonPath[] {
 export const WEIRD_VALUES: Marked[] = [
   null, true, false, 0, -1, 1, 2, 1.5, -0.5, 1e9, 2 ** 31, 2 ** 32, 2 ** 53 + 2, 1e308, -1e308,
   { $: 'NaN' }, { $: 'Infinity' }, { $: '-Infinity' },
-  '', 'x', '3', 'same', 'valid', 'channels_first', 'relu', 'Functional', 'Sequential', 'float16', 'int8', '__proto__',
+  '', 'x', '3', 'same', 'valid', 'channels_first', 'relu', 'Functional', 'Sequential', 'float16', 'int8', '__proto__', 'constructor', 'toString',
   [], {}, [0], [-1], [1e9, 1e9], [null], [[]], [1, 2, 3, 4, 5, 6, 7],
   { $deep: 64 }, { $deep: 100_000 }, { $long: 1_000_000 }, { $zeros: 100_000 },
 ];
