@@ -56,7 +56,11 @@ export interface RunOptions {
    * runtime/batch-chunks.ts), and once at the end of any run, with the samples done so far.
    */
   onProgress?: (progress: BatchProgress) => void;
-  /** run/predict: checked before each chunk of a batch; aborting stops the batch with AbortError. */
+  /**
+   * run/predict/predictImage: aborting ends the call with AbortError at the next point where it can
+   * stop cleanly: before each chunk of a batch, and when its turn in the model's queue comes (calls
+   * on one model run one after another), before anything of it is submitted to the GPU.
+   */
   signal?: AbortSignal;
 }
 
@@ -248,7 +252,7 @@ export class Model {
     if (!(options.allowNonFinite ?? this.allowNonFinite)) checkPreprocessFinite(spec, sources);
     await pre.ready();
     const plan = await this.prepare([[sources.length, spec.height, spec.width, spec.channels]]);
-    const [out] = await plan.runEncoded((encoder, [input]) => pre.encode(encoder, input, sources, spec));
+    const [out] = await plan.runEncoded((encoder, [input]) => pre.encode(encoder, input, sources, spec), options.signal);
     this.startTuning(keyOf([[sources.length, spec.height, spec.width, spec.channels]]));
     return out;
   }
@@ -288,7 +292,7 @@ export class Model {
     if (!(options.allowNonFinite ?? this.allowNonFinite)) inputs.forEach((t, i) => checkInputFinite(i, t.data, t.shape));
     // A batch too big for one run runs in chunks of one plan (runtime/batch-chunks.ts).
     const planned = this.runShapes(inputs.map((t) => t.shape));
-    const outputs = await runInChunks(inputs, planned[0]?.[0] ?? 0, async (part) => (await this.prepare(planned)).run(part), options);
+    const outputs = await runInChunks(inputs, planned[0]?.[0] ?? 0, async (part) => (await this.prepare(planned)).run(part, options.signal), options);
     this.startTuning(keyOf(planned));
     return outputs;
   }

@@ -3,7 +3,7 @@
  * every step into one compute pass of one command buffer, submits once and reads the outputs back;
  * it creates no GPU objects. Runs on the same plan are queued, never interleaved.
  */
-import { DeviceLostError, GPUExecutionError, GPUMemoryError, ShapeError } from '../errors.ts';
+import { AbortError, DeviceLostError, GPUExecutionError, GPUMemoryError, ShapeError } from '../errors.ts';
 import { lostDeviceError, type GpuContext } from '../gpu/device.ts';
 import { buildGpuPlan, destroyGpuPlan, type GpuPlan } from '../scheduler/build.ts';
 import type { PlanLayout } from '../scheduler/layout.ts';
@@ -57,19 +57,28 @@ export class ExecutionPlan {
     return this.gpuPlan.steps.length;
   }
 
-  /** Runs the plan on inputs of exactly the planned shapes. */
-  run(inputs: readonly Tensor[]): Promise<Tensor[]> {
-    const result = this.queue.then(() => this.runNow(inputs));
-    this.queue = result.catch(() => undefined);
-    return result;
+  /**
+   * Runs the plan on inputs of exactly the planned shapes. A `signal` aborted before the run's turn
+   * in the queue comes ends it then, with AbortError, before anything is written or submitted.
+   */
+  run(inputs: readonly Tensor[], signal?: AbortSignal): Promise<Tensor[]> {
+    return this.enqueue(() => this.runNow(inputs), signal);
   }
 
   /**
    * Runs the plan on inputs that `prelude` produces on the GPU instead of tensors from the CPU: its
-   * commands and the model's go into one command buffer and one submit.
+   * commands and the model's go into one command buffer and one submit. `signal` as for run().
    */
-  runEncoded(prelude: RunPrelude): Promise<Tensor[]> {
-    const result = this.queue.then(() => this.runNow(undefined, prelude));
+  runEncoded(prelude: RunPrelude, signal?: AbortSignal): Promise<Tensor[]> {
+    return this.enqueue(() => this.runNow(undefined, prelude), signal);
+  }
+
+  /** Queues a run after the ones before it: calls that overlap wait their turn rather than share buffers. */
+  private enqueue(run: () => Promise<Tensor[]>, signal?: AbortSignal): Promise<Tensor[]> {
+    const result = this.queue.then(() => {
+      if (signal?.aborted) throw new AbortError('the run was aborted before it was submitted', { cause: signal.reason });
+      return run();
+    });
     this.queue = result.catch(() => undefined);
     return result;
   }

@@ -83,3 +83,53 @@ export async function loadAndPredict(url: string, cacheName: string): Promise<{ 
     await caches.delete(cacheName);
   }
 }
+
+type Outcome = { ok: number[] } | { failed: Failure };
+
+export interface QueuedAbort {
+  /** Each call's answer one at a time, without a signal. */
+  expected: number[][];
+  /** The calls made together with one signal, aborted once the first had its answer. */
+  outcomes: Outcome[];
+  /** predictImage with a signal aborted before its turn came. */
+  image: Outcome;
+  /** A call after all that, without a signal. */
+  after: number[];
+}
+
+/**
+ * `count` predicts on one model at once, sharing a signal that is aborted when the first answer
+ * arrives: the calls still waiting for their turn in the model's queue must end with AbortError
+ * before they are submitted, those already run must keep their answers, and the model must go on.
+ */
+export async function abortQueued(url: string, count: number): Promise<QueuedAbort> {
+  const model = await loadModel(url, { autotune: false, inputShape: [1, 64, 64, 3] });
+  try {
+    const xs = Array.from({ length: count }, (_, k) => {
+      const data = new Float32Array(64 * 64 * 3);
+      for (let i = 0; i < data.length; i++) data[i] = ((i * 11 + k * 211) % 256) / 255;
+      return { data, shape: [1, 64, 64, 3] };
+    });
+    const expected: number[][] = [];
+    for (const x of xs) expected.push(Array.from((await model.predict(x)).data));
+    const outcome = (p: Promise<{ data: Float32Array }>): Promise<Outcome> =>
+      p.then(
+        (y) => ({ ok: Array.from(y.data) }),
+        (err) => ({ failed: asFailure(err) }),
+      );
+    const abort = new AbortController();
+    const calls = xs.map((x) => outcome(model.predict(x, { signal: abort.signal })));
+    void calls[0].then(() => abort.abort(new DOMException('Stopped by the user', 'AbortError')));
+    const outcomes = await Promise.all(calls);
+
+    const late = new AbortController();
+    const pixels = { data: new Uint8ClampedArray(64 * 64 * 4).fill(128), width: 64, height: 64, channels: 4 as const };
+    const blocker = model.predict(xs[0]); // the image call queues behind it
+    const image = outcome(model.predictImage(pixels, { signal: late.signal }));
+    late.abort(new DOMException('Stopped by the user', 'AbortError'));
+    await blocker;
+    return { expected, outcomes, image: await image, after: Array.from((await model.predict(xs[1])).data) };
+  } finally {
+    await model.dispose();
+  }
+}

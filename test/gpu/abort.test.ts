@@ -1,15 +1,17 @@
 /**
- * AbortSignal, in headless Chromium with its real fetch and Cache API: a load aborted mid-way
+ * AbortSignal, in headless Chromium with its real fetch and Cache API. A load aborted mid-way
  * through the bundled model's 420 KB weight shard rejects with the engine's AbortError (code
  * ABORTED, the signal's reason in the message), leaves nothing of the shard in the model cache and
  * no GPU memory behind, and the next load of the same model works and caches it. The page's network
  * is throttled through CDP while the shard downloads, so it arrives in many small pieces and the
- * abort lands between two of them, whatever the machine's speed.
+ * abort lands between two of them, whatever the machine's speed. Calls on one model queued behind
+ * each other end with AbortError at their turn, before they are submitted (aborting between the
+ * chunks of a big batch is test/gpu/batch-chunking.test.ts's).
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CDPSession } from 'puppeteer';
-import type { AbortedLoad, Failure } from '../browser/abort.ts';
+import type { AbortedLoad, Failure, QueuedAbort } from '../browser/abort.ts';
 import { repoRoot } from '../util/fixtures.ts';
 import { fileUrl, gpuPage } from '../util/gpu.ts';
 
@@ -26,10 +28,15 @@ async function call<T>(fn: string, ...args: unknown[]): Promise<T> {
   return page.evaluate(`import('/test/browser/abort.ts').then((m) => m.${fn}(...${JSON.stringify(args)}))`) as Promise<T>;
 }
 
-/** Throttles the page's downloads to `bytesPerSecond` (-1: no limit). */
+/**
+ * Throttles the page's downloads to `bytesPerSecond` (-1: no limit, and the HTTP cache back on).
+ * The HTTP cache is off while throttled: other test files' pages in this browser load the same model,
+ * and a copy from the cache would arrive in one piece, unthrottled.
+ */
 async function throttle(bytesPerSecond: number): Promise<void> {
   cdp ??= await (await gpuPage()).createCDPSession();
   await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: bytesPerSecond > 0 });
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: bytesPerSecond, uploadThroughput: -1 });
 }
 
@@ -57,6 +64,24 @@ describe('AbortSignal', () => {
     expect(next.output).toHaveLength(1);
     expect(Number.isFinite(next.output[0])).toBe(true);
     expect(next.cached).toContain(SHARD);
+  }, 300_000);
+
+  it('predict calls queued on one model with a signal aborted meanwhile: the waiting ones end with AbortError unsubmitted, the rest keep their answers', async () => {
+    const r = await call<QueuedAbort>('abortQueued', MODEL, 16);
+    const answered = r.outcomes.filter((o) => 'ok' in o).length;
+    // The first call's answer triggers the abort, so it has one; calls run one at a time, so the
+    // later ones were still waiting when the signal went. A call whose turn came just before can finish.
+    expect(answered).toBeGreaterThanOrEqual(1);
+    expect(answered).toBeLessThanOrEqual(2);
+    r.outcomes.forEach((o, i) => {
+      if (i < answered) expect(o, `call ${i}`).toEqual({ ok: r.expected[i] });
+      else {
+        expect('failed' in o && o.failed, `call ${i}`).toMatchObject({ name: 'AbortError', code: 'ABORTED' });
+        expect((o as { failed: Failure }).failed.message).toMatch(/aborted before it was submitted/);
+      }
+    });
+    expect(r.image).toMatchObject({ failed: { name: 'AbortError', code: 'ABORTED' } });
+    expect(r.after).toEqual(r.expected[1]);
   }, 300_000);
 
   it('a signal aborted before the load starts: AbortError at once', async () => {
