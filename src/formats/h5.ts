@@ -76,6 +76,16 @@ export function h5Child(file: string, group: hdf5.Group, path: string): hdf5.Gro
   return cur;
 }
 
+/**
+ * Where an object's header sits in the file: its identity. HDF5 hard links may point back at an
+ * ancestor group, so a walk over groups must know where it has been (jsfive keeps the offset on
+ * its private `_dataobjects`; undefined if a later jsfive moves it, and walks then rely on depth).
+ */
+export function h5Address(obj: hdf5.Group | hdf5.Dataset): number | undefined {
+  const offset = (obj as unknown as { _dataobjects?: { offset?: unknown } })._dataobjects?.offset;
+  return typeof offset === 'number' ? offset : undefined;
+}
+
 /** True when the object is a group (jsfive's File is a Group too). */
 export function isGroup(o: unknown): o is hdf5.Group {
   return o instanceof hdf5.Group;

@@ -19,7 +19,7 @@ import type { KerasModel } from './keras-model.ts';
 import { LimitError, ModelFormatError } from '../errors.ts';
 import { checkLimit, type EngineLimits } from '../limits.ts';
 import { parseJson } from './json.ts';
-import { attrString, h5Child, h5Keys, isGroup, openH5, readFloatDataset, type H5Group } from './h5.ts';
+import { attrString, h5Address, h5Child, h5Keys, isGroup, openH5, readFloatDataset, type H5Group } from './h5.ts';
 import { parseModelConfig, unwrapTopology, type ConfigModel } from './keras-config.ts';
 import { checkLayerWeights, expectedWeightNames, snakeCase } from './keras-weights.ts';
 import { flattenModel } from './flatten.ts';
@@ -150,21 +150,34 @@ function hasWeights(
   return isGroup(g) && h5Keys(ctx.file, g).length > 0;
 }
 
+/** Keras nests groups a handful of levels deep (layers/functional/layers/conv2d/vars); far more is not Keras. */
+const MAX_GROUP_DEPTH = 64;
+
 /** Paths of `vars` groups holding datasets under `top` that the walk did not read. */
 function unclaimedVars(file: string, root: H5Group, top: string, consumed: Set<string>): string[] {
   const out: string[] = [];
-  const visit = (g: H5Group, path: string): void => {
+  // Groups on the current path, by file address: a link back to one of them is a cycle (found by
+  // the fuzzer: one changed byte in a symbol table made a group its own member, and this walk
+  // recursed for seconds until the stack overflowed).
+  const ancestors = new Set<number>();
+  const visit = (g: H5Group, path: string, depth: number): void => {
+    const address = h5Address(g);
+    if ((address !== undefined && ancestors.has(address)) || depth > MAX_GROUP_DEPTH) {
+      throw new ModelFormatError(`"${file}": group "${path}" contains itself or nests more than ${MAX_GROUP_DEPTH} deep: not a Keras weights file`);
+    }
+    if (address !== undefined) ancestors.add(address);
     for (const k of h5Keys(file, g)) {
       const child = h5Child(file, g, k);
       if (!isGroup(child)) {
         if (!consumed.has(path)) out.push(path);
-        return;
+        break;
       }
-      visit(child, `${path}/${k}`);
+      visit(child, `${path}/${k}`, depth + 1);
     }
+    if (address !== undefined) ancestors.delete(address);
   };
   const g = h5Child(file, root, top);
-  if (isGroup(g)) visit(g, top);
+  if (isGroup(g)) visit(g, top, 0);
   return [...new Set(out)];
 }
 
