@@ -48,7 +48,7 @@ export function parseActivation(
   }
   const n = name.toLowerCase();
   if (n === 'softmax') return { softmax: true, act: LINEAR };
-  if (n in simple) return { softmax: false, act: makeActivation(simple[n]) };
+  if (Object.hasOwn(simple, n)) return { softmax: false, act: makeActivation(simple[n]) };
   if (n === 'elu') return { softmax: false, act: makeActivation(ActivationKind.Elu, 1) };
   if (n === 'gelu') return { softmax: false, act: makeActivation(ActivationKind.Gelu) };
   if (n === 'leaky_relu') return { softmax: false, act: makeActivation(ActivationKind.LeakyRelu, 0.2) };

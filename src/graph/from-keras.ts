@@ -18,14 +18,21 @@ export function buildGraph(model: KerasModel): Graph {
 
   const inputLayers = new Set(model.inputs.map((r) => r.layer));
   model.inputs.forEach((ref, i) => {
-    graph.inputs.push({ name: tensorName(ref), shape: model.inputShapes[i] });
+    const shape = model.inputShapes[i];
+    // A batch dimension and at least one more: every op's shape rule counts on it (a rank-0 input
+    // made merges broadcast to [undefined, ...], found by the fuzzer).
+    if (!Array.isArray(shape) || shape.length < 2) {
+      throw new ModelFormatError(`Input "${ref.layer}" declares shape ${JSON.stringify(shape)}: expected a batch dimension and at least one more`);
+    }
+    graph.inputs.push({ name: tensorName(ref), shape });
   });
 
   // Draft every layer first so an unsupported layer is reported before anything else.
   const drafts = new Map<KerasLayer, NodeDraft[]>();
   for (const layer of model.layers) {
     if (inputLayers.has(layer.name) || layer.className === 'InputLayer') continue;
-    const op = KERAS_LAYERS[layer.className];
+    // Own properties only: a class named "constructor" or "__proto__" must not find Object's.
+    const op = Object.hasOwn(KERAS_LAYERS, layer.className) ? KERAS_LAYERS[layer.className] : undefined;
     if (!op) throw new UnsupportedLayerError(layer.name, layer.className);
     const module = opModule(op);
     if (!module.fromKeras) throw new Error(`internal: op "${op}" cannot import Keras layers`);
@@ -45,6 +52,9 @@ export function buildGraph(model: KerasModel): Graph {
     for (let i = 0; i < pending.length; ) {
       const { layer, call } = pending[i];
       const inputs = layer.inbound[call].map(tensorName);
+      if (inputs.length === 0) {
+        throw new ModelFormatError(`Layer "${layer.name}" (${layer.className}): call ${call} has no input tensor`);
+      }
       if (!inputs.every((t) => available.has(t))) {
         i++;
         continue;

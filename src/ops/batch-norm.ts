@@ -73,7 +73,10 @@ export const batchNorm: OpModule = {
     if (config.scale !== false) weights.push(requireWeight(layer, k++, 'gamma'));
     if (config.center !== false) weights.push(requireWeight(layer, k++, 'beta'));
     weights.push(requireWeight(layer, k++, 'moving_mean'), requireWeight(layer, k++, 'moving_variance'));
-    const epsilon = typeof config.epsilon === 'number' ? config.epsilon : 1e-3;
+    const epsilon = config.epsilon === undefined ? 1e-3 : config.epsilon;
+    if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon < 0) {
+      throw new UnsupportedLayerError(layer.name, layer.className, `epsilon ${String(config.epsilon)} must be a finite number ≥ 0`);
+    }
     return { op: 'batch_norm', attrs: { axis, epsilon, activation: LINEAR } satisfies BatchNormAttrs, weights };
   },
 

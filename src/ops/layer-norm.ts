@@ -39,7 +39,11 @@ export const layerNorm: OpModule = {
     const rms = c.rms_scaling === true;
     if (c.scale !== false || rms) weights.push(requireWeight(layer, k++, 'gamma'));
     if (c.center !== false && !rms) weights.push(requireWeight(layer, k++, 'beta'));
-    const attrs: LayerNormAttrs = { axis, epsilon: typeof c.epsilon === 'number' ? c.epsilon : 1e-3, rmsScaling: rms };
+    const epsilon = c.epsilon === undefined ? 1e-3 : c.epsilon;
+    if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon < 0) {
+      throw new UnsupportedLayerError(layer.name, layer.className, `epsilon ${String(c.epsilon)} must be a finite number ≥ 0`);
+    }
+    const attrs: LayerNormAttrs = { axis, epsilon, rmsScaling: rms };
     return { op: 'layer_norm', attrs: attrs as unknown as Record<string, unknown>, weights };
   },
 

@@ -98,7 +98,7 @@ export const KERAS_LAYERS: Readonly<Record<string, string>> = {
 };
 
 export function opModule(op: string): OpModule {
-  const m = OPS[op];
+  const m = Object.hasOwn(OPS, op) ? OPS[op] : undefined;
   if (!m) throw new Error(`internal: no op module "${op}"`);
   return m;
 }
