@@ -3,7 +3,8 @@
  * Kept apart from the readers (which must also run in browsers) so only Node code imports `fs`.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { ModelFormatError } from '../errors.ts';
 import { fileURLToPath } from 'node:url';
 import { checkLimit, type EngineLimits } from '../limits.ts';
 import { sidecarNames } from './model-metadata.ts';
@@ -35,7 +36,7 @@ export async function readModelFiles(...args: (string | { limits?: Partial<Engin
     const bytes = await read(p);
     files.set(basename(p), bytes);
     for (const shard of manifestPaths(bytes)) {
-      if (!files.has(shard)) files.set(shard, await read(join(dirname(p), shard)));
+      if (!files.has(shard)) files.set(shard, await read(insideFolder(dirname(p), shard, p)));
     }
   }
   return { files };
@@ -69,4 +70,18 @@ function manifestPaths(bytes: Uint8Array): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * The shard's path, refused when the manifest points outside the model's folder (`../../x`, an
+ * absolute path): reading from disk, the engine reads only what it was given, as the CLI's page
+ * server serves only the model's folder.
+ */
+function insideFolder(folder: string, shard: string, model: string): string {
+  const path = resolve(folder, shard);
+  const rel = relative(resolve(folder), path);
+  if (isAbsolute(shard) || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new ModelFormatError(`${model} names weight shard "${shard}" outside its own folder; shards must sit in or below the model's folder`);
+  }
+  return path;
 }
