@@ -8,7 +8,7 @@
 //   RESIDUAL = 2 adds it after the activation instead: activate(...) + res.
 //
 // Work split: one invocation computes 8 consecutive rows (pixels) × 8 output channels (two vec4
-// blocks) in sixteen vec4 accumulators, the tile that won the A/B timings of conv2d_vec4.wgsl;
+// blocks) in sixteen vec4 accumulators, the tile that won the A/B timings of conv2d_8px8ch_vec4.wgsl;
 // per step of 4 input channels it loads 8 input vec4 and 8 weight vec4 for 256 multiply-adds. No workgroup memory (costly on SwiftShader, see
 // bench/probes/matmul.wgsl). Rows past M (the last tile) read row M − 1 and are not written.
 //

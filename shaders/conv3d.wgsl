@@ -2,7 +2,7 @@
 //   out[n, oz, oy, ox, co] = activate(bias[co] + Σ_{kz, ky, kx, ci} in[n, iz, iy, ix, ci] · w[kz, ky, kx, ci, co])
 //   iz = oz·strideD − padFront + kz·dilationD   (likewise iy, ix); taps outside the input read zero.
 //
-// Work split (as conv2d.wgsl): one invocation computes FOUR consecutive output channels (one
+// Work split (as conv2d_grouped.wgsl): one invocation computes FOUR consecutive output channels (one
 // channel block `cblk`) of FOUR x-adjacent output voxels ox0 .. ox0+3, so each weight vec4 serves
 // four voxels and each input value four channels. Consecutive invocations take consecutive channel
 // blocks of the same voxels, so a workgroup shares its input reads.

@@ -4,7 +4,7 @@
 // serves GlobalAveragePooling2D and its 3-D sibling; keepdims only changes the output's shape.
 //
 // MODE selects the reduction: 0 = max, 1 = average (sum / spatial).
-// NaN (nan.wgsl, linked first): max_nan, so one NaN position makes its channel's output NaN, as
+// NaN (lib_nan.wgsl, linked first): max_nan, so one NaN position makes its channel's output NaN, as
 // IEEE and the reference say (WGSL's max may drop it); ±Infinity needs nothing.
 //
 // Work split: one invocation per (n, c), channel fastest, so a workgroup reads consecutive words

@@ -11,7 +11,7 @@
 // passes (mean first, then squared deviations) avoid the cancellation of E[x²] − E[x]².
 // gamma/beta are always bound (ones/zeros from the host when the layer lacks them).
 //
-// NaN / ±Infinity (nan.wgsl linked first): one in a row makes the mean, the variance and so every
+// NaN / ±Infinity (lib_nan.wgsl linked first): one in a row makes the mean, the variance and so every
 // output of the row NaN (∞ − ∞ for an infinity), as in the reference. inverseSqrt of NaN is
 // indeterminate in WGSL (SwiftShader's exp(NaN), for one, is a number), so the NaN is passed on
 // explicitly: without it RMS_SCALING's x · r would turn the row's other values into numbers.

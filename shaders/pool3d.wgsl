@@ -8,7 +8,7 @@
 // padding from the count). TF's 'same' rule never yields an empty window, so max starts from the
 // window's first real cell.
 //
-// NaN (nan.wgsl, linked first): the max is max_nan, so a NaN anywhere in the window makes the
+// NaN (lib_nan.wgsl, linked first): the max is max_nan, so a NaN anywhere in the window makes the
 // output NaN, as IEEE and the reference (Math.max) say; WGSL's max could return the other operand.
 // ±Infinity needs nothing (max(+∞, v) = +∞). The average propagates both through the sum.
 //

@@ -9,7 +9,7 @@
 // (see src/ops/dispatch.ts) and is bounds-checked against outer * inner.
 //
 // NaN and ±Infinity: as the reference (and TF): a NaN in a lane makes the whole lane NaN (the max
-// is nan.wgsl's max_nan, so m is NaN and so is every x − m), and +∞ gives ∞ − ∞ = NaN for its own
+// is lib_nan.wgsl's max_nan, so m is NaN and so is every x − m), and +∞ gives ∞ − ∞ = NaN for its own
 // entry and so a NaN sum for the lane; −∞ entries give 0. WGSL leaves exp(NaN) indeterminate (on
 // SwiftShader it is a number), so a NaN x − m is kept as it is rather than passed to exp. The
 // sum ≥ 1 argument below is for finite lanes.

@@ -1,7 +1,7 @@
 /**
  * Finding NaN and ±Infinity in float32 data, fast: weights are scanned at load (every format passes
  * through src/graph/from-keras.ts) and inputs before every run. A NaN that reaches the kernels
- * comes out as NaN (shaders/nan.wgsl), but a caller who did not expect one should hear about it
+ * comes out as NaN (shaders/lib_nan.wgsl), but a caller who did not expect one should hear about it
  * before the GPU is involved, with the place it came from.
  *
  * Speed: the scan is a branch-free multiply-accumulate per block of 4096 values (v·0 is 0 for every

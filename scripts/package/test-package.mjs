@@ -96,7 +96,7 @@ await check('npm pack builds the package and packs an allow-list (LICENSE, no te
   measured.packed = info.size;
   measured.unpacked = info.unpackedSize;
   measured.entries = info.entryCount;
-  for (const must of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/element/index.js', 'dist/node.js', 'dist/mi-classifier.js', 'dist/cli/main.js', 'dist/cli-page/index.html', 'bin/mi.mjs', 'shaders/conv2d.wgsl']) {
+  for (const must of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/element/index.js', 'dist/node.js', 'dist/mi-classifier.js', 'dist/cli/main.js', 'dist/cli-page/index.html', 'bin/mi.mjs', 'shaders/conv2d_grouped.wgsl']) {
     if (!files.includes(must)) throw new Error(`the tarball lacks ${must}`);
   }
   const stray = files.filter((f) => /^(test|src|bench|scripts|demo|docs)\//.test(f) || f.includes('fixtures') || f.endsWith('.npy'));

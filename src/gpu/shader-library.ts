@@ -2,13 +2,13 @@
  * Where WGSL source text comes from. Shaders are hand-written files in `shaders/`; the page build
  * (Vite `?raw`) and Node (`fs`) each register them here once, and kernels ask for them by file name.
  *
- * A kernel may be linked from several whole files (e.g. `activation.wgsl` + `conv2d.wgsl`), joined in
+ * A kernel may be linked from several whole files (e.g. `lib_activation.wgsl` + `conv2d_grouped.wgsl`), joined in
  * the order its op module lists them. This is linking, not templating: no file is edited or spliced.
  */
 
 const sources = new Map<string, string>();
 
-/** Registers shader sources by file name ("conv2d.wgsl"). Later registrations replace earlier ones. */
+/** Registers shader sources by file name ("conv2d_grouped.wgsl"). Later registrations replace earlier ones. */
 export function registerShaderSources(files: Record<string, string>): void {
   for (const [name, code] of Object.entries(files)) sources.set(name, code);
 }

@@ -61,7 +61,7 @@ export function parseActivation(
   throw new UnsupportedLayerError(layerName, layerClass, `activation "${name}" is not supported`);
 }
 
-/** Pipeline override constants for a fused activation (see shaders/activation.wgsl). */
+/** Pipeline override constants for a fused activation (see shaders/lib_activation.wgsl). */
 export function activationConstants(act: Activation): Record<string, number> {
   return { ACT: act.kind, ACT_ALPHA: act.alpha, ACT_BETA: act.beta, ACT_GAMMA: act.gamma };
 }

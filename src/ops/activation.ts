@@ -1,6 +1,6 @@
 /**
  * Activations as layers: Keras `Activation`, `ReLU`, `LeakyReLU` and `ELU` become one elementwise
- * node (`activation` op) running shaders/unary.wgsl with activation.wgsl's `activate()`. Graph
+ * node (`activation` op) running shaders/activation.wgsl with lib_activation.wgsl's `activate()`. Graph
  * passes usually fuse such a node into its producer's epilogue; this kernel runs when they cannot
  * (the producer has no epilogue, or its output has other readers).
  *
@@ -91,7 +91,7 @@ export const activation: OpModule = {
     return [
       {
         label: `${node.name}/activation`,
-        shader: ['nan.wgsl', 'activation.wgsl', 'unary.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'activation.wgsl'],
         constants: { WG, PER, ...activationConstants(act) },
         params: { count },
         bindings: {

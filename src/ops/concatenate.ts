@@ -1,6 +1,6 @@
 /**
  * Concatenate on any non-batch axis (Keras default -1), two or more inputs whose sizes along the
- * axis may differ. Kernel: shaders/concat.wgsl, one copy step per input into its slab of the output.
+ * axis may differ. Kernel: shaders/concatenate.wgsl, one copy step per input into its slab of the output.
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import type { GraphNode } from '../graph/ir.ts';
@@ -74,7 +74,7 @@ export const concatenate: OpModule = {
       const count = sizeOf(shape);
       const step = {
         label: `${node.name}/concat${k}`,
-        shader: ['concat.wgsl'],
+        shader: ['concatenate.wgsl'],
         constants: { WG, PER },
         params: { count, inBlock: shape[axis] * inner, outBlock: outputShape[axis] * inner, start: offset * inner },
         bindings: {

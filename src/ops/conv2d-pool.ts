@@ -7,8 +7,8 @@
  * Exactness: the conv's activation is applied to every conv value and the max taken after, as in
  * Keras, so any activation is exact (max and activation commute only for monotonic ones).
  *
- * Kernels: shaders/conv2d_vec4_pool.wgsl (vec4 input loads) where inC % 4 = 0, else
- * shaders/conv2d_wide_pool.wgsl (scalar input loads, e.g. an RGB stem; what was tried there is in
+ * Kernels: shaders/conv2d_pool_8px8ch_vec4.wgsl (vec4 input loads) where inC % 4 = 0, else
+ * shaders/conv2d_pool_8px8ch_scalar.wgsl (scalar input loads, e.g. an RGB stem; what was tried there is in
  * its header).
  */
 import { ShapeError } from '../errors.ts';
@@ -23,8 +23,8 @@ import { axisGeometry } from './padding.ts';
 import type { Pool2DAttrs } from './pool2d.ts';
 import type { OpModule } from './types.ts';
 
-/** Kernel variants: `vec4` (conv2d_vec4_pool.wgsl, inC % 4 = 0), `wide` (conv2d_wide_pool.wgsl, any inC). */
-export type Conv2DPoolVariant = 'vec4' | 'wide';
+/** Kernel variants: `8px8ch_vec4` (conv2d_pool_8px8ch_vec4.wgsl, inC % 4 = 0), `8px8ch_scalar` (conv2d_pool_8px8ch_scalar.wgsl, any inC). */
+export type Conv2DPoolVariant = '8px8ch_vec4' | '8px8ch_scalar';
 
 /** Node attributes: the conv's, plus the geometry of the max pool that follows it. */
 export interface Conv2DPoolAttrs extends Conv2DAttrs {
@@ -33,9 +33,9 @@ export interface Conv2DPoolAttrs extends Conv2DAttrs {
   poolVariant?: Conv2DPoolVariant;
 }
 
-/** vec4 where inC % 4 = 0 unless `wide` is forced; wide otherwise. */
+/** 8px8ch_vec4 where inC % 4 = 0 unless `8px8ch_scalar` is forced; 8px8ch_scalar otherwise. */
 export function choosePoolVariant(inC: number, forced?: Conv2DPoolVariant): Conv2DPoolVariant {
-  return inC % 4 === 0 && forced !== 'wide' ? 'vec4' : 'wide';
+  return inC % 4 === 0 && forced !== '8px8ch_scalar' ? '8px8ch_vec4' : '8px8ch_scalar';
 }
 
 const WG = 64;
@@ -104,7 +104,7 @@ export const conv2dPool: OpModule = {
     return [
       {
         label: `${node.name}/conv2d_pool`,
-        shader: ['nan.wgsl', 'activation.wgsl', `conv2d_${variant}_pool.wgsl`],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', `conv2d_pool_${variant}.wgsl`],
         constants: { WG, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, convH, convW, outH: OH, outW: OW, outC: F, outBlocks: blocks,

@@ -115,7 +115,7 @@ export const conv2dTranspose: OpModule = {
       return [
         {
           label: `${node.name}/conv2d_transpose`,
-          shader: ['nan.wgsl', 'activation.wgsl', 'conv2d_transpose_tap.wgsl'],
+          shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'conv2d_transpose_tap.wgsl'],
           constants: { WG, ...activationConstants(a.activation) },
           params: {
             batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F, outBlocks: blocks,
@@ -135,7 +135,7 @@ export const conv2dTranspose: OpModule = {
     return [
       {
         label: `${node.name}/conv2d_transpose`,
-        shader: ['nan.wgsl', 'activation.wgsl', 'conv2d_transpose.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'conv2d_transpose.wgsl'],
         constants: { WG, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F,

@@ -4,22 +4,22 @@
  * Selection rule (measured on the malaria ResNet under SwiftShader; see the commit log):
  * - `1x1`    (shaders/conv2d_1x1.wgsl): groups = 1, inC % 4 = 0, 1×1 kernel, stride 1 and no padding.
  *            The conv is a plain [N·H·W, inC] × [inC, outC] matrix product: 8 rows × 8 channels.
- * - `vec4`   (shaders/conv2d_vec4.wgsl): groups = 1 and inC % 4 = 0 otherwise. Direct conv with vec4
+ * - `8px8ch_vec4`   (shaders/conv2d_8px8ch_vec4.wgsl): groups = 1 and inC % 4 = 0 otherwise. Direct conv with vec4
  *            input loads along channels: 8 pixels × 8 channels per invocation.
- * - `wide`   (shaders/conv2d_wide.wgsl): groups = 1, inC not a multiple of 4 (an RGB stem): the
- *            8 pixels × 8 channels tile with scalar input loads (1.4–1.5× the scalar variant).
- * - `scalar` (shaders/conv2d.wgsl): groups > 1. Scalar input loads, 4 pixels × 4 channels per
+ * - `8px8ch_scalar` (shaders/conv2d_8px8ch_scalar.wgsl): groups = 1, inC not a multiple of 4 (an RGB stem): the
+ *            8 pixels × 8 channels tile with scalar input loads (1.4–1.5× the grouped variant).
+ * - `grouped` (shaders/conv2d_grouped.wgsl): groups > 1. Scalar input loads, 4 pixels × 4 channels per
  *            invocation; its channel blocks are padded per group, which the 8-channel tiles are not.
  * The vector variants need a pixel's channels to start on a vec4 boundary (inC % 4 = 0) and read
  * every input channel for every filter (groups = 1).
  * - `winograd` (src/ops/conv2d-winograd.ts, three shaders): F(4×4, 3×3) for 3×3 stride-1
  *            dilation-1 convs with groups = 1 and inC % 4 = 0; chosen by useWinograd below, else
- *            such a conv runs on `vec4`.
+ *            such a conv runs on `8px8ch_vec4`.
  */
 import type { Conv2DGeometry } from '../reference/conv2d.ts';
 import { chunkFits } from './winograd-scratch.ts';
 
-export type Conv2DVariant = 'scalar' | 'wide' | 'vec4' | '1x1';
+export type Conv2DVariant = 'grouped' | '8px8ch_scalar' | '8px8ch_vec4' | '1x1';
 /** Every way a Conv2D can run: the direct variants above, or the three-step Winograd convolution. */
 export type Conv2DAlgorithm = Conv2DVariant | 'winograd';
 
@@ -32,15 +32,15 @@ export interface VariantInfo {
 }
 
 export const VARIANTS: Record<Conv2DVariant, VariantInfo> = {
-  scalar: { shader: 'conv2d.wgsl', channels: 4, pixels: 4 },
-  wide: { shader: 'conv2d_wide.wgsl', channels: 8, pixels: 8 },
-  vec4: { shader: 'conv2d_vec4.wgsl', channels: 8, pixels: 8 },
+  grouped: { shader: 'conv2d_grouped.wgsl', channels: 4, pixels: 4 },
+  '8px8ch_scalar': { shader: 'conv2d_8px8ch_scalar.wgsl', channels: 8, pixels: 8 },
+  '8px8ch_vec4': { shader: 'conv2d_8px8ch_vec4.wgsl', channels: 8, pixels: 8 },
   '1x1': { shader: 'conv2d_1x1.wgsl', channels: 8, pixels: 8 },
 };
 
 /**
  * The fastest variant that can run the conv. `forced` (tests and A/B timings) picks another one,
- * taken only where it applies: vec4 where 1x1 could run, wide and scalar wherever groups = 1.
+ * taken only where it applies: 8px8ch_vec4 where 1x1 could run, 8px8ch_scalar and grouped wherever groups = 1.
  */
 export function chooseVariant(
   inC: number,
@@ -49,12 +49,12 @@ export function chooseVariant(
   padLeft: number,
   forced?: Conv2DVariant,
 ): Conv2DVariant {
-  if ((g.groups ?? 1) !== 1) return 'scalar';
-  if (inC % 4 !== 0) return forced === 'scalar' ? 'scalar' : 'wide';
+  if ((g.groups ?? 1) !== 1) return 'grouped';
+  if (inC % 4 !== 0) return forced === 'grouped' ? 'grouped' : '8px8ch_scalar';
   const pointwise =
     g.kernelSize[0] === 1 && g.kernelSize[1] === 1 && g.strides[0] === 1 && g.strides[1] === 1 && padTop === 0 && padLeft === 0;
-  if (forced === 'scalar' || forced === 'wide' || forced === 'vec4') return forced;
-  return pointwise ? '1x1' : 'vec4';
+  if (forced === 'grouped' || forced === '8px8ch_scalar' || forced === '8px8ch_vec4') return forced;
+  return pointwise ? '1x1' : '8px8ch_vec4';
 }
 
 /** Whether Winograd F(4×4, 3×3) can run the conv: 3×3, stride 1, dilation 1, groups 1, inC % 4 = 0. */

@@ -7,11 +7,11 @@
  *   out tile = Aᵀ · [ Σ_ci (Bᵀ·d_ci·B) ⊙ U_ci,co ] · A,
  * and the sum over ci at each of the 36 points p is a matrix product over (tiles × inC)·(inC × outC).
  * That is 36·16⁻¹ = 2.25 multiplies per output and input channel against 9 for the direct conv, and
- * the products run in a register-blocked GEMM (shaders/winograd_gemm.wgsl) instead of a convolution
+ * the products run in a register-blocked GEMM (shaders/conv2d_winograd_gemm.wgsl) instead of a convolution
  * loop. Three steps, each its own dispatch:
- *   1. shaders/winograd_input.wgsl   input patches → V [36][chunkTiles][inC]
- *   2. shaders/winograd_gemm.wgsl    M[p] = V[p] · U[p]  → M [36][chunkTiles][outC padded to 8]
- *   3. shaders/winograd_output.wgsl  M → out tile, plus bias, residual and activation (the epilogue of
+ *   1. shaders/conv2d_winograd_input.wgsl   input patches → V [36][chunkTiles][inC]
+ *   2. shaders/conv2d_winograd_gemm.wgsl    M[p] = V[p] · U[p]  → M [36][chunkTiles][outC padded to 8]
+ *   3. shaders/conv2d_winograd_output.wgsl  M → out tile, plus bias, residual and activation (the epilogue of
  *                                    the direct conv kernels), writing only real pixels and channels.
  *
  * Memory: V and M for every tile at once would be 2.25× the input plus 2.25× the output, more than
@@ -114,7 +114,7 @@ export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output,
     steps.push(
       {
         label: `${node.name}/winograd-input`,
-        shader: ['winograd_input.wgsl'],
+        shader: ['conv2d_winograd_input.wgsl'],
         constants: { WG },
         params: { inH: H, inW: W, inC: C, padTop: gy.padBefore, padLeft: gx.padBefore, ...chunk },
         bindings: { input: { kind: 'tensor', name: node.inputs[0] }, v },
@@ -124,7 +124,7 @@ export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output,
       },
       {
         label: `${node.name}/winograd-gemm`,
-        shader: ['winograd_gemm.wgsl'],
+        shader: ['conv2d_winograd_gemm.wgsl'],
         constants: { WG },
         params: { inC: C, outBlocks, tiles, chunkTiles: per },
         bindings: { v, u, m },
@@ -136,7 +136,7 @@ export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output,
       },
       {
         label: `${node.name}/winograd-output`,
-        shader: ['nan.wgsl', 'activation.wgsl', 'winograd_output.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'conv2d_winograd_output.wgsl'],
         constants: epilogue,
         params: { outH: OH, outW: OW, outC: F, outBlocks, ...chunk },
         bindings: { m, bias, output: { kind: 'tensor', name: node.output }, residual: residualBinding },

@@ -129,7 +129,7 @@ export const conv2d: OpModule = {
     return [
       {
         label: `${node.name}/conv2d`,
-        shader: ['nan.wgsl', 'activation.wgsl', variant.shader],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', variant.shader],
         constants: { WG, RESIDUAL, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F, outBlocks: blocks,
@@ -166,7 +166,7 @@ export const conv2d: OpModule = {
     if (!useWinograd(C, F, a, scratchBudget(4 * (N * H * W * C + N * OH * OW * F)))) return [];
     return [
       { label: 'winograd', attrs: { variant: 'winograd' } },
-      { label: 'vec4', attrs: { variant: 'vec4' } },
+      { label: '8px8ch_vec4', attrs: { variant: '8px8ch_vec4' } },
     ];
   },
 

@@ -55,7 +55,7 @@ export const conv3dTranspose: OpModule = {
     return [
       {
         label: `${node.name}/conv3d_transpose`,
-        shader: ['nan.wgsl', 'activation.wgsl', 'conv3d_transpose.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'conv3d_transpose.wgsl'],
         constants: { WG, ...activationConstants(a.activation) },
         params: {
           batch: N, inD: D, inH: H, inW: W, inC: C, outD: OD, outH: OH, outW: OW, outC: F,

@@ -74,7 +74,7 @@ export const dense: OpModule = {
       return [
         {
           label: `${node.name}/dense`,
-          shader: ['nan.wgsl', 'activation.wgsl', 'dense_gemm.wgsl'],
+          shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'dense_gemm.wgsl'],
           constants: { WG, VEC_IN: K % 4 === 0 ? 1 : 0, ...act },
           params: { rows, inFeatures: K, outFeatures: units, n4: N4, colBlocks },
           // input4 is the same tensor seen as vec4 (used only when VEC_IN).
@@ -100,7 +100,7 @@ export const dense: OpModule = {
       },
       {
         label: `${node.name}/dense-reduce`,
-        shader: ['nan.wgsl', 'activation.wgsl', 'dense_reduce.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'dense_reduce.wgsl'],
         constants: { WG, ...act },
         params: { rows, outFeatures: units, n4: N4, slices },
         bindings: { partials, bias, output },

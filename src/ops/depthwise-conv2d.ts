@@ -34,18 +34,18 @@ export interface DepthwiseConv2DAttrs extends DepthwiseGeometry {
 }
 
 /**
- * `vec4` (shaders/depthwise_conv2d_vec4.wgsl): multiplier 1 and channels a multiple of 4, four
- * pixels × four channels per invocation. `scalar` (shaders/depthwise_conv2d.wgsl): any shape.
+ * `4px_vec4` (shaders/depthwise_conv2d_4px_vec4.wgsl): multiplier 1 and channels a multiple of 4, four
+ * pixels × four channels per invocation. `general` (shaders/depthwise_conv2d_general.wgsl): any shape.
  */
-export type DepthwiseVariant = 'scalar' | 'vec4';
+export type DepthwiseVariant = 'general' | '4px_vec4';
 
 const WG = 64;
 /** Output pixels per invocation of the vec4 shader (its PIXELS). */
 const VEC4_PIXELS = 4;
 
 function chooseVariant(C: number, multiplier: number, forced?: DepthwiseVariant): DepthwiseVariant {
-  if (multiplier !== 1 || C % 4 !== 0) return 'scalar';
-  return forced ?? 'vec4';
+  if (multiplier !== 1 || C % 4 !== 0) return 'general';
+  return forced ?? '4px_vec4';
 }
 
 function attrsOf(node: GraphNode): DepthwiseConv2DAttrs {
@@ -144,12 +144,12 @@ export const depthwiseConv2d: OpModule = {
     const [N, H, W, C] = inputShapes[0];
     const [, OH, OW, F] = outputShape;
     const { gy, gx } = depthwiseAxes(H, W, a);
-    const vec4 = chooseVariant(C, a.multiplier, a.variant) === 'vec4';
+    const vec4 = chooseVariant(C, a.multiplier, a.variant) === '4px_vec4';
     const items = vec4 ? N * OH * Math.ceil(OW / VEC4_PIXELS) * (F / 4) : N * OH * OW * F;
     return [
       {
         label: `${node.name}/depthwise_conv2d`,
-        shader: ['nan.wgsl', 'activation.wgsl', vec4 ? 'depthwise_conv2d_vec4.wgsl' : 'depthwise_conv2d.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', vec4 ? 'depthwise_conv2d_4px_vec4.wgsl' : 'depthwise_conv2d_general.wgsl'],
         constants: { WG, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F, multiplier: a.multiplier,

@@ -62,7 +62,7 @@ export function globalPoolModule(op: string, spatialRank: number): OpModule {
       return [
         {
           label: `${node.name}/${op}`,
-          shader: ['nan.wgsl', 'global_pool.wgsl'],
+          shader: ['lib_nan.wgsl', 'global_pool.wgsl'],
           constants: { WG, MODE: POOL_MODE_CONSTANT[attrsOf(node).mode] },
           params: { batch: N, spatial, channels: C },
           bindings: {

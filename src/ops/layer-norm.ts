@@ -71,7 +71,7 @@ export const layerNorm: OpModule = {
     return [
       {
         label: `${node.name}/layer_norm`,
-        shader: ['nan.wgsl', 'layer_norm.wgsl'],
+        shader: ['lib_nan.wgsl', 'layer_norm.wgsl'],
         constants: { WG, RMS_SCALING: a.rmsScaling ? 1 : 0 },
         params: { rows, channels: C, epsilon: a.epsilon },
         bindings: {

@@ -1,6 +1,6 @@
 /**
  * Elementwise merge layers — Add, Subtract, Multiply, Average, Maximum, Minimum — on two or more
- * inputs with Keras broadcasting (src/ops/broadcast.ts). Kernel: shaders/binary.wgsl, run as a chain
+ * inputs with Keras broadcasting (src/ops/broadcast.ts). Kernel: shaders/merge.wgsl, run as a chain
  * of n − 1 two-input steps over the output buffer (the first reads inputs 0 and 1, each later one
  * folds the next input into the running result); Average divides by n in the last step. The last
  * step can carry a fused activation (Add → ReLU in residual blocks) via `fuseActivation`.
@@ -30,7 +30,7 @@ const KINDS: Record<string, MergeKind> = {
   Minimum: 'minimum',
 };
 
-/** The OP override of shaders/binary.wgsl for each kind (Average is a chain of adds). */
+/** The OP override of shaders/merge.wgsl for each kind (Average is a chain of adds). */
 const OP_CODE: Record<MergeKind, number> = { add: 0, average: 0, subtract: 1, multiply: 2, maximum: 3, minimum: 4 };
 
 const WG = 64;
@@ -94,7 +94,7 @@ export const merge: OpModule = {
       const axes = coalesceAxes(outputShape, [broadcastStrides(lhs, outputShape), broadcastStrides(rhs, outputShape)]);
       steps.push({
         label: `${node.name}/${kind}${k === 0 ? '' : `+${k + 1}`}`,
-        shader: ['nan.wgsl', 'activation.wgsl', 'binary.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'merge.wgsl'],
         constants: { WG, PER, OP: OP_CODE[kind], A_MODE: aMode, B_MODE: bMode, ...activationConstants(k === last ? activation : LINEAR) },
         params: {
           count,

@@ -85,7 +85,7 @@ export const pool2d: OpModule = {
     return [
       {
         label: `${node.name}/pool2d`,
-        shader: ['nan.wgsl', 'pool2d.wgsl'],
+        shader: ['lib_nan.wgsl', 'pool2d.wgsl'],
         constants: { WG, MODE: POOL_MODE_CONSTANT[a.mode] },
         params: {
           batch: N, inH: H, inW: W, channels: C, outH: OH, outW: OW,

@@ -74,7 +74,7 @@ export const pool3d: OpModule = {
     return [
       {
         label: `${node.name}/pool3d`,
-        shader: ['nan.wgsl', 'pool3d.wgsl'],
+        shader: ['lib_nan.wgsl', 'pool3d.wgsl'],
         constants: { WG, MODE: POOL_MODE_CONSTANT[a.mode] },
         params: {
           batch: N, inD: D, inH: H, inW: W, channels: C, outD: OD, outH: OH, outW: OW,

@@ -1,7 +1,7 @@
 /**
  * ZeroPadding3D, Cropping3D and UpSampling3D (nearest, Keras' only mode for 3-D): layers whose
  * every output voxel is a copy of at most one input voxel. One op, `reindex3d`, one kernel
- * (shaders/gather3d.wgsl): out = in[floor((o − shift) / scale)] per axis, zero outside.
+ * (shaders/reindex3d.wgsl): out = in[floor((o − shift) / scale)] per axis, zero outside.
  * Padding is a positive shift, cropping a negative one, upsampling a scale. Cropping and
  * upsampling move data, so they are kernels, not buffer aliases.
  */
@@ -85,7 +85,7 @@ export const reindex3d: OpModule = {
     return [
       {
         label: `${node.name}/reindex3d`,
-        shader: ['gather3d.wgsl'],
+        shader: ['reindex3d.wgsl'],
         constants: { WG },
         params: {
           total, channels: C, inD: D, inH: H, inW: W, outD: OD, outH: OH, outW: OW,

@@ -61,7 +61,7 @@ export const softmax: OpModule = {
     return [
       {
         label: `${node.name}/softmax`,
-        shader: ['nan.wgsl', 'softmax.wgsl'],
+        shader: ['lib_nan.wgsl', 'softmax.wgsl'],
         constants: { WG },
         params: { outer, axisLen, inner },
         bindings: {

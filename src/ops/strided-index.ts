@@ -1,7 +1,7 @@
 /**
  * The index parameters shared by permute.wgsl and prelu.wgsl: an output walked in row-major order
  * and one operand read through per-axis element strides, over at most 8 coalesced axes stored at
- * the END of `array<vec4u, 2>` uniforms (front slots: size 1, stride 0), as binary.wgsl does.
+ * the END of `array<vec4u, 2>` uniforms (front slots: size 1, stride 0), as merge.wgsl does.
  */
 import { stridesOf } from '../tensor.ts';
 import { coalesceAxes } from './broadcast.ts';

@@ -1,4 +1,4 @@
-/** CPU reference of the elementwise activations (mirrors shaders/activation.wgsl). */
+/** CPU reference of the elementwise activations (mirrors shaders/lib_activation.wgsl). */
 import { ActivationKind, F32_MAX, type Activation } from '../graph/ir.ts';
 
 const SELU_ALPHA = 1.6732632423543772;
@@ -62,7 +62,7 @@ export function activate(act: Activation, x: number): number {
       // beta = F32_MAX is max_value None: +Infinity stays infinite, as in Keras.
       if (x >= act.beta) return act.beta === F32_MAX ? x : act.beta;
       if (x >= act.gamma) return x;
-      // Slope 0: 0 below the threshold, −∞ included, not 0 · −∞ = NaN (shaders/activation.wgsl);
+      // Slope 0: 0 below the threshold, −∞ included, not 0 · −∞ = NaN (shaders/lib_activation.wgsl);
       // NaN (which fails both tests above) stays NaN.
       return act.alpha === 0 && !Number.isNaN(x) ? 0 : act.alpha * (x - act.gamma);
   }

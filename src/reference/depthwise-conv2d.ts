@@ -1,6 +1,6 @@
 /**
  * CPU reference of Keras DepthwiseConv2D (channels-last, kernel [kh, kw, cin, depth_multiplier]),
- * accumulated in float64: the definition of correct for shaders/depthwise_conv2d.wgsl.
+ * accumulated in float64: the definition of correct for shaders/depthwise_conv2d_general.wgsl.
  */
 import type { Activation } from '../graph/ir.ts';
 import { paddedAxisGeometry } from '../ops/padding.ts';

@@ -21,7 +21,7 @@ export interface LayerProfile {
   variants: string[];
 }
 
-/** `conv2d.wgsl+act.wgsl{TILE=8,ACT=1}`: identifies the kernel variant a step ran. */
+/** `conv2d_grouped.wgsl+act.wgsl{TILE=8,ACT=1}`: identifies the kernel variant a step ran. */
 export function variantOf(step: Pick<StepProfile, 'shader' | 'constants'>): string {
   const c = Object.entries(step.constants)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

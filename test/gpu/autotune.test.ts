@@ -102,7 +102,7 @@ describe('autotuning', () => {
     const r = await runTuned(graph, 'fresh-7', 'on', undefined, randomTensor([1, 72, 72, 8], 13));
     expect(r.report!.decisions).toHaveLength(1);
     const d = r.report!.decisions[0];
-    expect(d.candidates.map((c) => c.label)).toEqual(['winograd', 'vec4']);
+    expect(d.candidates.map((c) => c.label)).toEqual(['winograd', '8px8ch_vec4']);
     expect(d.candidates.every((c) => (c.ms ?? 0) > 0)).toBe(true);
   });
 

@@ -4,7 +4,7 @@ import { aggregateByLayer, formatLayerTable, formatTuning, toChromeTrace, varian
 import type { PlanProfile, StepProfile } from '../../src/runtime/profile.ts';
 
 function step(label: string, ms: number, startMs: number, flops: number, bytes: number, constants: Record<string, number> = {}): StepProfile {
-  return { label, layer: label.split('/')[0], shader: ['act.wgsl', 'conv2d.wgsl'], constants, dispatch: [4, 2, 1], flops, bytes, ms, startMs };
+  return { label, layer: label.split('/')[0], shader: ['act.wgsl', 'conv2d_grouped.wgsl'], constants, dispatch: [4, 2, 1], flops, bytes, ms, startMs };
 }
 
 const profile: PlanProfile = {
@@ -34,7 +34,7 @@ describe('profile aggregation', () => {
     // 4e6 FLOP in 3 ms = 1.333 GFLOP/s; 2e6 B in 1 ms = 2 GB/s.
     expect(conv.gflops).toBeCloseTo(4e6 / 3e6, 12);
     expect(dense.gbps).toBeCloseTo(2, 12);
-    expect(conv.variants).toEqual(['act.wgsl+conv2d.wgsl{ACT=1,TILE=8}', 'act.wgsl+conv2d.wgsl']);
+    expect(conv.variants).toEqual(['act.wgsl+conv2d_grouped.wgsl{ACT=1,TILE=8}', 'act.wgsl+conv2d_grouped.wgsl']);
     expect(layers.reduce((a, l) => a + l.ms!, 0)).toBe(profile.totalMs);
   });
 
@@ -72,13 +72,13 @@ describe('Chrome trace', () => {
     expect(new Set(xs.map((e: { pid: number; tid: number }) => `${e.pid}/${e.tid}`)).size).toBe(1);
     expect(xs[0]).toEqual({
       name: 'conv1/conv2d',
-      cat: 'conv2d.wgsl',
+      cat: 'conv2d_grouped.wgsl',
       ph: 'X',
       pid: 1,
       tid: 1,
       ts: 0,
       dur: 2000,
-      args: { layer: 'conv1', variant: 'act.wgsl+conv2d.wgsl{ACT=1,TILE=8}', dispatch: '4x2x1', flops: 4e6, bytes: 1e6 },
+      args: { layer: 'conv1', variant: 'act.wgsl+conv2d_grouped.wgsl{ACT=1,TILE=8}', dispatch: '4x2x1', flops: 4e6, bytes: 1e6 },
     });
     expect(xs[1].ts).toBe(2500);
     expect(xs[2]).toMatchObject({ ts: 4000, dur: 1000 });

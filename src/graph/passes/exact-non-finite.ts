@@ -3,7 +3,7 @@
  * ±Infinity propagation is elementwise exact, i.e. an output is NaN exactly when IEEE arithmetic on
  * the direct formula (the CPU reference) makes it NaN.
  *
- * Every kernel but one already is (shaders/nan.wgsl says how max, min, clamp and ReLU keep NaN).
+ * Every kernel but one already is (shaders/lib_nan.wgsl says how max, min, clamp and ReLU keep NaN).
  * The exception is Winograd F(4×4, 3×3): its transforms mix the 6×6 input patch of a tile and the
  * 6×6 products into the 4×4 outputs with coefficients that cancel in exact arithmetic, so a NaN
  * or ±Infinity at one input reaches all 16 outputs of every tile whose patch holds it (NaN − NaN
@@ -26,7 +26,7 @@ export function exactNonFinite(graph: Graph): Graph {
       if (node.op !== 'conv2d') return node;
       const a = node.attrs as unknown as Conv2DAttrs;
       if (a.variant !== undefined || !winogradApplies(node.weights[0].shape[2], a)) return node;
-      return { ...node, attrs: { ...node.attrs, variant: 'vec4' } };
+      return { ...node, attrs: { ...node.attrs, variant: '8px8ch_vec4' } };
     }),
   };
 }

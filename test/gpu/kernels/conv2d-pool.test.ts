@@ -1,5 +1,5 @@
 /**
- * conv2d_pool (shaders/conv2d_vec4_pool.wgsl and conv2d_wide_pool.wgsl) vs the CPU reference,
+ * conv2d_pool (shaders/conv2d_pool_8px8ch_vec4.wgsl and conv2d_pool_8px8ch_scalar.wgsl) vs the CPU reference,
  * every case on each variant that applies, which is conv2d's reference followed by pool2d's (max). Cases hit: odd conv
  * outputs ('valid' drops the last row / column, 'same' keeps a one-cell window), partial 4-pixel
  * tiles and 8-channel tiles, Cin 1 / 3 / 4 / 5 / 6 / 7 / 8 / 32, batch 2, strides, dilation, no bias, and
@@ -45,10 +45,10 @@ const cases: PoolCase[] = [
   { name: 'Cin 5 → 8, 3×3 dilation (1, 2) valid (general loop only)', input: [1, 12, 30, 5], filters: 8, kernel: [3, 3], dilation: [1, 2], padding: 'valid', act: 'relu' },
 ];
 
-/** The chosen variant first, then wide where vec4 was chosen (wide runs any inC). */
+/** The chosen variant first, then 8px8ch_scalar where 8px8ch_vec4 was chosen (8px8ch_scalar runs any inC). */
 function variantsFor(c: PoolCase): Conv2DPoolVariant[] {
   const chosen = choosePoolVariant(c.input[3]);
-  return chosen === 'vec4' ? ['vec4', 'wide'] : ['wide'];
+  return chosen === '8px8ch_vec4' ? ['8px8ch_vec4', '8px8ch_scalar'] : ['8px8ch_scalar'];
 }
 
 function attrsFor(c: PoolCase): Conv2DPoolAttrs {

@@ -1,6 +1,6 @@
 /**
- * Winograd F(4×4, 3×3) conv2d (src/ops/conv2d-winograd.ts: shaders/winograd_input.wgsl,
- * winograd_gemm.wgsl, winograd_output.wgsl) vs the float64 CPU reference, forced through the
+ * Winograd F(4×4, 3×3) conv2d (src/ops/conv2d-winograd.ts: shaders/conv2d_winograd_input.wgsl,
+ * conv2d_winograd_gemm.wgsl, conv2d_winograd_output.wgsl) vs the float64 CPU reference, forced through the
  * `variant` attribute: output sizes that are not multiples of the 4×4 tile (overhanging tiles), a
  * 1-pixel-high image, 'same' and 'valid', inC 4/8/12/64, outC 3/5/8/13 (not multiples of the
  * GEMM's 8 channels), batch 2, no bias, activations, both fused residual forms, and an image large

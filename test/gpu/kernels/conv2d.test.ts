@@ -1,5 +1,5 @@
 /**
- * Conv2D kernels (shaders/conv2d.wgsl, conv2d_wide.wgsl, conv2d_vec4.wgsl, conv2d_1x1.wgsl) vs the float64 CPU
+ * Conv2D kernels (shaders/conv2d_grouped.wgsl, conv2d_8px8ch_scalar.wgsl, conv2d_8px8ch_vec4.wgsl, conv2d_1x1.wgsl) vs the float64 CPU
  * reference, on shapes chosen to hit every index path: odd sizes, channel counts that are not
  * multiples of 4 (input and output), TF's asymmetric 'same' padding on even and odd sizes with
  * strides 2 and 3, dilation, non-square kernels, stride > kernel, batch 2, groups, every fused
@@ -91,7 +91,12 @@ function variantsFor(c: ConvCase): Conv2DVariant[] {
   const a = attrsFor(c);
   const pad = (axis: 0 | 1) => axisGeometry(c.input[1 + axis], a.kernelSize[axis], a.strides[axis], a.dilation[axis], a.padding).padBefore;
   const chosen = chooseVariant(c.input[3], a, pad(0), pad(1));
-  const slower: Record<Conv2DVariant, Conv2DVariant[]> = { '1x1': ['vec4', 'wide', 'scalar'], vec4: ['wide', 'scalar'], wide: ['scalar'], scalar: [] };
+  const slower: Record<Conv2DVariant, Conv2DVariant[]> = {
+    '1x1': ['8px8ch_vec4', '8px8ch_scalar', 'grouped'],
+    '8px8ch_vec4': ['8px8ch_scalar', 'grouped'],
+    '8px8ch_scalar': ['grouped'],
+    grouped: [],
+  };
   return [chosen, ...slower[chosen]];
 }
 

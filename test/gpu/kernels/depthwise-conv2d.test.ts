@@ -1,5 +1,5 @@
 /**
- * DepthwiseConv2D kernels (shaders/depthwise_conv2d.wgsl, any shape; depthwise_conv2d_vec4.wgsl,
+ * DepthwiseConv2D kernels (shaders/depthwise_conv2d_general.wgsl, any shape; depthwise_conv2d_4px_vec4.wgsl,
  * multiplier 1 and channels a multiple of 4) vs the float64 CPU reference on awkward shapes: odd
  * sizes, channels 3/5/7 and 4/8/12 with widths not a multiple of the vec4 kernel's 4 pixels, depth
  * multipliers 1–3, TF's asymmetric 'same' padding with stride 2 on odd and even sizes, explicit
@@ -65,7 +65,7 @@ const cases: DwCase[] = [
 ];
 // Every vec4-capable case once more on the general kernel.
 const vec4Capable = cases.filter((c) => c.multiplier === 1 && c.input[3] % 4 === 0);
-cases.push(...vec4Capable.map((c) => ({ ...c, name: `${c.name} [forced scalar kernel]`, variant: 'scalar' as const })));
+cases.push(...vec4Capable.map((c) => ({ ...c, name: `${c.name} [forced general kernel]`, variant: 'general' as const })));
 
 function attrsFor(c: DwCase): DepthwiseConv2DAttrs {
   return {

@@ -110,7 +110,7 @@ function conv2dCase(name: string, s: ConvSpec): NfCase {
   return { name, graph, inputs, input: s.residual ? 1 : 0, at: s.at, value: s.value, rf, mayAlsoBeNaN, tol, variant: `conv2d/${s.variant ?? 'rule'}` };
 }
 
-function conv2dPoolCase(name: string, s: ConvSpec & { poolPadding: 'same' | 'valid'; poolVariant: 'vec4' | 'wide' }): NfCase {
+function conv2dPoolCase(name: string, s: ConvSpec & { poolPadding: 'same' | 'valid'; poolVariant: '8px8ch_vec4' | '8px8ch_scalar' }): NfCase {
   const [, H, W, C] = s.input;
   const strides = s.strides ?? [1, 1];
   const ay = windowAxis(H, s.kernel[0], strides[0], 1, s.padding);
@@ -129,7 +129,7 @@ function conv2dPoolCase(name: string, s: ConvSpec & { poolPadding: 'same' | 'val
   return { name, graph, inputs: [randomTensor(s.input, seed++)], at: s.at, value: s.value, rf, variant: `conv2d_pool/${s.poolVariant}` };
 }
 
-function depthwiseCase(name: string, s: Omit<ConvSpec, 'filters'> & { multiplier: number; variant: 'scalar' | 'vec4' }): NfCase {
+function depthwiseCase(name: string, s: Omit<ConvSpec, 'filters'> & { multiplier: number; variant: 'general' | '4px_vec4' }): NfCase {
   const [, H, W, C] = s.input;
   const strides = s.strides ?? [1, 1];
   const dilation = s.dilation ?? [1, 1];
@@ -235,30 +235,30 @@ const NEG_INF = -Infinity;
 const RULE_WINOGRAD = 'conv2d 3×3 same that the rule runs on Winograd, with allowNonFinite at load: exact (no tile spread)';
 const cases: NfCase[] = [
   // conv2d, every direct variant and Winograd; NaN at an interior, an edge and a corner position
-  conv2dCase('conv2d scalar, groups 2, 3×3 same stride 2, relu, corner', { input: [1, 9, 11, 6], filters: 10, kernel: [3, 3], strides: [2, 2], padding: 'same', groups: 2, act: 'relu', variant: 'scalar', at: [0, 0, 0, 4] }),
-  conv2dCase('conv2d wide (Cin 3), 3×3 same, relu6, edge', { input: [1, 13, 14, 3], filters: 13, kernel: [3, 3], padding: 'same', act: 'relu6', variant: 'wide', at: [0, 6, 13, 1] }),
-  conv2dCase('conv2d wide, 7×7 same stride 2 stem, hard_sigmoid', { input: [1, 20, 21, 3], filters: 8, kernel: [7, 7], strides: [2, 2], padding: 'same', act: 'hard_sigmoid', variant: 'wide', at: [0, 10, 5, 2] }),
-  conv2dCase('conv2d vec4, 3×3 dilation 2 same, tanh, batch 2', { input: [2, 11, 13, 8], filters: 12, kernel: [3, 3], dilation: [2, 2], padding: 'same', act: 'tanh', variant: 'vec4', at: [1, 5, 6, 3] }),
-  conv2dCase('conv2d vec4, 3×3 valid stride 2, relu, last column', { input: [1, 15, 17, 4], filters: 16, kernel: [3, 3], strides: [2, 2], padding: 'valid', act: 'relu', variant: 'vec4', at: [0, 7, 16, 0] }),
+  conv2dCase('conv2d scalar, groups 2, 3×3 same stride 2, relu, corner', { input: [1, 9, 11, 6], filters: 10, kernel: [3, 3], strides: [2, 2], padding: 'same', groups: 2, act: 'relu', variant: 'grouped', at: [0, 0, 0, 4] }),
+  conv2dCase('conv2d wide (Cin 3), 3×3 same, relu6, edge', { input: [1, 13, 14, 3], filters: 13, kernel: [3, 3], padding: 'same', act: 'relu6', variant: '8px8ch_scalar', at: [0, 6, 13, 1] }),
+  conv2dCase('conv2d wide, 7×7 same stride 2 stem, hard_sigmoid', { input: [1, 20, 21, 3], filters: 8, kernel: [7, 7], strides: [2, 2], padding: 'same', act: 'hard_sigmoid', variant: '8px8ch_scalar', at: [0, 10, 5, 2] }),
+  conv2dCase('conv2d vec4, 3×3 dilation 2 same, tanh, batch 2', { input: [2, 11, 13, 8], filters: 12, kernel: [3, 3], dilation: [2, 2], padding: 'same', act: 'tanh', variant: '8px8ch_vec4', at: [1, 5, 6, 3] }),
+  conv2dCase('conv2d vec4, 3×3 valid stride 2, relu, last column', { input: [1, 15, 17, 4], filters: 16, kernel: [3, 3], strides: [2, 2], padding: 'valid', act: 'relu', variant: '8px8ch_vec4', at: [0, 7, 16, 0] }),
   conv2dCase('conv2d 1x1 (matrix product), relu, batch 2', { input: [2, 7, 9, 8], filters: 13, kernel: [1, 1], padding: 'valid', act: 'relu', variant: '1x1', at: [1, 3, 8, 7] }),
   conv2dCase('conv2d winograd, 3×3 same, relu', { input: [1, 13, 11, 8], filters: 12, kernel: [3, 3], padding: 'same', act: 'relu', variant: 'winograd', at: [0, 6, 5, 2] }),
   conv2dCase('conv2d winograd, 3×3 valid, tile edge', { input: [1, 14, 10, 4], filters: 8, kernel: [3, 3], padding: 'valid', variant: 'winograd', at: [0, 4, 9, 1] }),
-  conv2dCase('conv2d vec4 + fused residual, NaN in the residual, relu', { input: [1, 9, 13, 8], filters: 8, kernel: [3, 3], padding: 'same', act: 'relu', variant: 'vec4', residual: true, at: [0, 4, 7, 5] }),
+  conv2dCase('conv2d vec4 + fused residual, NaN in the residual, relu', { input: [1, 9, 13, 8], filters: 8, kernel: [3, 3], padding: 'same', act: 'relu', variant: '8px8ch_vec4', residual: true, at: [0, 4, 7, 5] }),
   conv2dCase('conv2d winograd + fused residual, NaN in the residual', { input: [1, 9, 9, 8], filters: 8, kernel: [3, 3], padding: 'same', act: 'relu', variant: 'winograd', residual: true, at: [0, 2, 3, 6] }),
-  conv2dCase('conv2d vec4, +Infinity input, relu', { input: [1, 9, 10, 4], filters: 8, kernel: [3, 3], padding: 'same', act: 'relu', variant: 'vec4', at: [0, 4, 4, 1], value: Infinity }),
-  conv2dCase('conv2d wide, -Infinity input, linear', { input: [1, 9, 10, 3], filters: 8, kernel: [3, 3], padding: 'same', variant: 'wide', at: [0, 0, 9, 2], value: NEG_INF }),
+  conv2dCase('conv2d vec4, +Infinity input, relu', { input: [1, 9, 10, 4], filters: 8, kernel: [3, 3], padding: 'same', act: 'relu', variant: '8px8ch_vec4', at: [0, 4, 4, 1], value: Infinity }),
+  conv2dCase('conv2d wide, -Infinity input, linear', { input: [1, 9, 10, 3], filters: 8, kernel: [3, 3], padding: 'same', variant: '8px8ch_scalar', at: [0, 0, 9, 2], value: NEG_INF }),
   // No variant: the rule would take Winograd; allowNonFinite at load pins the exact direct kernel.
   conv2dCase(RULE_WINOGRAD, { input: [1, 64, 64, 4], filters: 8, kernel: [3, 3], padding: 'same', act: 'relu', at: [0, 29, 30, 3] }),
   // conv + 2×2 max pool in one kernel
-  conv2dPoolCase('conv2d_pool vec4, 3×3 same, relu, pool valid on odd size', { input: [1, 11, 13, 8], filters: 12, kernel: [3, 3], padding: 'same', act: 'relu', poolPadding: 'valid', poolVariant: 'vec4', at: [0, 5, 6, 1] }),
-  conv2dPoolCase('conv2d_pool vec4, pool same (last window one row)', { input: [1, 9, 9, 4], filters: 8, kernel: [3, 3], padding: 'same', poolPadding: 'same', poolVariant: 'vec4', at: [0, 8, 8, 3] }),
-  conv2dPoolCase('conv2d_pool wide (Cin 3), relu', { input: [1, 12, 14, 3], filters: 8, kernel: [3, 3], padding: 'same', act: 'relu', poolPadding: 'valid', poolVariant: 'wide', at: [0, 3, 9, 0] }),
-  conv2dPoolCase('conv2d_pool wide, +Infinity input, relu', { input: [1, 10, 10, 3], filters: 8, kernel: [3, 3], padding: 'same', act: 'relu', poolPadding: 'valid', poolVariant: 'wide', at: [0, 4, 4, 0], value: Infinity }),
-  conv2dPoolCase('conv2d_pool vec4, -Infinity input', { input: [1, 10, 10, 4], filters: 8, kernel: [3, 3], padding: 'same', poolPadding: 'valid', poolVariant: 'vec4', at: [0, 4, 5, 2], value: NEG_INF }),
+  conv2dPoolCase('conv2d_pool vec4, 3×3 same, relu, pool valid on odd size', { input: [1, 11, 13, 8], filters: 12, kernel: [3, 3], padding: 'same', act: 'relu', poolPadding: 'valid', poolVariant: '8px8ch_vec4', at: [0, 5, 6, 1] }),
+  conv2dPoolCase('conv2d_pool vec4, pool same (last window one row)', { input: [1, 9, 9, 4], filters: 8, kernel: [3, 3], padding: 'same', poolPadding: 'same', poolVariant: '8px8ch_vec4', at: [0, 8, 8, 3] }),
+  conv2dPoolCase('conv2d_pool wide (Cin 3), relu', { input: [1, 12, 14, 3], filters: 8, kernel: [3, 3], padding: 'same', act: 'relu', poolPadding: 'valid', poolVariant: '8px8ch_scalar', at: [0, 3, 9, 0] }),
+  conv2dPoolCase('conv2d_pool wide, +Infinity input, relu', { input: [1, 10, 10, 3], filters: 8, kernel: [3, 3], padding: 'same', act: 'relu', poolPadding: 'valid', poolVariant: '8px8ch_scalar', at: [0, 4, 4, 0], value: Infinity }),
+  conv2dPoolCase('conv2d_pool vec4, -Infinity input', { input: [1, 10, 10, 4], filters: 8, kernel: [3, 3], padding: 'same', poolPadding: 'valid', poolVariant: '8px8ch_vec4', at: [0, 4, 5, 2], value: NEG_INF }),
   // depthwise
-  depthwiseCase('depthwise scalar, multiplier 2, 3×3 same stride 2, relu6', { input: [1, 11, 13, 5], multiplier: 2, kernel: [3, 3], strides: [2, 2], padding: 'same', act: 'relu6', variant: 'scalar', at: [0, 4, 6, 3] }),
-  depthwiseCase('depthwise vec4, 3×3 same, relu6, corner', { input: [1, 9, 11, 8], multiplier: 1, kernel: [3, 3], padding: 'same', act: 'relu6', variant: 'vec4', at: [0, 8, 10, 6] }),
-  depthwiseCase('depthwise vec4, dilation 2 valid', { input: [2, 12, 11, 4], multiplier: 1, kernel: [3, 3], dilation: [2, 2], padding: 'valid', variant: 'vec4', at: [1, 6, 5, 1] }),
+  depthwiseCase('depthwise scalar, multiplier 2, 3×3 same stride 2, relu6', { input: [1, 11, 13, 5], multiplier: 2, kernel: [3, 3], strides: [2, 2], padding: 'same', act: 'relu6', variant: 'general', at: [0, 4, 6, 3] }),
+  depthwiseCase('depthwise vec4, 3×3 same, relu6, corner', { input: [1, 9, 11, 8], multiplier: 1, kernel: [3, 3], padding: 'same', act: 'relu6', variant: '4px_vec4', at: [0, 8, 10, 6] }),
+  depthwiseCase('depthwise vec4, dilation 2 valid', { input: [2, 12, 11, 4], multiplier: 1, kernel: [3, 3], dilation: [2, 2], padding: 'valid', variant: '4px_vec4', at: [1, 6, 5, 1] }),
   // dense, both variants (gemm with and without vec4 input loads)
   denseCase('dense gemm, K 37 (scalar input loads), relu', { input: [3, 37], units: 5, act: 'relu', variant: 'gemm', at: [1, 20] }),
   denseCase('dense gemm, K 64 (vec4 input loads), rank 4', { input: [2, 3, 5, 64], units: 13, act: 'tanh', variant: 'gemm', at: [1, 2, 4, 63] }),
@@ -325,8 +325,8 @@ const cases: NfCase[] = [
 ];
 
 const ALL_VARIANTS = [
-  'conv2d/scalar', 'conv2d/wide', 'conv2d/vec4', 'conv2d/1x1', 'conv2d/winograd', 'conv2d_pool/vec4', 'conv2d_pool/wide',
-  'depthwise/scalar', 'depthwise/vec4', 'dense/gemm', 'dense/gemm/vec-in', 'dense/splitk/vec-in', 'conv2d_transpose/gather', 'conv2d_transpose/tap',
+  'conv2d/grouped', 'conv2d/8px8ch_scalar', 'conv2d/8px8ch_vec4', 'conv2d/1x1', 'conv2d/winograd', 'conv2d_pool/8px8ch_vec4', 'conv2d_pool/8px8ch_scalar',
+  'depthwise/general', 'depthwise/4px_vec4', 'dense/gemm', 'dense/gemm/vec-in', 'dense/splitk/vec-in', 'conv2d_transpose/gather', 'conv2d_transpose/tap',
   'conv3d', 'conv3d_transpose', 'pool2d/max', 'pool2d/avg', 'pool3d/max', 'pool3d/avg', 'global-pool2d/max', 'global-pool2d/avg', 'global-pool3d/max',
   'softmax', 'merge/maximum', 'merge/minimum', 'merge/add', 'merge/subtract', 'merge/multiply', 'merge/average', 'prelu', 'batch_norm', 'rescaling',
   'normalization', 'pad_crop2d', 'permute', 'concatenate', 'layer_norm', 'resize2d', 'reindex3d',
@@ -362,7 +362,7 @@ describe('NaN and ±Infinity through every kernel (allowNonFinite)', () => {
   }
 });
 
-// Every ActivationKind, standalone (shaders/unary.wgsl) with NaN, +∞ and −∞ among finite values.
+// Every ActivationKind, standalone (shaders/activation.wgsl) with NaN, +∞ and −∞ among finite values.
 const ACTIVATIONS: [string, Activation][] = [
   ['linear', makeActivation(ActivationKind.Linear)],
   ['relu', makeActivation(ActivationKind.Relu)],

@@ -1,5 +1,5 @@
 /**
- * ZeroPadding3D, Cropping3D and UpSampling3D (one kernel, shaders/gather3d.wgsl) vs the CPU
+ * ZeroPadding3D, Cropping3D and UpSampling3D (one kernel, shaders/reindex3d.wgsl) vs the CPU
  * reference, built through their Keras configs so the argument parsing (int, 3 ints, 3 pairs) is
  * covered too: asymmetric amounts per axis, odd sizes, channels 1/3/5, batch 2. Exact: pure copies.
  */

@@ -1,7 +1,7 @@
 // Winograd F(4×4, 3×3), step 2 of 3: 36 independent matrix products, one per transform point p
 // (src/ops/conv2d-winograd.ts runs the three steps):
 //   M[p][t][co] = Σ_ci V[p][t][ci] · U[p][ci][co],   t < tiles of this chunk.
-// V is [36][chunkTiles][inC] (shaders/winograd_input.wgsl), U the transformed kernel
+// V is [36][chunkTiles][inC] (shaders/conv2d_winograd_input.wgsl), U the transformed kernel
 // [36][inC][outBlocks·4] (host, outC zero-padded to a multiple of 8), M [36][chunkTiles][outBlocks·4].
 //
 // Work split: the register tile of shaders/conv2d_1x1.wgsl, which won its A/B timings: one

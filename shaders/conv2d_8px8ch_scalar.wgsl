@@ -1,19 +1,15 @@
-// Direct 2-D convolution for groups = 1 and inC a multiple of 4 (src/ops/conv2d.ts selects it):
+// Direct 2-D convolution for groups = 1 and inC NOT a multiple of 4 (e.g. an RGB stem; src/ops/conv2d.ts
+// selects it):
 //   out[n, oy, ox, co] = activate(bias[co] + Σ_{ky, kx, ci} in[n, iy, ix, ci] · w[ky, kx, ci, co] + res[n, oy, ox, co])
 //   iy = oy·strideH − padTop + ky·dilationH (likewise ix); taps outside the input read zero;
 //   res is the residual of a fused Add (src/graph/passes/fuse-add.ts) when RESIDUAL = 1, else 0;
 //   RESIDUAL = 2 adds it after the activation instead: activate(...) + res.
 //
-// Work split: one invocation computes an 8 × 8 tile: EIGHT consecutive output channels (two vec4
-// channel blocks) of EIGHT horizontally adjacent output pixels ox0 .. ox0+7, in sixteen vec4
-// accumulators. The input is read as vec4 along channels (channels-last, inC % 4 = 0, so a pixel's
-// channels start on a vec4 boundary): per step of 4 input channels it loads 8 input vec4 (one per
-// pixel) and 8 weight vec4 (4 channels × 2 blocks) for 256 multiply-adds, 16 per vec4 load,
-// against 3.2 for conv2d.wgsl's scalar input loads. Consecutive invocations take consecutive
-// channel pairs of the same pixels. Measured on SwiftShader (same-run A/B, 3×3 convs of the malaria
-// ResNet): 8 px × 8 ch ran 1.2–2× faster than 4×8, 4×16, 8×4, 8×16, 12×8 and 16×8 (tiles with
-// more accumulators were slower); pixel-major invocation order was no better. No workgroup memory: on SwiftShader barriers cost more than the loads they
-// would save (bench/probes/matmul.wgsl).
+// Work split: conv2d_8px8ch_vec4.wgsl's 8 × 8 tile (EIGHT adjacent output pixels × EIGHT consecutive
+// output channels, sixteen vec4 accumulators) with scalar input loads, since a pixel's channels do
+// not start on a vec4 boundary: per input channel it loads 8 input scalars and 2 weight vec4 for
+// 64 multiply-adds, against 16 per 4 scalars + 1 vec4 in conv2d_grouped.wgsl's 4 × 4 tile. Same-run A/B on
+// SwiftShader: 224×224×3 → 32 3×3 0.76 → 1.05 GFLOP/s, 56×56×3 → 32 7×7 1.01 → 1.51.
 //
 // Weight layout: Keras' HWIO kernel [kH, kW, inC, outC] with outC zero-padded by the host to a
 // multiple of 8 (outBlocks even), read as vec4: kernel[((ky·kW + kx)·inC + ci)·outBlocks + cblk].
@@ -21,11 +17,8 @@
 //
 // Bounds: a kernel row outside the input is skipped for all eight pixels (they share iy); columns
 // differ per pixel, so out-of-range columns read a clamped, in-range address and `select` turns
-// the vec4 into 0 (no out-of-bounds access, no 0 · inf = NaN). Pixels past outW and channels past
+// the value into 0 (no out-of-bounds access, no 0 · inf = NaN). Pixels past outW and channels past
 // outC are computed and not written. Invocations past the rounded-up dispatch return at once.
-//
-// Accuracy: each vec4 step sums 4 products before adding to the accumulator, so a reduction of K
-// terms takes K / 4 accumulator roundings.
 
 struct Params {
   batch: u32,
@@ -57,7 +50,7 @@ override WG: u32 = 64u;
 override RESIDUAL: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> input: array<vec4f>;
+@group(0) @binding(1) var<storage, read> input: array<f32>;
 @group(0) @binding(2) var<storage, read> kernel: array<vec4f>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> output: array<f32>;
@@ -81,7 +74,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let outRow = tile / tilesX; // n·outH + oy
   let oy = outRow % params.outH;
   let n = outRow / params.outH;
-  let cin4 = params.inC / 4u;
   let inW = i32(params.inW);
   let y0 = i32(oy * params.strideH) - i32(params.padTop);
   let x0 = i32(ox0 * params.strideW) - i32(params.padLeft);
@@ -106,41 +98,39 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       // Input column of pixel p: x0 + p·strideW + kx·dilationW, in two vec4i of four pixels.
       let ix0 = vec4i(0, 1, 2, 3) * sx + (x0 + i32(kx * params.dilationW));
       let in0 = (ix0 >= vec4i(0)) & (ix0 < vec4i(inW));
-      let base0 = (vec4u(rowBase) + vec4u(clamp(ix0, vec4i(0), vec4i(inW - 1)))) * cin4;
+      let base0 = (vec4u(rowBase) + vec4u(clamp(ix0, vec4i(0), vec4i(inW - 1)))) * params.inC;
       let ix4 = vec4i(4, 5, 6, 7) * sx + (x0 + i32(kx * params.dilationW));
       let in4 = (ix4 >= vec4i(0)) & (ix4 < vec4i(inW));
-      let base4 = (vec4u(rowBase) + vec4u(clamp(ix4, vec4i(0), vec4i(inW - 1)))) * cin4;
+      let base4 = (vec4u(rowBase) + vec4u(clamp(ix4, vec4i(0), vec4i(inW - 1)))) * params.inC;
       var w = (ky * params.kW + kx) * params.inC * blocks + cblk;
-      for (var c4 = 0u; c4 < cin4; c4++) {
-        let v0 = select(zero, input[base0.x + c4], in0.x);
-        let v1 = select(zero, input[base0.y + c4], in0.y);
-        let v2 = select(zero, input[base0.z + c4], in0.z);
-        let v3 = select(zero, input[base0.w + c4], in0.w);
-        let v4 = select(zero, input[base4.x + c4], in4.x);
-        let v5 = select(zero, input[base4.y + c4], in4.y);
-        let v6 = select(zero, input[base4.z + c4], in4.z);
-        let v7 = select(zero, input[base4.w + c4], in4.w);
-        // Weights of input channels 4·c4 .. +3 (first digit) for the two blocks (second digit).
-        let w00 = kernel[w]; let w01 = kernel[w + 1u]; w += blocks;
-        let w10 = kernel[w]; let w11 = kernel[w + 1u]; w += blocks;
-        let w20 = kernel[w]; let w21 = kernel[w + 1u]; w += blocks;
-        let w30 = kernel[w]; let w31 = kernel[w + 1u]; w += blocks;
-        a00 += v0.x * w00 + v0.y * w10 + v0.z * w20 + v0.w * w30;
-        a01 += v0.x * w01 + v0.y * w11 + v0.z * w21 + v0.w * w31;
-        a10 += v1.x * w00 + v1.y * w10 + v1.z * w20 + v1.w * w30;
-        a11 += v1.x * w01 + v1.y * w11 + v1.z * w21 + v1.w * w31;
-        a20 += v2.x * w00 + v2.y * w10 + v2.z * w20 + v2.w * w30;
-        a21 += v2.x * w01 + v2.y * w11 + v2.z * w21 + v2.w * w31;
-        a30 += v3.x * w00 + v3.y * w10 + v3.z * w20 + v3.w * w30;
-        a31 += v3.x * w01 + v3.y * w11 + v3.z * w21 + v3.w * w31;
-        a40 += v4.x * w00 + v4.y * w10 + v4.z * w20 + v4.w * w30;
-        a41 += v4.x * w01 + v4.y * w11 + v4.z * w21 + v4.w * w31;
-        a50 += v5.x * w00 + v5.y * w10 + v5.z * w20 + v5.w * w30;
-        a51 += v5.x * w01 + v5.y * w11 + v5.z * w21 + v5.w * w31;
-        a60 += v6.x * w00 + v6.y * w10 + v6.z * w20 + v6.w * w30;
-        a61 += v6.x * w01 + v6.y * w11 + v6.z * w21 + v6.w * w31;
-        a70 += v7.x * w00 + v7.y * w10 + v7.z * w20 + v7.w * w30;
-        a71 += v7.x * w01 + v7.y * w11 + v7.z * w21 + v7.w * w31;
+      for (var ci = 0u; ci < params.inC; ci++) {
+        let v0 = select(0.0, input[base0.x + ci], in0.x);
+        let v1 = select(0.0, input[base0.y + ci], in0.y);
+        let v2 = select(0.0, input[base0.z + ci], in0.z);
+        let v3 = select(0.0, input[base0.w + ci], in0.w);
+        let v4 = select(0.0, input[base4.x + ci], in4.x);
+        let v5 = select(0.0, input[base4.y + ci], in4.y);
+        let v6 = select(0.0, input[base4.z + ci], in4.z);
+        let v7 = select(0.0, input[base4.w + ci], in4.w);
+        let w0 = kernel[w];
+        let w1 = kernel[w + 1u];
+        w += blocks;
+        a00 += v0 * w0;
+        a01 += v0 * w1;
+        a10 += v1 * w0;
+        a11 += v1 * w1;
+        a20 += v2 * w0;
+        a21 += v2 * w1;
+        a30 += v3 * w0;
+        a31 += v3 * w1;
+        a40 += v4 * w0;
+        a41 += v4 * w1;
+        a50 += v5 * w0;
+        a51 += v5 * w1;
+        a60 += v6 * w0;
+        a61 += v6 * w1;
+        a70 += v7 * w0;
+        a71 += v7 * w1;
       }
     }
   }

@@ -5,7 +5,7 @@
 //   iy = oy·strideH − padTop + ky·dilationH (likewise ix); taps outside the input read zero.
 //
 // The general kernel: any depth_multiplier and channel count. Multiplier 1 with channels a multiple
-// of 4 (most real networks) runs depthwise_conv2d_vec4.wgsl instead, 4.4× faster on SwiftShader.
+// of 4 (most real networks) runs depthwise_conv2d_4px_vec4.wgsl instead, 4.4× faster on SwiftShader.
 //
 // Work split: one invocation per output element, flat in channels-last order, so consecutive
 // invocations take consecutive output channels of one pixel: their input reads (f / M) and weight

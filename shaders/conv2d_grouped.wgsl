@@ -4,7 +4,7 @@
 //   g is co's group (0 without groups) and ci runs over the groupInC channels of one group.
 //   With RESIDUAL = 1 a fused Add's other operand (src/graph/passes/fuse-add.ts), same shape as the
 //   output, is added after the bias and before the activation (RESIDUAL = 2: after it).
-//   conv2d_vec4.wgsl and conv2d_1x1.wgsl are faster variants for groups = 1 and inC % 4 = 0.
+//   conv2d_8px8ch_vec4.wgsl and conv2d_1x1.wgsl are faster variants for groups = 1 and inC % 4 = 0.
 //
 // Work split: one invocation computes a 4 × 4 tile: FOUR consecutive output channels (one
 // "channel block", `cblk`: wgsl_reflect reserves the word `block`) of FOUR horizontally adjacent

@@ -1,6 +1,6 @@
 // NaN that stays NaN: max, min and clamp that propagate NaN the way IEEE 754 arithmetic (and the
 // CPU references, whose Math.max/Math.min return NaN for a NaN operand) does. Linked in front of
-// activation.wgsl and of every kernel that reduces with max or min (pooling, fused conv + pool,
+// lib_activation.wgsl and of every kernel that reduces with max or min (pooling, fused conv + pool,
 // the Maximum/Minimum merges, softmax).
 //
 // Why it is needed: WGSL's max, min and clamp return an indeterminate one of the operands when one

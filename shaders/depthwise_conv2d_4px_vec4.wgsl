@@ -1,5 +1,5 @@
 // Depthwise 2-D convolution, channels-last, for depth_multiplier 1 and channels a multiple of 4
-// (src/ops/depthwise-conv2d.ts selects it; depthwise_conv2d.wgsl runs every other case):
+// (src/ops/depthwise-conv2d.ts selects it; depthwise_conv2d_general.wgsl runs every other case):
 //   out[n, oy, ox, c] = activate(bias[c] + Σ_{ky, kx} in[n, iy, ix, c] · w[ky, kx, c])
 //   iy = oy·strideH − padTop + ky·dilationH (likewise ix); taps outside the input read zero.
 //
@@ -12,7 +12,7 @@
 // the loads they would save on SwiftShader.
 //
 // Measured on SwiftShader (Subzero, 2 shared cores, back to back, twice). MobileNetV2 α1.0 at 224²,
-// its 17 depthwise layers (`mi bench --only mobilenet`): depthwise_conv2d.wgsl (one output per
+// its 17 depthwise layers (`mi bench --only mobilenet`): depthwise_conv2d_general.wgsl (one output per
 // invocation, scalar loads) 371 ms at 0.11 GFLOP/s; this kernel 85 ms at 0.49 GFLOP/s. Candidates
 // on a chain of eight 3×3 layers at 56²×144 and below (`mi profile`, GPU ms, median of 9, lower is
 // better): this 4 px × 4 ch tile 28–29 (52 under load); 8 px 53–57; 2 px 66 (under load, vs 52);

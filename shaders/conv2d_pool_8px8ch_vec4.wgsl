@@ -12,13 +12,13 @@
 // of an odd size holds only its first row / column (outH = ceil(convH / 2)). Both are the rule
 // "take the cells of the window that are < convH, convW"; the first cell always exists.
 //
-// Work split: conv2d_vec4.wgsl's 8 × 8 tile (eight adjacent conv pixels × eight output channels,
+// Work split: conv2d_8px8ch_vec4.wgsl's 8 × 8 tile (eight adjacent conv pixels × eight output channels,
 // sixteen vec4 accumulators, vec4 input loads along channels) run twice, once for each conv row of
 // the pool window; after each row the eight conv pixels are activated and reduced in pairs to the
 // FOUR pooled pixels of the tile, kept in eight vec4 (m<pixel><block>) across the two rows.
 // Consecutive invocations take consecutive channel pairs of the same pooled pixels.
 //
-// Weight layout and bounds: as conv2d_vec4.wgsl (padded HWIO kernel read as vec4, outC padded to
+// Weight layout and bounds: as conv2d_8px8ch_vec4.wgsl (padded HWIO kernel read as vec4, outC padded to
 // a multiple of 8; clamped addresses + select for columns outside the input, rows outside skipped).
 
 struct Params {
@@ -61,7 +61,7 @@ fn act4(v: vec4f) -> vec4f {
   return vec4f(activate(v.x), activate(v.y), activate(v.z), activate(v.w));
 }
 
-// max(a, b) where conv column `ox` of b exists, else a. max_nan (nan.wgsl): a NaN conv value makes
+// max(a, b) where conv column `ox` of b exists, else a. max_nan (lib_nan.wgsl): a NaN conv value makes
 // its pooled output NaN, as the unfused conv → MaxPooling2D (and the reference) give.
 fn pairMax(a: vec4f, b: vec4f, ox: u32) -> vec4f {
   return select(a, max_nan4(a, b), ox < params.convW);

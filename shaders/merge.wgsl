@@ -3,8 +3,8 @@
 //   step 0:  output = OP(a, b)             (a = input 0, b = input 1)
 //   step k:  output = OP(output, b)        (A_MODE = 2, b = input k + 1)
 // Average is a chain of adds whose last step has scale = 1/n; only the last step fuses an
-// activation (ACT, from activation.wgsl). OP: 0 add, 1 subtract, 2 multiply, 3 maximum, 4 minimum.
-// Maximum and minimum are nan.wgsl's max_nan/min_nan: NaN in either operand gives NaN, as
+// activation (ACT, from lib_activation.wgsl). OP: 0 add, 1 subtract, 2 multiply, 3 maximum, 4 minimum.
+// Maximum and minimum are lib_nan.wgsl's max_nan/min_nan: NaN in either operand gives NaN, as
 // tf.maximum and the reference (Math.max) do; WGSL's max/min may return the other operand.
 //
 // Layout: the output (channels-last, row-major) is indexed flat. An operand whose shape equals the

@@ -1,9 +1,9 @@
 // Winograd F(4×4, 3×3), step 3 of 3: the output transform and the conv epilogue
 // (src/ops/conv2d-winograd.ts runs the three steps). For one chunk of tiles:
 //   out[n, 4·ty + i, 4·tx + j, co] = activate(bias[co] + (Aᵀ · m · A)[i][j] + res[...]),
-// m the 6×6 points of tile t from M[36][chunkTiles][outBlocks·4] (shaders/winograd_gemm.wgsl),
+// m the 6×6 points of tile t from M[36][chunkTiles][outBlocks·4] (shaders/conv2d_winograd_gemm.wgsl),
 // res the residual of a fused Add when RESIDUAL = 1; RESIDUAL = 2 adds it after the activation, as
-// in shaders/conv2d_vec4.wgsl (src/ops/conv2d-residual.ts). Aᵀ (Lavin & Gray):
+// in shaders/conv2d_8px8ch_vec4.wgsl (src/ops/conv2d-residual.ts). Aᵀ (Lavin & Gray):
 //   [1  1  1  1  1  0]
 //   [0  1 −1  2 −2  0]
 //   [0  1  1  4  4  0]
