@@ -1,0 +1,103 @@
+/**
+ * The 3-D kernels against real Keras (scripts/keras_refs/layers_3d.py), not against our own CPU
+ * references: Conv3DTranspose (conv3d_transpose.wgsl), MaxPooling3D / AveragePooling3D 'same' and
+ * 'valid' (pool3d.wgsl) and strided / 'valid' / dilated Conv3D (conv3d.wgsl). Each fixture holds many
+ * configurations of one layer class side by side, each Flatten-ed into one concatenated output; the
+ * test slices that output per configuration (order and lengths from layers.json) and reports the
+ * error of each, so a wrong edge window or pad names its layer.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseNpy } from '../../../src/formats/npy.ts';
+import type { Tensor } from '../../../src/tensor.ts';
+import { repoRoot } from '../../util/fixtures.ts';
+import { expectTensorsClose, type Tolerance } from '../../util/compare.ts';
+import { loadModelInPage } from '../../util/gpu.ts';
+
+interface LayerRow {
+  name: string;
+  class: string;
+  inbound: string[];
+  output_shape: (number | null)[];
+}
+
+interface Fixture {
+  name: string;
+  /** The Keras class every configuration uses, and the engine op (so the shader) it must run as. */
+  classes: Record<string, string>;
+  /** Layers of those classes in the fixture: a regenerated fixture that lost some fails here. */
+  count: number;
+  tol: Tolerance;
+}
+
+// Measured on SwiftShader (2026-12-02), max |GPU − Keras| over both samples and every configuration:
+//   conv3d_transpose_variants 3.6e-7 (outputs in [−1.1, 1.5]), conv3d_variants 3.6e-7 ([−1.7, 2.0]):
+//   float32 sums of up to 192 products in another order than TF's: a few ulps of the outputs. Tolerance
+//   4× that, 1.5e-6: a wrong tap, pad or output_padding moves values by O(0.1).
+//   pool3d_variants 0 (bit-identical, the averages included). Tolerance 2 ulps of 1.0 (1.2e-7), for
+//   an adapter that sums or divides in another order; counting the padded cells in a 'same' average
+//   (what TF does not do) moves the edge outputs of pool 2 'same' here by up to 0.70 (median 0.12).
+// Absolute only: every value is O(1).
+const FIXTURES: Fixture[] = [
+  { name: 'conv3d_transpose_variants', classes: { Conv3DTranspose: 'conv3d_transpose' }, count: 9, tol: { atol: 1.5e-6, rtol: 0 } },
+  { name: 'pool3d_variants', classes: { MaxPooling3D: 'pool3d', AveragePooling3D: 'pool3d' }, count: 16, tol: { atol: 1.2e-7, rtol: 0 } },
+  { name: 'conv3d_variants', classes: { Conv3D: 'conv3d' }, count: 10, tol: { atol: 1.5e-6, rtol: 0 } },
+];
+
+/** [branch layer name, start, length] of each Flatten-ed configuration inside the concatenated output. */
+function slices(rows: LayerRow[]): [string, number, number][] {
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  const concat = rows.find((r) => r.class === 'Concatenate');
+  if (!concat) throw new Error('fixture has no Concatenate layer');
+  let start = 0;
+  return concat.inbound.map((flat) => {
+    const length = byName.get(flat)!.output_shape.slice(1).reduce<number>((a, b) => a * b!, 1);
+    const branch = byName.get(flat)!.inbound[0];
+    const at = start;
+    start += length;
+    return [branch, at, length];
+  });
+}
+
+/** Columns [start, start + length) of a [N, F] tensor, as an [N, length] tensor. */
+function columns(t: Tensor, start: number, length: number): Tensor {
+  const [n, f] = t.shape;
+  const data = new Float32Array(n * length);
+  for (let i = 0; i < n; i++) data.set(t.data.subarray(i * f + start, i * f + start + length), i * length);
+  return { shape: [n, length], data };
+}
+
+describe('3-D layers vs real Keras 3 (independent oracle)', () => {
+  for (const fx of FIXTURES) {
+    it(fx.name, async () => {
+      const dir = join(repoRoot, 'test/fixtures/keras', fx.name);
+      const meta = JSON.parse(readFileSync(join(dir, 'layers.json'), 'utf8')) as { layers: LayerRow[] };
+      const input = parseNpy(readFileSync(join(dir, 'input.npy')));
+      const expected = parseNpy(readFileSync(join(dir, 'output.npy')));
+      const model = await loadModelInPage(join(dir, 'model.keras'));
+      try {
+        // The layers under test must run as the op whose shader this file is about, not be folded
+        // or rewritten into something else (then Keras would be checking another kernel).
+        const tested = model.info.layers.filter((l) => l.kerasClass in fx.classes);
+        expect(tested).toHaveLength(fx.count);
+        for (const l of tested) expect(`${l.name}: ${l.op}`).toBe(`${l.name}: ${fx.classes[l.kerasClass]}`);
+
+        const [out] = await model.run([input]);
+        const parts = slices(meta.layers);
+        expect(parts.reduce((n, [, , len]) => n + len, 0)).toBe(expected.shape[1]);
+        let worst = 0;
+        for (const [branch, start, length] of parts) {
+          const stats = expectTensorsClose(columns(out, start, length), columns(expected, start, length), fx.tol, `${fx.name}/${branch}`);
+          console.log(`${fx.name}/${branch}: max abs error ${stats.maxAbs.toExponential(2)}`);
+          worst = Math.max(worst, stats.maxAbs);
+        }
+        // The whole output too (shape included), so nothing outside the slices goes unchecked.
+        expectTensorsClose(out, expected, fx.tol, fx.name);
+        console.log(`${fx.name}: max abs error ${worst.toExponential(2)} over ${parts.length} configurations`);
+      } finally {
+        await model.dispose();
+      }
+    });
+  }
+});
