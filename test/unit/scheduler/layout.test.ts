@@ -46,9 +46,12 @@ describe('planLayout: buffer reuse by liveness', () => {
 
   it('peak is the two largest simultaneously live tensors for a widening-narrowing chain', () => {
     const layout = planLayout(chain([8, 1000, 10, 2000, 4]), [[1, 8]], LIMITS);
-    // Live pairs: (8,1000), (1000,10), (10,2000), (2000,4): the worst pair is 10+2000 floats, but slots
-    // are grown best-fit, so the plan must stay within 10 % of the largest pair (1000 + 2000 floats).
-    expect(layout.peakBytes).toBeLessThanOrEqual(1.1 * (1000 + 2000) * 4);
+    // The most alive at one step is at d4: its 2000-float input, its split-K partials (496 B) and its
+    // output, 8512 B. The plan holds 8000 + 720 + 40 B (measured 2026-12-02): the partials of d2
+    // (720 B) and d4 share a slot sized for the larger, 1.029× the bound. The planner is deterministic,
+    // so the bound is that ratio, not a tolerance. (It was 1.1 × (1000 + 2000) floats, 1.55× this bound.)
+    expect(layout.peakBytes).toBeGreaterThanOrEqual(layout.liveBoundBytes);
+    expect(layout.peakBytes).toBeLessThanOrEqual(1.03 * layout.liveBoundBytes);
   });
 
   it('keeps a tensor alive until its last reader (residual branch)', () => {
@@ -106,38 +109,42 @@ describe('planLayout: activation memory against the live bound (real architectur
 
   const BIG = { maxStorageBufferBindingSize: 2 ** 31, maxBufferSize: 2 ** 31 };
 
-  // A chain (every tensor read by the next node only): the slots come within 10 % of what must be
-  // alive at once, i.e. the two largest adjacent tensors.
-  it('vgg16 1×64×64×3: planned ≤ 1.1 × the most bytes alive at one step', () => {
+  // The planner is deterministic CPU code: each bound below is the ratio measured on 2026-12-02
+  // (peakBytes / liveBoundBytes) rounded up by about 1 %, the room for a scratch buffer changing size,
+  // so a real regression of the allocator fails. (They were 1.1× and 1.3×.)
+  // A chain (every tensor read by the next node only): the slots reach what must be alive at once,
+  // the two largest adjacent tensors (measured 1.000×, as the README says).
+  it('vgg16 1×64×64×3: planned = the most bytes alive at one step', () => {
     const layout = planLayout(zooGraph('vgg16'), [[1, 64, 64, 3]], BIG);
     expect(layout.liveBoundBytes).toBeGreaterThan(0);
-    expect(layout.peakBytes).toBeLessThanOrEqual(1.1 * layout.liveBoundBytes);
+    expect(layout.peakBytes).toBeLessThanOrEqual(1.01 * layout.liveBoundBytes);
   });
 
   // Inverted-residual nets keep a block's input alive across three convs. With one tensor per
   // buffer the slots cannot go below (largest expand) + (largest later expand) + (held input):
   // MobileNetV2 224² needs 4.59 + 1.72 + 0.29 MiB against a bound of 4.59 + 1.15 MiB (1.17× with
-  // its last slot); EfficientNetB0 1.26×, ResNet50 1.15× (measured 2026-11-26).
+  // its last slot); EfficientNetB0 1.26×, ResNet50 1.15× (measured 2026-11-26; again 2026-12-02:
+  // 1.167×, 1.260×, 1.149×).
   // Packing tensors at offsets of shared buffers would reach the bound, but WebGPU forbids binding
   // one buffer read-only and writable in the same dispatch, and our kernels read their inputs
   // through read-only bindings.
-  for (const [name, shape] of [
-    ['mobilenet_v2', [1, 224, 224, 3]],
-    ['efficientnet_b0', [1, 96, 96, 3]],
-    ['resnet50', [1, 96, 96, 3]],
+  for (const [name, shape, bound] of [
+    ['mobilenet_v2', [1, 224, 224, 3], 1.18],
+    ['efficientnet_b0', [1, 96, 96, 3], 1.27],
+    ['resnet50', [1, 96, 96, 3], 1.16],
   ] as const) {
-    it(`${name} ${shape.join('×')}: planned ≤ 1.3 × the most bytes alive at one step`, () => {
+    it(`${name} ${shape.join('×')}: planned ≤ ${bound} × the most bytes alive at one step`, () => {
       const layout = planLayout(zooGraph(name), [[...shape]], BIG);
-      expect(layout.peakBytes).toBeLessThanOrEqual(1.3 * layout.liveBoundBytes);
+      expect(layout.peakBytes).toBeLessThanOrEqual(bound * layout.liveBoundBytes);
     });
   }
 
-  it('U-Net 256²: within 30 % of the live bound (skip tensors pin a slot each)', () => {
+  it('U-Net 256²: within 23 % of the live bound (skip tensors pin a slot each)', () => {
     const layout = planLayout(zooGraph('unet'), [[1, 256, 256, 1]], BIG);
     // One buffer per slot cannot go below 9 MiB here (four tensors of 2 + 1 + 1 + 2 MiB alive at
     // cat1, three of 4 + 2 + 2 MiB at cat0) while the live bound is 8 MiB; Winograd scratch adds a
-    // little on top.
-    expect(layout.peakBytes).toBeLessThanOrEqual(1.3 * layout.liveBoundBytes);
+    // little on top: measured 1.219× (2026-12-02).
+    expect(layout.peakBytes).toBeLessThanOrEqual(1.23 * layout.liveBoundBytes);
     expect(layout.peakBytes).toBeGreaterThanOrEqual(layout.liveBoundBytes);
   });
 });
