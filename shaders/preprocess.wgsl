@@ -6,7 +6,7 @@
 // keras.layers.Resizing feed a model during training. It is NOT PIL's bilinear (keras.utils.load_img
 // with target_size), which antialiases when downscaling (a triangle filter as wide as the scale), so
 // a model trained on load_img'd, downscaled images sees slightly blurrier pixels than these.
-// The CPU definition of correct is src/reference/preprocess.ts (+ src/reference/resize.ts).
+// The CPU definition of correct is src/reference/preprocess.ts (+ src/reference/resize2d.ts).
 //
 // Per axis of input size `in`, output size `out`, with scale = float32(in / out) given in params
 // (computed on the CPU: WGSL's f32 division is only accurate to 2.5 ulp, TF's is exact):

@@ -9,7 +9,7 @@
 //           out = top + (bottom − top)·ty   (TensorFlow's order of operations)
 // scale = float32(in / out) is computed on the CPU (WGSL's f32 division is not exactly rounded).
 // This is NOT TF.js' UpSampling2D bilinear, which lacks the half-pixel offset.
-// The CPU definition of correct is src/reference/resize.ts (the same code as image preprocessing).
+// The CPU definition of correct is src/reference/resize2d.ts (the same code as image preprocessing).
 //
 // Work split: one invocation per output element, flat in channels-last order, so consecutive
 // invocations read consecutive channels of the same source pixels. The flat index folds dispatch

@@ -9,7 +9,7 @@
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import { ActivationKind, LINEAR, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
-import { batchNormReference, type BatchNormParams } from '../reference/scale-shift.ts';
+import { batchNormReference, type BatchNormParams } from '../reference/batch-norm.ts';
 import { scaleShiftStep } from './scale-shift.ts';
 import { POINTWISE, type OpModule } from './types.ts';
 import { requireWeight } from './util.ts';

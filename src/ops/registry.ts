@@ -10,17 +10,18 @@ import { merge } from './merge.ts';
 import { concatenate } from './concatenate.ts';
 import { batchNorm } from './batch-norm.ts';
 import { rescaling } from './rescaling.ts';
-import { identity, flatten, reshape } from './identity.ts';
+import { identity } from './identity.ts';
+import { flatten } from './flatten.ts';
+import { reshape } from './reshape.ts';
 import { conv2d } from './conv2d.ts';
 import { pool2d } from './pool2d.ts';
-import { globalPool2d } from './global-pool2d.ts';
+import { globalPool } from './global-pool.ts';
 import { depthwiseConv2d } from './depthwise-conv2d.ts';
 import { conv3d } from './conv3d.ts';
 import { padCrop2d } from './pad-crop2d.ts';
 import { resize2d } from './resize2d.ts';
 import { conv2dTranspose } from './conv2d-transpose.ts';
 import { pool3d } from './pool3d.ts';
-import { globalPool3d } from './global-pool3d.ts';
 import { reindex3d } from './reindex3d.ts';
 import { normalization } from './normalization.ts';
 import { layerNorm } from './layer-norm.ts';
@@ -31,7 +32,7 @@ import { conv2dPool } from './conv2d-pool.ts';
 
 /** Op modules by op key. */
 export const OPS: Readonly<Record<string, OpModule>> = Object.fromEntries(
-  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool2d, conv3d, depthwiseConv2d, padCrop2d, resize2d, conv2dTranspose, pool3d, globalPool3d, reindex3d, normalization, layerNorm, prelu, permute, conv3dTranspose, conv2dPool].map((m) => [m.op, m]),
+  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool, conv3d, depthwiseConv2d, padCrop2d, resize2d, conv2dTranspose, pool3d, reindex3d, normalization, layerNorm, prelu, permute, conv3dTranspose, conv2dPool].map((m) => [m.op, m]),
 );
 
 /** Keras layer class → op key. */
@@ -67,10 +68,10 @@ export const KERAS_LAYERS: Readonly<Record<string, string>> = {
   AveragePooling2D: 'pool2d',
   MaxPool2D: 'pool2d',
   AvgPool2D: 'pool2d',
-  GlobalAveragePooling2D: 'global-pool2d',
-  GlobalMaxPooling2D: 'global-pool2d',
-  GlobalAvgPool2D: 'global-pool2d',
-  GlobalMaxPool2D: 'global-pool2d',
+  GlobalAveragePooling2D: 'global_pool',
+  GlobalMaxPooling2D: 'global_pool',
+  GlobalAvgPool2D: 'global_pool',
+  GlobalMaxPool2D: 'global_pool',
   DepthwiseConv2D: 'depthwise_conv2d',
   SeparableConv2D: 'depthwise_conv2d',
   Conv3D: 'conv3d',
@@ -83,10 +84,10 @@ export const KERAS_LAYERS: Readonly<Record<string, string>> = {
   AveragePooling3D: 'pool3d',
   MaxPool3D: 'pool3d',
   AvgPool3D: 'pool3d',
-  GlobalAveragePooling3D: 'global-pool3d',
-  GlobalMaxPooling3D: 'global-pool3d',
-  GlobalAvgPool3D: 'global-pool3d',
-  GlobalMaxPool3D: 'global-pool3d',
+  GlobalAveragePooling3D: 'global_pool',
+  GlobalMaxPooling3D: 'global_pool',
+  GlobalAvgPool3D: 'global_pool',
+  GlobalMaxPool3D: 'global_pool',
   ZeroPadding3D: 'reindex3d',
   Cropping3D: 'reindex3d',
   UpSampling3D: 'reindex3d',

@@ -8,14 +8,14 @@
 import { ModelFormatError, ShapeError } from '../errors.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
 import type { GraphNode } from '../graph/ir.ts';
-import { gather3dReference, type Gather3DGeometry } from '../reference/gather3d.ts';
+import { reindex3dReference, type Reindex3DGeometry } from '../reference/reindex3d.ts';
 import { dispatch1D } from './dispatch.ts';
 import { requireChannelsLast } from './padding.ts';
 import type { OpModule } from './types.ts';
 import { tupleOf } from './util.ts';
 
 /** Node attributes: the gather geometry plus the voxels added after the data (negative: cropped). */
-export interface Reindex3DAttrs extends Gather3DGeometry {
+export interface Reindex3DAttrs extends Reindex3DGeometry {
   /** [d, h, w]: output size = scale·input + shift + after */
   after: readonly number[];
 }
@@ -74,7 +74,7 @@ export const reindex3d: OpModule = {
   reference(node, [input]) {
     const a = attrsOf(node);
     const out = reindex3d.inferShape(node, [input.shape]);
-    return gather3dReference(input, a, out.slice(1, 4));
+    return reindex3dReference(input, a, out.slice(1, 4));
   },
 
   encode(node, { inputShapes, outputShape }) {

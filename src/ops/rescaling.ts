@@ -6,7 +6,7 @@
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import { ActivationKind, LINEAR, type Activation, type GraphNode } from '../graph/ir.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
-import { rescalingReference } from '../reference/scale-shift.ts';
+import { rescalingReference } from '../reference/rescaling.ts';
 import { scaleShiftStep } from './scale-shift.ts';
 import { POINTWISE, type OpModule } from './types.ts';
 

@@ -1,13 +1,13 @@
 /**
  * UpSampling2D (nearest = repeat, or bilinear) and Resizing (bilinear or nearest) on channels-last
  * images: shaders/resize2d.wgsl. Both interpolate as Keras 3 does on TensorFlow, i.e.
- * tf.image.resize with half-pixel centres and no antialiasing (see src/reference/resize.ts), which
+ * tf.image.resize with half-pixel centres and no antialiasing (see src/reference/resize2d.ts), which
  * TF.js' UpSampling2D bilinear does not.
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
 import type { GraphNode } from '../graph/ir.ts';
-import { resizeBilinear, resizeNearest } from '../reference/resize.ts';
+import { resizeBilinear, resizeNearest } from '../reference/resize2d.ts';
 import { sizeOf, type Tensor } from '../tensor.ts';
 import { dispatch1D } from './dispatch.ts';
 import { requireChannelsLast } from './padding.ts';

@@ -6,7 +6,7 @@
  *     tf.image.rgb_to_grayscale on uint8 (so BEFORE resizing, as decode → rgb_to_grayscale → resize
  *     does in a Keras/tf.data pipeline)
  *   → tf.image.resize(method='bilinear' | 'nearest', antialias=False), half-pixel centres
- *     (src/reference/resize.ts, bit-exact with TensorFlow)
+ *     (src/reference/resize2d.ts, bit-exact with TensorFlow)
  *   → x = ((v · scale + offset) − mean[c]) / std[c], every step rounded to float32.
  *
  * This is Keras' image_dataset_from_directory / Resizing convention, not PIL's (keras.utils.load_img),
@@ -15,7 +15,7 @@
 import type { PixelImage } from '../runtime/preprocess-options.ts';
 import { GREY_WEIGHTS, type PreprocessSpec } from '../runtime/preprocess-spec.ts';
 import type { Tensor } from '../tensor.ts';
-import { resizeBilinear, resizeNearest } from './resize.ts';
+import { resizeBilinear, resizeNearest } from './resize2d.ts';
 
 const f = Math.fround;
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeImage } from '../../src/runtime/image-decode.ts';
-import { resizeBilinear } from '../../src/reference/resize.ts';
+import { resizeBilinear } from '../../src/reference/resize2d.ts';
 import type { Tensor } from '../../src/tensor.ts';
 import { fixturesDir, repoRoot } from './fixtures.ts';
 

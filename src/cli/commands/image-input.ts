@@ -6,7 +6,7 @@
  * flags, else the model's metadata.json, else its input Rescaling layer, else 1/255.
  */
 import { ImageInputError } from '../../errors.ts';
-import { resizeBilinear, resizeNearest } from '../../reference/resize.ts';
+import { resizeBilinear, resizeNearest } from '../../reference/resize2d.ts';
 import { decodeImage } from '../../runtime/image-decode.ts';
 import { checkLimit, type EngineLimits } from '../../limits.ts';
 import type { Tensor } from '../../tensor.ts';

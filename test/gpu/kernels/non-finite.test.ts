@@ -188,11 +188,11 @@ function poolCase(name: string, s: { input: number[]; mode: 'max' | 'avg'; poolS
 }
 
 function globalPoolCase(name: string, s: { input: number[]; mode: 'max' | 'avg'; keepdims?: boolean; at: number[]; value?: number }): NfCase {
-  const op = s.input.length === 4 ? 'global-pool2d' : 'global-pool3d';
-  const graph = singleOpGraph({ op, attrs: rec({ mode: s.mode, keepdims: s.keepdims ?? false }), inputShapes: [s.input] });
+  const spatialRank = s.input.length - 2;
+  const graph = singleOpGraph({ op: 'global_pool', attrs: rec({ mode: s.mode, keepdims: s.keepdims ?? false, spatialRank }), inputShapes: [s.input] });
   const last = s.input.length - 1;
   const rf = (o: number[]) => o[0] === s.at[0] && o[o.length - 1] === s.at[last];
-  return { name, graph, inputs: [randomTensor(s.input, seed++)], at: s.at, value: s.value, rf, variant: `${op}/${s.mode}` };
+  return { name, graph, inputs: [randomTensor(s.input, seed++)], at: s.at, value: s.value, rf, variant: `global_pool/${spatialRank}d/${s.mode}` };
 }
 
 function softmaxCase(name: string, shape: number[], axis: number, at: number[], value?: number): NfCase {
@@ -327,7 +327,7 @@ const cases: NfCase[] = [
 const ALL_VARIANTS = [
   'conv2d/grouped', 'conv2d/8px8ch_scalar', 'conv2d/8px8ch_vec4', 'conv2d/1x1', 'conv2d/winograd', 'conv2d_pool/8px8ch_vec4', 'conv2d_pool/8px8ch_scalar',
   'depthwise/general', 'depthwise/4px_vec4', 'dense/gemm', 'dense/gemm/vec-in', 'dense/splitk/vec-in', 'conv2d_transpose/gather', 'conv2d_transpose/tap',
-  'conv3d', 'conv3d_transpose', 'pool2d/max', 'pool2d/avg', 'pool3d/max', 'pool3d/avg', 'global-pool2d/max', 'global-pool2d/avg', 'global-pool3d/max',
+  'conv3d', 'conv3d_transpose', 'pool2d/max', 'pool2d/avg', 'pool3d/max', 'pool3d/avg', 'global_pool/2d/max', 'global_pool/2d/avg', 'global_pool/3d/max',
   'softmax', 'merge/maximum', 'merge/minimum', 'merge/add', 'merge/subtract', 'merge/multiply', 'merge/average', 'prelu', 'batch_norm', 'rescaling',
   'normalization', 'pad_crop2d', 'permute', 'concatenate', 'layer_norm', 'resize2d', 'reindex3d',
 ];

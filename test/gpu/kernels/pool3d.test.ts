@@ -1,11 +1,9 @@
 /**
- * MaxPooling3D / AveragePooling3D (shaders/pool3d.wgsl) and GlobalAverage/MaxPooling3D (the
- * rank-agnostic global_pool.wgsl) vs their float64 CPU references: odd volumes, channels 1/3/5,
- * 'same' with stride 2 on odd and even sizes (TF's average excludes the padding), stride > pool,
- * non-cubic pools, batch 2, keepdims.
+ * MaxPooling3D / AveragePooling3D (shaders/pool3d.wgsl) vs the float64 CPU reference: odd
+ * volumes, channels 1/3/5, 'same' with stride 2 on odd and even sizes (TF's average excludes the
+ * padding), stride > pool, non-cubic pools, batch 2. GlobalPooling3D: global-pool.test.ts.
  */
 import { describe, it } from 'vitest';
-import type { GlobalPoolAttrs } from '../../../src/ops/global-pool2d.ts';
 import type { Pool3DAttrs } from '../../../src/ops/pool3d.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose, F32 } from '../../util/compare.ts';
@@ -24,12 +22,6 @@ const poolCases: (Pool3DAttrs & { name: string; input: number[] })[] = [
   { name: 'avg stride 3 > pool 2, same, odd sizes, batch 2', input: [2, 7, 8, 9, 3], mode: 'avg', poolSize: [2, 2, 2], strides: [3, 3, 3], padding: 'same' },
 ];
 
-const globalCases: (GlobalPoolAttrs & { name: string; input: number[] })[] = [
-  { name: 'global avg 7×9×11, C 5', input: [1, 7, 9, 11, 5], mode: 'avg', keepdims: false },
-  { name: 'global max 7×9×11, C 3, batch 2', input: [2, 7, 9, 11, 3], mode: 'max', keepdims: false },
-  { name: 'global avg keepdims, C 1', input: [1, 5, 6, 7, 1], mode: 'avg', keepdims: true },
-];
-
 describe('pool3d kernel vs CPU reference', () => {
   poolCases.forEach((c, i) => {
     it(c.name, async () => {
@@ -38,19 +30,6 @@ describe('pool3d kernel vs CPU reference', () => {
       const x = randomTensor(input, 700 + i, -2, 2);
       const [gpu] = await runGraphOnGpu(graph, [x]);
       // Max is exact; an average of ≤ 27 f32 values is within a few ULP of the float64 mean.
-      expectTensorsClose(gpu, executeReference(graph, [x]).outputs[0], F32, name);
-    });
-  });
-});
-
-describe('global-pool3d kernel vs CPU reference', () => {
-  globalCases.forEach((c, i) => {
-    it(c.name, async () => {
-      const { name, input, ...attrs } = c;
-      const graph = singleOpGraph({ op: 'global-pool3d', attrs: attrs as unknown as Record<string, unknown>, inputShapes: [input] });
-      const x = randomTensor(input, 800 + i, -2, 2);
-      const [gpu] = await runGraphOnGpu(graph, [x]);
-      // Means of up to 693 values in four interleaved f32 partial sums: ~1e-7 absolute.
       expectTensorsClose(gpu, executeReference(graph, [x]).outputs[0], F32, name);
     });
   });

@@ -1,5 +1,5 @@
 /**
- * UpSampling2D / Resizing kernel (shaders/resize2d.wgsl) vs the CPU reference (src/reference/resize.ts,
+ * UpSampling2D / Resizing kernel (shaders/resize2d.wgsl) vs the CPU reference (src/reference/resize2d.ts,
  * TF's half-pixel bilinear and nearest; repeat for UpSampling2D nearest): odd sizes, channels 3/5/7,
  * batch 2, factors (2, 2), (3, 2), (1, 3), and Resizing up, down (by more than 2×) and to the same size.
  */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ShapeError, UnsupportedLayerError } from '../../../src/errors.ts';
 import type { KerasLayer } from '../../../src/formats/keras-model.ts';
 import type { GraphNode } from '../../../src/graph/ir.ts';
-import { globalPool2d, globalPoolModule } from '../../../src/ops/global-pool2d.ts';
+import { globalPool } from '../../../src/ops/global-pool.ts';
 import { pool2d } from '../../../src/ops/pool2d.ts';
 import { KERAS_LAYERS } from '../../../src/ops/registry.ts';
 import type { NodeDraft } from '../../../src/ops/types.ts';
@@ -40,31 +40,33 @@ describe('pool2d', () => {
   });
 });
 
-describe('global-pool2d', () => {
+describe('global_pool', () => {
   const imports = [
-    { className: 'GlobalAveragePooling2D', config: {}, attrs: { mode: 'avg', keepdims: false } },
-    { className: 'GlobalAvgPool2D', config: { keepdims: true }, attrs: { mode: 'avg', keepdims: true } },
-    { className: 'GlobalMaxPooling2D', config: { keepdims: false }, attrs: { mode: 'max', keepdims: false } },
-    { className: 'GlobalMaxPool2D', config: { keepdims: true }, attrs: { mode: 'max', keepdims: true } },
+    { className: 'GlobalAveragePooling2D', config: {}, attrs: { mode: 'avg', keepdims: false, spatialRank: 2 } },
+    { className: 'GlobalAvgPool2D', config: { keepdims: true }, attrs: { mode: 'avg', keepdims: true, spatialRank: 2 } },
+    { className: 'GlobalMaxPooling2D', config: { keepdims: false }, attrs: { mode: 'max', keepdims: false, spatialRank: 2 } },
+    { className: 'GlobalMaxPool2D', config: { keepdims: true }, attrs: { mode: 'max', keepdims: true, spatialRank: 2 } },
+    { className: 'GlobalAveragePooling3D', config: {}, attrs: { mode: 'avg', keepdims: false, spatialRank: 3 } },
+    { className: 'GlobalMaxPool3D', config: { keepdims: true }, attrs: { mode: 'max', keepdims: true, spatialRank: 3 } },
   ];
   for (const c of imports) {
     it(`${c.className} ${JSON.stringify(c.config)}`, () => {
-      expect(KERAS_LAYERS[c.className]).toBe('global-pool2d');
-      expect((globalPool2d.fromKeras!(layer(c.className, c.config), ctx) as NodeDraft).attrs).toEqual(c.attrs);
+      expect(KERAS_LAYERS[c.className]).toBe('global_pool');
+      expect((globalPool.fromKeras!(layer(c.className, c.config), ctx) as NodeDraft).attrs).toEqual(c.attrs);
     });
   }
 
   it('keepdims gives [N, 1, 1, C], otherwise [N, C]; rank is checked', () => {
-    const keep = node({ op: 'global-pool2d', attrs: { mode: 'avg', keepdims: true }, weights: [] }, 'GlobalAveragePooling2D');
-    const drop = node({ op: 'global-pool2d', attrs: { mode: 'avg', keepdims: false }, weights: [] }, 'GlobalAveragePooling2D');
-    expect(globalPool2d.inferShape(keep, [[2, 7, 9, 13]])).toEqual([2, 1, 1, 13]);
-    expect(globalPool2d.inferShape(drop, [[2, 7, 9, 13]])).toEqual([2, 13]);
-    expect(() => globalPool2d.inferShape(drop, [[2, 7, 13]])).toThrow(ShapeError);
+    const keep = node({ op: 'global_pool', attrs: { mode: 'avg', keepdims: true, spatialRank: 2 }, weights: [] }, 'GlobalAveragePooling2D');
+    const drop = node({ op: 'global_pool', attrs: { mode: 'avg', keepdims: false, spatialRank: 2 }, weights: [] }, 'GlobalAveragePooling2D');
+    expect(globalPool.inferShape(keep, [[2, 7, 9, 13]])).toEqual([2, 1, 1, 13]);
+    expect(globalPool.inferShape(drop, [[2, 7, 9, 13]])).toEqual([2, 13]);
+    expect(() => globalPool.inferShape(drop, [[2, 7, 13]])).toThrow(ShapeError);
   });
 
-  it('the same factory makes the 3-D op', () => {
-    const pool3d = globalPoolModule('global-pool3d', 3);
-    const keep = node({ op: 'global-pool3d', attrs: { mode: 'max', keepdims: true }, weights: [] }, 'GlobalMaxPooling3D');
-    expect(pool3d.inferShape(keep, [[1, 4, 5, 6, 3]])).toEqual([1, 1, 1, 1, 3]);
+  it('the 3-D layers: [N, 1, 1, 1, C] with keepdims; a 4-D input is refused', () => {
+    const keep = node({ op: 'global_pool', attrs: { mode: 'max', keepdims: true, spatialRank: 3 }, weights: [] }, 'GlobalMaxPooling3D');
+    expect(globalPool.inferShape(keep, [[1, 4, 5, 6, 3]])).toEqual([1, 1, 1, 1, 3]);
+    expect(() => globalPool.inferShape(keep, [[1, 4, 5, 3]])).toThrow(ShapeError);
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { concatenateReference } from '../../../src/reference/concatenate.ts';
 import { mergeReference } from '../../../src/reference/merge.ts';
-import { rescalingReference } from '../../../src/reference/scale-shift.ts';
+import { rescalingReference } from '../../../src/reference/rescaling.ts';
 import { softmaxReference } from '../../../src/reference/softmax.ts';
 import { LINEAR } from '../../../src/graph/ir.ts';
 import { tensor } from '../../../src/tensor.ts';

@@ -5,7 +5,7 @@
 import type { Tensor } from '../tensor.ts';
 
 /** Scale (nearest upsampling factor) and shift (padding before; negative = cropping) per axis. */
-export interface Gather3DGeometry {
+export interface Reindex3DGeometry {
   /** [sd, sh, sw], ≥ 1 */
   scale: readonly number[];
   /** [d, h, w]: output index of input voxel 0's first copy */
@@ -13,7 +13,7 @@ export interface Gather3DGeometry {
 }
 
 /** Copies each output voxel of shape `outSpatial` ([D, H, W]) from its input voxel, or zero. */
-export function gather3dReference(input: Tensor, g: Gather3DGeometry, outSpatial: readonly number[]): Tensor {
+export function reindex3dReference(input: Tensor, g: Reindex3DGeometry, outSpatial: readonly number[]): Tensor {
   const [N, D, H, W, C] = input.shape;
   const inDims = [D, H, W];
   const [OD, OH, OW] = outSpatial;

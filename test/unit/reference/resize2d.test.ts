@@ -3,8 +3,8 @@
  * antialias=False), i.e. half-pixel centres with edge clamping.
  */
 import { describe, expect, it } from 'vitest';
-import { resizeBilinear } from '../../src/reference/resize.ts';
-import { tensor } from '../../src/tensor.ts';
+import { resizeBilinear } from '../../../src/reference/resize2d.ts';
+import { tensor } from '../../../src/tensor.ts';
 
 const grid = (h: number, w: number, fn: (y: number, x: number) => number) => {
   const v: number[] = [];

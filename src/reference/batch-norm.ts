@@ -1,4 +1,4 @@
-/** CPU references of BatchNormalization (inference form) and Rescaling on the last axis, in float64. */
+/** CPU reference of BatchNormalization (inference form) on the last axis, in float64. */
 import type { Activation } from '../graph/ir.ts';
 import type { Tensor } from '../tensor.ts';
 import { activate } from './activation.ts';
@@ -22,17 +22,6 @@ export function batchNormReference(input: Tensor, p: BatchNormParams, act: Activ
     const g = p.gamma ? p.gamma[c] : 1;
     const b = p.beta ? p.beta[c] : 0;
     out[i] = activate(act, (g * (input.data[i] - p.mean[c])) / Math.sqrt(p.variance[c] + p.epsilon) + b);
-  }
-  return { shape: [...input.shape], data: out };
-}
-
-/** y = x · scale + offset, each a scalar (length 1) or one value per channel (last axis), then `act`. */
-export function rescalingReference(input: Tensor, scale: readonly number[], offset: readonly number[], act: Activation): Tensor {
-  const C = input.shape[input.shape.length - 1];
-  const out = new Float32Array(input.data.length);
-  for (let i = 0; i < out.length; i++) {
-    const c = i % C;
-    out[i] = activate(act, input.data[i] * scale[scale.length === 1 ? 0 : c] + offset[offset.length === 1 ? 0 : c]);
   }
   return { shape: [...input.shape], data: out };
 }
