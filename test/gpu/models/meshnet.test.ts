@@ -2,19 +2,29 @@
  * The four MeshNet brain-segmentation models of ../shared/fixtures (TF.js layers, Conv3D 3×3×3
  * 'same' with dilations up to 16, relu/elu, 1×1×1 head) run whole on the GPU on the 32³ T1 crops
  * of their ref/ folders (they declare 256³ but are fully convolutional) and are compared with the
- * reference logits: |error| ≤ 1e-4 + 1e-3·|expected| per voxel and class (the relative part only
- * matters where logits are large: model11's reach −38), and argmax labels agree on ≥ 99.9 % of voxels.
+ * reference logits: |error| ≤ 4× the error measured for that model (TOLERANCE below), and argmax
+ * labels agree on ≥ 99.9 % of voxels.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNpy } from '../../../src/formats/npy.ts';
 import type { Tensor } from '../../../src/tensor.ts';
-import { expectTensorsClose } from '../../util/compare.ts';
+import { expectTensorsClose, type Tolerance } from '../../util/compare.ts';
 import { fixturesDir } from '../../util/fixtures.ts';
 import { loadModelInPage, type LoadedModel } from '../../util/gpu.ts';
 
-const TOL = { atol: 1e-4, rtol: 1e-3 };
+// Measured on SwiftShader (2026-12-02), max |GPU − reference logit| over the 32³ crop:
+//   model5_gw_ae 1.17e-5 (logits within ±7.2), model11_gw_ae 7.63e-5 (±38), model18cls 9.54e-6 (±14),
+//   model20chan3cls 5.01e-6 (±4.2): 1–2 millionths of each model's logit range, float32 sums over
+//   9–10 dilated Conv3D layers in another order. Each bound is 4× its model's measured error, absolute
+//   only. Was 1e-4 + 1e-3·|logit| for all four, which allowed up to 0.038 on model11's −38 logits.
+const TOLERANCE: Record<string, Tolerance> = {
+  model5_gw_ae: { atol: 4.7e-5, rtol: 0 },
+  model11_gw_ae: { atol: 3.1e-4, rtol: 0 },
+  model18cls: { atol: 3.8e-5, rtol: 0 },
+  model20chan3cls: { atol: 2e-5, rtol: 0 },
+};
 
 const MODELS = ['model5_gw_ae', 'model11_gw_ae', 'model18cls', 'model20chan3cls'];
 
@@ -43,6 +53,7 @@ describe('MeshNet models on 32³ T1 crops vs reference logits', () => {
 
   for (const name of MODELS) {
     it(name, async () => {
+      const TOL = TOLERANCE[name];
       const dir = join(fixturesDir(), 'models', `meshnet-${name}-tfjs`);
       const input = parseNpy(readFileSync(join(dir, 'ref', `${name}.t1cube32.input.npy`)));
       const expected = parseNpy(readFileSync(join(dir, 'ref', `${name}.t1cube32.output.npy`)));
