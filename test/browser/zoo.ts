@@ -41,6 +41,8 @@ export interface ZooRunOptions {
   extraOutputs?: string[];
   /** Also time a second, warm run per input (conformance report; tests skip it to save time). */
   warm?: boolean;
+  /** Also list the kernel (shader) files each input's plan ran, from one profiled run (conformance report). */
+  kernels?: boolean;
 }
 
 export interface ZooRunResult {
@@ -53,6 +55,8 @@ export interface ZooRunResult {
   /** Per input file: a second, warm run (ms), when asked for. */
   warmRunMs: number[];
   adapter: string;
+  /** Kernel files (the last linked file of each step) over every input's plan, sorted, when asked for. */
+  kernels?: string[];
 }
 
 function firstSample(t: Tensor): Tensor {
@@ -92,6 +96,10 @@ export async function runZoo(dirUrl: string, options: ZooRunOptions): Promise<Zo
         result.warmRunMs.push(performance.now() - t);
       }
       result.outputs.push(outs.map(toWire));
+      if (options.kernels) {
+        const profile = await model.profile([input], { repeats: 1, warmup: 0 });
+        result.kernels = [...new Set([...(result.kernels ?? []), ...profile.steps.map((s) => s.shader[s.shader.length - 1])])].sort();
+      }
     }
     return result;
   } finally {

@@ -4,6 +4,9 @@
  * up as docs/conformance.md: layer classes, parameters, max abs / relative error at batch 1 and 2
  * (and another spatial size for the U-Nets), times, and the first diverging layer when one diverges.
  *
+ * Each model's worst errors (and the kernels its plans ran) are also recorded in docs/correctness.json,
+ * from which the README's Correctness table is generated (npm run docs:correctness).
+ *
  * MI_ZOO=name1,name2 limits the run to those models (the report then lists only them).
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,6 +18,7 @@ import { readModelFiles } from '../../src/formats/node-files.ts';
 import type { Tensor } from '../../src/tensor.ts';
 import { repoRoot } from '../util/fixtures.ts';
 import { loadModelInPage } from '../util/gpu.ts';
+import { kernelsOf, writeCorrectness } from '../util/record-correctness.ts';
 import { checkIntermediates, checkZooModel, compare, zooMeta, zooModels, type Comparison } from '../util/zoo.ts';
 
 interface Row {
@@ -28,6 +32,30 @@ interface Row {
   inner?: { checked: string[]; maxAbs: number; first?: string };
   times: string;
   error?: string;
+  kernels?: string[];
+  seconds?: number;
+}
+
+/** Records a finished model's worst errors (over batch 1, 2 and the other size) for the correctness table. */
+async function record(row: Row): Promise<void> {
+  const zoo = row.kind === 'zoo';
+  const worst = (f: (c: Comparison) => number) => Math.max(0, ...row.comparisons.map(f));
+  await writeCorrectness({
+    group: zoo ? 'zoo' : 'keras-fixtures',
+    title: zoo
+      ? 'conformance zoo: `keras.applications` architectures and two 2-D U-Nets, seeded weights (docs/conformance.md)'
+      : 'small Functional graphs with branches, merges, BatchNorm and every activation (test/fixtures/keras)',
+    input: zoo ? 'batch 1 and 2 (U-Nets also a second size)' : 'batch 1 and 2',
+    case: row.name,
+    measure: 'outputs',
+    reference: 'real Keras 3',
+    ...(row.comparisons.length ? { maxAbs: worst((c) => c.maxAbs), maxRel: worst((c) => c.maxRel) } : {}),
+    bound: '≤ 1e-4 + 1e-3·|Keras| per value' + (row.error ? ` (run failed: ${row.error})` : ''),
+    values: row.comparisons.length,
+    seconds: row.seconds,
+    kernels: row.kernels,
+    source: 'npm run conformance',
+  });
 }
 
 const only = process.env.MI_ZOO?.split(',').filter(Boolean);
@@ -43,9 +71,11 @@ describe('conformance report', () => {
       const row: Row = { name, kind: 'zoo', input: meta.input_shape.slice(1).join('×'), params: meta.params,
         classes: meta.layer_classes.filter((c) => c !== 'InputLayer'), comparisons: [], times: '' };
       rows.push(row);
+      const t0 = performance.now();
       try {
-        const { comparisons, run } = await checkZooModel(name, true);
+        const { comparisons, run } = await checkZooModel(name, true, true);
         row.comparisons = comparisons;
+        row.kernels = run.kernels;
         row.times = `build ${(run.buildMs / 1000).toFixed(1)} s; first run (compiles) ${run.firstRunMs.map((t) => (t / 1000).toFixed(1)).join(' / ')} s; warm ${run.warmRunMs.map((t) => (t / 1000).toFixed(2)).join(' / ')} s`;
         // Always check the committed intermediates: the report shows where errors grow, and the
         // locator itself is exercised on every model, not only on the day something breaks.
@@ -55,6 +85,8 @@ describe('conformance report', () => {
       } catch (err) {
         row.error = (err as Error).message.split('\n')[0];
       }
+      row.seconds = (performance.now() - t0) / 1000;
+      await record(row);
       expect(row.error, row.error).toBeUndefined();
       expect(row.comparisons.filter((c) => !c.ok).map((c) => `${c.label}: ${c.message}`)).toEqual([]);
     });
@@ -86,9 +118,12 @@ describe('conformance report', () => {
           row.comparisons.push(compare(`batch ${input.shape[0]} ${f}`, outs[i], expected));
           row.comparisons.push(compare(`batch 1 ${f}`, outs1[i], first(expected)));
         });
+        row.kernels = [...new Set([...(await kernelsOf(model, [input])), ...(await kernelsOf(model, [first(input)]))])].sort();
       } finally {
         await model.dispose();
       }
+      row.seconds = (performance.now() - t0) / 1000;
+      await record(row);
       expect(row.comparisons.filter((c) => !c.ok).map((c) => `${c.label}: ${c.message}`)).toEqual([]);
     });
   }

@@ -1,11 +1,13 @@
 /**
  * All 500 malaria test cells (../shared/fixtures/images/malaria-cells) through the engine on the GPU,
  * compared with real Keras' logits on the same files. About 5 GFLOP per cell, so this is its own npm
- * script: `npm run validate:malaria`. Prints max |logit error|, decision agreement and balanced accuracy.
+ * script: `npm run validate:malaria`. Prints max |logit error|, decision agreement and balanced accuracy,
+ * and records them (with the plan's kernels) in docs/correctness.json for the README's Correctness table.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelInPage, type LoadedModel } from '../util/gpu.ts';
 import { MALARIA_MODEL, balancedAccuracy, malariaBatch, malariaRefs } from '../util/malaria.ts';
+import { kernelsOf, writeCorrectness } from '../util/record-correctness.ts';
 
 const BATCH = 4;
 
@@ -42,6 +44,22 @@ describe('500 malaria test cells', () => {
       `malaria 500 cells: max |logit error| ${maxErr.toExponential(2)}, decisions differing ${disagreements}, ` +
         `balanced accuracy ${(acc * 100).toFixed(1)} % (Keras ${(refAcc * 100).toFixed(1)} %), ${seconds.toFixed(0)} s`,
     );
+    await writeCorrectness({
+      group: 'malaria-500',
+      title: 'malaria ResNet-style classifier (Keras 2.15 `.h5`) on every test cell, TS decode + resize',
+      input: `${refs.length} cells, PNG → 224×224×3, batch ${BATCH}`,
+      case: 'all cells',
+      measure: 'logits',
+      reference: 'real Keras on the same files',
+      maxAbs: maxErr,
+      bound: '≤ 1e-4, every decision equal',
+      decisions: { same: refs.length - disagreements, total: refs.length },
+      accuracy: { engine: acc, reference: refAcc },
+      values: refs.length,
+      seconds,
+      kernels: await kernelsOf(model, [malariaBatch(refs.slice(0, BATCH))]),
+      source: 'npm run validate:malaria',
+    });
     expect(disagreements).toBe(0);
     expect(maxErr).toBeLessThanOrEqual(1e-4);
   });

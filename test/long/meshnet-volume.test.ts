@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fixturesDir, repoRoot } from '../util/fixtures.ts';
 import { fileUrl, gpuPage } from '../util/gpu.ts';
 import type { meshnetVolume } from '../browser/meshnet-volume.ts';
+import { writeCorrectness } from '../util/record-correctness.ts';
 
 const MODEL = process.env.MI_MESHNET ?? 'model11_gw_ae';
 // 152 = 128 + the model's 24-voxel halo: two tiles per axis, 8 in all, 154 MB activations.
@@ -30,6 +31,12 @@ describe('MeshNet on the whole T1 volume, tiled', () => {
       `${MODEL}: ${r.tiles} tiles of ${TILE}³ (halo ${r.reach.before}), ${(r.ms / 1000).toFixed(0)} s; labels agree on ` +
         `${r.same} / ${r.voxels} voxels = ${(100 * r.agreement).toFixed(4)} %; label counts ${r.counts.join(', ')}`,
     );
+    // The kernel list is not recorded: predictVolumeTiled builds its tile plans inside the page.
+    await writeCorrectness({
+      group: 'meshnet-volume', title: `MeshNet ${MODEL} on the whole 256³ T1 volume, tiled (predictVolumeTiled)`,
+      input: `256³ T1, ${r.tiles} tiles of ${TILE}³`, case: MODEL, measure: 'labels', reference: 'real Keras\' labels (scripts/keras_refs/meshnet_volume.py)',
+      bound: 'labels agree on ≥ 99.9 % of voxels', labels: { same: r.same, total: r.voxels }, seconds: r.ms / 1000, source: 'npm run validate:meshnet',
+    });
     expect(r.agreement).toBeGreaterThanOrEqual(0.999);
   });
 });

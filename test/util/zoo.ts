@@ -93,13 +93,14 @@ export function zooCases(name: string): { input: string; outputs: string[] }[] {
  * return their `logits` layer (as an extra output) and are compared on it, which is more telling
  * than a softmax near 0 or 1.
  */
-export async function checkZooModel(name: string, warm = false): Promise<{ comparisons: Comparison[]; run: Awaited<ReturnType<typeof runZooInPage>> }> {
+export async function checkZooModel(name: string, warm = false, kernels = false): Promise<{ comparisons: Comparison[]; run: Awaited<ReturnType<typeof runZooInPage>> }> {
   const cases = zooCases(name);
   const hasLogits = zooHas(name, 'logits.npy');
   const run = await runZooInPage(name, {
     inputs: cases.map((c) => (c.input === 'input_b1' ? 'input.npy#b1' : c.input)),
     extraOutputs: hasLogits ? ['logits'] : [],
     warm,
+    kernels,
   });
   const comparisons: Comparison[] = [];
   cases.forEach((c, i) => {

@@ -10,6 +10,7 @@ import { parseNpy } from '../../../src/formats/npy.ts';
 import { repoRoot } from '../../util/fixtures.ts';
 import { expectTensorsClose } from '../../util/compare.ts';
 import { loadModelInPage } from '../../util/gpu.ts';
+import { kernelsOf, recordCorrectness } from '../../util/record-correctness.ts';
 
 const dir = join(repoRoot, 'weights/malaria-cnn');
 const npy = (f: string) => parseNpy(readFileSync(join(dir, 'ref', f)));
@@ -27,6 +28,12 @@ describe('bundled malaria-cnn vs real Keras', () => {
         const stats = expectTensorsClose(l, npy('test8.logits.npy'), { atol: 1e-4, rtol: 0 }, `${file} logits`);
         console.log(`malaria-cnn ${file}: max |logit error| ${stats.maxAbs.toExponential(2)}`);
         const expected = npy('test8.output.npy');
+        await recordCorrectness({
+          group: 'bundled-malaria-cnn', title: 'the bundled `weights/malaria-cnn` (`model.json` and `.keras`)', input: '8 held-out cells, 64×64×3',
+          case: file, measure: 'logits', reference: 'real Keras (weights/malaria-cnn/ref)', maxAbs: stats.maxAbs, maxRel: stats.maxRel,
+          bound: '≤ 1e-4 absolute, same decisions', decisions: { same: expected.data.filter((e, i) => p.data[i] > 0.5 === e > 0.5).length, total: 8 },
+          values: l.data.length, source: 'test/gpu/models/bundled-model.test.ts',
+        }, () => kernelsOf(logits, [input]));
         for (let i = 0; i < 8; i++) expect(p.data[i] > 0.5).toBe(expected.data[i] > 0.5);
       } finally {
         await probs.dispose();

@@ -10,12 +10,15 @@ import { parseNpy } from '../../../src/formats/npy.ts';
 import { fixturesDir } from '../../util/fixtures.ts';
 import { expectTensorsClose } from '../../util/compare.ts';
 import { loadModelInPage, type LoadedModel } from '../../util/gpu.ts';
+import { kernelsOf, recordCorrectness } from '../../util/record-correctness.ts';
 
 const LOGIT_TOL = { atol: 1e-4, rtol: 0 };
 
 const cases = [
-  { name: 'malaria ResNet-style classifier (Keras 2.15 Functional .h5)', file: 'malaria-resnet-keras2-h5/malaria_model.h5', ref: 'malaria-resnet-keras2-h5/ref/nih2' },
-  { name: 'pneumonia CNN (Keras 2.4 Sequential .h5)', file: 'pneumonia-cnn-keras2-h5/pneumonia_model.h5', ref: 'pneumonia-cnn-keras2-h5/ref/pmnist2' },
+  { name: 'malaria ResNet-style classifier (Keras 2.15 Functional .h5)', file: 'malaria-resnet-keras2-h5/malaria_model.h5', ref: 'malaria-resnet-keras2-h5/ref/nih2',
+    group: 'fixture-malaria-resnet', input: '2 cells, 224×224×3' },
+  { name: 'pneumonia CNN (Keras 2.4 Sequential .h5)', file: 'pneumonia-cnn-keras2-h5/pneumonia_model.h5', ref: 'pneumonia-cnn-keras2-h5/ref/pmnist2',
+    group: 'fixture-pneumonia', input: '2 X-rays, 150×150×3' },
 ];
 
 const npy = (path: string) => parseNpy(readFileSync(path));
@@ -44,6 +47,14 @@ describe('real Keras 2 classifiers vs reference outputs', () => {
       const [logits] = await logitsModel.run([input]);
       const stats = expectTensorsClose(logits, expectedLogits, LOGIT_TOL, `${c.name}: logits`);
       console.log(`${c.name}: max |logit error| ${stats.maxAbs.toExponential(2)}`);
+      const decisionsSame = expectedOut.data.filter((e, i) => out.data[i] > 0.5 === e > 0.5).length;
+      await recordCorrectness({
+        group: c.group, title: `${c.name}, fixture`, input: c.input, case: 'logits', measure: 'logits',
+        reference: 'the fixture\'s outputs (TF.js-CPU and an independent PyTorch interpreter, which agree to ~4e-6)',
+        maxAbs: stats.maxAbs, maxRel: stats.maxRel, bound: `≤ ${LOGIT_TOL.atol} absolute, same decisions`,
+        decisions: { same: decisionsSame, total: expectedOut.data.length }, values: logits.data.length,
+        source: 'test/gpu/models/fixture-classifiers.test.ts',
+      }, () => kernelsOf(logitsModel, [input]));
       for (let i = 0; i < expectedOut.data.length; i++) {
         expect(out.data[i] > 0.5, `decision for item ${i}`).toBe(expectedOut.data[i] > 0.5);
       }

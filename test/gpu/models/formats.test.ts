@@ -11,6 +11,7 @@ import { parseNpy } from '../../../src/formats/npy.ts';
 import { repoRoot } from '../../util/fixtures.ts';
 import { expectTensorsClose, type Tolerance } from '../../util/compare.ts';
 import { loadModelInPage } from '../../util/gpu.ts';
+import { kernelsOf, recordCorrectness } from '../../util/record-correctness.ts';
 
 const root = join(repoRoot, 'test/fixtures/formats');
 const F32: Tolerance = { atol: 1e-5, rtol: 1e-4 };
@@ -19,6 +20,8 @@ interface Variant {
   file: string;
   architecture?: string;
   tol: Tolerance;
+  /** The correctness row it is published under: float32 files agree to rounding, quantized ones to their quantization. */
+  group?: 'formats-tfjs-f16' | 'formats-tfjs-u8';
 }
 
 const variants: Variant[] = [
@@ -30,10 +33,10 @@ const variants: Variant[] = [
   // float16 keeps 11 significant bits: weights off by up to 2^-11 relative. Measured 1.9e-5 on the
   // outputs (softmax probabilities; 2026-12-02); the error is the file's rounding, the same on every
   // adapter (float32 formats differ by 3e-8), so 2× that: 4e-5 (was 2e-3 + 2e-3·|y|).
-  { file: 'tfjs-f16/model.json', tol: { atol: 4e-5, rtol: 0 } },
+  { file: 'tfjs-f16/model.json', tol: { atol: 4e-5, rtol: 0 }, group: 'formats-tfjs-f16' },
   // uint8 affine quantization: each weight off by up to (max - min) / 255 / 2. Measured 3.9e-5 on the
   // outputs (2026-12-02), again the file's own error, so 2× that: 8e-5 (was 3e-2 + 3e-2·|y|).
-  { file: 'tfjs-u8/model.json', tol: { atol: 8e-5, rtol: 0 } },
+  { file: 'tfjs-u8/model.json', tol: { atol: 8e-5, rtol: 0 }, group: 'formats-tfjs-u8' },
 ];
 
 for (const model of ['sequential', 'nested']) {
@@ -49,6 +52,17 @@ for (const model of ['sequential', 'nested']) {
           const [y] = await m.run([input()]);
           const stats = expectTensorsClose(y, expected(), v.tol, `${model}/${v.file}`);
           console.log(`${model}/${v.file}: max abs error ${stats.maxAbs.toExponential(2)}`);
+          const group = v.group ?? 'formats-f32';
+          const titles = {
+            'formats-f32': 'one model in every float32 format (`.keras`, `.h5`, weights `.h5`, `.weights.h5`, TF.js f32), Sequential and nested',
+            'formats-tfjs-f16': 'the same models as TF.js float16 weights',
+            'formats-tfjs-u8': 'the same models as TF.js uint8-quantized weights',
+          };
+          await recordCorrectness({
+            group, title: titles[group], input: `batch ${input().shape[0]}`, case: `${model}/${v.file}`, measure: 'outputs',
+            reference: 'real Keras (scripts/keras_refs/format_refs.py)', maxAbs: stats.maxAbs, maxRel: stats.maxRel,
+            bound: `≤ ${v.tol.atol} + ${v.tol.rtol}·|Keras|`, values: y.data.length, source: 'test/gpu/models/formats.test.ts',
+          }, () => kernelsOf(m, [input()]));
         } finally {
           await m.dispose();
         }

@@ -13,6 +13,7 @@ import type { Tensor } from '../../../src/tensor.ts';
 import { expectTensorsClose, type Tolerance } from '../../util/compare.ts';
 import { fixturesDir } from '../../util/fixtures.ts';
 import { loadModelInPage, type LoadedModel } from '../../util/gpu.ts';
+import { kernelsOf, recordCorrectness } from '../../util/record-correctness.ts';
 
 // Measured on SwiftShader (2026-12-02), max |GPU − reference logit| over the 32³ crop:
 //   model5_gw_ae 1.17e-5 (logits within ±7.2), model11_gw_ae 7.63e-5 (±38), model18cls 9.54e-6 (±14),
@@ -63,6 +64,13 @@ describe('MeshNet models on 32³ T1 crops vs reference logits', () => {
       const [out] = await model.run([input]);
       const stats = expectTensorsClose(out, expected, TOL, `${name}: logits`);
       const agree = labelAgreement(out, expected);
+      const voxels = out.data.length / out.shape[out.shape.length - 1];
+      await recordCorrectness({
+        group: 'meshnet-crops', title: 'the four MeshNet 3-D segmenters (TF.js layers, dilated Conv3D)', input: '32³ T1 crops',
+        case: name, measure: 'logits', reference: 'the fixtures\' reference logits (ref/*.t1cube32.output.npy)', maxAbs: stats.maxAbs, maxRel: stats.maxRel,
+        bound: `≤ ${TOL.atol} + ${TOL.rtol}·|ref|, labels ≥ 99.9 %`, labels: { same: Math.round(agree * voxels), total: voxels },
+        values: out.data.length, source: 'test/gpu/models/meshnet.test.ts',
+      }, () => kernelsOf(model, [input]));
       console.log(`${name}: max |error| ${stats.maxAbs.toExponential(2)}, max rel ${stats.maxRel.toExponential(2)}, labels agree on ${(100 * agree).toFixed(4)} %`);
       expect(agree).toBeGreaterThanOrEqual(0.999);
     });

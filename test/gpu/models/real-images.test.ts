@@ -13,6 +13,7 @@ import { pneumoniaBatch, pneumoniaRefs } from '../../util/pneumonia.ts';
 import { expectTensorsClose } from '../../util/compare.ts';
 import { loadModelInPage, type LoadedModel } from '../../util/gpu.ts';
 import { MALARIA_MODEL, malariaBatch, malariaRefs } from '../../util/malaria.ts';
+import { kernelsOf, recordCorrectness } from '../../util/record-correctness.ts';
 
 describe('malaria classifier on real cell images vs real Keras', () => {
   let model: LoadedModel;
@@ -35,12 +36,20 @@ describe('malaria classifier on real cell images vs real Keras', () => {
   it('logits of 6 cells (3 per class, batch of 3 twice) match and decisions agree', async () => {
     const refs = malariaRefs();
     const pick = [...refs.filter((r) => r.label === 0).slice(0, 3), ...refs.filter((r) => r.label === 1).slice(0, 3)];
+    let maxAbs = 0;
+    let same = 0;
     for (const group of [pick.slice(0, 3), pick.slice(3)]) {
       const [logits] = await model.run([malariaBatch(group)]);
       const expected = { shape: [group.length, 1], data: Float32Array.from(group.map((g) => g.logit)) };
-      expectTensorsClose(logits, expected, { atol: 1e-4, rtol: 0 }, group.map((g) => g.path).join(', '));
+      maxAbs = Math.max(maxAbs, expectTensorsClose(logits, expected, { atol: 1e-4, rtol: 0 }, group.map((g) => g.path).join(', ')).maxAbs);
+      same += group.filter((g, i) => logits.data[i] > 0 === g.logit > 0).length;
       group.forEach((g, i) => expect(logits.data[i] > 0, g.path).toBe(g.logit > 0));
     }
+    await recordCorrectness({
+      group: 'malaria-png', title: 'malaria ResNet-style classifier on real PNG cells (TS decode + resize = TF\'s)', input: '6 cells, batches of 3',
+      case: '6 cells', measure: 'logits', reference: 'real Keras on the same files', maxAbs, bound: '≤ 1e-4 absolute, same decisions',
+      decisions: { same, total: pick.length }, values: pick.length, source: 'test/gpu/models/real-images.test.ts',
+    }, () => kernelsOf(model, [malariaBatch(pick.slice(0, 3))]));
   });
 });
 
@@ -50,9 +59,16 @@ describe('pneumonia classifier on real PneumoniaMNIST images vs real Keras', () 
     const pick = [...refs.filter((r) => r.label === 0).slice(1, 3), ...refs.filter((r) => r.label === 1).slice(1, 3)];
     const model = await loadModelInPage(join(fixturesDir(), 'models/pneumonia-cnn-keras2-h5/pneumonia_model.h5'), { logits: true });
     try {
-      const [logits] = await model.run([pneumoniaBatch(pick.map((p) => p.index))]);
+      const input = pneumoniaBatch(pick.map((p) => p.index));
+      const [logits] = await model.run([input]);
       const expected = { shape: [pick.length, 1], data: Float32Array.from(pick.map((p) => p.logit)) };
-      expectTensorsClose(logits, expected, { atol: 1e-4, rtol: 0 }, 'pneumonia logits');
+      const stats = expectTensorsClose(logits, expected, { atol: 1e-4, rtol: 0 }, 'pneumonia logits');
+      await recordCorrectness({
+        group: 'pneumonia-png', title: 'pneumonia CNN on real PneumoniaMNIST images (Pillow-bilinear preprocessing reproduced)', input: '4 images',
+        case: '4 images', measure: 'logits', reference: 'real Keras on the same images', maxAbs: stats.maxAbs, maxRel: stats.maxRel,
+        bound: '≤ 1e-4 absolute, same decisions', decisions: { same: pick.filter((p, i) => logits.data[i] > 0 === p.logit > 0).length, total: pick.length },
+        values: pick.length, source: 'test/gpu/models/real-images.test.ts',
+      }, () => kernelsOf(model, [input]));
       pick.forEach((p, i) => expect(logits.data[i] > 0, `image ${p.index}`).toBe(p.logit > 0));
     } finally {
       await model.dispose();

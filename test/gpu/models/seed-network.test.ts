@@ -11,6 +11,7 @@ import { fromWire, type WireTensor } from '../../../src/cli/wire.ts';
 import { repoRoot } from '../../util/fixtures.ts';
 import { expectTensorsClose } from '../../util/compare.ts';
 import { fileUrl, gpuPage } from '../../util/gpu.ts';
+import { recordCorrectness } from '../../util/record-correctness.ts';
 
 const dir = join(repoRoot, 'test/fixtures/seed');
 
@@ -31,6 +32,12 @@ describe('seed network with seeded weights vs real Keras', () => {
     const logits = await runInPage(true);
     const stats = expectTensorsClose(logits, expectedLogits, { atol: 1e-4, rtol: 0 }, 'seed logits');
     console.log(`seed network: max |logit error| ${stats.maxAbs.toExponential(2)}`);
+    // The kernels are not recorded: test/browser/seed-network.ts builds and disposes the model inside the page.
+    await recordCorrectness({
+      group: 'seed-network', title: 'seed network (Conv32-Pool-Conv64-Pool-Dense128-Dense1), seeded weights', input: 'batch 2, 224×224×3',
+      case: 'logits', measure: 'logits', reference: 'real Keras 3 (scripts/keras_refs/seed_network.py)', maxAbs: stats.maxAbs, maxRel: stats.maxRel,
+      bound: '≤ 1e-4 absolute, same decisions', values: logits.data.length, source: 'test/gpu/models/seed-network.test.ts',
+    });
     const out = await runInPage(false);
     expectTensorsClose(out, expectedOut, { atol: 1e-5, rtol: 1e-4 }, 'seed output');
     for (let i = 0; i < 2; i++) expect(out.data[i] > 0.5).toBe(expectedOut.data[i] > 0.5);
