@@ -6,8 +6,10 @@
  */
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
 import { modelFromGraph } from '../../src/index.ts';
-import { fromWire, graphFromWire, toWire, type WireGraph, type WireTensor } from '../../src/cli/wire.ts';
+import { graphFromWire, toWire, type WireGraph, type WireTensor } from '../../src/cli/wire.ts';
+import { randomTensor } from '../../test/util/random.ts';
 import { runProbes, type ProbeResult } from '../page/probes.ts';
+import { makeWeight, type WeightSpec } from './lab.ts';
 
 let gpu: Promise<GpuContext> | undefined;
 const device = () => (gpu ??= acquireGpu());
@@ -29,11 +31,14 @@ export interface LabRunResult {
   totalMs: number;
 }
 
-export async function labRun(graph: WireGraph, inputs: WireTensor[], repeats: number): Promise<LabRunResult> {
+/** Runs the single-op graph with its weights made here from `weights` (every node gets them: the lab's graphs have one). */
+export async function labRun(graph: WireGraph, weights: WeightSpec[], input: { shape: number[]; seed: number }, repeats: number): Promise<LabRunResult> {
   const ctx = await device();
-  const model = await modelFromGraph(graphFromWire(graph), { device: ctx.device, autotune: false });
+  const g = graphFromWire(graph);
+  for (const node of g.nodes) node.weights = weights.map(makeWeight);
+  const model = await modelFromGraph(g, { device: ctx.device, autotune: false });
   try {
-    const xs = inputs.map(fromWire);
+    const xs = [randomTensor(input.shape, input.seed)];
     const [output] = await model.run(xs);
     const profile = await model.profile(xs, { repeats, warmup: 1 });
     return {

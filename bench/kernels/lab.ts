@@ -11,13 +11,13 @@
  */
 import type { Page } from 'puppeteer';
 import type { Graph, WeightTensor } from '../../src/graph/ir.ts';
-import { fromWire, graphToWire, toWire } from '../../src/cli/wire.ts';
+import { fromWire, graphToWire } from '../../src/cli/wire.ts';
 import { executeReference } from '../../src/reference/execute.ts';
 import type { Tensor } from '../../src/tensor.ts';
 import { errorStats, type Tolerance } from '../../test/util/compare.ts';
 import { singleOpGraph } from '../../test/util/graphs.ts';
 import { randomArray, randomTensor } from '../../test/util/random.ts';
-import type { LabRunResult, labProbes } from './lab-page.ts';
+import type { LabRunResult, labProbes, labRun } from './lab-page.ts';
 
 export interface LabVariant {
   /** The variant's name in the op module (the `variant` attribute's value). */
@@ -70,14 +70,25 @@ export interface LabResult {
   gbps: number;
 }
 
-/** The shape's graph with a variant's attributes and seeded weights. */
-export function labGraph(op: string, shape: LabShape, variant: LabVariant | undefined, seed: number): Graph {
-  const weights: WeightTensor[] = shape.weights.map((w, i) => {
-    const size = w.shape.reduce((a, b) => a * b, 1);
-    // Glorot-like scale keeps outputs O(1) whatever the fan-in, as in trained networks; biases small.
-    const s = w.name === 'bias' ? 0.2 : Math.sqrt(3 / w.fanIn) * 1.5;
-    return { name: w.name, shape: w.shape, data: randomArray(size, seed + i, -s, s) };
-  });
+/** A seeded uniform weight: both sides make it with test/util/random.ts, so it never crosses the DevTools socket (the seed network's Dense kernel is 95 MB). */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  seed: number;
+  scale: number;
+}
+
+export function weightSpecs(shape: LabShape, seed: number): WeightSpec[] {
+  // Glorot-like scale keeps outputs O(1) whatever the fan-in, as in trained networks; biases small.
+  return shape.weights.map((w, i) => ({ name: w.name, shape: w.shape, seed: seed + i, scale: w.name === 'bias' ? 0.2 : Math.sqrt(3 / w.fanIn) * 1.5 }));
+}
+
+export const makeWeight = (w: WeightSpec): WeightTensor =>
+  ({ name: w.name, shape: w.shape, data: randomArray(w.shape.reduce((a, b) => a * b, 1), w.seed, -w.scale, w.scale) });
+
+/** The shape's graph with a variant's attributes; weights made from the specs when `withWeights`, else left empty for the page to make. */
+export function labGraph(op: string, shape: LabShape, variant: LabVariant | undefined, seed: number, withWeights = true): Graph {
+  const weights = withWeights ? weightSpecs(shape, seed).map(makeWeight) : [];
   return singleOpGraph({ op, attrs: { ...shape.attrs, ...(variant?.attrs ?? {}) }, weights, inputShapes: [shape.input] });
 }
 
@@ -86,7 +97,7 @@ export async function openLab(p: Page): Promise<void> {
   await p.evaluate("import('/bench/kernels/lab-page.ts').then((m) => { globalThis.miLab = m; })");
 }
 
-type LabApi = { labRun: (g: unknown, xs: unknown, r: number) => Promise<LabRunResult>; labProbes: typeof labProbes };
+type LabApi = { labRun: typeof labRun; labProbes: typeof labProbes };
 
 export async function probes(p: Page): Promise<Awaited<ReturnType<typeof labProbes>>> {
   return p.evaluate(() => (globalThis as unknown as { miLab: LabApi }).miLab.labProbes());
@@ -98,17 +109,19 @@ export async function runLab(p: Page, op: LabOp, shapes: LabShape[], repeats: nu
   const ownKernels = new Set(op.variants.flatMap((v) => v.kernels));
   for (const [k, shape] of shapes.entries()) {
     const seed = 1000 + 10 * k;
-    const x = randomTensor(shape.input, seed + 9);
+    const inputSeed = seed + 9;
+    const x = randomTensor(shape.input, inputSeed);
     // The reference ignores the variant attribute: one reference per shape serves every variant.
     const expected: Tensor = executeReference(labGraph(op.op, shape, undefined, seed), [x]).outputs[0];
     for (const name of shape.variants) {
       const variant = op.variants.find((v) => v.name === name);
       if (!variant) throw new Error(`${op.op}: shape "${shape.name}" names variant ${name}, which the table does not define`);
-      const graph = graphToWire(labGraph(op.op, shape, variant, seed));
+      const graph = graphToWire(labGraph(op.op, shape, variant, seed, false));
       const r: LabRunResult = await p.evaluate(
-        (g, xs, n) => (globalThis as unknown as { miLab: LabApi }).miLab.labRun(g, xs, n),
+        (g, w, x1, n) => (globalThis as unknown as { miLab: LabApi }).miLab.labRun(g, w, x1, n),
         graph,
-        [toWire(x)],
+        weightSpecs(shape, seed),
+        { shape: shape.input, seed: inputSeed },
         repeats,
       );
       const out = fromWire(r.output);
