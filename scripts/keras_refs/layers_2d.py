@@ -1,13 +1,14 @@
 """Small Keras 3 Functional models exercising the 2-D layers medical CNNs use beyond Conv2D/pooling:
 depthwise/separable convolutions (MobileNetV2/EfficientNet blocks), U-Net decoder layers
 (Conv2DTranspose, UpSampling2D, ZeroPadding2D, Cropping2D, skip Concatenate) and normalisation /
-reshaping layers (Normalization, LayerNormalization, PReLU, Permute, Resizing).
+reshaping layers (Normalization, LayerNormalization, PReLU, Permute, Resizing), and grouped Conv2D.
 
 Regenerate (from the repository root; needs TF + Keras 3, not needed in CI):
     python3 scripts/keras_refs/layers_2d.py [NAME ...]
 
 Writes test/fixtures/keras/NAME/ in exactly the format of functional_graphs.py (model.keras, input.npy,
-output.npy or output<i>.npy, layers.json, intermediates.npz; batch 2), using its make(), with weights
+output.npy or output<i>.npy, layers.json, intermediates.npz; batch 2; no intermediates.npz for the
+*_variants models, whose output already holds every configuration), using its make(), with weights
 drawn by set_weights below: kernels U(+-sqrt(3/fan_in)), biases U(+-0.2), BatchNormalization as there,
 and the weights of the layers that functional_graphs.py does not know set to values of their meaning
 (Normalization mean U(+-0.5) / variance U(0.2, 2) / count 100, LayerNormalization gamma U(0.5, 1.5) /
@@ -103,10 +104,37 @@ def norm_layers(keras):
     return keras.Model(x, out, name="norm_layers"), (-1.0, 2.0)
 
 
+def conv2d_grouped_variants(keras):
+    """9x11x6 (odd H and W): Conv2D with groups 2, 3 and 6 (one input channel per group, but filters 2 per
+    group: not a DepthwiseConv2D), 'same' and 'valid', strides 2 and (1, 2), dilation 2, an even kernel,
+    1x1, no bias, activations; each Flatten-ed, all concatenated in the order of layers.json (the test
+    slices the output per configuration). The engine runs every one on shaders/conv2d_grouped.wgsl,
+    which no model exercised before; real Keras on TF-CPU is its oracle."""
+    L = keras.layers
+    x = keras.Input((9, 11, 6), name="input")
+    configs = [
+        dict(filters=4, kernel_size=3, groups=2, padding="same"),                                   # 9x11x4
+        dict(filters=6, kernel_size=3, groups=3, padding="valid", activation="relu"),               # 7x9x6
+        dict(filters=6, kernel_size=3, groups=2, strides=2, padding="same", use_bias=False),        # 5x6x6
+        dict(filters=12, kernel_size=(3, 5), groups=6, strides=(1, 2), padding="same", activation="tanh"),  # 9x6x12
+        dict(filters=6, kernel_size=3, groups=3, dilation_rate=2, padding="same"),                  # 9x11x6
+        dict(filters=4, kernel_size=2, groups=2, padding="same", activation="elu"),                 # 9x11x4 (even k)
+        dict(filters=9, kernel_size=1, groups=3, padding="valid"),                                  # 9x11x9
+        dict(filters=6, kernel_size=4, groups=2, strides=2, padding="valid", use_bias=False),       # 3x4x6
+    ]
+    outs = []
+    for i, cfg in enumerate(configs):
+        c = L.Conv2D(name=f"gconv{i:02d}", **cfg)(x)
+        outs.append(L.Flatten(name=f"flat_gconv{i:02d}")(c))
+    y = L.Concatenate(name="concat_all")(outs)
+    return keras.Model(x, y, name="conv2d_grouped_variants"), (-1.0, 1.0)
+
+
 MODELS = {
     "depthwise_separable": (depthwise_separable, 201),
     "upsampling_transpose": (upsampling_transpose, 202),
     "norm_layers": (norm_layers, 203),
+    "conv2d_grouped_variants": (conv2d_grouped_variants, 204),
 }
 
 _default_set_weights = fg.set_weights
@@ -158,6 +186,54 @@ def _one_layer_default(layer, rng, gain):
     _default_set_weights(_Single, rng, gain)
 
 
+def numpy_grouped_conv2d(x, kernel, bias, cfg):
+    """Keras' Conv2D with groups in float64 numpy (TF 'same': pad floor(total/2) top/left), activation included."""
+    acts = {"linear": lambda v: v, "relu": lambda v: np.maximum(v, 0), "tanh": np.tanh,
+            "elu": lambda v: np.where(v > 0, v, np.expm1(v))}
+    (kh, kw), (sh, sw), (dh, dw), g = cfg["kernel_size"], cfg["strides"], cfg["dilation_rate"], cfg["groups"]
+    n, h, w, c = x.shape
+    f = kernel.shape[-1]
+
+    def axis(size, k, s, d):
+        span = (k - 1) * d + 1
+        if cfg["padding"] == "valid":
+            return (size - span) // s + 1, 0
+        out = -(-size // s)
+        return out, max((out - 1) * s + span - size, 0) // 2
+
+    (oh, top), (ow, left) = axis(h, kh, sh, dh), axis(w, kw, sw, dw)
+    cin, cout = c // g, f // g
+    y = np.zeros((n, oh, ow, f))
+    for oy in range(oh):
+        for ox in range(ow):
+            for ky in range(kh):
+                for kx in range(kw):
+                    iy, ix = oy * sh - top + ky * dh, ox * sw - left + kx * dw
+                    if 0 <= iy < h and 0 <= ix < w:
+                        for gi in range(g):
+                            y[:, oy, ox, gi * cout:(gi + 1) * cout] += (
+                                x[:, iy, ix, gi * cin:(gi + 1) * cin] @ kernel[ky, kx, :, gi * cout:(gi + 1) * cout])
+    return acts[cfg["activation"]](y + bias)
+
+
+def check_grouped(model, x):
+    """Every grouped Conv2D's Keras output equals the float64 numpy rule above (TF-CPU's grouped conv is
+    the oracle of conv2d_grouped.wgsl, so it is checked once here)."""
+    import keras
+    worst = 0.0
+    for layer in model.layers:
+        if not isinstance(layer, keras.layers.Conv2D) or layer.get_config()["groups"] == 1:
+            continue
+        ws = layer.get_weights()
+        bias = ws[1] if len(ws) > 1 else np.zeros(ws[0].shape[-1])
+        want = numpy_grouped_conv2d(x.astype(np.float64), ws[0].astype(np.float64), bias, layer.get_config())
+        got = np.asarray(keras.Model(model.inputs, layer.output).predict(x, verbose=0), dtype=np.float64)
+        err = float(np.abs(got - want).max())
+        worst = max(worst, err)
+        assert err < 1e-5, f"{layer.name}: Keras differs from the numpy grouped conv by {err}"
+    print(f"conv2d_grouped_variants: every grouped Conv2D matches float64 numpy, max |diff| {worst:.2e}")
+
+
 def main():
     setup_tf()
     # make() looks set_weights up in functional_graphs at call time: give it this module's rule.
@@ -166,7 +242,12 @@ def main():
     for name, (builder, seed) in MODELS.items():
         if only and name not in only:
             continue
-        fg.make(name, builder, seed)
+        model, x, _ = fg.make(name, builder, seed)
+        if name == "conv2d_grouped_variants":
+            check_grouped(model, x)
+        if name.endswith("_variants"):
+            # Every configuration is already a slice of output.npy: the intermediates would only repeat it.
+            os.remove(os.path.join(fg.OUT, name, "intermediates.npz"))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 /**
- * The 3-D kernels against real Keras (scripts/keras_refs/layers_3d.py), not against our own CPU
- * references: Conv3DTranspose (conv3d_transpose.wgsl), MaxPooling3D / AveragePooling3D 'same' and
- * 'valid' (pool3d.wgsl) and strided / 'valid' / dilated Conv3D (conv3d.wgsl). Each fixture holds many
- * configurations of one layer class side by side, each Flatten-ed into one concatenated output; the
- * test slices that output per configuration (order and lengths from layers.json) and reports the
- * error of each, so a wrong edge window or pad names its layer.
+ * Kernels checked against real Keras (scripts/keras_refs/layers_3d.py, layers_2d.py), not against our
+ * own CPU references: Conv3DTranspose (conv3d_transpose.wgsl), MaxPooling3D / AveragePooling3D 'same'
+ * and 'valid' (pool3d.wgsl), strided / 'valid' / dilated Conv3D (conv3d.wgsl) and grouped Conv2D
+ * (conv2d_grouped.wgsl). Each fixture holds many configurations of one layer class side by side, each
+ * Flatten-ed into one concatenated output; the test slices that output per configuration (order and
+ * lengths from layers.json) and reports the error of each, so a wrong edge window or pad names its
+ * layer. It also asserts that every configuration ran the shader under test: the production rules
+ * pick the kernel, and a rule change must not move a configuration off it unnoticed.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -13,7 +15,9 @@ import { parseNpy } from '../../../src/formats/npy.ts';
 import type { Tensor } from '../../../src/tensor.ts';
 import { repoRoot } from '../../util/fixtures.ts';
 import { expectTensorsClose, type Tolerance } from '../../util/compare.ts';
-import { loadModelInPage } from '../../util/gpu.ts';
+import { gpuPage, loadModelInPage, type LoadedModel } from '../../util/gpu.ts';
+import type { PageApi } from '../../../src/cli/page/page.ts';
+import { toWire } from '../../../src/cli/wire.ts';
 
 interface LayerRow {
   name: string;
@@ -24,8 +28,8 @@ interface LayerRow {
 
 interface Fixture {
   name: string;
-  /** The Keras class every configuration uses, and the engine op (so the shader) it must run as. */
-  classes: Record<string, string>;
+  /** The Keras class(es) under test, with the engine op and the shader file each layer must run as. */
+  classes: Record<string, { op: string; shader: string }>;
   /** Layers of those classes in the fixture: a regenerated fixture that lost some fails here. */
   count: number;
   tol: Tolerance;
@@ -34,15 +38,29 @@ interface Fixture {
 // Measured on SwiftShader (2026-12-02), max |GPU − Keras| over both samples and every configuration:
 //   conv3d_transpose_variants 3.6e-7 (outputs in [−1.1, 1.5]), conv3d_variants 3.6e-7 ([−1.7, 2.0]):
 //   float32 sums of up to 192 products in another order than TF's: a few ulps of the outputs. Tolerance
-//   4× that, 1.5e-6: a wrong tap, pad or output_padding moves values by O(0.1).
+//   4× that, 1.5e-6: one wrong or missing tap (a pad, stride or output_padding off by one) changes an
+//   output by one product |w·x|, on average 0.03–0.06 with these weights, 10⁴ × the bound.
 //   pool3d_variants 0 (bit-identical, the averages included). Tolerance 2 ulps of 1.0 (1.2e-7), for
 //   an adapter that sums or divides in another order; counting the padded cells in a 'same' average
 //   (what TF does not do) moves the edge outputs of pool 2 'same' here by up to 0.70 (median 0.12).
 // Absolute only: every value is O(1).
 const FIXTURES: Fixture[] = [
-  { name: 'conv3d_transpose_variants', classes: { Conv3DTranspose: 'conv3d_transpose' }, count: 9, tol: { atol: 1.5e-6, rtol: 0 } },
-  { name: 'pool3d_variants', classes: { MaxPooling3D: 'pool3d', AveragePooling3D: 'pool3d' }, count: 16, tol: { atol: 1.2e-7, rtol: 0 } },
-  { name: 'conv3d_variants', classes: { Conv3D: 'conv3d' }, count: 10, tol: { atol: 1.5e-6, rtol: 0 } },
+  {
+    name: 'conv3d_transpose_variants',
+    classes: { Conv3DTranspose: { op: 'conv3d_transpose', shader: 'conv3d_transpose.wgsl' } },
+    count: 9,
+    tol: { atol: 1.5e-6, rtol: 0 },
+  },
+  {
+    name: 'pool3d_variants',
+    classes: { MaxPooling3D: { op: 'pool3d', shader: 'pool3d.wgsl' }, AveragePooling3D: { op: 'pool3d', shader: 'pool3d.wgsl' } },
+    count: 16,
+    tol: { atol: 1.2e-7, rtol: 0 },
+  },
+  { name: 'conv3d_variants', classes: { Conv3D: { op: 'conv3d', shader: 'conv3d.wgsl' } }, count: 10, tol: { atol: 1.5e-6, rtol: 0 } },
+  // Measured 3.6e-7 (outputs in [−2.3, 2.1]; Keras itself is within 2.6e-7 of a float64 numpy grouped
+  // conv). 4× that, 1.5e-6; channels read from the wrong group change every output by many such products.
+  { name: 'conv2d_grouped_variants', classes: { Conv2D: { op: 'conv2d', shader: 'conv2d_grouped.wgsl' } }, count: 8, tol: { atol: 1.5e-6, rtol: 0 } },
 ];
 
 /** [branch layer name, start, length] of each Flatten-ed configuration inside the concatenated output. */
@@ -68,7 +86,24 @@ function columns(t: Tensor, start: number, length: number): Tensor {
   return { shape: [n, length], data };
 }
 
-describe('3-D layers vs real Keras 3 (independent oracle)', () => {
+/** The shader files each layer's steps ran (the last file of each linked shader: the kernel itself). */
+async function shadersByLayer(model: LoadedModel, inputs: Tensor[]): Promise<Map<string, Set<string>>> {
+  const page = await gpuPage();
+  const r = await page.evaluate(
+    (h, xs) => (globalThis as unknown as { mi: PageApi }).mi.profile(h, xs, { repeats: 1, warmup: 0 }),
+    model.handle,
+    inputs.map(toWire),
+  );
+  if ('error' in r) throw new Error(`profile failed: ${r.error.message}`);
+  const byLayer = new Map<string, Set<string>>();
+  for (const step of r.steps) {
+    if (!byLayer.has(step.layer)) byLayer.set(step.layer, new Set());
+    byLayer.get(step.layer)!.add(step.shader[step.shader.length - 1]);
+  }
+  return byLayer;
+}
+
+describe('layer variants vs real Keras 3 (independent oracle)', () => {
   for (const fx of FIXTURES) {
     it(fx.name, async () => {
       const dir = join(repoRoot, 'test/fixtures/keras', fx.name);
@@ -81,7 +116,11 @@ describe('3-D layers vs real Keras 3 (independent oracle)', () => {
         // or rewritten into something else (then Keras would be checking another kernel).
         const tested = model.info.layers.filter((l) => l.kerasClass in fx.classes);
         expect(tested).toHaveLength(fx.count);
-        for (const l of tested) expect(`${l.name}: ${l.op}`).toBe(`${l.name}: ${fx.classes[l.kerasClass]}`);
+        for (const l of tested) expect(`${l.name}: ${l.op}`).toBe(`${l.name}: ${fx.classes[l.kerasClass].op}`);
+        const ran = await shadersByLayer(model, [input]);
+        for (const l of tested) {
+          expect(`${l.name}: ${[...(ran.get(l.name) ?? [])].join(' + ')}`).toBe(`${l.name}: ${fx.classes[l.kerasClass].shader}`);
+        }
 
         const [out] = await model.run([input]);
         const parts = slices(meta.layers);
