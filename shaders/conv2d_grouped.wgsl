@@ -6,6 +6,9 @@
 //   output, is added after the bias and before the activation (RESIDUAL = 2: after it).
 //   conv2d_8px8ch_vec4.wgsl and conv2d_1x1.wgsl are faster variants for groups = 1 and inC % 4 = 0.
 //
+// Linked from: lib_conv2d_params.wgsl (params, bindings), lib_conv_4px.wgsl (one tap's sums),
+// lib_conv_store.wgsl (residual, activation, the lanes of a group's last block).
+//
 // Work split: one invocation computes a 4 × 4 tile: FOUR consecutive output channels (one
 // "channel block", `cblk`: wgsl_reflect reserves the word `block`) of FOUR horizontally adjacent
 // output pixels ox0 .. ox0+3. Each weight vec4 it loads serves four pixels and each input value
@@ -34,42 +37,7 @@
 // Accuracy: each tap (ky, kx) sums its groupInC products into its own partial sum before adding
 // to the pixel's total, so long reductions (3×3×64 = 576 terms) are split into 9 shorter ones.
 
-struct Params {
-  batch: u32,
-  inH: u32,
-  inW: u32,
-  inC: u32,
-  outH: u32,
-  outW: u32,
-  outC: u32,
-  // groups · groupBlocks: vec4 columns of the padded kernel.
-  outBlocks: u32,
-  // Input channels and filters per group (inC and outC when groups = 1).
-  groupInC: u32,
-  groupOutC: u32,
-  // ceil(groupOutC / 4): channel blocks per group.
-  groupBlocks: u32,
-  kH: u32,
-  kW: u32,
-  strideH: u32,
-  strideW: u32,
-  dilationH: u32,
-  dilationW: u32,
-  padTop: u32,
-  padLeft: u32,
-}
-
-override WG: u32 = 64u;
-// 1: add residual[] (same shape as output) after the bias, before the activation; 2: after the
-// activation (src/ops/conv2d-residual.ts says when each applies); 0: no residual.
-override RESIDUAL: u32 = 0u;
-
-@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read> kernel: array<vec4f>;
-@group(0) @binding(3) var<storage, read> bias: array<vec4f>;
-@group(0) @binding(4) var<storage, read_write> output: array<f32>;
-@group(0) @binding(5) var<storage, read> residual: array<f32>;
 
 // Output pixels per invocation (the dispatch in src/ops/conv2d.ts counts tiles of this width).
 const PIXELS: u32 = 4u;
@@ -91,11 +59,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 
   let group = cblk / params.groupBlocks;
   let cg = params.groupInC;
-  let inW = i32(params.inW);
   let y0 = i32(oy * params.strideH) - i32(params.padTop);
   // Input column of pixel p for kernel column kx: x0 + p·strideW + kx·dilationW.
   let x0 = i32(ox0 * params.strideW) - i32(params.padLeft);
-  let sx = i32(params.strideW);
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
@@ -107,59 +73,25 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     }
     let rowBase = (n * params.inH + u32(iy)) * params.inW;
     for (var kx = 0u; kx < params.kW; kx++) {
-      let ix = vec4i(0, 1, 2, 3) * sx + (x0 + i32(kx * params.dilationW));
-      let inside = (ix >= vec4i(0)) & (ix < vec4i(inW));
-      let col = vec4u(clamp(ix, vec4i(0), vec4i(inW - 1)));
-      let base = (vec4u(rowBase) + col) * params.inC + group * cg;
-      var w = (ky * params.kW + kx) * cg * blocks + cblk;
-      var t0 = vec4f(0.0);
-      var t1 = vec4f(0.0);
-      var t2 = vec4f(0.0);
-      var t3 = vec4f(0.0);
-      for (var ci = 0u; ci < cg; ci++) {
-        let wv = kernel[w];
-        t0 += select(0.0, input[base.x + ci], inside.x) * wv;
-        t1 += select(0.0, input[base.y + ci], inside.y) * wv;
-        t2 += select(0.0, input[base.z + ci], inside.z) * wv;
-        t3 += select(0.0, input[base.w + ci], inside.w) * wv;
-        w += blocks;
-      }
-      acc0 += t0;
-      acc1 += t1;
-      acc2 += t2;
-      acc3 += t3;
+      let t = tap4px(rowBase, x0 + i32(kx * params.dilationW), params.inC, group * cg, cg, (ky * params.kW + kx) * cg * blocks + cblk);
+      acc0 += t[0];
+      acc1 += t[1];
+      acc2 += t[2];
+      acc3 += t[3];
     }
   }
   let b = bias[cblk];
   // First filter of the block, within its group and in the output.
   let local = (cblk % params.groupBlocks) * 4u;
   let outBase = (outRow * params.outW + ox0) * params.outC + group * params.groupOutC + local;
-  store(outBase, local, acc0 + b);
+  storeLanes(outBase, local, params.groupOutC, acc0 + b);
   if (ox0 + 1u < params.outW) {
-    store(outBase + params.outC, local, acc1 + b);
+    storeLanes(outBase + params.outC, local, params.groupOutC, acc1 + b);
   }
   if (ox0 + 2u < params.outW) {
-    store(outBase + 2u * params.outC, local, acc2 + b);
+    storeLanes(outBase + 2u * params.outC, local, params.groupOutC, acc2 + b);
   }
   if (ox0 + 3u < params.outW) {
-    store(outBase + 3u * params.outC, local, acc3 + b);
-  }
-}
-
-// Writes the activated lanes of one pixel's channel block that exist (local + lane < groupOutC),
-// the residual (if fused) added first.
-fn store(at: u32, local: u32, sum: vec4f) {
-  for (var l = 0u; l < 4u; l++) {
-    if (local + l < params.groupOutC) {
-      var v = sum[l];
-      if (RESIDUAL == 1u) {
-        v += residual[at + l];
-      }
-      v = activate(v);
-      if (RESIDUAL == 2u) {
-        v += residual[at + l];
-      }
-      output[at + l] = v;
-    }
+    storeLanes(outBase + 3u * params.outC, local, params.groupOutC, acc3 + b);
   }
 }

@@ -15,6 +15,8 @@
 // neighbouring invocations re-read the same input rows. Rows past M (the last tile) read row M − 1
 // and are not written. Needs inC a multiple of 4 (vec4 input loads).
 //
+// Linked from: lib_tile_8x8.wgsl + lib_gemm_8x8.wgsl (the register-blocked product).
+//
 // Weight layout (re-laid by the host from Keras' [kH, kW, outC, inC]): one [inC, outC] matrix per
 // tap t = dy·kW + dx, outC zero-padded to a multiple of 8 (outBlocks even), read as vec4:
 // kernel[(t·inC + ci)·outBlocks + cblk]. The bias is padded the same way.
@@ -60,66 +62,21 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let rest = idx / pairs;
   let tap = rest % taps;
   let m0 = (rest / taps) * ROWS;
-  let cin4 = params.inC / 4u;
   // Rows past the end read the last row (in range) and are not written.
-  let last = vec4u(m - 1u);
-  let r0 = min(vec4u(m0) + vec4u(0u, 1u, 2u, 3u), last) * cin4;
-  let r4 = min(vec4u(m0) + vec4u(4u, 5u, 6u, 7u), last) * cin4;
-  let zero = vec4f(0.0);
-  // a<row><block>: row m0 + r, channels 4·(cblk + b) .. +3.
-  var a00 = zero; var a01 = zero;
-  var a10 = zero; var a11 = zero;
-  var a20 = zero; var a21 = zero;
-  var a30 = zero; var a31 = zero;
-  var a40 = zero; var a41 = zero;
-  var a50 = zero; var a51 = zero;
-  var a60 = zero; var a61 = zero;
-  var a70 = zero; var a71 = zero;
-  var w = tap * params.inC * blocks + cblk;
-  for (var c4 = 0u; c4 < cin4; c4++) {
-    let v0 = input[r0.x + c4];
-    let v1 = input[r0.y + c4];
-    let v2 = input[r0.z + c4];
-    let v3 = input[r0.w + c4];
-    let v4 = input[r4.x + c4];
-    let v5 = input[r4.y + c4];
-    let v6 = input[r4.z + c4];
-    let v7 = input[r4.w + c4];
-    // Weights of input channels 4·c4 .. +3 (first digit) for the two blocks (second digit).
-    let w00 = kernel[w]; let w01 = kernel[w + 1u]; w += blocks;
-    let w10 = kernel[w]; let w11 = kernel[w + 1u]; w += blocks;
-    let w20 = kernel[w]; let w21 = kernel[w + 1u]; w += blocks;
-    let w30 = kernel[w]; let w31 = kernel[w + 1u]; w += blocks;
-    a00 += v0.x * w00 + v0.y * w10 + v0.z * w20 + v0.w * w30;
-    a01 += v0.x * w01 + v0.y * w11 + v0.z * w21 + v0.w * w31;
-    a10 += v1.x * w00 + v1.y * w10 + v1.z * w20 + v1.w * w30;
-    a11 += v1.x * w01 + v1.y * w11 + v1.z * w21 + v1.w * w31;
-    a20 += v2.x * w00 + v2.y * w10 + v2.z * w20 + v2.w * w30;
-    a21 += v2.x * w01 + v2.y * w11 + v2.z * w21 + v2.w * w31;
-    a30 += v3.x * w00 + v3.y * w10 + v3.z * w20 + v3.w * w30;
-    a31 += v3.x * w01 + v3.y * w11 + v3.z * w21 + v3.w * w31;
-    a40 += v4.x * w00 + v4.y * w10 + v4.z * w20 + v4.w * w30;
-    a41 += v4.x * w01 + v4.y * w11 + v4.z * w21 + v4.w * w31;
-    a50 += v5.x * w00 + v5.y * w10 + v5.z * w20 + v5.w * w30;
-    a51 += v5.x * w01 + v5.y * w11 + v5.z * w21 + v5.w * w31;
-    a60 += v6.x * w00 + v6.y * w10 + v6.z * w20 + v6.w * w30;
-    a61 += v6.x * w01 + v6.y * w11 + v6.z * w21 + v6.w * w31;
-    a70 += v7.x * w00 + v7.y * w10 + v7.z * w20 + v7.w * w30;
-    a71 += v7.x * w01 + v7.y * w11 + v7.z * w21 + v7.w * w31;
-  }
+  let t = gemm8x8(m0, m - 1u, params.inC / 4u, tap * params.inC * blocks + cblk);
   let b0 = bias[cblk];
   let b1 = bias[cblk + 1u];
   let c0 = cblk * 4u; // first output channel of the tile
   let dy = tap / params.kW;
   let dx = tap % params.kW;
-  storeRow(m0, m, dy, dx, c0, a00 + b0, a01 + b1);
-  storeRow(m0 + 1u, m, dy, dx, c0, a10 + b0, a11 + b1);
-  storeRow(m0 + 2u, m, dy, dx, c0, a20 + b0, a21 + b1);
-  storeRow(m0 + 3u, m, dy, dx, c0, a30 + b0, a31 + b1);
-  storeRow(m0 + 4u, m, dy, dx, c0, a40 + b0, a41 + b1);
-  storeRow(m0 + 5u, m, dy, dx, c0, a50 + b0, a51 + b1);
-  storeRow(m0 + 6u, m, dy, dx, c0, a60 + b0, a61 + b1);
-  storeRow(m0 + 7u, m, dy, dx, c0, a70 + b0, a71 + b1);
+  storeRow(m0, m, dy, dx, c0, t.a00 + b0, t.a01 + b1);
+  storeRow(m0 + 1u, m, dy, dx, c0, t.a10 + b0, t.a11 + b1);
+  storeRow(m0 + 2u, m, dy, dx, c0, t.a20 + b0, t.a21 + b1);
+  storeRow(m0 + 3u, m, dy, dx, c0, t.a30 + b0, t.a31 + b1);
+  storeRow(m0 + 4u, m, dy, dx, c0, t.a40 + b0, t.a41 + b1);
+  storeRow(m0 + 5u, m, dy, dx, c0, t.a50 + b0, t.a51 + b1);
+  storeRow(m0 + 6u, m, dy, dx, c0, t.a60 + b0, t.a61 + b1);
+  storeRow(m0 + 7u, m, dy, dx, c0, t.a70 + b0, t.a71 + b1);
 }
 
 // Writes input row r's 8 channels for tap (dy, dx) if the row exists. Row r = (n·inH + y)·inW + x

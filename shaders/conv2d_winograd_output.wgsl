@@ -13,6 +13,8 @@
 // pixels × 4 channels written. Only pixels inside outH × outW (the last tiles overhang) and
 // channels below outC (M is padded to 8) are written. Consecutive invocations take consecutive
 // channel blocks of the same tile.
+//
+// Linked from: lib_conv_store.wgsl (residual, activation, channels past outC; binding 5).
 
 struct Params {
   outH: u32,
@@ -28,15 +30,11 @@ struct Params {
 }
 
 override WG: u32 = 64u;
-// 1: add residual[] (same shape as output) after the bias, before the activation; 2: after the
-// activation; 0: no residual.
-override RESIDUAL: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> m: array<vec4f>;
 @group(0) @binding(2) var<storage, read> bias: array<vec4f>;
 @group(0) @binding(3) var<storage, read_write> output: array<f32>;
-@group(0) @binding(4) var<storage, read> residual: array<f32>;
 
 // Aᵀ · x for one 6-vector (of vec4 lanes).
 fn a_t(x0: vec4f, x1: vec4f, x2: vec4f, x3: vec4f, x4: vec4f, x5: vec4f) -> array<vec4f, 4> {
@@ -86,23 +84,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
         break;
       }
       store(((n * params.outH + oy) * params.outW + ox) * params.outC + c0, c0, o[i] + b);
-    }
-  }
-}
-
-// Adds the residual (if fused) and writes the activated lanes of one vec4 that exist (c + lane < outC).
-fn store(at: u32, c: u32, sum: vec4f) {
-  for (var l = 0u; l < 4u; l++) {
-    if (c + l < params.outC) {
-      var v = sum[l];
-      if (RESIDUAL == 1u) {
-        v += residual[at + l];
-      }
-      v = activate(v);
-      if (RESIDUAL == 2u) {
-        v += residual[at + l];
-      }
-      output[at + l] = v;
     }
   }
 }

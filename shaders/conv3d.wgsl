@@ -2,6 +2,8 @@
 //   out[n, oz, oy, ox, co] = activate(bias[co] + Σ_{kz, ky, kx, ci} in[n, iz, iy, ix, ci] · w[kz, ky, kx, ci, co])
 //   iz = oz·strideD − padFront + kz·dilationD   (likewise iy, ix); taps outside the input read zero.
 //
+// Linked from: lib_conv_4px.wgsl (one tap's sums, shared with conv2d_grouped.wgsl).
+//
 // Work split (as conv2d_grouped.wgsl): one invocation computes FOUR consecutive output channels (one
 // channel block `cblk`) of FOUR x-adjacent output voxels ox0 .. ox0+3, so each weight vec4 serves
 // four voxels and each input value four channels. Consecutive invocations take consecutive channel
@@ -76,12 +78,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let n = plane / params.outD;
 
   let cin = params.inC;
-  let inW = i32(params.inW);
   let z0 = i32(oz * params.strideD) - i32(params.padFront);
   let y0 = i32(oy * params.strideH) - i32(params.padTop);
   // Input column of voxel p for kernel column kx: x0 + p·strideW + kx·dilationW.
   let x0 = i32(ox0 * params.strideW) - i32(params.padLeft);
-  let sx = i32(params.strideW);
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
@@ -98,27 +98,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       }
       let rowBase = ((n * params.inD + u32(iz)) * params.inH + u32(iy)) * params.inW;
       for (var kx = 0u; kx < params.kW; kx++) {
-        let ix = vec4i(0, 1, 2, 3) * sx + (x0 + i32(kx * params.dilationW));
-        let inside = (ix >= vec4i(0)) & (ix < vec4i(inW));
-        let col = vec4u(clamp(ix, vec4i(0), vec4i(inW - 1)));
-        let base = (vec4u(rowBase) + col) * cin;
-        var w = ((kz * params.kH + ky) * params.kW + kx) * cin * blocks + cblk;
-        var t0 = vec4f(0.0);
-        var t1 = vec4f(0.0);
-        var t2 = vec4f(0.0);
-        var t3 = vec4f(0.0);
-        for (var ci = 0u; ci < cin; ci++) {
-          let wv = kernel[w];
-          t0 += select(0.0, input[base.x + ci], inside.x) * wv;
-          t1 += select(0.0, input[base.y + ci], inside.y) * wv;
-          t2 += select(0.0, input[base.z + ci], inside.z) * wv;
-          t3 += select(0.0, input[base.w + ci], inside.w) * wv;
-          w += blocks;
-        }
-        acc0 += t0;
-        acc1 += t1;
-        acc2 += t2;
-        acc3 += t3;
+        let t = tap4px(rowBase, x0 + i32(kx * params.dilationW), cin, 0u, cin, ((kz * params.kH + ky) * params.kW + kx) * cin * blocks + cblk);
+        acc0 += t[0];
+        acc1 += t[1];
+        acc2 += t[2];
+        acc3 += t[3];
       }
     }
   }

@@ -28,28 +28,6 @@
 // the vec4 into 0 (no out-of-bounds access, no 0 · inf = NaN). Pixels past outW are computed and
 // not written. Invocations past the rounded-up dispatch return at once.
 
-struct Params {
-  batch: u32,
-  inH: u32,
-  inW: u32,
-  inC: u32,
-  outH: u32,
-  outW: u32,
-  outC: u32,
-  multiplier: u32,
-  kH: u32,
-  kW: u32,
-  strideH: u32,
-  strideW: u32,
-  dilationH: u32,
-  dilationW: u32,
-  padTop: u32,
-  padLeft: u32,
-}
-
-override WG: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> input: array<vec4f>;
 @group(0) @binding(2) var<storage, read> kernel: array<vec4f>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;

@@ -18,28 +18,6 @@
 // Bounds: rows and columns outside the input are skipped (`continue`), so no out-of-bounds read;
 // the flat index folds dispatch y into x (src/ops/dispatch.ts) and is checked against the total.
 
-struct Params {
-  batch: u32,
-  inH: u32,
-  inW: u32,
-  inC: u32,
-  outH: u32,
-  outW: u32,
-  outC: u32,
-  multiplier: u32,
-  kH: u32,
-  kW: u32,
-  strideH: u32,
-  strideW: u32,
-  dilationH: u32,
-  dilationW: u32,
-  padTop: u32,
-  padLeft: u32,
-}
-
-override WG: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> input: array<f32>;
 @group(0) @binding(2) var<storage, read> kernel: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;

@@ -24,18 +24,24 @@ export type Conv2DVariant = 'grouped' | '8px8ch_scalar' | '8px8ch_vec4' | '1x1';
 export type Conv2DAlgorithm = Conv2DVariant | 'winograd';
 
 export interface VariantInfo {
+  /** The kernel file (its entry point); linked last. */
   shader: string;
+  /** The shared WGSL fragments the kernel file is linked after (shaders/lib_*.wgsl, see their headers). */
+  fragments: readonly string[];
   /** Output channels per invocation: the kernel and bias are padded to a multiple of this. */
   channels: number;
   /** Adjacent output pixels per invocation (the dispatch counts tiles of this width). */
   pixels: number;
 }
 
+/** The fragments of every 8 × 8 direct variant: params, the register tile and its residual epilogue. */
+const TILE_8X8_STORE = ['lib_conv2d_params.wgsl', 'lib_tile_8x8.wgsl', 'lib_conv_store.wgsl', 'lib_conv_store_8x8.wgsl'];
+
 export const VARIANTS: Record<Conv2DVariant, VariantInfo> = {
-  grouped: { shader: 'conv2d_grouped.wgsl', channels: 4, pixels: 4 },
-  '8px8ch_scalar': { shader: 'conv2d_8px8ch_scalar.wgsl', channels: 8, pixels: 8 },
-  '8px8ch_vec4': { shader: 'conv2d_8px8ch_vec4.wgsl', channels: 8, pixels: 8 },
-  '1x1': { shader: 'conv2d_1x1.wgsl', channels: 8, pixels: 8 },
+  grouped: { shader: 'conv2d_grouped.wgsl', fragments: ['lib_conv2d_params.wgsl', 'lib_conv_4px.wgsl', 'lib_conv_store.wgsl'], channels: 4, pixels: 4 },
+  '8px8ch_scalar': { shader: 'conv2d_8px8ch_scalar.wgsl', fragments: [...TILE_8X8_STORE, 'lib_conv2d_8px8ch.wgsl', 'lib_conv2d_8px8ch_scalar.wgsl', 'lib_conv2d_tile.wgsl'], channels: 8, pixels: 8 },
+  '8px8ch_vec4': { shader: 'conv2d_8px8ch_vec4.wgsl', fragments: [...TILE_8X8_STORE, 'lib_conv2d_8px8ch.wgsl', 'lib_conv2d_8px8ch_vec4.wgsl', 'lib_conv2d_tile.wgsl'], channels: 8, pixels: 8 },
+  '1x1': { shader: 'conv2d_1x1.wgsl', fragments: [...TILE_8X8_STORE, 'lib_gemm_8x8.wgsl'], channels: 8, pixels: 8 },
 };
 
 /**

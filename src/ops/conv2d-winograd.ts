@@ -124,10 +124,11 @@ export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output,
       },
       {
         label: `${node.name}/winograd-gemm`,
-        shader: ['conv2d_winograd_gemm.wgsl'],
+        shader: ['lib_tile_8x8.wgsl', 'lib_gemm_8x8.wgsl', 'conv2d_winograd_gemm.wgsl'],
         constants: { WG },
         params: { inC: C, outBlocks, tiles, chunkTiles: per },
-        bindings: { v, u, m },
+        // lib_gemm_8x8.wgsl's names: V is the product's input, U its kernel, M its output.
+        bindings: { input: v, kernel: u, output: m },
         dispatch: dispatch1D(POINTS * Math.ceil(tiles / 8) * (outBlocks / 2), WG),
         // The direct conv's FLOPs for this chunk's share of the output, so that profiles report
         // the effective rate (what the layer would need at that speed), comparable across variants.
@@ -136,7 +137,7 @@ export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output,
       },
       {
         label: `${node.name}/winograd-output`,
-        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'conv2d_winograd_output.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_conv_store.wgsl', 'conv2d_winograd_output.wgsl'],
         constants: epilogue,
         params: { outH: OH, outW: OW, outC: F, outBlocks, ...chunk },
         bindings: { m, bias, output: { kind: 'tensor', name: node.output }, residual: residualBinding },
