@@ -2,12 +2,12 @@
  * The public API, shared by the browser entry (index.ts) and the Node entry (node.ts).
  */
 import { acquireGpu, type DeviceOptions, type GpuContext } from './gpu/device.ts';
-import { buildGraph } from './graph/from-keras.ts';
+import { buildGraph } from './compile/from-keras.ts';
 import { inputScalingLayer } from './graph/input-scaling.ts';
 import type { Graph } from './graph/ir.ts';
-import { exactNonFinite } from './graph/passes/exact-non-finite.ts';
-import { optimizeGraph } from './graph/passes/index.ts';
-import { stripOutputActivation } from './graph/passes/logits.ts';
+import { exactNonFinite } from './compile/passes/exact-non-finite.ts';
+import { optimizeGraph } from './compile/passes/index.ts';
+import { stripOutputActivation } from './compile/passes/logits.ts';
 import type { KerasModel } from './formats/keras-model.ts';
 import { readKerasModel, type ModelSource, type ReadOptions } from './formats/read-model.ts';
 import { findModelMetadata, type FoundMetadata, type MetadataOption } from './formats/model-metadata.ts';
@@ -48,7 +48,7 @@ export interface LoadOptions extends DeviceOptions, ReadOptions {
    * Let NaN and ±Infinity in inputs through by default (each call can still say otherwise, see
    * RunOptions); they come out as NaN wherever IEEE arithmetic takes them. Also pins 3×3 convs to a
    * direct kernel so that propagation is exact per element (Winograd would spread a NaN to its
-   * whole 4×4 tile; src/graph/passes/exact-non-finite.ts). Non-finite WEIGHTS are refused at load
+   * whole 4×4 tile; src/compile/passes/exact-non-finite.ts). Non-finite WEIGHTS are refused at load
    * regardless (NonFiniteError naming the layer and weight).
    */
   allowNonFinite?: boolean;
@@ -161,7 +161,7 @@ export type { ModelSource, ReadOptions } from './formats/read-model.ts';
 export { clearModelCache, MODEL_CACHE_NAME, type ModelCacheOption } from './formats/model-cache.ts';
 export type { IntegrityOption } from './formats/integrity.ts';
 export type { KerasModel, KerasLayer } from './formats/keras-model.ts';
-export { buildGraph } from './graph/from-keras.ts';
+export { buildGraph } from './compile/from-keras.ts';
 export type { Graph, GraphNode } from './graph/ir.ts';
 export { tensor, sizeOf, type Tensor } from './tensor.ts';
 export { gpuMemoryStats, type GpuMemoryStats } from './gpu/memory.ts';

@@ -1,6 +1,6 @@
 /**
  * Finding NaN and ±Infinity in float32 data, fast: weights are scanned at load (every format passes
- * through src/graph/from-keras.ts) and inputs before every run. A NaN that reaches the kernels
+ * through src/compile/from-keras.ts) and inputs before every run. A NaN that reaches the kernels
  * comes out as NaN (shaders/lib_nan.wgsl), but a caller who did not expect one should hear about it
  * before the GPU is involved, with the place it came from.
  *

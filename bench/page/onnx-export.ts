@@ -11,10 +11,10 @@
  * (the batch included), which is what ORT's WebGPU EP plans best.
  *
  * Padding follows TensorFlow: 'same' splits an odd total with the extra cell after, written as
- * explicit pads (src/ops/padding.ts computes them, as our engine does).
+ * explicit pads (src/geometry/window.ts computes them, as our engine does).
  */
 import type { InboundRef, KerasLayer, KerasModel } from '../../src/formats/keras-model.ts';
-import { axisGeometry, type Padding } from '../../src/ops/padding.ts';
+import { axisGeometry, type Padding } from '../../src/geometry/window.ts';
 import { OnnxGraph, type Tensor } from './onnx-graph.ts';
 
 /** A Keras layer (or layer option) the exporter does not write; the bench shows it in the cell. */

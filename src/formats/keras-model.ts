@@ -1,6 +1,6 @@
 /**
  * The common, format-independent description of a Keras model that every reader produces
- * (tfjs layers JSON, Keras 2 .h5, Keras 3 .keras). `src/graph/from-keras.ts` turns it into the IR.
+ * (tfjs layers JSON, Keras 2 .h5, Keras 3 .keras). `src/compile/from-keras.ts` turns it into the IR.
  *
  * Readers normalise format quirks here so nothing downstream needs to know the file format:
  * Keras 3 `batch_shape` becomes `batchInputShape`, Keras 3 `inbound_nodes` with `keras_history`

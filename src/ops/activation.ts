@@ -11,7 +11,6 @@ import { UnsupportedLayerError } from '../errors.ts';
 import { activationConstants, makeActivation, parseActivation } from '../graph/activations.ts';
 import { ActivationKind, F32_MAX, type Activation } from '../graph/ir.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
-import { activateAll } from '../reference/activation.ts';
 import { sizeOf } from '../tensor.ts';
 import { dispatch1D } from './dispatch.ts';
 import { POINTWISE, type ImportContext, type NodeDraft, type OpModule } from './types.ts';
@@ -78,11 +77,6 @@ export const activation: OpModule = {
 
   inferShape(_node, [input]) {
     return [...input];
-  },
-
-  reference(node, [input]) {
-    const { activation: act } = node.attrs as unknown as ActivationAttrs;
-    return { shape: [...input.shape], data: activateAll(act, input.data) };
   },
 
   encode(node, { outputShape }) {

@@ -2,14 +2,13 @@
  * BatchNormalization, inference form, on the last (channel) axis of a tensor of any rank:
  * y = gamma · (x − moving_mean) / sqrt(moving_variance + epsilon) + beta.
  *
- * Usually a graph pass folds it into the preceding conv/dense (see src/graph/passes). When it
+ * Usually a graph pass folds it into the preceding conv/dense (see src/compile/passes). When it
  * cannot (after a merge, or on a graph input) it runs as shaders/scale_shift.wgsl with
  * scale = gamma / sqrt(var + eps) and shift = beta − mean · scale, computed here in float64 and
  * rounded once to float32. A following activation can be fused into it.
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import { ActivationKind, LINEAR, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
-import { batchNormReference, type BatchNormParams } from '../reference/batch-norm.ts';
 import { scaleShiftStep } from './scale-shift.ts';
 import { POINTWISE, type OpModule } from './types.ts';
 import { requireWeight } from './util.ts';
@@ -20,6 +19,15 @@ export interface BatchNormAttrs {
   epsilon: number;
   /** Fused activation; LINEAR unless a pass fused one. */
   activation: Activation;
+}
+
+/** The layer's parameters by role (gamma/beta absent when Keras' scale/center flags were off). */
+export interface BatchNormParams {
+  gamma?: Float32Array;
+  beta?: Float32Array;
+  mean: Float32Array;
+  variance: Float32Array;
+  epsilon: number;
 }
 
 const weight = (node: GraphNode, name: string): WeightTensor | undefined => node.weights.find((w) => w.name === name);
@@ -99,10 +107,6 @@ export const batchNorm: OpModule = {
     return [...input];
   },
 
-  reference(node, [input]) {
-    return batchNormReference(input, batchNormParams(node), activationOf(node));
-  },
-
   encode(node, { outputShape }) {
     const { scale, shift } = batchNormScaleShift(node);
     return [scaleShiftStep(node, outputShape, scale, shift, activationOf(node))];
@@ -112,4 +116,6 @@ export const batchNorm: OpModule = {
     if (activationOf(node).kind !== ActivationKind.Linear) return undefined;
     return { ...node, attrs: { ...node.attrs, activation: act } };
   },
+
+  scaleShiftOf: (node) => ({ ...batchNormScaleShift(node), activation: activationOf(node) }),
 };

@@ -4,7 +4,6 @@
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import type { GraphNode } from '../graph/ir.ts';
-import { concatenateReference } from '../reference/concatenate.ts';
 import { sizeOf } from '../tensor.ts';
 import { dispatch1D } from './dispatch.ts';
 import { POINTWISE, type OpModule } from './types.ts';
@@ -60,10 +59,6 @@ export const concatenate: OpModule = {
       out[axis] += s[axis];
     }
     return out;
-  },
-
-  reference(node, inputs) {
-    return concatenateReference(inputs, concatAxis(node, inputs[0].shape.length));
   },
 
   encode(node, { inputShapes, outputShape }) {

@@ -7,7 +7,8 @@ import { ModelFormatError, UnsupportedLayerError } from '../errors.ts';
 import { parseActivation } from '../graph/activations.ts';
 import type { Activation } from '../graph/ir.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
-import { parsePadding, requireChannelsLast, type Padding } from './padding.ts';
+import { parsePadding, requireChannelsLast } from './padding.ts';
+import { type Padding } from '../geometry/window.ts';
 import type { ImportContext, NodeDraft } from './types.ts';
 import { countOf, requireWeight, softmaxDraft, tupleOf } from './util.ts';
 

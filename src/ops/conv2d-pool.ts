@@ -1,7 +1,7 @@
 /**
  * conv2d_pool: a Conv2D whose output goes only to a 2×2 stride-2 MaxPooling2D, computed in one
  * kernel that writes only the pooled tensor: the conv output is never stored, which saves its
- * memory, a full write and read of it, and the pool's dispatch. src/graph/passes/fuse-pool.ts
+ * memory, a full write and read of it, and the pool's dispatch. src/compile/passes/fuse-pool.ts
  * makes these nodes; canFusePool says which pairs qualify.
  *
  * Exactness: the conv's activation is applied to every conv value and the max taken after, as in
@@ -14,12 +14,11 @@
 import { ShapeError } from '../errors.ts';
 import { activationConstants } from '../graph/activations.ts';
 import type { GraphNode } from '../graph/ir.ts';
-import { conv2dReference } from '../reference/conv2d.ts';
-import { pool2dReference, type Pool2DGeometry } from '../reference/pool2d.ts';
+import { type Pool2DGeometry } from '../geometry/window.ts';
 import { conv2d, type Conv2DAttrs } from './conv2d.ts';
 import { padOutputAxis, winogradApplies } from './conv2d-variant.ts';
 import { dispatch1D } from './dispatch.ts';
-import { axisGeometry } from './padding.ts';
+import { axisGeometry } from '../geometry/window.ts';
 import type { Pool2DAttrs } from './pool2d.ts';
 import type { OpModule } from './types.ts';
 
@@ -69,6 +68,17 @@ export function canFusePool(conv: GraphNode, pool: GraphNode): boolean {
   return p.mode === 'max' && twoByTwo && (c.groups ?? 1) === 1 && !winograd && !explicitPads;
 }
 
+/** conv2d's `absorbPool` hook: the pair as one conv2d_pool node, or undefined (canFusePool). */
+export function absorbPoolIntoConv(conv: GraphNode, pool: GraphNode): GraphNode | undefined {
+  if (!canFusePool(conv, pool)) return undefined;
+  const p = pool.attrs as unknown as Pool2DAttrs;
+  const attrs: Conv2DPoolAttrs = {
+    ...(conv.attrs as unknown as Conv2DPoolAttrs),
+    pool: { poolSize: p.poolSize, strides: p.strides, padding: p.padding },
+  };
+  return { ...conv, op: 'conv2d_pool', attrs: attrs as unknown as Record<string, unknown> };
+}
+
 export const conv2dPool: OpModule = {
   op: 'conv2d_pool',
 
@@ -81,12 +91,6 @@ export const conv2dPool: OpModule = {
       throw new ShapeError(`Layer "${node.name}" (${node.kerasClass}): conv output ${H}×${W} is smaller than its 2×2 pool`);
     }
     return [N, gy.out, gx.out, F];
-  },
-
-  reference(node, [input]) {
-    const a = attrsOf(node);
-    const y = conv2dReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, a.activation);
-    return pool2dReference(y, 'max', a.pool);
   },
 
   encode(node, { inputShapes, outputShape }) {

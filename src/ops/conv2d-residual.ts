@@ -1,5 +1,5 @@
 /**
- * Folding a residual Add into a Conv2D's epilogue (used by src/graph/passes/fuse-add.ts): the conv
+ * Folding a residual Add into a Conv2D's epilogue (used by src/compile/passes/fuse-add.ts): the conv
  * gets the Add's other operand as a second input and writes the Add's result, so the sum costs no
  * kernel of its own and no extra pass over the output. Two exact forms:
  * - conv activation linear: act_add(conv + bias + residual); the Add's fused activation (if any)

@@ -12,7 +12,7 @@
 import { ShapeError } from '../errors.ts';
 import { activationConstants } from '../graph/activations.ts';
 import type { Activation, GraphNode } from '../graph/ir.ts';
-import { conv2dTransposeReference, transposeAxis, type Conv2DTransposeGeometry } from '../reference/conv2d-transpose.ts';
+import { transposeAxis, type Conv2DTransposeGeometry } from '../geometry/window.ts';
 import { convTransposeFromKeras } from './conv-transpose-import.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { padOutputAxis } from './conv2d-variant.ts';
@@ -95,11 +95,6 @@ export const conv2dTranspose: OpModule = {
     if (k[3] !== input[3]) throw new ShapeError(`${where} expects ${k[3]} input channels, got ${input[3]} (input shape [${input.join(', ')}])`);
     const g = axes(a, input[1], input[2]);
     return [input[0], g.y.out, g.x.out, a.filters];
-  },
-
-  reference(node, [input]) {
-    const a = attrsOf(node);
-    return conv2dTransposeReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, a.activation);
   },
 
   encode(node, { inputShapes, outputShape }) {

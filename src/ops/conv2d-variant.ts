@@ -16,7 +16,7 @@
  *            dilation-1 convs with groups = 1 and inC % 4 = 0; chosen by useWinograd below, else
  *            such a conv runs on `8px8ch_vec4`.
  */
-import type { Conv2DGeometry } from '../reference/conv2d.ts';
+import type { Conv2DGeometry } from '../geometry/window.ts';
 import { chunkFits } from './winograd-scratch.ts';
 
 export type Conv2DVariant = 'grouped' | '8px8ch_scalar' | '8px8ch_vec4' | '1x1';

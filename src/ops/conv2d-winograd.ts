@@ -31,7 +31,7 @@ import type { Conv2DAttrs } from './conv2d.ts';
 import { residualEpilogue } from './conv2d-residual.ts';
 import { padOutputAxis } from './conv2d-variant.ts';
 import { dispatch1D } from './dispatch.ts';
-import type { AxisGeometry } from './padding.ts';
+import type { AxisGeometry } from '../geometry/window.ts';
 import type { KernelStep } from './types.ts';
 import { chunkTiles, POINTS } from './winograd-scratch.ts';
 

@@ -2,22 +2,22 @@
  * Conv2D: Keras' 2-D convolution (channels-last, HWIO kernel) with fused bias and activation:
  * TF's asymmetric 'same' padding, strides, dilation and groups. An optional second input is a
  * residual of the conv's output shape, added after the bias and before the activation (a Keras Add
- * folded in by src/graph/passes/fuse-add.ts). The shader variant is chosen from the shapes by
+ * folded in by src/compile/passes/fuse-add.ts). The shader variant is chosen from the shapes by
  * chooseVariant in ./conv2d-variant.ts (rule documented there); 3×3 stride-1 convs may instead run
  * as Winograd convolution (useWinograd there, ./conv2d-winograd.ts).
  */
 import { ModelFormatError, ShapeError } from '../errors.ts';
 import { activationConstants, parseActivation } from '../graph/activations.ts';
-import { ActivationKind, LINEAR, type Activation, type GraphNode } from '../graph/ir.ts';
-import { activateAll } from '../reference/activation.ts';
-import { conv2dReference, type Conv2DGeometry } from '../reference/conv2d.ts';
-import { chooseVariant, padOutputAxis, useWinograd, VARIANTS, type Conv2DAlgorithm } from './conv2d-variant.ts';
+import type { Activation, GraphNode } from '../graph/ir.ts';
+import { axisGeometry, type Conv2DGeometry } from '../geometry/window.ts';
+import { absorbPoolIntoConv } from './conv2d-pool.ts';
+import { chooseVariant, padOutputAxis, useWinograd, VARIANTS, winogradApplies, type Conv2DAlgorithm } from './conv2d-variant.ts';
 import { encodeWinograd } from './conv2d-winograd.ts';
 import { scratchBudget } from './winograd-scratch.ts';
-import { residualEpilogue } from './conv2d-residual.ts';
+import { fuseConvResidual, residualEpilogue } from './conv2d-residual.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
-import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
+import { parsePadding, requireChannelsLast } from './padding.ts';
 import type { NodeDraft, OpModule } from './types.ts';
 import { countOf, requireWeight, softmaxDraft, tupleOf } from './util.ts';
 
@@ -93,21 +93,6 @@ export const conv2d: OpModule = {
     return out;
   },
 
-  reference(node, [input, residual]) {
-    const a = attrsOf(node);
-    if (!residual) return conv2dReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, a.activation);
-    if (a.residualAfterActivation) {
-      // act(conv + bias) + residual: Keras' conv(activation) → Add.
-      const y = conv2dReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, a.activation);
-      return { shape: y.shape, data: y.data.map((v, i) => v + residual.data[i]) };
-    }
-    // act(conv + bias + residual): Keras' conv → Add → activation.
-    const y = conv2dReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, LINEAR);
-    const sum = new Float32Array(y.data.length);
-    for (let i = 0; i < sum.length; i++) sum[i] = y.data[i] + residual.data[i];
-    return { shape: y.shape, data: a.activation.kind === ActivationKind.Linear ? sum : activateAll(a.activation, sum) };
-  },
-
   encode(node, { inputShapes, outputShape }) {
     const a = attrsOf(node);
     const [N, H, W, C] = inputShapes[0];
@@ -176,5 +161,21 @@ export const conv2d: OpModule = {
     // The scale would apply to the fused residual too, which the weights cannot carry.
     if (node.inputs.length > 1) return undefined;
     return foldIntoKernel(node, attrsOf(node).filters, 1, scale, shift); // HWIO: output channel last
+  },
+
+  // Called lazily: conv2d-pool.ts imports this module too.
+  absorbPool: (node, pool) => absorbPoolIntoConv(node, pool),
+
+  absorbResidual: (node, residual, addActivation) => fuseConvResidual(node, residual, addActivation),
+
+  /**
+   * Winograd's transforms mix a tile's inputs, so one NaN reaches all 16 outputs of its tile
+   * (src/compile/passes/exact-non-finite.ts): convs it would take are pinned to the direct
+   * 8px8ch_vec4 kernel, which also lets a following 2×2 max pool fuse into them.
+   */
+  exactNonFinite(node) {
+    const a = attrsOf(node);
+    if (a.variant !== undefined || !winogradApplies(node.weights[0].shape[2], a)) return node;
+    return { ...node, attrs: { ...node.attrs, variant: '8px8ch_vec4' } };
   },
 };

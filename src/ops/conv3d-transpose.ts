@@ -7,7 +7,7 @@
 import { ShapeError } from '../errors.ts';
 import { activationConstants } from '../graph/activations.ts';
 import type { Activation, GraphNode } from '../graph/ir.ts';
-import { conv3dTransposeReference, transposeAxes3, type Conv3DTransposeGeometry } from '../reference/conv3d-transpose.ts';
+import { transposeAxes3, type Conv3DTransposeGeometry } from '../geometry/window.ts';
 import { convTransposeFromKeras } from './conv-transpose-import.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
@@ -40,11 +40,6 @@ export const conv3dTranspose: OpModule = {
     const g = transposeAxes3(a, input);
     if (g.some((x) => x.out <= 0)) throw new ShapeError(`${where}: output size ${g.map((x) => x.out).join('×')} is empty`);
     return [input[0], ...g.map((x) => x.out), a.filters];
-  },
-
-  reference(node, [input]) {
-    const a = attrsOf(node);
-    return conv3dTransposeReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, a.activation);
   },
 
   encode(node, { inputShapes, outputShape }) {

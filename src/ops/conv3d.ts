@@ -6,10 +6,11 @@
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import { activationConstants, parseActivation } from '../graph/activations.ts';
 import type { Activation, GraphNode } from '../graph/ir.ts';
-import { conv3dReference, type Conv3DGeometry } from '../reference/conv3d.ts';
+import { type Conv3DGeometry } from '../geometry/window.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
-import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
+import { parsePadding, requireChannelsLast } from './padding.ts';
+import { axisGeometry } from '../geometry/window.ts';
 import { padOutputAxis } from './conv2d-variant.ts';
 import type { NodeDraft, OpModule } from './types.ts';
 import { countOf, requireWeight, softmaxDraft, tupleOf } from './util.ts';
@@ -79,11 +80,6 @@ export const conv3d: OpModule = {
       throw new ShapeError(`${where}: input ${input.slice(1, 4).join('×')} is smaller than its dilated ${a.kernelSize.join('×')} kernel with 'valid' padding`);
     }
     return [input[0], ...axes.map((g) => g.out), a.filters];
-  },
-
-  reference(node, [input]) {
-    const a = attrsOf(node);
-    return conv3dReference(input, node.weights[0].data, node.weights[1]?.data, a.filters, a, a.activation);
   },
 
   encode(node, { inputShapes, outputShape }) {

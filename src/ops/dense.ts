@@ -2,7 +2,6 @@
 import { ShapeError } from '../errors.ts';
 import { parseActivation, activationConstants } from '../graph/activations.ts';
 import type { Activation, GraphNode } from '../graph/ir.ts';
-import { denseReference } from '../reference/dense.ts';
 import { dispatch1D, leadingSize } from './dispatch.ts';
 import { padColumnsTo4, planDense, SPLITK_MIN_K, type DensePlan } from './dense-plan.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
@@ -48,11 +47,6 @@ export const dense: OpModule = {
       );
     }
     return [...input.slice(0, -1), units];
-  },
-
-  reference(node, [input]) {
-    const { units, activation } = node.attrs as unknown as DenseAttrs;
-    return denseReference(input, node.weights[0].data, node.weights[1]?.data, units, activation);
   },
 
   encode(node: GraphNode, { inputShapes, outputShape }): KernelStep[] {

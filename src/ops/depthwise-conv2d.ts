@@ -11,8 +11,8 @@ import { ModelFormatError, ShapeError, UnsupportedLayerError } from '../errors.t
 import type { KerasLayer } from '../formats/keras-model.ts';
 import { activationConstants, parseActivation } from '../graph/activations.ts';
 import { LINEAR, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
-import type { Conv2DGeometry } from '../reference/conv2d.ts';
-import { depthwiseAxes, depthwiseConv2dReference, type DepthwiseGeometry, type ExplicitPads } from '../reference/depthwise-conv2d.ts';
+import type { Conv2DGeometry } from '../geometry/window.ts';
+import { depthwiseAxes, type DepthwiseGeometry, type ExplicitPads } from '../geometry/window.ts';
 import type { Conv2DAttrs } from './conv2d.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
@@ -132,11 +132,6 @@ export const depthwiseConv2d: OpModule = {
       throw new ShapeError(`${where}: input ${input[1]}×${input[2]} is smaller than its dilated ${a.kernelSize.join('×')} kernel with 'valid' padding`);
     }
     return [input[0], gy.out, gx.out, input[3] * a.multiplier];
-  },
-
-  reference(node, [input]) {
-    const a = attrsOf(node);
-    return depthwiseConv2dReference(input, node.weights[0].data, node.weights[1]?.data, a.multiplier, a, a.activation);
   },
 
   encode(node, { inputShapes, outputShape }) {

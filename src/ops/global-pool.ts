@@ -6,8 +6,7 @@
  */
 import { ShapeError } from '../errors.ts';
 import type { GraphNode } from '../graph/ir.ts';
-import { globalPoolReference } from '../reference/global-pool.ts';
-import type { PoolMode } from '../reference/pool2d.ts';
+import type { PoolMode } from '../geometry/window.ts';
 import { dispatch1D } from './dispatch.ts';
 import { requireChannelsLast } from './padding.ts';
 import { POOL_MODE_CONSTANT, poolModeOf } from './pool2d.ts';
@@ -48,11 +47,6 @@ export const globalPool: OpModule = {
     }
     const C = input[input.length - 1];
     return attrsOf(node).keepdims ? [input[0], ...new Array<number>(spatialRank).fill(1), C] : [input[0], C];
-  },
-
-  reference(node, [input]) {
-    const a = attrsOf(node);
-    return globalPoolReference(input, a.mode, a.keepdims);
   },
 
   encode(node, { inputShapes }) {

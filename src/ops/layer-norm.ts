@@ -5,7 +5,6 @@
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import type { GraphNode, WeightTensor } from '../graph/ir.ts';
-import { layerNormReference } from '../reference/layer-norm.ts';
 import { sizeOf } from '../tensor.ts';
 import { dispatch1D } from './dispatch.ts';
 import type { OpModule } from './types.ts';
@@ -57,11 +56,6 @@ export const layerNorm: OpModule = {
       if (w.data.length !== C) throw new ShapeError(`Layer "${node.name}" (${node.kerasClass}) has ${w.data.length} values of ${w.name} for ${C} channels`);
     }
     return [...input];
-  },
-
-  reference(node, [input]) {
-    const a = attrsOf(node);
-    return layerNormReference(input, { epsilon: a.epsilon, rmsScaling: a.rmsScaling, gamma: weight(node, 'gamma')?.data, beta: weight(node, 'beta')?.data });
   },
 
   encode(node, { outputShape }) {

@@ -1,6 +1,6 @@
 /**
  * Elementwise merge layers — Add, Subtract, Multiply, Average, Maximum, Minimum — on two or more
- * inputs with Keras broadcasting (src/ops/broadcast.ts). Kernel: shaders/merge.wgsl, run as a chain
+ * inputs with Keras broadcasting (src/geometry/broadcast.ts). Kernel: shaders/merge.wgsl, run as a chain
  * of n − 1 two-input steps over the output buffer (the first reads inputs 0 and 1, each later one
  * folds the next input into the running result); Average divides by n in the last step. The last
  * step can carry a fused activation (Add → ReLU in residual blocks) via `fuseActivation`.
@@ -8,12 +8,13 @@
 import { ShapeError } from '../errors.ts';
 import { activationConstants } from '../graph/activations.ts';
 import { ActivationKind, LINEAR, type Activation, type GraphNode } from '../graph/ir.ts';
-import { activateAll } from '../reference/activation.ts';
-import { mergeReference, type MergeKind } from '../reference/merge.ts';
 import { sizeOf, stridesOf } from '../tensor.ts';
-import { broadcastShapes, broadcastStrides, coalesceAxes } from './broadcast.ts';
+import { broadcastShapes, broadcastStrides, coalesceAxes } from '../geometry/broadcast.ts';
 import { dispatch1D } from './dispatch.ts';
 import { POINTWISE, type KernelStep, type OpModule } from './types.ts';
+
+/** Which Keras merge layer: Add, Subtract, Multiply, Average, Maximum, Minimum. */
+export type MergeKind = 'add' | 'subtract' | 'multiply' | 'average' | 'maximum' | 'minimum';
 
 export interface MergeAttrs {
   kind: MergeKind;
@@ -70,13 +71,6 @@ export const merge: OpModule = {
     }
     if (out.length > MAX_RANK) throw new ShapeError(`Layer "${node.name}" (${cls}): rank ${out.length} is above ${MAX_RANK}`);
     return out;
-  },
-
-  reference(node, inputs) {
-    const { kind, activation } = attrsOf(node);
-    const shape = merge.inferShape(node, inputs.map((t) => t.shape));
-    const out = mergeReference(kind, inputs, shape);
-    return activation.kind === ActivationKind.Linear ? out : { shape, data: activateAll(activation, out.data) };
   },
 
   encode(node, { inputShapes, outputShape }) {

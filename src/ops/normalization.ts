@@ -9,8 +9,6 @@
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
 import { ActivationKind, LINEAR, type Activation, type GraphNode } from '../graph/ir.ts';
-import { activate } from '../reference/activation.ts';
-import type { Tensor } from '../tensor.ts';
 import { scaleShiftStep } from './scale-shift.ts';
 import type { OpModule } from './types.ts';
 import { requireWeight } from './util.ts';
@@ -87,19 +85,6 @@ export const normalization: OpModule = {
       }
     }
     return [...input];
-  },
-
-  reference(node, [input]): Tensor {
-    const a = attrsOf(node);
-    const C = input.shape[input.shape.length - 1];
-    const out = new Float32Array(input.data.length);
-    for (let i = 0; i < out.length; i++) {
-      const c = i % C;
-      const m = a.mean.length === 1 ? a.mean[0] : a.mean[c];
-      const s = Math.max(Math.sqrt(a.variance.length === 1 ? a.variance[0] : a.variance[c]), KERAS_EPSILON);
-      out[i] = activate(a.activation, a.invert ? m + input.data[i] * s : (input.data[i] - m) / s);
-    }
-    return { shape: [...input.shape], data: out };
   },
 
   encode(node, { outputShape }) {

@@ -7,7 +7,6 @@
 import { ModelFormatError, ShapeError } from '../errors.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
 import type { GraphNode } from '../graph/ir.ts';
-import type { Tensor } from '../tensor.ts';
 import { sizeOf } from '../tensor.ts';
 import { dispatch1D } from './dispatch.ts';
 import { requireChannelsLast } from './padding.ts';
@@ -59,30 +58,6 @@ function outputShape(node: GraphNode, input: readonly number[]): number[] {
   return [input[0], h, w, input[3]];
 }
 
-/** out[n, oy, ox, c] = in[n, oy − offY, ox − offX, c] or 0 outside (offY = sign · top). */
-function padCropReference(node: GraphNode, input: Tensor): Tensor {
-  const { sign, amounts } = attrsOf(node);
-  const [N, H, W, C] = input.shape;
-  const shape = outputShape(node, input.shape);
-  const [, OH, OW] = shape;
-  const offY = sign * amounts[0][0];
-  const offX = sign * amounts[1][0];
-  const out = new Float32Array(sizeOf(shape));
-  for (let n = 0; n < N; n++) {
-    for (let oy = 0; oy < OH; oy++) {
-      const iy = oy - offY;
-      if (iy < 0 || iy >= H) continue;
-      for (let ox = 0; ox < OW; ox++) {
-        const ix = ox - offX;
-        if (ix < 0 || ix >= W) continue;
-        const src = ((n * H + iy) * W + ix) * C;
-        out.set(input.data.subarray(src, src + C), ((n * OH + oy) * OW + ox) * C);
-      }
-    }
-  }
-  return { shape, data: out };
-}
-
 export const padCrop2d: OpModule = {
   op: 'pad_crop2d',
 
@@ -96,8 +71,6 @@ export const padCrop2d: OpModule = {
   },
 
   inferShape: (node, [input]) => outputShape(node, input),
-
-  reference: (node, [input]) => padCropReference(node, input),
 
   encode(node, { inputShapes, outputShape: out }) {
     const { sign, amounts } = attrsOf(node);
@@ -117,5 +90,13 @@ export const padCrop2d: OpModule = {
         flops: 0,
       },
     ];
+  },
+
+  // Only padding: a Cropping2D removes data, which no window shift can undo.
+  paddingOf(node) {
+    const { sign, amounts } = attrsOf(node);
+    if (sign !== 1 || amounts.flat().some((v) => v < 0)) return undefined;
+    const [[top, bottom], [left, right]] = amounts;
+    return { top, bottom, left, right };
   },
 };

@@ -4,7 +4,7 @@
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import type { GraphNode } from '../graph/ir.ts';
-import { sizeOf, stridesOf, type Tensor } from '../tensor.ts';
+import { sizeOf, stridesOf } from '../tensor.ts';
 import { dispatch1D } from './dispatch.ts';
 import { stridedIndexParams } from './strided-index.ts';
 import type { OpModule } from './types.ts';
@@ -25,25 +25,6 @@ function permutation(node: GraphNode, rank: number): number[] {
   return [0, ...dims];
 }
 
-/** out coordinate d ↔ input axis perm[d]. */
-function permuteReference(input: Tensor, perm: readonly number[]): Tensor {
-  const shape = perm.map((p) => input.shape[p]);
-  const inStrides = stridesOf(input.shape);
-  const strides = perm.map((p) => inStrides[p]);
-  const out = new Float32Array(input.data.length);
-  const coord = new Array<number>(shape.length).fill(0);
-  for (let i = 0; i < out.length; i++) {
-    let off = 0;
-    for (let d = 0; d < shape.length; d++) off += coord[d] * strides[d];
-    out[i] = input.data[off];
-    for (let d = shape.length - 1; d >= 0; d--) {
-      if (++coord[d] < shape[d]) break;
-      coord[d] = 0;
-    }
-  }
-  return { shape, data: out };
-}
-
 export const permute: OpModule = {
   op: 'permute',
 
@@ -55,8 +36,6 @@ export const permute: OpModule = {
   },
 
   inferShape: (node, [input]) => permutation(node, input.length).map((p) => input[p]),
-
-  reference: (node, [input]) => permuteReference(input, permutation(node, input.shape.length)),
 
   encode(node, { inputShapes, outputShape }) {
     const input = inputShapes[0];

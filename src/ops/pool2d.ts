@@ -4,9 +4,10 @@
  */
 import { ModelFormatError, ShapeError } from '../errors.ts';
 import type { GraphNode } from '../graph/ir.ts';
-import { pool2dReference, type Pool2DGeometry, type PoolMode } from '../reference/pool2d.ts';
+import { type Pool2DGeometry, type PoolMode } from '../geometry/window.ts';
 import { dispatch1D } from './dispatch.ts';
-import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
+import { parsePadding, requireChannelsLast } from './padding.ts';
+import { axisGeometry } from '../geometry/window.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
 import type { OpModule } from './types.ts';
 import { tupleOf } from './util.ts';
@@ -69,11 +70,6 @@ export const pool2d: OpModule = {
       throw new ShapeError(`${where}: input ${input[1]}×${input[2]} is smaller than its ${a.poolSize.join('×')} pool with 'valid' padding`);
     }
     return [input[0], gy.out, gx.out, input[3]];
-  },
-
-  reference(node, [input]) {
-    const a = attrsOf(node);
-    return pool2dReference(input, a.mode, a);
   },
 
   encode(node, { inputShapes, outputShape }) {

@@ -5,10 +5,11 @@
  */
 import { ShapeError } from '../errors.ts';
 import type { GraphNode } from '../graph/ir.ts';
-import { pool3dReference, type Pool3DGeometry } from '../reference/pool3d.ts';
-import type { PoolMode } from '../reference/pool2d.ts';
+import { type Pool3DGeometry } from '../geometry/window.ts';
+import type { PoolMode } from '../geometry/window.ts';
 import { dispatch1D } from './dispatch.ts';
-import { axisGeometry, parsePadding, requireChannelsLast } from './padding.ts';
+import { parsePadding, requireChannelsLast } from './padding.ts';
+import { axisGeometry } from '../geometry/window.ts';
 import { POOL_MODE_CONSTANT, poolModeOf } from './pool2d.ts';
 import type { OpModule } from './types.ts';
 import { tupleOf } from './util.ts';
@@ -58,11 +59,6 @@ export const pool3d: OpModule = {
       throw new ShapeError(`${where}: input ${input.slice(1, 4).join('×')} is smaller than its ${a.poolSize.join('×')} pool with 'valid' padding`);
     }
     return [input[0], ...g.map((x) => x.out), input[4]];
-  },
-
-  reference(node, [input]) {
-    const a = attrsOf(node);
-    return pool3dReference(input, a.mode, a);
   },
 
   encode(node, { inputShapes, outputShape }) {

@@ -5,8 +5,8 @@
  */
 import { ShapeError } from '../errors.ts';
 import type { GraphNode } from '../graph/ir.ts';
-import { sizeOf, type Tensor } from '../tensor.ts';
-import { broadcastStrides } from './broadcast.ts';
+import { sizeOf } from '../tensor.ts';
+import { broadcastStrides } from '../geometry/broadcast.ts';
 import { dispatch1D } from './dispatch.ts';
 import { stridedIndexParams } from './strided-index.ts';
 import type { OpModule } from './types.ts';
@@ -24,25 +24,6 @@ function alphaShape(node: GraphNode, input: readonly number[]): number[] {
   return a;
 }
 
-function preluReference(node: GraphNode, input: Tensor): Tensor {
-  const alpha = node.weights[0].data;
-  const strides = broadcastStrides(alphaShape(node, input.shape), input.shape);
-  const shape = input.shape;
-  const out = new Float32Array(input.data.length);
-  const coord = new Array<number>(shape.length).fill(0);
-  for (let i = 0; i < out.length; i++) {
-    let off = 0;
-    for (let d = 0; d < shape.length; d++) off += coord[d] * strides[d];
-    const x = input.data[i];
-    out[i] = x >= 0 ? x : alpha[off] * x;
-    for (let d = shape.length - 1; d >= 0; d--) {
-      if (++coord[d] < shape[d]) break;
-      coord[d] = 0;
-    }
-  }
-  return { shape: [...shape], data: out };
-}
-
 export const prelu: OpModule = {
   op: 'prelu',
 
@@ -53,8 +34,6 @@ export const prelu: OpModule = {
     alphaShape(node, input);
     return [...input];
   },
-
-  reference: (node, [input]) => preluReference(node, input),
 
   encode(node, { outputShape }) {
     const idx = stridedIndexParams(outputShape, broadcastStrides(alphaShape(node, outputShape), outputShape));

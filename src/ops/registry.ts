@@ -30,13 +30,45 @@ import { permute } from './permute.ts';
 import { conv3dTranspose } from './conv3d-transpose.ts';
 import { conv2dPool } from './conv2d-pool.ts';
 
-/** Op modules by op key. */
-export const OPS: Readonly<Record<string, OpModule>> = Object.fromEntries(
-  [activation, softmax, merge, concatenate, batchNorm, rescaling, identity, flatten, reshape, dense, conv2d, pool2d, globalPool, conv3d, depthwiseConv2d, padCrop2d, resize2d, conv2dTranspose, pool3d, reindex3d, normalization, layerNorm, prelu, permute, conv3dTranspose, conv2dPool].map((m) => [m.op, m]),
-);
+/** Op modules by op key: the one list of ops. Each module's `op` is its key here (checked below). */
+export const OPS = {
+  activation,
+  batch_norm: batchNorm,
+  concatenate,
+  conv2d,
+  conv2d_pool: conv2dPool,
+  conv2d_transpose: conv2dTranspose,
+  conv3d,
+  conv3d_transpose: conv3dTranspose,
+  dense,
+  depthwise_conv2d: depthwiseConv2d,
+  flatten,
+  global_pool: globalPool,
+  identity,
+  layer_norm: layerNorm,
+  merge,
+  normalization,
+  pad_crop2d: padCrop2d,
+  permute,
+  pool2d,
+  pool3d,
+  prelu,
+  reindex3d,
+  rescaling,
+  reshape,
+  resize2d,
+  softmax,
+} as const satisfies Readonly<Record<string, OpModule>>;
+
+/** Every op key the engine knows: derived from the registry, so a node's op can be checked against it. */
+export type OpKey = keyof typeof OPS;
+
+for (const [key, module] of Object.entries(OPS)) {
+  if (module.op !== key) throw new Error(`internal: op module "${module.op}" is registered as "${key}"`);
+}
 
 /** Keras layer class → op key. */
-export const KERAS_LAYERS: Readonly<Record<string, string>> = {
+export const KERAS_LAYERS: Readonly<Record<string, OpKey>> = {
   Dense: 'dense',
   Activation: 'activation',
   ReLU: 'activation',
@@ -98,8 +130,13 @@ export const KERAS_LAYERS: Readonly<Record<string, string>> = {
   Conv3DTranspose: 'conv3d_transpose',
 };
 
+/** Whether `op` is a registered op key (own property: "constructor" is not an op). */
+export function isOpKey(op: string): op is OpKey {
+  return Object.hasOwn(OPS, op);
+}
+
 export function opModule(op: string): OpModule {
-  const m = Object.hasOwn(OPS, op) ? OPS[op] : undefined;
+  const m: OpModule | undefined = isOpKey(op) ? OPS[op] : undefined;
   if (!m) throw new Error(`internal: no op module "${op}"`);
   return m;
 }

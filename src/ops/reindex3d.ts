@@ -8,7 +8,7 @@
 import { ModelFormatError, ShapeError } from '../errors.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
 import type { GraphNode } from '../graph/ir.ts';
-import { reindex3dReference, type Reindex3DGeometry } from '../reference/reindex3d.ts';
+import { type Reindex3DGeometry } from '../geometry/window.ts';
 import { dispatch1D } from './dispatch.ts';
 import { requireChannelsLast } from './padding.ts';
 import type { OpModule } from './types.ts';
@@ -69,12 +69,6 @@ export const reindex3d: OpModule = {
       throw new ShapeError(`${where}: cropping leaves nothing of a ${input.slice(1, 4).join('×')} input`);
     }
     return [input[0], ...spatial, input[4]];
-  },
-
-  reference(node, [input]) {
-    const a = attrsOf(node);
-    const out = reindex3d.inferShape(node, [input.shape]);
-    return reindex3dReference(input, a, out.slice(1, 4));
   },
 
   encode(node, { inputShapes, outputShape }) {

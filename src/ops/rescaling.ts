@@ -6,7 +6,6 @@
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import { ActivationKind, LINEAR, type Activation, type GraphNode } from '../graph/ir.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
-import { rescalingReference } from '../reference/rescaling.ts';
 import { scaleShiftStep } from './scale-shift.ts';
 import { POINTWISE, type OpModule } from './types.ts';
 
@@ -54,11 +53,6 @@ export const rescaling: OpModule = {
       }
     }
     return [...input];
-  },
-
-  reference(node, [input]) {
-    const { scale, offset, activation } = attrsOf(node);
-    return rescalingReference(input, scale, offset, activation);
   },
 
   encode(node, { outputShape }) {

@@ -7,8 +7,7 @@
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
 import type { GraphNode } from '../graph/ir.ts';
-import { resizeBilinear, resizeNearest } from '../reference/resize2d.ts';
-import { sizeOf, type Tensor } from '../tensor.ts';
+import { sizeOf } from '../tensor.ts';
 import { dispatch1D } from './dispatch.ts';
 import { requireChannelsLast } from './padding.ts';
 import type { OpModule } from './types.ts';
@@ -66,23 +65,6 @@ function outputShape(node: GraphNode, input: readonly number[]): number[] {
   return [input[0], h, w, input[3]];
 }
 
-/** UpSampling2D's nearest mode: every pixel repeated fy × fx times (Keras' ops.repeat). */
-function repeatReference(input: Tensor, fy: number, fx: number): Tensor {
-  const [N, H, W, C] = input.shape;
-  const OH = H * fy;
-  const OW = W * fx;
-  const out = new Float32Array(N * OH * OW * C);
-  for (let n = 0; n < N; n++) {
-    for (let oy = 0; oy < OH; oy++) {
-      for (let ox = 0; ox < OW; ox++) {
-        const src = ((n * H + Math.floor(oy / fy)) * W + Math.floor(ox / fx)) * C;
-        out.set(input.data.subarray(src, src + C), ((n * OH + oy) * OW + ox) * C);
-      }
-    }
-  }
-  return { shape: [N, OH, OW, C], data: out };
-}
-
 export const resize2d: OpModule = {
   op: 'resize2d',
 
@@ -93,13 +75,6 @@ export const resize2d: OpModule = {
   },
 
   inferShape: (node, [input]) => outputShape(node, input),
-
-  reference(node, [input]) {
-    const a = attrsOf(node);
-    const [, h, w] = outputShape(node, input.shape);
-    if (a.mode === 'repeat') return repeatReference(input, a.factor![0], a.factor![1]);
-    return a.mode === 'nearest' ? resizeNearest(input, h, w) : resizeBilinear(input, h, w);
-  },
 
   encode(node, { inputShapes, outputShape: out }) {
     const a = attrsOf(node);

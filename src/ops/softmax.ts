@@ -4,7 +4,6 @@
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import type { GraphNode } from '../graph/ir.ts';
-import { softmaxReference } from '../reference/softmax.ts';
 import { dispatch1D } from './dispatch.ts';
 import { POINTWISE, type OpModule } from './types.ts';
 import { softmaxDraft } from './util.ts';
@@ -47,10 +46,6 @@ export const softmax: OpModule = {
   inferShape(node, [input]) {
     softmaxAxis(node, input.length);
     return [...input];
-  },
-
-  reference(node, [input]) {
-    return softmaxReference(input, softmaxAxis(node, input.shape.length));
   },
 
   encode(node, { outputShape }) {

@@ -4,7 +4,7 @@
  * the END of `array<vec4u, 2>` uniforms (front slots: size 1, stride 0), as merge.wgsl does.
  */
 import { stridesOf } from '../tensor.ts';
-import { coalesceAxes } from './broadcast.ts';
+import { coalesceAxes } from '../geometry/broadcast.ts';
 
 /** Axes the shaders' params hold (array<vec4u, 2>). */
 export const MAX_AXES = 8;

@@ -1,9 +1,9 @@
 /**
- * The op contract. Each op module (`src/ops/<op>.ts`) owns one operation end to end:
- * how Keras layers become nodes, its shape rule, its CPU reference and its GPU kernel steps.
+ * The op contract. Each op module (`src/ops/<op>.ts`) owns one operation end to end: how Keras
+ * layers become nodes, its shape rule and its GPU kernel steps. Its CPU reference, which judges
+ * those kernels, lives apart in `src/reference/<op>.ts` (dispatched by src/reference/table.ts).
  * Modules are listed once in `registry.ts`; nothing else switches on layer or op type.
  */
-import type { Tensor } from '../tensor.ts';
 import type { Activation, GraphNode, GraphMeta, WeightTensor } from '../graph/ir.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
 
@@ -75,8 +75,6 @@ export interface OpModule {
   fromKeras?(layer: KerasLayer, ctx: ImportContext): NodeDraft | NodeDraft[];
   /** Output shape (batch included) from input shapes; throws ShapeError naming the node. */
   inferShape(node: GraphNode, inputShapes: readonly (readonly number[])[]): number[];
-  /** Plain-TS forward pass: the definition of correct for this op. */
-  reference(node: GraphNode, inputs: readonly Tensor[]): Tensor;
   /**
    * The GPU steps that compute this node. Absent for ops whose output is input 0 re-read with
    * another shape (Flatten, Reshape, identity): the scheduler aliases the buffer instead.
@@ -91,8 +89,38 @@ export interface OpModule {
   /** Folds y = x·scale[c] + shift[c] (per output channel, last axis) into the node's weights. */
   foldScaleShift?(node: GraphNode, scale: Float32Array, shift: Float32Array): GraphNode | undefined;
   /**
+   * Ops that are a per-channel y = x·scale[c] + shift[c] (an inference BatchNormalization)
+   * implement this so src/compile/passes/fold-batch-norm.ts can fold them into a producer's
+   * `foldScaleShift`: the node's scale, shift and fused activation, or undefined when it is not
+   * that.
+   */
+  scaleShiftOf?(node: GraphNode): { scale: Float32Array; shift: Float32Array; activation: Activation } | undefined;
+  /**
+   * Ops whose kernel can also compute the 2×2 max pool that reads their output (conv2d) implement
+   * this for src/compile/passes/fuse-pool.ts: the node rewritten to write the pooled tensor, or
+   * undefined when this pair cannot be fused.
+   */
+  absorbPool?(node: GraphNode, pool: GraphNode): GraphNode | undefined;
+  /**
+   * Ops whose epilogue can add a residual tensor of their output shape (conv2d) implement this for
+   * src/compile/passes/fuse-add.ts: the node rewritten to take `residual` as a second input and
+   * apply `addActivation` as the Add did, or undefined when it cannot.
+   */
+  absorbResidual?(node: GraphNode, residual: string, addActivation: Activation): GraphNode | undefined;
+  /**
+   * Ops that only add zeros around an image (ZeroPadding2D) implement this for
+   * src/compile/passes/fold-padding.ts: the amounts, or undefined when the node crops or pads
+   * otherwise.
+   */
+  paddingOf?(node: GraphNode): Pads2D | undefined;
+  /**
+   * For models loaded with allowNonFinite (src/compile/passes/exact-non-finite.ts): the node
+   * pinned to a kernel whose NaN/±Infinity propagation is elementwise exact, or the node itself.
+   */
+  exactNonFinite?(node: GraphNode): GraphNode;
+  /**
    * Window ops that can read zeros outside their input implement this so that a ZeroPadding2D in
-   * front of them folds away (src/graph/passes/fold-padding.ts): returns the node rewritten to pad
+   * front of them folds away (src/compile/passes/fold-padding.ts): returns the node rewritten to pad
    * its input 0 by `pads` (cells, all ≥ 0) itself, or undefined when it cannot.
    */
   absorbPadding?(node: GraphNode, pads: Pads2D): GraphNode | undefined;

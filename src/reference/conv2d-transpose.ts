@@ -4,28 +4,9 @@
  * op's output), accumulated in float64: the definition of correct for conv2d_transpose.wgsl.
  */
 import type { Activation } from '../graph/ir.ts';
-import type { Padding } from '../ops/padding.ts';
+import { transposeAxis, type Conv2DTransposeGeometry } from '../geometry/window.ts';
 import type { Tensor } from '../tensor.ts';
 import { activate } from './activation.ts';
-
-/** Geometry of one Conv2DTranspose (node attrs). Dilation is always 1. */
-export interface Conv2DTransposeGeometry {
-  kernelSize: readonly number[];
-  strides: readonly number[];
-  padding: Padding;
-  /** Keras output_padding per axis, or null (Keras' default rule). */
-  outputPadding: readonly number[] | null;
-}
-
-/** Output size and leading padding of one axis (Keras' output rule, TF's padding of the conv it inverts). */
-export function transposeAxis(size: number, kernel: number, stride: number, padding: Padding, outputPadding: number | null): { out: number; padBefore: number } {
-  let out: number;
-  if (padding === 'valid') out = (size - 1) * stride + kernel + (outputPadding ?? Math.max(kernel, stride) - kernel);
-  else out = outputPadding === null ? size * stride : (size - 1) * stride + (kernel % 2) + outputPadding;
-  // The forward conv of `out` cells gives back `size` cells; TF pads it floor(total / 2) before.
-  const padBefore = padding === 'valid' ? 0 : Math.floor(Math.max(0, (size - 1) * stride + kernel - out) / 2);
-  return { out, padBefore };
-}
 
 /**
  * out[n, oy, ox, co] = act(bias[co] + Σ in[n, iy, ix, ci] · kernel[ky, kx, co, ci]) over all

@@ -3,25 +3,9 @@
  * definition of correct that the GPU kernel is tested against.
  */
 import type { Activation } from '../graph/ir.ts';
-import { axisGeometry, type Padding } from '../ops/padding.ts';
+import { axisGeometry, type Conv2DGeometry } from '../geometry/window.ts';
 import type { Tensor } from '../tensor.ts';
 import { activate } from './activation.ts';
-
-/** The geometry of one Conv2D, as the op module stores it in node attrs. */
-export interface Conv2DGeometry {
-  /** [kh, kw] */
-  kernelSize: readonly number[];
-  /** [sh, sw] */
-  strides: readonly number[];
-  /** [dh, dw] */
-  dilation: readonly number[];
-  padding: Padding;
-  /**
-   * Grouped convolution (Keras `groups`): input channels and filters are split into this many
-   * equal groups and group g of the filters sees only group g of the inputs. Absent means 1.
-   */
-  groups?: number;
-}
 
 /**
  * out[n, oy, ox, co] = act(bias[co] + Σ_{ky, kx, ci} in[n, iy, ix, g·cg + ci] · kernel[ky, kx, ci, co]),

@@ -7,15 +7,7 @@
 import type { Activation } from '../graph/ir.ts';
 import type { Tensor } from '../tensor.ts';
 import { activate } from './activation.ts';
-import { transposeAxis, type Conv2DTransposeGeometry } from './conv2d-transpose.ts';
-
-/** Geometry of one Conv3DTranspose (node attrs), three entries per array. Dilation is always 1. */
-export type Conv3DTransposeGeometry = Conv2DTransposeGeometry;
-
-/** Output size and leading padding of the three spatial axes of an input [N, D, H, W, C]. */
-export function transposeAxes3(g: Conv3DTransposeGeometry, input: readonly number[]) {
-  return [0, 1, 2].map((a) => transposeAxis(input[a + 1], g.kernelSize[a], g.strides[a], g.padding, g.outputPadding?.[a] ?? null));
-}
+import { transposeAxes3, type Conv3DTransposeGeometry } from '../geometry/window.ts';
 
 /**
  * out[n, oz, oy, ox, co] = act(bias[co] + Σ in[n, iz, iy, ix, ci] · kernel[kz, ky, kx, co, ci])

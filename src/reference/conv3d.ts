@@ -3,20 +3,9 @@
  * float64: the definition of correct that shaders/conv3d.wgsl is tested against.
  */
 import type { Activation } from '../graph/ir.ts';
-import { axisGeometry, type Padding } from '../ops/padding.ts';
+import { axisGeometry, type Conv3DGeometry } from '../geometry/window.ts';
 import type { Tensor } from '../tensor.ts';
 import { activate } from './activation.ts';
-
-/** The geometry of one Conv3D (or 3-D pooling window), as op modules store it in node attrs. */
-export interface Conv3DGeometry {
-  /** [kd, kh, kw] */
-  kernelSize: readonly number[];
-  /** [sd, sh, sw] */
-  strides: readonly number[];
-  /** [dd, dh, dw] */
-  dilation: readonly number[];
-  padding: Padding;
-}
 
 /**
  * out[n, oz, oy, ox, co] = act(bias[co] + Σ_{kz, ky, kx, ci} in[n, iz, iy, ix, ci] · kernel[kz, ky, kx, ci, co]),

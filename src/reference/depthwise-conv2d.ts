@@ -3,30 +3,9 @@
  * accumulated in float64: the definition of correct for shaders/depthwise_conv2d_general.wgsl.
  */
 import type { Activation } from '../graph/ir.ts';
-import { paddedAxisGeometry } from '../ops/padding.ts';
+import { depthwiseAxes, type DepthwiseGeometry } from '../geometry/window.ts';
 import type { Tensor } from '../tensor.ts';
 import { activate } from './activation.ts';
-import type { Conv2DGeometry } from './conv2d.ts';
-
-/**
- * Zero rows/columns added around the input before the window slides, on top of what the padding
- * mode adds: [[top, bottom], [left, right]] (a ZeroPadding2D folded into the layer). Absent: none.
- */
-export type ExplicitPads = readonly [readonly [number, number], readonly [number, number]];
-
-/** A depthwise layer's window geometry: Conv2D's, plus explicit pads. */
-export interface DepthwiseGeometry extends Conv2DGeometry {
-  pads?: ExplicitPads;
-}
-
-/** Output size and padding of the two spatial axes (explicit pads included) of an H×W input. */
-export function depthwiseAxes(H: number, W: number, g: DepthwiseGeometry) {
-  const p = g.pads ?? [[0, 0], [0, 0]];
-  return {
-    gy: paddedAxisGeometry(H, g.kernelSize[0], g.strides[0], g.dilation[0], g.padding, p[0][0], p[0][1]),
-    gx: paddedAxisGeometry(W, g.kernelSize[1], g.strides[1], g.dilation[1], g.padding, p[1][0], p[1][1]),
-  };
-}
 
 /**
  * out[n, oy, ox, c·M + m] = act(bias[c·M + m] + Σ_{ky, kx} in[n, iy, ix, c] · kernel[ky, kx, c, m]),

@@ -1,11 +1,16 @@
 /**
- * Runs a whole graph on the CPU with every op's reference implementation. Slow and exact: the
- * definition of correct that GPU results are compared with, layer by layer when needed.
+ * Runs a whole graph on the CPU with every op's reference implementation (./table.ts). Slow and
+ * exact: the definition of correct that GPU results are compared with, layer by layer when needed.
+ *
+ * Each reference computes its output shape by its own rule; the executor checks it against the
+ * op's shape rule (`inferShape`, which the GPU plan is sized by) and the data length against the
+ * shape, so a wrong output size in either is an error here rather than two sides agreeing.
  */
+import { inferShapes } from '../compile/shapes.ts';
 import type { Graph } from '../graph/ir.ts';
-import { inferShapes } from '../graph/shapes.ts';
-import { opModule } from '../ops/registry.ts';
-import type { Tensor } from '../tensor.ts';
+import { isOpKey } from '../ops/registry.ts';
+import { sizeOf, type Tensor } from '../tensor.ts';
+import { REFERENCES } from './table.ts';
 
 /** Returns the graph outputs, and every intermediate tensor when `keepAll` is set. */
 export function executeReference(
@@ -21,9 +26,16 @@ export function executeReference(
   const keep = new Set(graph.outputs);
   for (const node of graph.nodes) {
     const ins = node.inputs.map((t) => tensors.get(t)!);
-    const out = opModule(node.op).reference(node, ins);
+    if (!isOpKey(node.op)) throw new Error(`internal: no reference for op "${node.op}"`);
+    const out = REFERENCES[node.op](node, ins);
     const expected = shapes.get(node.output)!;
-    tensors.set(node.output, { shape: expected, data: out.data });
+    if (out.shape.length !== expected.length || out.shape.some((d, i) => d !== expected[i])) {
+      throw new Error(`reference ${node.op} of "${node.name}" made [${out.shape.join(', ')}], the op's shape rule says [${expected.join(', ')}]`);
+    }
+    if (out.data.length !== sizeOf(out.shape)) {
+      throw new Error(`reference ${node.op} of "${node.name}" made ${out.data.length} values for shape [${out.shape.join(', ')}]`);
+    }
+    tensors.set(node.output, out);
     if (!keepAll) {
       for (const t of node.inputs) {
         const left = remaining.get(t)! - 1;

@@ -4,7 +4,7 @@
  * [N, S, C] with S the product of the spatial sizes.
  */
 import type { Tensor } from '../tensor.ts';
-import type { PoolMode } from './pool2d.ts';
+import type { PoolMode } from '../geometry/window.ts';
 
 /** Mean or max of each channel over all spatial positions; keepdims keeps the spatial axes as 1s. */
 export function globalPoolReference(input: Tensor, mode: PoolMode, keepdims: boolean): Tensor {

@@ -1,8 +1,7 @@
 /** CPU reference of the elementwise merges with Keras broadcasting, combined in float64. */
-import { broadcastStrides } from '../ops/broadcast.ts';
+import { broadcastStrides } from '../geometry/broadcast.ts';
+import type { MergeKind } from '../ops/merge.ts';
 import { sizeOf, type Tensor } from '../tensor.ts';
-
-export type MergeKind = 'add' | 'subtract' | 'multiply' | 'average' | 'maximum' | 'minimum';
 
 /** Combines the inputs elementwise into a tensor of shape `outShape` (their broadcast shape). */
 export function mergeReference(kind: MergeKind, inputs: readonly Tensor[], outShape: readonly number[]): Tensor {

@@ -5,20 +5,8 @@
  * by the number of REAL cells under the window (so a 'same' corner window of a 3×3 pool averages
  * 4 values, not 9 with zeros). With TF's 'same' rule every window holds at least one real cell.
  */
-import { axisGeometry, type Padding } from '../ops/padding.ts';
+import { axisGeometry, type Pool2DGeometry, type PoolMode } from '../geometry/window.ts';
 import type { Tensor } from '../tensor.ts';
-
-/** Which reduction a pooling window applies. */
-export type PoolMode = 'max' | 'avg';
-
-/** Attributes of a 2-D pooling node. */
-export interface Pool2DGeometry {
-  /** [ph, pw] */
-  poolSize: readonly number[];
-  /** [sh, sw] */
-  strides: readonly number[];
-  padding: Padding;
-}
 
 /** Pools each channel of `input` ([N, H, W, C]) over windows of `geometry.poolSize`. */
 export function pool2dReference(input: Tensor, mode: PoolMode, geometry: Pool2DGeometry): Tensor {

@@ -3,18 +3,8 @@
  * Padding follows TensorFlow: padded cells never take part (max ignores them, average divides by
  * the number of REAL cells under the window), as in the 2-D reference (./pool2d.ts).
  */
-import { axisGeometry, type Padding } from '../ops/padding.ts';
+import { axisGeometry, type Pool3DGeometry, type PoolMode } from '../geometry/window.ts';
 import type { Tensor } from '../tensor.ts';
-import type { PoolMode } from './pool2d.ts';
-
-/** Attributes of a 3-D pooling node. */
-export interface Pool3DGeometry {
-  /** [pd, ph, pw] */
-  poolSize: readonly number[];
-  /** [sd, sh, sw] */
-  strides: readonly number[];
-  padding: Padding;
-}
 
 /** Pools each channel of `input` ([N, D, H, W, C]) over windows of `geometry.poolSize`. */
 export function pool3dReference(input: Tensor, mode: PoolMode, geometry: Pool3DGeometry): Tensor {

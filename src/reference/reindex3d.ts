@@ -2,15 +2,8 @@
  * CPU reference of the 3-D re-indexing layers (ZeroPadding3D, Cropping3D, UpSampling3D nearest):
  * out[n, oz, oy, ox, c] = in[n, floor((oz − shift[0]) / scale[0]), ...], or 0 outside the input.
  */
+import type { Reindex3DGeometry } from '../geometry/window.ts';
 import type { Tensor } from '../tensor.ts';
-
-/** Scale (nearest upsampling factor) and shift (padding before; negative = cropping) per axis. */
-export interface Reindex3DGeometry {
-  /** [sd, sh, sw], ≥ 1 */
-  scale: readonly number[];
-  /** [d, h, w]: output index of input voxel 0's first copy */
-  shift: readonly number[];
-}
 
 /** Copies each output voxel of shape `outSpatial` ([D, H, W]) from its input voxel, or zero. */
 export function reindex3dReference(input: Tensor, g: Reindex3DGeometry, outSpatial: readonly number[]): Tensor {

@@ -123,3 +123,20 @@ export function resizeNearest(images: Tensor, outH: number, outW: number): Tenso
   }
   return { shape: [n, outH, outW, c], data: out };
 }
+
+/** UpSampling2D's nearest mode: every pixel repeated fy × fx times (Keras' ops.repeat). */
+export function repeatReference(input: Tensor, fy: number, fx: number): Tensor {
+  const [N, H, W, C] = input.shape;
+  const OH = H * fy;
+  const OW = W * fx;
+  const out = new Float32Array(N * OH * OW * C);
+  for (let n = 0; n < N; n++) {
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++) {
+        const src = ((n * H + Math.floor(oy / fy)) * W + Math.floor(ox / fx)) * C;
+        out.set(input.data.subarray(src, src + C), ((n * OH + oy) * OW + ox) * C);
+      }
+    }
+  }
+  return { shape: [N, OH, OW, C], data: out };
+}

@@ -15,12 +15,21 @@
  * depend on where the voxel sits, so stitched voxels are bit-identical to an untiled run.
  */
 import { ShapeError } from '../errors.ts';
-import { inferShapes } from '../graph/shapes.ts';
-import type { Graph, GraphNode } from '../graph/ir.ts';
-import type { Model } from '../model.ts';
-import { axisGeometry } from '../ops/padding.ts';
-import { OPS } from '../ops/registry.ts';
+import { inferShapes } from '../compile/shapes.ts';
+import type { Graph } from '../graph/ir.ts';
+import { axisGeometry } from '../geometry/window.ts';
+import { isOpKey, OPS } from '../ops/registry.ts';
 import type { Tensor } from '../tensor.ts';
+
+/**
+ * What tiling needs of a loaded model (src/model.ts's Model fits): its graph, its device's limits
+ * and one prediction. Named here rather than imported, so the runtime stays below the model.
+ */
+export interface VolumeModel {
+  readonly graph: Graph;
+  readonly gpu: { readonly device: { readonly limits: GPUSupportedLimits } };
+  predict(input: Tensor): Promise<Tensor>;
+}
 
 /** A per-axis extent [depth, height, width] (or one number for all three). */
 export type Extent3 = number | readonly [number, number, number];
@@ -66,7 +75,7 @@ export function receptiveField(graph: Graph): Reach {
       r.before[a] = Math.max(...ins.map((x) => x.before[a]));
       r.after[a] = Math.max(...ins.map((x) => x.after[a]));
     }
-    const window = OPS[node.op]?.footprint?.(node, rank);
+    const window = isOpKey(node.op) ? OPS[node.op].footprint?.(node, rank) : undefined;
     if (window?.kind === 'window') {
       for (let a = 0; a < 3; a++) {
         const effective = (window.kernel[a] - 1) * window.dilation[a] + 1;
@@ -117,7 +126,7 @@ export function planAxis(size: number, tile: number, before: number, after: numb
 }
 
 /** Default tile edge: the largest cube (≤ the volume) whose biggest activation fits the limits. */
-function defaultTile(model: Model, volume: Tensor, maxBytes: number): [number, number, number] {
+function defaultTile(model: VolumeModel, volume: Tensor, maxBytes: number): [number, number, number] {
   const [N, D, H, W, C] = volume.shape;
   const shapes = inferShapes(model.graph, [[N, 1, 1, 1, C]]);
   const widest = Math.max(C, ...[...shapes.values()].map((s) => s[s.length - 1]));
@@ -147,7 +156,7 @@ function copyBox(src: Tensor, srcAt: number[], dst: Tensor, dstAt: number[], siz
  * Runs a fully convolutional 3-D model on a volume [N, D, H, W, C] tile by tile and returns the
  * stitched output [N, D, H, W, K], equal to running the whole volume at once (see the file header).
  */
-export async function predictVolumeTiled(model: Model, volume: Tensor, options: TiledVolumeOptions = {}): Promise<Tensor> {
+export async function predictVolumeTiled(model: VolumeModel, volume: Tensor, options: TiledVolumeOptions = {}): Promise<Tensor> {
   if (volume.shape.length !== 5) throw new ShapeError(`predictVolumeTiled expects a volume [N, D, H, W, C], got [${volume.shape.join(', ')}]`);
   const [N, D, H, W] = volume.shape;
   const dims = [D, H, W];

@@ -21,7 +21,7 @@
  * MIN_GAIN to be taken, so near-ties keep the documented default.
  */
 import type { GpuContext } from '../gpu/device.ts';
-import { inferShapes } from '../graph/shapes.ts';
+import { inferShapes } from '../compile/shapes.ts';
 import type { Graph, GraphNode } from '../graph/ir.ts';
 import { createBuffer, createQuerySet, destroyGpuObject } from '../gpu/memory.ts';
 import { getPipeline, pipelineKeyOf } from '../gpu/pipelines.ts';

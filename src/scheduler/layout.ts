@@ -10,7 +10,7 @@
 import { GPUMemoryError, ShapeError } from '../errors.ts';
 import { checkLimit } from '../limits.ts';
 import type { Graph, GraphNode } from '../graph/ir.ts';
-import { inferShapes } from '../graph/shapes.ts';
+import { inferShapes } from '../compile/shapes.ts';
 import { opModule } from '../ops/registry.ts';
 import type { KernelStep } from '../ops/types.ts';
 import { sizeOf, shapeToString } from '../tensor.ts';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { OnnxUnsupportedError, toOnnx, transposeArray } from '../../bench/page/onnx-export.ts';
 import type { KerasLayer, KerasModel } from '../../src/formats/keras-model.ts';
-import { buildGraph } from '../../src/graph/from-keras.ts';
+import { buildGraph } from '../../src/compile/from-keras.ts';
 import { executeReference } from '../../src/reference/execute.ts';
 
 // --- a protobuf reader: field number → values (varints as bigint, fixed32 as float, bytes) ----

@@ -9,7 +9,7 @@
 import { describe, it } from 'vitest';
 import { parseActivation } from '../../../src/graph/activations.ts';
 import { choosePoolVariant, type Conv2DPoolAttrs, type Conv2DPoolVariant } from '../../../src/ops/conv2d-pool.ts';
-import type { Padding } from '../../../src/ops/padding.ts';
+import type { Padding } from '../../../src/geometry/window.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose, F32 } from '../../util/compare.ts';
 import { runGraphOnGpu } from '../../util/gpu.ts';

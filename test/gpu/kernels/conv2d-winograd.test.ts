@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseActivation } from '../../../src/graph/activations.ts';
 import { conv2d, type Conv2DAttrs } from '../../../src/ops/conv2d.ts';
-import { axisGeometry, type Padding } from '../../../src/ops/padding.ts';
+import { axisGeometry, type Padding } from '../../../src/geometry/window.ts';
 import { scratchBudget } from '../../../src/ops/winograd-scratch.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose, type Tolerance } from '../../util/compare.ts';

@@ -12,8 +12,8 @@ import { parseActivation } from '../../../src/graph/activations.ts';
 import type { Activation } from '../../../src/graph/ir.ts';
 import type { Conv2DAttrs } from '../../../src/ops/conv2d.ts';
 import { chooseVariant, type Conv2DVariant } from '../../../src/ops/conv2d-variant.ts';
-import { axisGeometry } from '../../../src/ops/padding.ts';
-import type { Padding } from '../../../src/ops/padding.ts';
+import { axisGeometry } from '../../../src/geometry/window.ts';
+import type { Padding } from '../../../src/geometry/window.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose, F32 } from '../../util/compare.ts';
 import { runGraphOnGpu } from '../../util/gpu.ts';
@@ -34,7 +34,7 @@ interface ConvCase {
   keras?: 2 | 3;
   noBias?: boolean;
   groups?: number;
-  /** Adds a residual input of the output's shape (what src/graph/passes/fuse-add.ts folds in). */
+  /** Adds a residual input of the output's shape (what src/compile/passes/fuse-add.ts folds in). */
   residual?: boolean;
   /** The residual is added after the activation (conv → ReLU → Add), not before. */
   residualAfter?: boolean;

@@ -7,7 +7,7 @@
 import { describe, it } from 'vitest';
 import { parseActivation } from '../../../src/graph/activations.ts';
 import type { Conv3DAttrs } from '../../../src/ops/conv3d.ts';
-import type { Padding } from '../../../src/ops/padding.ts';
+import type { Padding } from '../../../src/geometry/window.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose, F32 } from '../../util/compare.ts';
 import { runGraphOnGpu } from '../../util/gpu.ts';

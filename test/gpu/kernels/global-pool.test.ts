@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'vitest';
 import type { GlobalPoolAttrs } from '../../../src/ops/global-pool.ts';
-import type { PoolMode } from '../../../src/reference/pool2d.ts';
+import type { PoolMode } from '../../../src/geometry/window.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose, F32 } from '../../util/compare.ts';
 import { runGraphOnGpu } from '../../util/gpu.ts';

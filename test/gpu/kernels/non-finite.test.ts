@@ -12,7 +12,7 @@
  *      kernel's usual tolerance elsewhere (nothing laundered into a number, nothing spread);
  *   3. ±Infinity cases (activations, pools, merges, softmax, convs) equal the reference exactly.
  * Winograd is the one kernel whose transforms spread a NaN over its 4×4 output tiles (see
- * src/graph/passes/exact-non-finite.ts): there NaN is allowed in the tiles whose 6×6 input patch
+ * src/compile/passes/exact-non-finite.ts): there NaN is allowed in the tiles whose 6×6 input patch
  * holds it, and required everywhere the receptive field says; with allowNonFinite at load the plan
  * does not use Winograd, which the last conv case checks. Without allowNonFinite the run is
  * refused with the index.

@@ -4,9 +4,9 @@
  * pool, odd sizes and channel counts that are not multiples of 4.
  */
 import { describe, it } from 'vitest';
-import type { Padding } from '../../../src/ops/padding.ts';
+import type { Padding } from '../../../src/geometry/window.ts';
 import type { Pool2DAttrs } from '../../../src/ops/pool2d.ts';
-import type { PoolMode } from '../../../src/reference/pool2d.ts';
+import type { PoolMode } from '../../../src/geometry/window.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose, F32 } from '../../util/compare.ts';
 import { runGraphOnGpu } from '../../util/gpu.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNpy } from '../../../src/formats/npy.ts';
 import { readKerasModel } from '../../../src/formats/read-model.ts';
-import { buildGraph } from '../../../src/graph/from-keras.ts';
+import { buildGraph } from '../../../src/compile/from-keras.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import type { Tensor } from '../../../src/tensor.ts';
 import { expectTensorsClose } from '../../util/compare.ts';

@@ -8,7 +8,7 @@ import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { NonFiniteError } from '../../../src/errors.ts';
 import { readKerasModel, type ModelSource } from '../../../src/formats/read-model.ts';
-import { buildGraph } from '../../../src/graph/from-keras.ts';
+import { buildGraph } from '../../../src/compile/from-keras.ts';
 import { firstNonFinite } from '../../../src/non-finite.ts';
 import { fixtureBytes } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildGraph } from '../../../src/graph/from-keras.ts';
+import { buildGraph } from '../../../src/compile/from-keras.ts';
 import { UnsupportedLayerError } from '../../../src/errors.ts';
 import type { KerasModel } from '../../../src/formats/keras-model.ts';
 

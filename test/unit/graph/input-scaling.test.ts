@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { buildGraph } from '../../../src/graph/from-keras.ts';
+import { buildGraph } from '../../../src/compile/from-keras.ts';
 import { inputScalingLayer } from '../../../src/graph/input-scaling.ts';
 import type { Graph, GraphNode } from '../../../src/graph/ir.ts';
 import { readModelFiles } from '../../../src/formats/node-files.ts';

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelFormatError } from '../../../src/errors.ts';
 import { readKerasModel } from '../../../src/formats/read-model.ts';
-import { buildGraph } from '../../../src/graph/from-keras.ts';
+import { buildGraph } from '../../../src/compile/from-keras.ts';
 
 interface Layer {
   class_name: string;

@@ -1,6 +1,6 @@
 /** Keras broadcasting rules and the axis coalescing that keeps the merge kernel's index math short. */
 import { describe, expect, it } from 'vitest';
-import { alignRank, broadcastShapes, broadcastStrides, coalesceAxes } from '../../../src/ops/broadcast.ts';
+import { alignRank, broadcastShapes, broadcastStrides, coalesceAxes } from '../../../src/geometry/broadcast.ts';
 
 describe('broadcasting', () => {
   it('aligns lower ranks after the batch axis, as Keras merges do (not at the front, as numpy)', () => {

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError, ShapeError, UnsupportedLayerError } from '../../../src/errors.ts';
 import type { KerasLayer, KerasModel } from '../../../src/formats/keras-model.ts';
-import { buildGraph } from '../../../src/graph/from-keras.ts';
+import { buildGraph } from '../../../src/compile/from-keras.ts';
 import { ActivationKind, F32_MAX, type Activation, type Graph } from '../../../src/graph/ir.ts';
-import { inferShapes } from '../../../src/graph/shapes.ts';
+import { inferShapes } from '../../../src/compile/shapes.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 
 const w = (name: string, n: number, fill = 1): { name: string; shape: number[]; data: Float32Array } => ({

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedLayerError } from '../../../src/errors.ts';
 import type { KerasLayer, KerasModel } from '../../../src/formats/keras-model.ts';
-import { buildGraph } from '../../../src/graph/from-keras.ts';
-import { optimizeGraph } from '../../../src/graph/passes/index.ts';
-import { inferShapes } from '../../../src/graph/shapes.ts';
+import { buildGraph } from '../../../src/compile/from-keras.ts';
+import { optimizeGraph } from '../../../src/compile/passes/index.ts';
+import { inferShapes } from '../../../src/compile/shapes.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { randomArray, randomTensor } from '../../util/random.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The ZeroPadding2D folding pass (src/graph/passes/fold-padding.ts): a padding in front of a
+ * The ZeroPadding2D folding pass (src/compile/passes/fold-padding.ts): a padding in front of a
  * DepthwiseConv2D disappears into the depthwise node's explicit pads, and the CPU reference of the
  * folded graph equals that of the original (the pad_crop2d reference writes the zeros, the
  * depthwise reference reads them as out-of-range taps: two independent paths). It refuses when the
@@ -9,10 +9,10 @@
 import { describe, expect, it } from 'vitest';
 import { makeActivation } from '../../../src/graph/activations.ts';
 import { ActivationKind, LINEAR, type Graph, type GraphNode } from '../../../src/graph/ir.ts';
-import { foldPadding } from '../../../src/graph/passes/fold-padding.ts';
-import { optimizeGraph } from '../../../src/graph/passes/index.ts';
+import { foldPadding } from '../../../src/compile/passes/fold-padding.ts';
+import { optimizeGraph } from '../../../src/compile/passes/index.ts';
 import type { DepthwiseConv2DAttrs } from '../../../src/ops/depthwise-conv2d.ts';
-import type { Padding } from '../../../src/ops/padding.ts';
+import type { Padding } from '../../../src/geometry/window.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose } from '../../util/compare.ts';
 import { randomArray, randomTensor } from '../../util/random.ts';

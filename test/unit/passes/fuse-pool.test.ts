@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeActivation } from '../../../src/graph/activations.ts';
 import { ActivationKind, LINEAR, type Activation, type Graph, type GraphNode } from '../../../src/graph/ir.ts';
-import { fusePools } from '../../../src/graph/passes/fuse-pool.ts';
-import { DEFAULT_PASSES, optimizeGraph } from '../../../src/graph/passes/index.ts';
+import { fusePools } from '../../../src/compile/passes/fuse-pool.ts';
+import { DEFAULT_PASSES, optimizeGraph } from '../../../src/compile/passes/index.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose } from '../../util/compare.ts';
 import { randomArray, randomTensor } from '../../util/random.ts';

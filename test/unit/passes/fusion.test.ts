@@ -6,12 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { makeActivation } from '../../../src/graph/activations.ts';
 import { ActivationKind, LINEAR, type Activation, type Graph, type GraphNode, type WeightTensor } from '../../../src/graph/ir.ts';
-import { DEFAULT_PASSES, optimizeGraph } from '../../../src/graph/passes/index.ts';
-import { foldBatchNorm } from '../../../src/graph/passes/fold-batch-norm.ts';
-import { foldPadding } from '../../../src/graph/passes/fold-padding.ts';
-import { fuseActivations } from '../../../src/graph/passes/fuse-activation.ts';
-import { fuseResidualAdds } from '../../../src/graph/passes/fuse-add.ts';
-import { fusePools } from '../../../src/graph/passes/fuse-pool.ts';
+import { DEFAULT_PASSES, optimizeGraph } from '../../../src/compile/passes/index.ts';
+import { foldBatchNorm } from '../../../src/compile/passes/fold-batch-norm.ts';
+import { foldPadding } from '../../../src/compile/passes/fold-padding.ts';
+import { fuseActivations } from '../../../src/compile/passes/fuse-activation.ts';
+import { fuseResidualAdds } from '../../../src/compile/passes/fuse-add.ts';
+import { fusePools } from '../../../src/compile/passes/fuse-pool.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose } from '../../util/compare.ts';
 import { randomArray, randomTensor } from '../../util/random.ts';

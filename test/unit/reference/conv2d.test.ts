@@ -6,8 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeActivation } from '../../../src/graph/activations.ts';
 import { ActivationKind, LINEAR } from '../../../src/graph/ir.ts';
-import { axisGeometry, type Padding } from '../../../src/ops/padding.ts';
-import { conv2dReference, type Conv2DGeometry } from '../../../src/reference/conv2d.ts';
+import { axisGeometry, type Padding } from '../../../src/geometry/window.ts';
+import { conv2dReference } from '../../../src/reference/conv2d.ts';
+import { type Conv2DGeometry } from '../../../src/geometry/window.ts';
 import { tensor } from '../../../src/tensor.ts';
 
 /** 1, 2, 3, ... laid out as [1, h, w, 1]. */

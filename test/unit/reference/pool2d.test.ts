@@ -4,8 +4,9 @@
  * negative, stride > pool.
  */
 import { describe, expect, it } from 'vitest';
-import type { Padding } from '../../../src/ops/padding.ts';
-import { pool2dReference, type PoolMode } from '../../../src/reference/pool2d.ts';
+import type { Padding } from '../../../src/geometry/window.ts';
+import { pool2dReference } from '../../../src/reference/pool2d.ts';
+import { type PoolMode } from '../../../src/geometry/window.ts';
 import { tensor, type Tensor } from '../../../src/tensor.ts';
 
 /** first, first+step, ... laid out as [1, h, w, 1]. */

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { AbortError } from '../../../src/errors.ts';
 import { readKerasModel } from '../../../src/formats/read-model.ts';
-import { buildGraph } from '../../../src/graph/from-keras.ts';
+import { buildGraph } from '../../../src/compile/from-keras.ts';
 import { batchOf, chunkSize, defaultChunkBytes, runInChunks, type BatchProgress } from '../../../src/runtime/batch-chunks.ts';
 import { planLayout } from '../../../src/scheduler/layout.ts';
 import type { Tensor } from '../../../src/tensor.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readKerasModel } from '../../../src/formats/read-model.ts';
 import { readModelFiles } from '../../../src/formats/node-files.ts';
-import { buildGraph } from '../../../src/graph/from-keras.ts';
+import { buildGraph } from '../../../src/compile/from-keras.ts';
 import { planAxis, predictVolumeTiled, receptiveField } from '../../../src/runtime/tiled-volume.ts';
 import type { Model } from '../../../src/model.ts';
 import { fixturesDir } from '../../util/fixtures.ts';

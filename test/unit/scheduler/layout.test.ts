@@ -5,8 +5,8 @@ import { LINEAR, type Graph, type GraphNode } from '../../../src/graph/ir.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kerasModelFromArchitecture } from '../../../src/formats/from-architecture.ts';
-import { buildGraph } from '../../../src/graph/from-keras.ts';
-import { optimizeGraph } from '../../../src/graph/passes/index.ts';
+import { buildGraph } from '../../../src/compile/from-keras.ts';
+import { optimizeGraph } from '../../../src/compile/passes/index.ts';
 import { repoRoot } from '../../util/fixtures.ts';
 
 const LIMITS = { maxStorageBufferBindingSize: 128 << 20, maxBufferSize: 256 << 20 };

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { GPUMemoryError, LimitError } from '../../../src/errors.ts';
 import { readKerasModel } from '../../../src/formats/read-model.ts';
-import { buildGraph } from '../../../src/graph/from-keras.ts';
+import { buildGraph } from '../../../src/compile/from-keras.ts';
 import type { Graph } from '../../../src/graph/ir.ts';
 import { checkedShapes, planLayout } from '../../../src/scheduler/layout.ts';
 

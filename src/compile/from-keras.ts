@@ -7,7 +7,7 @@ import type { InboundRef, KerasLayer, KerasModel } from '../formats/keras-model.
 import { KERAS_LAYERS, opModule } from '../ops/registry.ts';
 import type { ImportContext, NodeDraft } from '../ops/types.ts';
 import { checkWeightFinite } from '../non-finite.ts';
-import { kerasMajor, type Graph, type GraphNode } from './ir.ts';
+import { kerasMajor, type Graph, type GraphNode } from '../graph/ir.ts';
 
 const tensorName = (ref: InboundRef): string => `${ref.layer}:${ref.nodeIndex}:${ref.tensorIndex}`;
 

@@ -5,7 +5,7 @@
  * graph conditions.
  */
 import { opModule } from '../../ops/registry.ts';
-import type { Activation, Graph } from '../ir.ts';
+import type { Activation, Graph } from '../../graph/ir.ts';
 import { absorbIntoProducers } from './absorb.ts';
 
 export function fuseActivations(graph: Graph): Graph {

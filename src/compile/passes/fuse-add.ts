@@ -10,11 +10,11 @@
  * shortcut may be computed after the conv). When both operands qualify, the later-produced conv
  * is fused. The input graph is not mutated.
  *
- * The pass calls conv2d's helper by name rather than through the op contract: only conv2d has a
- * residual epilogue so far, and a second op would earn an OpModule hook.
+ * The producer decides through its `absorbResidual` hook (only conv2d has a residual epilogue so
+ * far; src/ops/conv2d-residual.ts).
  */
-import { fuseConvResidual } from '../../ops/conv2d-residual.ts';
-import { LINEAR, type Activation, type Graph, type GraphNode } from '../ir.ts';
+import { opModule } from '../../ops/registry.ts';
+import { LINEAR, type Activation, type Graph, type GraphNode } from '../../graph/ir.ts';
 import { inferShapes } from '../shapes.ts';
 import { soleReaderTest } from './absorb.ts';
 
@@ -60,8 +60,9 @@ export function fuseResidualAdds(graph: Graph): Graph {
       .sort((x, y) => y.at - x.at);
     for (const { k, at } of candidates) {
       const t = node.inputs[k];
-      if (graph.nodes[at].op !== 'conv2d' || removed.has(at) || !soleReader(t)) continue;
-      const fused = fuseConvResidual(graph.nodes[at], node.inputs[1 - k], act);
+      if (removed.has(at) || !soleReader(t)) continue;
+      const producer = graph.nodes[at];
+      const fused = opModule(producer.op).absorbResidual?.(producer, node.inputs[1 - k], act);
       if (!fused) continue;
       removed.add(at);
       replaced.set(i, { ...fused, output: node.output });

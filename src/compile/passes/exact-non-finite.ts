@@ -11,22 +11,14 @@
  * laundered number (more NaN, not less), and without the option inputs are checked finite, so the
  * default keeps Winograd's 2–3× speed. With the option the caller asked for NaN to mean something
  * per element, so 3×3 convs Winograd would take are pinned to the direct vec4 kernel (which also
- * lets a following 2×2 max pool fuse into them, src/graph/passes/fuse-pool.ts).
+ * lets a following 2×2 max pool fuse into them, src/compile/passes/fuse-pool.ts).
  *
  * Runs before the default passes; pinning a variant also takes the node out of autotuning.
  */
-import { winogradApplies } from '../../ops/conv2d-variant.ts';
-import type { Conv2DAttrs } from '../../ops/conv2d.ts';
-import type { Graph } from '../ir.ts';
+import { opModule } from '../../ops/registry.ts';
+import type { Graph } from '../../graph/ir.ts';
 
+/** Each node as its op's `exactNonFinite` hook pins it (conv2d: off Winograd), others unchanged. */
 export function exactNonFinite(graph: Graph): Graph {
-  return {
-    ...graph,
-    nodes: graph.nodes.map((node) => {
-      if (node.op !== 'conv2d') return node;
-      const a = node.attrs as unknown as Conv2DAttrs;
-      if (a.variant !== undefined || !winogradApplies(node.weights[0].shape[2], a)) return node;
-      return { ...node, attrs: { ...node.attrs, variant: '8px8ch_vec4' } };
-    }),
-  };
+  return { ...graph, nodes: graph.nodes.map((node) => opModule(node.op).exactNonFinite?.(node) ?? node) };
 }

@@ -2,7 +2,7 @@
 import { ShapeError } from '../errors.ts';
 import { opModule } from '../ops/registry.ts';
 import { shapeToString } from '../tensor.ts';
-import type { Graph } from './ir.ts';
+import type { Graph } from '../graph/ir.ts';
 
 /**
  * Checks the given input shapes against the declared ones and propagates them. Rank and channel

@@ -2,7 +2,7 @@
  * Returns the graph whose outputs are the values before a final sigmoid or softmax: the logits
  * that classifiers are compared on, and what calibration or thresholding code often wants.
  */
-import { ActivationKind, LINEAR, type Activation, type Graph, type GraphNode } from '../ir.ts';
+import { ActivationKind, LINEAR, type Activation, type Graph, type GraphNode } from '../../graph/ir.ts';
 
 const isProbabilityHead = (act: Activation | undefined): boolean => act?.kind === ActivationKind.Sigmoid;
 

@@ -9,17 +9,14 @@
  * (pad_crop2d with sign +1): a Cropping2D removes data, which no window shift can undo.
  */
 import { opModule } from '../../ops/registry.ts';
-import type { PadCrop2DAttrs } from '../../ops/pad-crop2d.ts';
-import type { Graph, GraphNode } from '../ir.ts';
+import type { Graph, GraphNode } from '../../graph/ir.ts';
 import { soleReaderTest } from './absorb.ts';
 
 export function foldPadding(graph: Graph): Graph {
   const soleReader = soleReaderTest(graph);
   const pads = new Map<string, GraphNode>();
   for (const node of graph.nodes) {
-    if (node.op !== 'pad_crop2d' || !soleReader(node.output)) continue;
-    const { sign, amounts } = node.attrs as unknown as PadCrop2DAttrs;
-    if (sign !== 1 || amounts.flat().some((v) => v < 0)) continue;
+    if (!soleReader(node.output) || !opModule(node.op).paddingOf?.(node)) continue;
     pads.set(node.output, node);
   }
   const folded = new Set<GraphNode>();
@@ -39,6 +36,5 @@ export function foldPadding(graph: Graph): Graph {
 }
 
 function absorb(node: GraphNode, pad: GraphNode): GraphNode | undefined {
-  const [[top, bottom], [left, right]] = (pad.attrs as unknown as PadCrop2DAttrs).amounts;
-  return opModule(node.op).absorbPadding?.(node, { top, bottom, left, right });
+  return opModule(node.op).absorbPadding?.(node, opModule(pad.op).paddingOf!(pad)!);
 }

@@ -7,7 +7,7 @@
  * It is only done when the intermediate tensor has no other reader and is not a graph output:
  * otherwise someone still needs the value before the absorbed step.
  */
-import type { Graph, GraphNode } from '../ir.ts';
+import type { Graph, GraphNode } from '../../graph/ir.ts';
 
 /**
  * Whether a tensor of `graph` may be rewritten away by a pass: exactly one node reads it (once)

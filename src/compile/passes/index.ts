@@ -2,7 +2,7 @@
  * Graph passes run after import and before planning, in order. Each pass returns a new graph and
  * leaves its input untouched, so the unoptimised graph stays available to the CPU reference.
  */
-import type { Graph } from '../ir.ts';
+import type { Graph } from '../../graph/ir.ts';
 import { foldBatchNorm } from './fold-batch-norm.ts';
 import { foldPadding } from './fold-padding.ts';
 import { fuseActivations } from './fuse-activation.ts';
