@@ -56,13 +56,20 @@ export async function kernelsOf(model: LoadedModel, inputs: Tensor[]): Promise<s
   return [...new Set(r.steps.map((s) => s.shader[s.shader.length - 1]))].sort();
 }
 
+/**
+ * The commit when the test file started: its page registers the shader sources once when it opens,
+ * so a long run's kernels are those of its start, whatever commits land while it runs (a test file
+ * is a process of its own, which imports this module first).
+ */
+const commitAtStart = currentCommit();
+
 /** Merges one record into docs/correctness.json (always: callers decide whether to record). */
 export async function writeCorrectness(record: MeasuredRecord): Promise<void> {
   const full: CorrectnessRecord = {
     key: `${record.group}/${record.case}`,
     ...record,
     date: new Date().toISOString().slice(0, 10),
-    commit: currentCommit(),
+    commit: commitAtStart,
     adapter: await adapterName(),
   };
   await withLock(`${CORRECTNESS_JSON}.lock`, () => {
