@@ -6,7 +6,7 @@
  * activations applied before the max, including non-monotonic swish and gelu (max then activate
  * would differ there).
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseActivation } from '../../../src/graph/activations.ts';
 import { choosePoolVariant, type Conv2DPoolAttrs, type Conv2DPoolVariant } from '../../../src/ops/conv2d-pool.ts';
 import type { Padding } from '../../../src/geometry/window.ts';
@@ -15,6 +15,7 @@ import { expectTensorsClose, F32 } from '../../util/compare.ts';
 import { runGraphOnGpu } from '../../util/gpu.ts';
 import { singleOpGraph } from '../../util/graphs.ts';
 import { randomArray, randomTensor } from '../../util/random.ts';
+import { shaderFilesOfAll } from './shader-coverage.ts';
 
 interface PoolCase {
   name: string;
@@ -65,6 +66,16 @@ function attrsFor(c: PoolCase): Conv2DPoolAttrs {
 }
 
 describe('conv2d_pool kernel vs CPU reference (conv then max pool)', () => {
+  it('the cases run both conv2d_pool shader files', () => {
+    const runs = cases.flatMap((c) =>
+      variantsFor(c).map((poolVariant) => {
+        const weights = [{ name: 'kernel', shape: [...c.kernel, c.input[3], c.filters], data: new Float32Array(c.kernel[0] * c.kernel[1] * c.input[3] * c.filters) }];
+        return { graph: singleOpGraph({ op: 'conv2d_pool', attrs: { ...attrsFor(c), poolVariant }, weights, inputShapes: [c.input] }), inputShapes: [c.input] };
+      }),
+    );
+    expect(shaderFilesOfAll(runs)).toEqual(['conv2d_pool_8px8ch_scalar.wgsl', 'conv2d_pool_8px8ch_vec4.wgsl']);
+  });
+
   cases.forEach((c, i) => {
     it.each(variantsFor(c))(`${c.name} [%s]`, async (poolVariant) => {
       const cin = c.input[3];

@@ -7,18 +7,18 @@
  * Every case runs on each shader variant that applies to it (src/ops/conv2d-variant.ts): the one
  * chosen from the shapes, and the slower ones forced through the `variant` attribute.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseActivation } from '../../../src/graph/activations.ts';
 import type { Activation } from '../../../src/graph/ir.ts';
 import type { Conv2DAttrs } from '../../../src/ops/conv2d.ts';
 import { chooseVariant, type Conv2DVariant } from '../../../src/ops/conv2d-variant.ts';
-import { axisGeometry } from '../../../src/geometry/window.ts';
-import type { Padding } from '../../../src/geometry/window.ts';
+import { axisGeometry, type Padding } from '../../../src/geometry/window.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose, F32 } from '../../util/compare.ts';
 import { runGraphOnGpu } from '../../util/gpu.ts';
 import { singleOpGraph } from '../../util/graphs.ts';
 import { randomArray, randomTensor } from '../../util/random.ts';
+import { shaderFilesOfAll } from './shader-coverage.ts';
 
 interface ConvCase {
   name: string;
@@ -115,6 +115,17 @@ function attrsFor(c: ConvCase): Conv2DAttrs {
 }
 
 describe('conv2d kernel vs CPU reference', () => {
+  it('the cases run every direct conv2d shader file (Winograd: conv2d-winograd.test.ts)', () => {
+    const runs = cases.flatMap((c) =>
+      variantsFor(c).map((variant) => {
+        const cin = c.input[3] / (c.groups ?? 1);
+        const weights = [{ name: 'kernel', shape: [...c.kernel, cin, c.filters], data: new Float32Array(c.kernel[0] * c.kernel[1] * cin * c.filters) }];
+        return { graph: singleOpGraph({ op: 'conv2d', attrs: { ...attrsFor(c), variant }, weights, inputShapes: [c.input] }), inputShapes: [c.input] };
+      }),
+    );
+    expect(shaderFilesOfAll(runs)).toEqual(['conv2d_1x1.wgsl', 'conv2d_8px8ch_scalar.wgsl', 'conv2d_8px8ch_vec4.wgsl', 'conv2d_grouped.wgsl']);
+  });
+
   cases.forEach((c, i) => {
     it.each(variantsFor(c))(`${c.name} [%s]`, async (variant) => {
       const cin = c.input[3] / (c.groups ?? 1); // kernel input channels: one group's

@@ -20,6 +20,7 @@ import { expectTensorsClose, F32 } from '../../util/compare.ts';
 import { runGraphOnGpu } from '../../util/gpu.ts';
 import { singleOpGraph } from '../../util/graphs.ts';
 import { randomArray, randomTensor } from '../../util/random.ts';
+import { shaderFilesOfAll } from './shader-coverage.ts';
 
 interface DwCase {
   name: string;
@@ -81,6 +82,14 @@ function attrsFor(c: DwCase): DepthwiseConv2DAttrs {
 }
 
 describe('depthwise_conv2d kernel vs CPU reference', () => {
+  it('the cases run both depthwise shader files', () => {
+    const runs = cases.map((c) => {
+      const weights = [{ name: 'kernel', shape: [...c.kernel, c.input[3], c.multiplier], data: new Float32Array(c.kernel[0] * c.kernel[1] * c.input[3] * c.multiplier) }];
+      return { graph: singleOpGraph({ op: 'depthwise_conv2d', attrs: { ...attrsFor(c) }, weights, inputShapes: [c.input] }), inputShapes: [c.input] };
+    });
+    expect(shaderFilesOfAll(runs)).toEqual(['depthwise_conv2d_4px_vec4.wgsl', 'depthwise_conv2d_general.wgsl']);
+  });
+
   cases.forEach((c, i) => {
     it(c.name, async () => {
       const C = c.input[3];
