@@ -1,7 +1,8 @@
 /**
  * Device acquisition: finds an adapter, asks for the largest buffers it allows (models with big
- * Dense layers need them) and the optional features we use, and wires device loss and uncaptured
- * errors into typed errors. Everything else receives a GpuContext.
+ * Dense layers need them) and the optional features we use, and wires device loss into typed
+ * errors (validation and out-of-memory errors are caught by error scopes where objects are made and
+ * runs submitted). Everything else receives a GpuContext.
  */
 import { DeviceLostError, WebGPUUnavailableError } from '../errors.ts';
 
@@ -25,8 +26,6 @@ export interface GpuContext {
    * for a device the caller supplied: the engine neither destroys nor replaces someone else's device.
    */
   readonly renew?: () => Promise<GpuContext>;
-  /** The last error the device raised outside any error scope, if any. */
-  lastUncapturedError(): string | undefined;
   /**
    * The GPU entry point the device came from, held for the device's lifetime: Dawn for Node frees
    * its instance when the `GPU` object is garbage collected, and a device that outlives it crashes
@@ -87,9 +86,8 @@ export async function acquireGpu(options: DeviceOptions = {}): Promise<GpuContex
   return wrapDevice(device, name || 'unknown adapter', gpu, () => acquireGpu(again));
 }
 
-/** What the engine watches on a device: its last uncaptured error and its loss. */
+/** What the engine watches on a device: its loss. */
 interface DeviceWatch {
-  lastError?: string;
   lostReason?: string;
   lost: Promise<string>;
   listeners: Set<(reason: string) => void>;
@@ -114,9 +112,6 @@ function watch(device: GPUDevice): DeviceWatch {
       return reason;
     }),
   };
-  device.addEventListener('uncapturederror', (event) => {
-    state.lastError = (event as GPUUncapturedErrorEvent).error.message;
-  });
   watches.set(device, (w = state));
   return w;
 }
@@ -129,7 +124,6 @@ function wrapDevice(device: GPUDevice, adapterName: string, gpu?: GPU, renew?: (
     adapterName,
     hasTimestampQuery: device.features.has('timestamp-query'),
     lost: w.lost,
-    lastUncapturedError: () => w.lastError,
     lostReason: () => w.lostReason,
     whenLost: (listener) => {
       if (w.lostReason !== undefined) {

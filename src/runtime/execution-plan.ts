@@ -5,12 +5,13 @@
  */
 import { AbortError, DeviceLostError, GPUExecutionError, GPUMemoryError, ShapeError } from '../errors.ts';
 import { lostDeviceError, type GpuContext } from '../gpu/device.ts';
+import { MAP_MODE } from '../gpu/usage.ts';
 import { buildGpuPlan, destroyGpuPlan, type GpuPlan } from '../scheduler/build.ts';
 import type { PlanLayout } from '../scheduler/layout.ts';
 import { profilePlan, type PlanProfile, type ProfileOptions } from './profile.ts';
 import { shapeToString, type Tensor } from '../tensor.ts';
 
-const MAP_MODE_READ = 0x0001;
+const MAP_MODE_READ = MAP_MODE.READ;
 
 /**
  * Records commands that fill the plan's input buffers on the GPU (e.g. image preprocessing), into the

@@ -17,21 +17,15 @@ import { packParams } from '../gpu/reflect.ts';
 import { linkShader } from '../gpu/shader-library.ts';
 import { dispatch1D } from '../ops/dispatch.ts';
 import type { Tensor } from '../tensor.ts';
+import { BUFFER_USAGE, TEXTURE_USAGE } from '../gpu/usage.ts';
 import type { ImageInput } from './preprocess-options.ts';
 import { greyProductTable, type PreprocessSpec } from './preprocess-spec.ts';
 import { classifyImage, type ImageSource } from './preprocess-source.ts';
 
 const SHADER = ['preprocess.wgsl'];
 const WG = 64;
-// GPUBufferUsage / GPUTextureUsage values: the constants objects are absent under some Node setups.
-const MAP_READ = 0x0001;
-const COPY_SRC = 0x0004;
-const COPY_DST = 0x0008;
-const UNIFORM = 0x0040;
-const STORAGE = 0x0080;
-const TEX_COPY_DST = 0x02;
-const TEX_BINDING = 0x04;
-const TEX_RENDER_ATTACHMENT = 0x10;
+const { MAP_READ, COPY_SRC, COPY_DST, UNIFORM, STORAGE } = BUFFER_USAGE;
+const { COPY_DST: TEX_COPY_DST, TEXTURE_BINDING: TEX_BINDING, RENDER_ATTACHMENT: TEX_RENDER_ATTACHMENT } = TEXTURE_USAGE;
 
 interface Kernels {
   fromBuffer: CompiledKernel;

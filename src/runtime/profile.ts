@@ -15,18 +15,12 @@
  */
 import { GPUExecutionError } from '../errors.ts';
 import type { GpuContext } from '../gpu/device.ts';
-import { createBuffer, createQuerySet, destroyGpuObject } from '../gpu/memory.ts';
+import { PassTimestamps } from '../gpu/timestamps.ts';
 import type { GpuPlan } from '../scheduler/build.ts';
 import type { PlanLayout } from '../scheduler/layout.ts';
 import type { Tensor } from '../tensor.ts';
 import type { TuneReport } from '../scheduler/autotune.ts';
 
-const MAP_READ = 0x0001;
-const COPY_SRC = 0x0004;
-const COPY_DST = 0x0008;
-const QUERY_RESOLVE = 0x0200;
-/** WebGPU caps a query set at 4096 queries: two per step, so 2048 steps per set. */
-const STEPS_PER_SET = 2048;
 
 export interface ProfileOptions {
   /** Profiled runs; each step's time is the median over them (default 3). */
@@ -141,37 +135,22 @@ async function timedRun(gpu: GpuContext, layout: PlanLayout, plan: GpuPlan, inpu
     device.queue.writeBuffer(plan.slots[layout.slotOf.get(name)!], 0, t.data.buffer, t.data.byteOffset, t.data.byteLength);
   });
   const n = plan.steps.length;
-  const sets: GPUQuerySet[] = [];
-  const bytes = Math.max(16, n * 2 * 8);
-  const resolve = createBuffer(device, { size: bytes, usage: QUERY_RESOLVE | COPY_SRC, label: 'profile/resolve' });
-  const read = createBuffer(device, { size: bytes, usage: MAP_READ | COPY_DST, label: 'profile/read' });
+  const timestamps = new PassTimestamps(device, n, 'profile');
   try {
     device.pushErrorScope('validation');
     const encoder = device.createCommandEncoder({ label: 'profile' });
-    for (let first = 0; first < n; first += STEPS_PER_SET) {
-      const count = Math.min(STEPS_PER_SET, n - first);
-      const querySet = createQuerySet(device, { type: 'timestamp', count: count * 2, label: 'profile/timestamps' });
-      sets.push(querySet);
-      for (let j = 0; j < count; j++) {
-        const step = plan.steps[first + j];
-        const pass = encoder.beginComputePass({
-          label: step.label,
-          timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * j, endOfPassWriteIndex: 2 * j + 1 },
-        });
-        pass.setPipeline(step.pipeline);
-        pass.setBindGroup(0, step.bindGroup);
-        pass.dispatchWorkgroups(step.dispatch[0], step.dispatch[1], step.dispatch[2]);
-        pass.end();
-      }
-      encoder.resolveQuerySet(querySet, 0, count * 2, resolve, first * 16);
-    }
-    encoder.copyBufferToBuffer(resolve, 0, read, 0, bytes);
+    plan.steps.forEach((step, i) => {
+      const pass = encoder.beginComputePass({ label: step.label, timestampWrites: timestamps.writes(i) });
+      pass.setPipeline(step.pipeline);
+      pass.setBindGroup(0, step.bindGroup);
+      pass.dispatchWorkgroups(step.dispatch[0], step.dispatch[1], step.dispatch[2]);
+      pass.end();
+    });
+    timestamps.resolve(encoder);
     device.queue.submit([encoder.finish()]);
     const err = await device.popErrorScope();
     if (err) throw new GPUExecutionError(`the profiling run failed: ${err.message}`);
-    await read.mapAsync(MAP_READ);
-    const ticks = new BigInt64Array(read.getMappedRange().slice(0, n * 16));
-    read.unmap();
+    const ticks = await timestamps.readTicks();
     const t0 = n > 0 ? ticks[0] : 0n;
     const start: number[] = [];
     const dur: number[] = [];
@@ -182,9 +161,7 @@ async function timedRun(gpu: GpuContext, layout: PlanLayout, plan: GpuPlan, inpu
     }
     return { start, dur };
   } finally {
-    for (const s of sets) destroyGpuObject(s);
-    destroyGpuObject(resolve);
-    destroyGpuObject(read);
+    timestamps.destroy();
   }
 }
 

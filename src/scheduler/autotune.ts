@@ -23,7 +23,7 @@
 import type { GpuContext } from '../gpu/device.ts';
 import { inferShapes } from '../compile/shapes.ts';
 import type { Graph, GraphNode } from '../graph/ir.ts';
-import { createBuffer, createQuerySet, destroyGpuObject } from '../gpu/memory.ts';
+import { PassTimestamps } from '../gpu/timestamps.ts';
 import { getPipeline, pipelineKeyOf } from '../gpu/pipelines.ts';
 import { opModule } from '../ops/registry.ts';
 import type { EncodeContext, KernelStep, TuningCandidate } from '../ops/types.ts';
@@ -75,10 +75,6 @@ export interface TuneReport {
 const TARGET_MS = 4;
 const MIN_SHARE = 0.05;
 const MIN_GAIN = 0.05;
-const QUERY_RESOLVE = 0x0200;
-const COPY_SRC = 0x0004;
-const COPY_DST = 0x0008;
-const MAP_READ = 0x0001;
 
 interface Tunable {
   key: string;
@@ -259,7 +255,7 @@ async function prepareCandidate(gpu: GpuContext, graph: Graph, shapes: Map<strin
  */
 async function timeCandidate(gpu: GpuContext, layout: PlanLayout): Promise<number> {
   const plan = await buildGpuPlan(gpu, layout);
-  const timer = gpu.hasTimestampQuery ? createPassTimer(gpu.device) : undefined;
+  const timer = gpu.hasTimestampQuery ? new PassTimestamps(gpu.device, 1, 'autotune') : undefined;
   const run = (f: number) => runFraction(gpu.device, plan, f, timer);
   const best = async (f: number) => Math.min(await run(f), await run(f));
   try {
@@ -283,7 +279,7 @@ async function timeCandidate(gpu: GpuContext, layout: PlanLayout): Promise<numbe
     if (!(rb > ra) || !(slope > 0)) return tb / rb;
     return tb + (1 - rb) * slope;
   } finally {
-    destroyPassTimer(timer);
+    timer?.destroy();
     destroyGpuPlan(plan);
   }
 }
@@ -318,37 +314,15 @@ export function prefixSteps(dispatches: readonly (readonly [number, number, numb
   return { steps, share: run / total };
 }
 
-/** Timestamp objects for one pass, made once per candidate and reused by all its timed runs. */
-interface PassTimer {
-  querySet: GPUQuerySet;
-  resolve: GPUBuffer;
-  read: GPUBuffer;
-}
-
-function createPassTimer(device: GPUDevice): PassTimer {
-  return {
-    querySet: createQuerySet(device, { type: 'timestamp', count: 2, label: 'autotune/timestamps' }),
-    resolve: createBuffer(device, { size: 16, usage: QUERY_RESOLVE | COPY_SRC, label: 'autotune/resolve' }),
-    read: createBuffer(device, { size: 16, usage: MAP_READ | COPY_DST, label: 'autotune/read' }),
-  };
-}
-
-function destroyPassTimer(timer: PassTimer | undefined): void {
-  if (!timer) return;
-  destroyGpuObject(timer.querySet);
-  destroyGpuObject(timer.resolve);
-  destroyGpuObject(timer.read);
-}
-
 /**
  * One run of every step on a prefix of its workgroups, in one pass: GPU ms from the timer's
  * timestamps, or wall ms without a timer (no 'timestamp-query').
  */
-async function runFraction(device: GPUDevice, plan: GpuPlan, fraction: number, timer: PassTimer | undefined): Promise<number> {
+async function runFraction(device: GPUDevice, plan: GpuPlan, fraction: number, timer: PassTimestamps | undefined): Promise<number> {
   const encoder = device.createCommandEncoder({ label: 'autotune' });
   const pass = encoder.beginComputePass({
     label: 'autotune',
-    timestampWrites: timer ? { querySet: timer.querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } : undefined,
+    timestampWrites: timer?.writes(0),
   });
   prefixSteps(plan.steps.map((st) => st.dispatch), fraction).steps.forEach(([x, y, z], i) => {
     pass.setPipeline(plan.steps[i].pipeline);
@@ -356,19 +330,14 @@ async function runFraction(device: GPUDevice, plan: GpuPlan, fraction: number, t
     pass.dispatchWorkgroups(x, y, z);
   });
   pass.end();
-  if (timer) {
-    encoder.resolveQuerySet(timer.querySet, 0, 2, timer.resolve, 0);
-    encoder.copyBufferToBuffer(timer.resolve, 0, timer.read, 0, 16);
-  }
+  timer?.resolve(encoder);
   const t0 = performance.now();
   device.queue.submit([encoder.finish()]);
   if (!timer) {
     await device.queue.onSubmittedWorkDone();
     return performance.now() - t0;
   }
-  await timer.read.mapAsync(MAP_READ);
-  const [begin, end] = new BigInt64Array(timer.read.getMappedRange().slice(0));
-  timer.read.unmap();
+  const [begin, end] = await timer.readTicks();
   const ms = Number(end - begin) / 1e6;
   // A timer that could not time the pass reports 0 or a negative span: fall back to wall time.
   return ms > 0 ? ms : performance.now() - t0;

@@ -3,6 +3,7 @@
  * uniform buffer holding every step's params, pipelines (compiled in parallel), bind groups and
  * read-back buffers. Failures are caught with error scopes and name the layer.
  */
+import { BUFFER_USAGE } from '../gpu/usage.ts';
 import { GPUExecutionError, GPUMemoryError } from '../errors.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { createBuffer, destroyGpuObject } from '../gpu/memory.ts';
@@ -34,11 +35,7 @@ export interface GpuPlan {
   constantBytes: number;
 }
 
-const STORAGE = 0x0080; // GPUBufferUsage.STORAGE; the constants object is absent under some Node setups
-const COPY_SRC = 0x0004;
-const COPY_DST = 0x0008;
-const UNIFORM = 0x0040;
-const MAP_READ = 0x0001;
+const { STORAGE, COPY_SRC, COPY_DST, UNIFORM, MAP_READ } = BUFFER_USAGE;
 
 async function scoped<T>(device: GPUDevice, what: string, layer: string | undefined, make: () => T): Promise<T> {
   device.pushErrorScope('out-of-memory');
