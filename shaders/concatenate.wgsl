@@ -6,7 +6,7 @@
 // outer row of the input is a contiguous block of inLen * inner floats and lands contiguously in the
 // output at row * outLen * inner + offset * inner, where `offset` is the sum of the axis sizes of
 // the inputs before this one. So each invocation copies PER consecutive floats with only a divide
-// to find the row; the flat index folds dispatch y into x (src/ops/dispatch.ts), bounds-checked.
+// to find the row (lib_elementwise_main.wgsl: flat index, bounds-checked; buffers: lib_input_output.wgsl).
 
 struct Params {
   count: u32,
@@ -18,22 +18,7 @@ struct Params {
   start: u32,
 }
 
-override WG: u32 = 64u;
-override PER: u32 = 4u;
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read_write> output: array<f32>;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let base = (gid.x + gid.y * nwg.x * WG) * PER;
-  for (var j = 0u; j < PER; j++) {
-    let i = base + j;
-    if (i >= params.count) {
-      return;
-    }
-    let row = i / params.inBlock;
-    output[row * params.outBlock + params.start + i % params.inBlock] = input[i];
-  }
+fn element(i: u32) {
+  let row = i / params.inBlock;
+  output[row * params.outBlock + params.start + i % params.inBlock] = input[i];
 }

@@ -18,39 +18,31 @@ struct Params {
   colBlocks: u32,
 }
 
-override WG: u32 = 64u;
 // K % 4 == 0: input rows start on 16-byte boundaries, so four k of a row are one vec4 load
 // (input4 aliases input; both are read-only).
 override VEC_IN: bool = false;
 
-@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> input: array<f32>;
 @group(0) @binding(2) var<storage, read> kernel: array<vec4f>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> output: array<f32>;
 @group(0) @binding(5) var<storage, read> input4: array<vec4f>;
 
+// Rows past `rows` and the second vec4 past N4 are not stored (lib_dense_store.wgsl drops lanes past N).
 fn store4(r: u32, n4: u32, v: vec4f) {
-  let N = params.outFeatures;
   if (r >= params.rows || n4 >= params.n4) {
     return;
   }
-  let n = n4 * 4u;
-  let o = r * N + n;
-  output[o] = activate(v.x);
-  if (n + 1u < N) { output[o + 1u] = activate(v.y); }
-  if (n + 2u < N) { output[o + 2u] = activate(v.z); }
-  if (n + 3u < N) { output[o + 3u] = activate(v.w); }
+  storeUnits(r, n4, v);
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
+// One item per block of 4 rows × 8 units (lib_flat_main.wgsl).
+fn items() -> u32 {
+  return (params.rows + 3u) / 4u * params.colBlocks;
+}
+
+fn item(idx: u32) {
   let rows = params.rows;
-  let rowBlocks = (rows + 3u) / 4u;
-  if (idx >= rowBlocks * params.colBlocks) {
-    return;
-  }
   let K = params.inFeatures;
   let N4 = params.n4;
   let cb = idx % params.colBlocks;

@@ -22,21 +22,19 @@ struct Params {
   rowBlocks: u32,
 }
 
-override WG: u32 = 64u;
 override RB: u32 = 1u;
 
-@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> input: array<f32>;
 @group(0) @binding(2) var<storage, read> kernel: array<vec4f>;
 @group(0) @binding(3) var<storage, read_write> partials: array<vec4f>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
+// One item per (row block, slice, 4 units) (lib_flat_main.wgsl).
+fn items() -> u32 {
+  return params.rowBlocks * params.slices * params.n4;
+}
+
+fn item(idx: u32) {
   let N4 = params.n4;
-  if (idx >= params.rowBlocks * params.slices * N4) {
-    return;
-  }
   let n4 = idx % N4;
   let s = (idx / N4) % params.slices;
   let rb = idx / (N4 * params.slices);

@@ -7,8 +7,8 @@
 // NaN (lib_nan.wgsl, linked first): max_nan, so one NaN position makes its channel's output NaN, as
 // IEEE and the reference say (WGSL's max may drop it); ±Infinity needs nothing.
 //
-// Work split: one invocation per (n, c), channel fastest, so a workgroup reads consecutive words
-// of each spatial position. The sum keeps four partial sums over interleaved positions (s mod 4)
+// Work split (lib_flat_main.wgsl): one invocation per (n, c), channel fastest, so a workgroup reads
+// consecutive words of each spatial position (buffers: lib_input_output.wgsl). The sum keeps four partial sums over interleaved positions (s mod 4)
 // so that a 56×56 or 64³ reduction does not pile every term onto one f32 accumulator.
 
 struct Params {
@@ -17,21 +17,11 @@ struct Params {
   channels: u32,
 }
 
-override WG: u32 = 64u;
 override MODE: u32 = 0u;
 
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read_write> output: array<f32>;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
+fn item(idx: u32) {
   let C = params.channels;
   let S = params.spatial;
-  if (idx >= params.batch * C) {
-    return;
-  }
   let c = idx % C;
   let n = idx / C;
   let base = n * S * C + c;
@@ -55,4 +45,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   } else {
     output[idx] = ((sums.x + sums.y) + (sums.z + sums.w) + tail) / f32(S);
   }
+}
+
+fn items() -> u32 {
+  return params.batch * params.channels;
 }

@@ -5,11 +5,12 @@
 // RMS_SCALING = 1 (Keras' rms_scaling=True) gives y = x · inverseSqrt(var + epsilon) · gamma[c]:
 // Keras still uses the centred variance there and ignores beta, and so does this kernel.
 //
-// Work split: one invocation per row (all leading axes flattened): it reads its C values three
+// Work split (lib_flat_main.wgsl): one invocation per row (all leading axes flattened): it reads its C values three
 // times (mean, variance, output). Rows are short in CNNs (the channels of one pixel), so a row per
 // invocation needs no workgroup reduction; consecutive invocations take adjacent rows. The two
 // passes (mean first, then squared deviations) avoid the cancellation of E[x²] − E[x]².
-// gamma/beta are always bound (ones/zeros from the host when the layer lacks them).
+// gamma/beta are always bound (ones/zeros from the host when the layer lacks them), after
+// lib_input_output.wgsl's input and output.
 //
 // NaN / ±Infinity (lib_nan.wgsl linked first): one in a row makes the mean, the variance and so every
 // output of the row NaN (∞ − ∞ for an infinity), as in the reference. inverseSqrt of NaN is
@@ -22,21 +23,12 @@ struct Params {
   epsilon: f32,
 }
 
-override WG: u32 = 64u;
 override RMS_SCALING: u32 = 0u;
 
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read> gamma: array<f32>;
-@group(0) @binding(3) var<storage, read> beta: array<f32>;
-@group(0) @binding(4) var<storage, read_write> output: array<f32>;
+@group(0) @binding(3) var<storage, read> gamma: array<f32>;
+@group(0) @binding(4) var<storage, read> beta: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let row = gid.x + gid.y * nwg.x * WG;
-  if (row >= params.rows) {
-    return;
-  }
+fn item(row: u32) {
   let C = params.channels;
   let base = row * C;
   var sum = 0.0;
@@ -60,4 +52,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       output[base + c] = x * inv + (beta[c] - mean * inv);
     }
   }
+}
+
+fn items() -> u32 {
+  return params.rows;
 }

@@ -10,12 +10,11 @@
 // Layout: the output (channels-last, row-major) is indexed flat. An operand whose shape equals the
 // output's is read at the flat index (mode 0). A broadcast operand (mode 1) is read through its own
 // element strides over the output's coordinates, 0 along broadcast axes (numpy style after Keras'
-// rank alignment, see src/ops/broadcast.ts). The host coalesces adjacent axes that broadcast the
+// rank alignment, see src/geometry/broadcast.ts). The host coalesces adjacent axes that broadcast the
 // same way for both operands, so squeeze-and-excitation [N,H,W,C] × [N,1,1,C] is 3 axes
-// [N, H·W, C]; up to 8 axes, stored at the END of `dims`/`after`/`*Strides` (front slots unused).
-// The modes are overrides: each pipeline carries only the index arithmetic it needs. Each
-// invocation writes PER consecutive outputs; the flat index folds dispatch y into x
-// (src/ops/dispatch.ts) and is bounds-checked.
+// [N, H·W, C]; up to 8 axes (lib_strided_index.wgsl). The modes are overrides: each pipeline
+// carries only the index arithmetic it needs. Work split (lib_elementwise_main.wgsl): each
+// invocation writes PER consecutive outputs, each bounds-checked against `count`.
 
 struct Params {
   count: u32,
@@ -26,29 +25,20 @@ struct Params {
   bStrides: array<vec4u, 2>,
 }
 
-override WG: u32 = 64u;
-override PER: u32 = 4u;
 override OP: u32 = 0u;
 /** 0: a has the output's shape; 1: a is broadcast; 2: the left operand is `output` itself. */
 override A_MODE: u32 = 0u;
 /** 0: b has the output's shape; 1: b is broadcast. */
 override B_MODE: u32 = 0u;
 
-@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> output: array<f32>;
 
-// Offsets of the flat output index i in a and b. Axis d's coordinate is (i / after[d]) % dims[d]
-// (after = product of the later axes); two vec4 lanes of 4 axes each, no loop and no branch.
-// Unused axes have size 1 and stride 0, so they contribute nothing.
+// Offsets of the flat output index i in a and b.
 fn offsetsOf(i: u32) -> vec2u {
-  let c0 = (vec4u(i) / params.after[0]) % params.dims[0];
-  let c1 = (vec4u(i) / params.after[1]) % params.dims[1];
-  return vec2u(
-    dot(c0, params.aStrides[0]) + dot(c1, params.aStrides[1]),
-    dot(c0, params.bStrides[0]) + dot(c1, params.bStrides[1]),
-  );
+  let c = coordsOf(i);
+  return vec2u(offsetOf(c, params.aStrides), offsetOf(c, params.bStrides));
 }
 
 fn combine(x: f32, y: f32) -> f32 {
@@ -61,25 +51,17 @@ fn combine(x: f32, y: f32) -> f32 {
   }
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let base = (gid.x + gid.y * nwg.x * WG) * PER;
-  for (var j = 0u; j < PER; j++) {
-    let i = base + j;
-    if (i >= params.count) {
-      return;
-    }
-    var off = vec2u(i);
-    if (A_MODE == 1u || B_MODE == 1u) {
-      off = offsetsOf(i);
-    }
-    var x: f32;
-    if (A_MODE == 2u) {
-      x = output[i];
-    } else {
-      x = a[select(i, off.x, A_MODE == 1u)];
-    }
-    let y = b[select(i, off.y, B_MODE == 1u)];
-    output[i] = activate(combine(x, y) * params.scale);
+fn element(i: u32) {
+  var off = vec2u(i);
+  if (A_MODE == 1u || B_MODE == 1u) {
+    off = offsetsOf(i);
   }
+  var x: f32;
+  if (A_MODE == 2u) {
+    x = output[i];
+  } else {
+    x = a[select(i, off.x, A_MODE == 1u)];
+  }
+  let y = b[select(i, off.y, B_MODE == 1u)];
+  output[i] = activate(combine(x, y) * params.scale);
 }

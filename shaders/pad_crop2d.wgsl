@@ -3,10 +3,10 @@
 // with offY = top padding (ZeroPadding2D) or −top cropping (Cropping2D), likewise offX (left).
 // The bottom/right amounts only set outH/outW, which the host computes.
 //
-// Work split: one invocation per output element, flat in channels-last order (consecutive
-// invocations copy consecutive channels, so reads and writes are both contiguous). The flat index
-// folds dispatch y into x (src/ops/dispatch.ts) and is bounds-checked; a source outside the input
-// is never read (select would still read, so the address is clamped first).
+// Work split (lib_flat_main.wgsl, lib_channels_last_index.wgsl): one invocation per output element,
+// flat in channels-last order (consecutive invocations copy consecutive channels, so reads and
+// writes are both contiguous), bounds-checked; a source outside the input is never read (select
+// would still read, so the read sits behind a branch). Buffers: lib_input_output.wgsl.
 
 struct Params {
   count: u32,
@@ -19,30 +19,18 @@ struct Params {
   offX: i32,
 }
 
-override WG: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read_write> output: array<f32>;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
-  if (idx >= params.count) {
-    return;
-  }
-  let c = idx % params.channels;
-  let pixel = idx / params.channels;
-  let ox = pixel % params.outW;
-  let row = pixel / params.outW;
-  let oy = row % params.outH;
-  let n = row / params.outH;
-  let iy = i32(oy) - params.offY;
-  let ix = i32(ox) - params.offX;
+fn item(idx: u32) {
+  let o = nhwcOf(idx, params.outH, params.outW, params.channels);
+  let iy = i32(o.y) - params.offY;
+  let ix = i32(o.x) - params.offX;
   let inside = iy >= 0 && iy < i32(params.inH) && ix >= 0 && ix < i32(params.inW);
   var v = 0.0;
   if (inside) {
-    v = input[((n * params.inH + u32(iy)) * params.inW + u32(ix)) * params.channels + c];
+    v = input[((o.n * params.inH + u32(iy)) * params.inW + u32(ix)) * params.channels + o.c];
   }
   output[idx] = v;
+}
+
+fn items() -> u32 {
+  return params.count;
 }

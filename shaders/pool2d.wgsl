@@ -2,19 +2,13 @@
 //   out[n, oy, ox, c] = reduce over the window rows y0 .. y0+poolH-1, columns x0 .. x0+poolW-1,
 //   y0 = oy·strideH − padTop, x0 = ox·strideW − padLeft.
 //
-// MODE selects the reduction: 0 = max, 1 = average. As in TensorFlow, padded cells take no part:
-// the window is clipped to the input before the loop (no per-cell bounds test), max reduces only
-// real cells, and the average divides by the number of real cells (TF's 'same' average EXCLUDES
-// padding from the count). TF's 'same' rule never yields an empty window, so max can start from
-// the window's first real cell instead of -inf (which WGSL cannot spell as a constant).
+// MODE selects the reduction: 0 = max, 1 = average. The window is clipped to the input and padded
+// cells take no part, as in TensorFlow; max propagates NaN (lib_pool_window.wgsl says how and why).
 //
-// NaN (lib_nan.wgsl, linked first): the max is max_nan, so a NaN anywhere in the window makes the
-// output NaN, as IEEE and the reference (Math.max) say; WGSL's max could return the other operand.
-// ±Infinity needs nothing (max(+∞, v) = +∞). The average propagates both through the sum.
-//
-// Work split: one invocation per output element, channel fastest, so neighbouring invocations read
-// neighbouring words of every input pixel. Pooling does ~pool² loads per output and no
-// arithmetic to speak of; it is memory-bound and small next to the convolutions around it.
+// Work split (lib_flat_main.wgsl, lib_channels_last_index.wgsl): one invocation per output element,
+// channel fastest, so neighbouring invocations read neighbouring words of every input pixel.
+// Pooling does ~pool² loads per output and no arithmetic to speak of; it is memory-bound and small
+// next to the convolutions around it. Buffers: lib_input_output.wgsl.
 
 struct Params {
   batch: u32,
@@ -31,48 +25,17 @@ struct Params {
   padLeft: u32,
 }
 
-override WG: u32 = 64u;
-override MODE: u32 = 0u;
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read_write> output: array<f32>;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
+fn item(idx: u32) {
   let C = params.channels;
-  if (idx >= params.batch * params.outH * params.outW * C) {
-    return;
-  }
-  let c = idx % C;
-  let pix = idx / C; // (n·outH + oy)·outW + ox
-  let ox = pix % params.outW;
-  let oy = (pix / params.outW) % params.outH;
-  let n = pix / (params.outW * params.outH);
+  let o = nhwcOf(idx, params.outH, params.outW, C);
+  let y = windowOf(o.y, params.strideH, params.padTop, params.poolH, params.inH);
+  let x = windowOf(o.x, params.strideW, params.padLeft, params.poolW, params.inW);
+  let imageRow = o.n * params.inH;
+  let first = input[((imageRow + y.x) * params.inW + x.x) * C + o.c];
+  let w = reducePlane(Window(first, 0.0), imageRow, y, x, o.c);
+  output[idx] = pooled(w, (y.y - y.x) * (x.y - x.x));
+}
 
-  // The window clipped to the input: [yLo, yHi) × [xLo, xHi).
-  let y0 = i32(oy * params.strideH) - i32(params.padTop);
-  let x0 = i32(ox * params.strideW) - i32(params.padLeft);
-  let yLo = u32(max(y0, 0));
-  let xLo = u32(max(x0, 0));
-  let yHi = u32(min(y0 + i32(params.poolH), i32(params.inH)));
-  let xHi = u32(min(x0 + i32(params.poolW), i32(params.inW)));
-
-  let imageBase = n * params.inH;
-  var best = input[((imageBase + yLo) * params.inW + xLo) * C + c];
-  var sum = 0.0;
-  for (var iy = yLo; iy < yHi; iy++) {
-    let rowBase = (imageBase + iy) * params.inW;
-    for (var ix = xLo; ix < xHi; ix++) {
-      let v = input[(rowBase + ix) * C + c];
-      best = max_nan(best, v);
-      sum += v;
-    }
-  }
-  if (MODE == 0u) {
-    output[idx] = best;
-  } else {
-    output[idx] = sum / f32((yHi - yLo) * (xHi - xLo));
-  }
+fn items() -> u32 {
+  return params.batch * params.outH * params.outW * params.channels;
 }

@@ -2,19 +2,13 @@
 //   out[n, oz, oy, ox, c] = reduce over the window planes z0 .. z0+poolD-1, rows y0 .. y0+poolH-1,
 //   columns x0 .. x0+poolW-1, with z0 = oz·strideD − padFront (likewise y0, x0).
 //
-// MODE selects the reduction: 0 = max, 1 = average. As in TensorFlow (and pool2d.wgsl), padded
-// cells take no part: the window is clipped to the input before the loops, max reduces only real
-// cells, and the average divides by the number of real cells (TF's 'same' average EXCLUDES the
-// padding from the count). TF's 'same' rule never yields an empty window, so max starts from the
-// window's first real cell.
+// MODE selects the reduction: 0 = max, 1 = average. As in TensorFlow (and pool2d.wgsl), the window
+// is clipped to the input and padded cells take no part; max propagates NaN (lib_pool_window.wgsl
+// says how and why). Each plane of the window is reduced as pool2d reduces its window.
 //
-// NaN (lib_nan.wgsl, linked first): the max is max_nan, so a NaN anywhere in the window makes the
-// output NaN, as IEEE and the reference (Math.max) say; WGSL's max could return the other operand.
-// ±Infinity needs nothing (max(+∞, v) = +∞). The average propagates both through the sum.
-//
-// Work split: one invocation per output element, channel fastest, so neighbouring invocations
-// read neighbouring words of every input voxel. Pooling is memory-bound and cheap next to the
-// convolutions around it.
+// Work split (lib_flat_main.wgsl, lib_channels_last_index.wgsl): one invocation per output element,
+// channel fastest, so neighbouring invocations read neighbouring words of every input voxel. Pooling
+// is memory-bound and cheap next to the convolutions around it. Buffers: lib_input_output.wgsl.
 
 struct Params {
   batch: u32,
@@ -36,54 +30,20 @@ struct Params {
   padLeft: u32,
 }
 
-override WG: u32 = 64u;
-override MODE: u32 = 0u;
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read_write> output: array<f32>;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
+fn item(idx: u32) {
   let C = params.channels;
-  if (idx >= params.batch * params.outD * params.outH * params.outW * C) {
-    return;
+  let o = ndhwcOf(idx, params.outD, params.outH, params.outW, C);
+  let z = windowOf(o.z, params.strideD, params.padFront, params.poolD, params.inD);
+  let y = windowOf(o.y, params.strideH, params.padTop, params.poolH, params.inH);
+  let x = windowOf(o.x, params.strideW, params.padLeft, params.poolW, params.inW);
+  let volumePlane = o.n * params.inD;
+  var w = Window(input[(((volumePlane + z.x) * params.inH + y.x) * params.inW + x.x) * C + o.c], 0.0);
+  for (var iz = z.x; iz < z.y; iz++) {
+    w = reducePlane(w, (volumePlane + iz) * params.inH, y, x, o.c);
   }
-  let c = idx % C;
-  let vox = idx / C; // ((n·outD + oz)·outH + oy)·outW + ox
-  let ox = vox % params.outW;
-  let oy = (vox / params.outW) % params.outH;
-  let oz = (vox / (params.outW * params.outH)) % params.outD;
-  let n = vox / (params.outW * params.outH * params.outD);
+  output[idx] = pooled(w, (z.y - z.x) * (y.y - y.x) * (x.y - x.x));
+}
 
-  // The window clipped to the input: [zLo, zHi) × [yLo, yHi) × [xLo, xHi).
-  let z0 = i32(oz * params.strideD) - i32(params.padFront);
-  let y0 = i32(oy * params.strideH) - i32(params.padTop);
-  let x0 = i32(ox * params.strideW) - i32(params.padLeft);
-  let zLo = u32(max(z0, 0));
-  let yLo = u32(max(y0, 0));
-  let xLo = u32(max(x0, 0));
-  let zHi = u32(min(z0 + i32(params.poolD), i32(params.inD)));
-  let yHi = u32(min(y0 + i32(params.poolH), i32(params.inH)));
-  let xHi = u32(min(x0 + i32(params.poolW), i32(params.inW)));
-
-  let volumeBase = n * params.inD;
-  var best = input[(((volumeBase + zLo) * params.inH + yLo) * params.inW + xLo) * C + c];
-  var sum = 0.0;
-  for (var iz = zLo; iz < zHi; iz++) {
-    for (var iy = yLo; iy < yHi; iy++) {
-      let rowBase = ((volumeBase + iz) * params.inH + iy) * params.inW;
-      for (var ix = xLo; ix < xHi; ix++) {
-        let v = input[(rowBase + ix) * C + c];
-        best = max_nan(best, v);
-        sum += v;
-      }
-    }
-  }
-  if (MODE == 0u) {
-    output[idx] = best;
-  } else {
-    output[idx] = sum / f32((zHi - zLo) * (yHi - yLo) * (xHi - xLo));
-  }
+fn items() -> u32 {
+  return params.batch * params.outD * params.outH * params.outW * params.channels;
 }

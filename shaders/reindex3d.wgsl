@@ -6,8 +6,9 @@
 // before (negative: the output starts inside the input). UpSampling3D: scale = size, shift 0,
 // which repeats each voxel size times along each axis, as Keras' nearest upsampling does.
 //
-// Work split: one invocation per output element, channel fastest, so neighbouring invocations
-// read and write neighbouring words. Pure data movement: exact.
+// Work split (lib_flat_main.wgsl, lib_channels_last_index.wgsl): one invocation per output element,
+// channel fastest, so neighbouring invocations read and write neighbouring words. Pure data
+// movement: exact. Buffers: lib_input_output.wgsl.
 
 struct Params {
   total: u32,
@@ -26,29 +27,13 @@ struct Params {
   shiftW: i32,
 }
 
-override WG: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read_write> output: array<f32>;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
-  if (idx >= params.total) {
-    return;
-  }
+fn item(idx: u32) {
   let C = params.channels;
-  let c = idx % C;
-  let vox = idx / C; // ((n·outD + oz)·outH + oy)·outW + ox
-  let ox = i32(vox % params.outW);
-  let oy = i32((vox / params.outW) % params.outH);
-  let oz = i32((vox / (params.outW * params.outH)) % params.outD);
-  let n = vox / (params.outW * params.outH * params.outD);
+  let o = ndhwcOf(idx, params.outD, params.outH, params.outW, C);
   // Positions in the upsampled (scale·in) input grid; negative or too large = padding.
-  let sz = oz - params.shiftD;
-  let sy = oy - params.shiftH;
-  let sx = ox - params.shiftW;
+  let sz = i32(o.z) - params.shiftD;
+  let sy = i32(o.y) - params.shiftH;
+  let sx = i32(o.x) - params.shiftW;
   let inside = sz >= 0 && sz < i32(params.scaleD * params.inD)
     && sy >= 0 && sy < i32(params.scaleH * params.inH)
     && sx >= 0 && sx < i32(params.scaleW * params.inW);
@@ -57,7 +42,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     let iz = u32(sz) / params.scaleD;
     let iy = u32(sy) / params.scaleH;
     let ix = u32(sx) / params.scaleW;
-    v = input[(((n * params.inD + iz) * params.inH + iy) * params.inW + ix) * C + c];
+    v = input[(((o.n * params.inD + iz) * params.inH + iy) * params.inW + ix) * C + o.c];
   }
   output[idx] = v;
+}
+
+fn items() -> u32 {
+  return params.total;
 }

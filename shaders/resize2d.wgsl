@@ -11,9 +11,9 @@
 // This is NOT TF.js' UpSampling2D bilinear, which lacks the half-pixel offset.
 // The CPU definition of correct is src/reference/resize2d.ts (the same code as image preprocessing).
 //
-// Work split: one invocation per output element, flat in channels-last order, so consecutive
-// invocations read consecutive channels of the same source pixels. The flat index folds dispatch
-// y into x (src/ops/dispatch.ts) and is bounds-checked; every source index is clamped in range.
+// Work split (lib_flat_main.wgsl, lib_channels_last_index.wgsl): one invocation per output element,
+// flat in channels-last order, so consecutive invocations read consecutive channels of the same
+// source pixels; every source index is clamped in range. Buffers: lib_input_output.wgsl.
 
 struct Params {
   count: u32,
@@ -28,12 +28,7 @@ struct Params {
   scaleX: f32,
 }
 
-override WG: u32 = 64u;
 override MODE: u32 = 0u;
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read_write> output: array<f32>;
 
 // Nearest source index along an axis for modes 0 and 1.
 fn nearestIndex(o: u32, factor: u32, scale: f32, size: u32) -> u32 {
@@ -43,28 +38,18 @@ fn nearestIndex(o: u32, factor: u32, scale: f32, size: u32) -> u32 {
   return min(u32(floor((f32(o) + 0.5) * scale)), size - 1u);
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
-  if (idx >= params.count) {
-    return;
-  }
+fn item(idx: u32) {
   let C = params.channels;
-  let c = idx % C;
-  let pixel = idx / C;
-  let ox = pixel % params.outW;
-  let row = pixel / params.outW;
-  let oy = row % params.outH;
-  let n = row / params.outH;
-  let image = n * params.inH;
+  let o = nhwcOf(idx, params.outH, params.outW, C);
+  let image = o.n * params.inH;
   if (MODE != 2u) {
-    let iy = nearestIndex(oy, params.factorY, params.scaleY, params.inH);
-    let ix = nearestIndex(ox, params.factorX, params.scaleX, params.inW);
-    output[idx] = input[((image + iy) * params.inW + ix) * C + c];
+    let iy = nearestIndex(o.y, params.factorY, params.scaleY, params.inH);
+    let ix = nearestIndex(o.x, params.factorX, params.scaleX, params.inW);
+    output[idx] = input[((image + iy) * params.inW + ix) * C + o.c];
     return;
   }
-  let y = (f32(oy) + 0.5) * params.scaleY - 0.5;
-  let x = (f32(ox) + 0.5) * params.scaleX - 0.5;
+  let y = (f32(o.y) + 0.5) * params.scaleY - 0.5;
+  let x = (f32(o.x) + 0.5) * params.scaleX - 0.5;
   let y0 = floor(y);
   let x0 = floor(x);
   let yLo = u32(max(y0, 0.0));
@@ -73,11 +58,15 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let xHi = u32(min(ceil(x), f32(params.inW - 1u)));
   let ty = y - y0;
   let tx = x - x0;
-  let tl = input[((image + yLo) * params.inW + xLo) * C + c];
-  let tr = input[((image + yLo) * params.inW + xHi) * C + c];
-  let bl = input[((image + yHi) * params.inW + xLo) * C + c];
-  let br = input[((image + yHi) * params.inW + xHi) * C + c];
+  let tl = input[((image + yLo) * params.inW + xLo) * C + o.c];
+  let tr = input[((image + yLo) * params.inW + xHi) * C + o.c];
+  let bl = input[((image + yHi) * params.inW + xLo) * C + o.c];
+  let br = input[((image + yHi) * params.inW + xHi) * C + o.c];
   let top = tl + (tr - tl) * tx;
   let bottom = bl + (br - bl) * tx;
   output[idx] = top + (bottom - top) * ty;
+}
+
+fn items() -> u32 {
+  return params.count;
 }

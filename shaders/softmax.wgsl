@@ -5,8 +5,8 @@
 // dimensions after the axis, 1 for the usual last-axis softmax). One invocation owns one
 // (outer, inner) lane and walks its axisLen elements at stride `inner` three times: max, then the
 // sum of exp written to `output` as it goes, then a rescale of what it wrote. Lanes are
-// independent, so no workgroup memory or barriers; the flat lane index folds dispatch y into x
-// (see src/ops/dispatch.ts) and is bounds-checked against outer * inner.
+// independent, so no workgroup memory or barriers; lanes are lib_flat_main.wgsl's items (outer ·
+// inner of them). Buffers: lib_input_output.wgsl.
 //
 // NaN and ±Infinity: as the reference (and TF): a NaN in a lane makes the whole lane NaN (the max
 // is lib_nan.wgsl's max_nan, so m is NaN and so is every x − m), and +∞ gives ∞ − ∞ = NaN for its own
@@ -20,20 +20,9 @@ struct Params {
   inner: u32,
 }
 
-override WG: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read_write> output: array<f32>;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let lane = gid.x + gid.y * nwg.x * WG;
+fn item(lane: u32) {
   let inner = params.inner;
   let n = params.axisLen;
-  if (lane >= params.outer * inner) {
-    return;
-  }
   let base = (lane / inner) * n * inner + lane % inner;
   var m = input[base];
   for (var k = 1u; k < n; k++) {
@@ -50,4 +39,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   for (var k = 0u; k < n; k++) {
     output[base + k * inner] = output[base + k * inner] / sum;
   }
+}
+
+fn items() -> u32 {
+  return params.outer * params.inner;
 }

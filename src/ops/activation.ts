@@ -85,7 +85,7 @@ export const activation: OpModule = {
     return [
       {
         label: `${node.name}/activation`,
-        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'activation.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_elementwise_main.wgsl', 'lib_input_output.wgsl', 'activation.wgsl'],
         constants: { WG, PER, ...activationConstants(act) },
         params: { count },
         bindings: {

@@ -69,7 +69,7 @@ export const concatenate: OpModule = {
       const count = sizeOf(shape);
       const step = {
         label: `${node.name}/concat${k}`,
-        shader: ['concatenate.wgsl'],
+        shader: ['lib_elementwise_main.wgsl', 'lib_input_output.wgsl', 'concatenate.wgsl'],
         constants: { WG, PER },
         params: { count, inBlock: shape[axis] * inner, outBlock: outputShape[axis] * inner, start: offset * inner },
         bindings: {

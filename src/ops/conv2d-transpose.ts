@@ -130,7 +130,7 @@ export const conv2dTranspose: OpModule = {
     return [
       {
         label: `${node.name}/conv2d_transpose`,
-        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'conv2d_transpose.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'lib_input_output.wgsl', 'lib_channels_last_index.wgsl', 'lib_conv_transpose_gather.wgsl', 'conv2d_transpose.wgsl'],
         constants: { WG, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F,

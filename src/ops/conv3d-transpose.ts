@@ -50,7 +50,7 @@ export const conv3dTranspose: OpModule = {
     return [
       {
         label: `${node.name}/conv3d_transpose`,
-        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'conv3d_transpose.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'lib_input_output.wgsl', 'lib_channels_last_index.wgsl', 'lib_conv_transpose_gather.wgsl', 'conv3d_transpose.wgsl'],
         constants: { WG, ...activationConstants(a.activation) },
         params: {
           batch: N, inD: D, inH: H, inW: W, inC: C, outD: OD, outH: OH, outW: OW, outC: F,

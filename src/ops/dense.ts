@@ -68,7 +68,7 @@ export const dense: OpModule = {
       return [
         {
           label: `${node.name}/dense`,
-          shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'dense_gemm.wgsl'],
+          shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'lib_dense_store.wgsl', 'dense_gemm.wgsl'],
           constants: { WG, VEC_IN: K % 4 === 0 ? 1 : 0, ...act },
           params: { rows, inFeatures: K, outFeatures: units, n4: N4, colBlocks },
           // input4 is the same tensor seen as vec4 (used only when VEC_IN).
@@ -85,7 +85,7 @@ export const dense: OpModule = {
     return [
       {
         label: `${node.name}/dense-splitk`,
-        shader: ['dense_splitk.wgsl'],
+        shader: ['lib_flat_main.wgsl', 'dense_splitk.wgsl'],
         constants: { WG, RB },
         params: { rows, inFeatures: K, n4: N4, slices, sliceLen, rowBlocks },
         bindings: { input, kernel, partials },
@@ -94,7 +94,7 @@ export const dense: OpModule = {
       },
       {
         label: `${node.name}/dense-reduce`,
-        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'dense_reduce.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'lib_dense_store.wgsl', 'dense_reduce.wgsl'],
         constants: { WG, ...act },
         params: { rows, outFeatures: units, n4: N4, slices },
         bindings: { partials, bias, output },

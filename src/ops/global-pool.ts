@@ -57,7 +57,7 @@ export const globalPool: OpModule = {
     return [
       {
         label: `${node.name}/global_pool`,
-        shader: ['lib_nan.wgsl', 'global_pool.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_flat_main.wgsl', 'lib_input_output.wgsl', 'global_pool.wgsl'],
         constants: { WG, MODE: POOL_MODE_CONSTANT[attrsOf(node).mode] },
         params: { batch: N, spatial, channels: C },
         bindings: {

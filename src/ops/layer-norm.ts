@@ -65,7 +65,7 @@ export const layerNorm: OpModule = {
     return [
       {
         label: `${node.name}/layer_norm`,
-        shader: ['lib_nan.wgsl', 'layer_norm.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_flat_main.wgsl', 'lib_input_output.wgsl', 'layer_norm.wgsl'],
         constants: { WG, RMS_SCALING: a.rmsScaling ? 1 : 0 },
         params: { rows, channels: C, epsilon: a.epsilon },
         bindings: {

@@ -88,7 +88,7 @@ export const merge: OpModule = {
       const axes = coalesceAxes(outputShape, [broadcastStrides(lhs, outputShape), broadcastStrides(rhs, outputShape)]);
       steps.push({
         label: `${node.name}/${kind}${k === 0 ? '' : `+${k + 1}`}`,
-        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'merge.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_elementwise_main.wgsl', 'lib_strided_index.wgsl', 'merge.wgsl'],
         constants: { WG, PER, OP: OP_CODE[kind], A_MODE: aMode, B_MODE: bMode, ...activationConstants(k === last ? activation : LINEAR) },
         params: {
           count,

@@ -79,7 +79,7 @@ export const padCrop2d: OpModule = {
     return [
       {
         label: `${node.name}/pad_crop2d`,
-        shader: ['pad_crop2d.wgsl'],
+        shader: ['lib_flat_main.wgsl', 'lib_input_output.wgsl', 'lib_channels_last_index.wgsl', 'pad_crop2d.wgsl'],
         constants: { WG },
         params: { count, inH: H, inW: W, channels: C, outH: out[1], outW: out[2], offY: sign * amounts[0][0], offX: sign * amounts[1][0] },
         bindings: {

@@ -45,7 +45,7 @@ export const permute: OpModule = {
     return [
       {
         label: `${node.name}/permute`,
-        shader: ['permute.wgsl'],
+        shader: ['lib_flat_main.wgsl', 'lib_input_output.wgsl', 'lib_strided_index.wgsl', 'permute.wgsl'],
         constants: { WG },
         params: { count, dims: idx.dims, after: idx.after, inStrides: idx.strides },
         bindings: {

@@ -81,7 +81,7 @@ export const pool2d: OpModule = {
     return [
       {
         label: `${node.name}/pool2d`,
-        shader: ['lib_nan.wgsl', 'pool2d.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_flat_main.wgsl', 'lib_input_output.wgsl', 'lib_channels_last_index.wgsl', 'lib_pool_window.wgsl', 'pool2d.wgsl'],
         constants: { WG, MODE: POOL_MODE_CONSTANT[a.mode] },
         params: {
           batch: N, inH: H, inW: W, channels: C, outH: OH, outW: OW,

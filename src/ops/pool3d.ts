@@ -70,7 +70,7 @@ export const pool3d: OpModule = {
     return [
       {
         label: `${node.name}/pool3d`,
-        shader: ['lib_nan.wgsl', 'pool3d.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_flat_main.wgsl', 'lib_input_output.wgsl', 'lib_channels_last_index.wgsl', 'lib_pool_window.wgsl', 'pool3d.wgsl'],
         constants: { WG, MODE: POOL_MODE_CONSTANT[a.mode] },
         params: {
           batch: N, inD: D, inH: H, inW: W, channels: C, outD: OD, outH: OH, outW: OW,

@@ -41,7 +41,7 @@ export const prelu: OpModule = {
     return [
       {
         label: `${node.name}/prelu`,
-        shader: ['prelu.wgsl'],
+        shader: ['lib_flat_main.wgsl', 'lib_input_output.wgsl', 'lib_strided_index.wgsl', 'prelu.wgsl'],
         constants: { WG },
         params: { count, dims: idx.dims, after: idx.after, alphaStrides: idx.strides },
         bindings: {

@@ -79,7 +79,7 @@ export const reindex3d: OpModule = {
     return [
       {
         label: `${node.name}/reindex3d`,
-        shader: ['reindex3d.wgsl'],
+        shader: ['lib_flat_main.wgsl', 'lib_input_output.wgsl', 'lib_channels_last_index.wgsl', 'reindex3d.wgsl'],
         constants: { WG },
         params: {
           total, channels: C, inD: D, inH: H, inW: W, outD: OD, outH: OH, outW: OW,

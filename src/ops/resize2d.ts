@@ -83,7 +83,7 @@ export const resize2d: OpModule = {
     return [
       {
         label: `${node.name}/resize2d`,
-        shader: ['resize2d.wgsl'],
+        shader: ['lib_flat_main.wgsl', 'lib_input_output.wgsl', 'lib_channels_last_index.wgsl', 'resize2d.wgsl'],
         constants: { WG, MODE: MODE_CODE[a.mode] },
         params: {
           count, inH: H, inW: W, channels: C, outH: out[1], outW: out[2],

@@ -22,7 +22,7 @@ export function scaleShiftStep(
   const count = sizeOf(outputShape);
   return {
     label: `${node.name}/scale_shift`,
-    shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'scale_shift.wgsl'],
+    shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_elementwise_main.wgsl', 'lib_input_output.wgsl', 'scale_shift.wgsl'],
     constants: { WG, PER, ...activationConstants(act) },
     params: { count, channels: outputShape[outputShape.length - 1] },
     bindings: {

@@ -56,7 +56,7 @@ export const softmax: OpModule = {
     return [
       {
         label: `${node.name}/softmax`,
-        shader: ['lib_nan.wgsl', 'softmax.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_flat_main.wgsl', 'lib_input_output.wgsl', 'softmax.wgsl'],
         constants: { WG },
         params: { outer, axisLen, inner },
         bindings: {
