@@ -27,7 +27,7 @@ export interface LabRunResult {
   steps: LabStep[];
   /** 'timestamp-query', or 'cpu-wall' where the adapter cannot time steps (then steps have ms 0). */
   source: string;
-  /** Whole-run GPU time: the sum of the steps (median over the repeats), or the wall time without timestamps. */
+  /** Whole-run GPU time of the best repeat: the sum of its steps, or the wall time without timestamps. */
   totalMs: number;
 }
 
@@ -40,12 +40,18 @@ export async function labRun(graph: WireGraph, weights: WeightSpec[], input: { s
   try {
     const xs = [randomTensor(input.shape, input.seed)];
     const [output] = await model.run(xs);
-    const profile = await model.profile(xs, { repeats, warmup: 1 });
+    // Best of the repeats, as the probes take theirs: on a shared machine other jobs only ever add
+    // time, so the least-disturbed run is the closest to what the kernel costs.
+    let best: Awaited<ReturnType<typeof model.profile>> | undefined;
+    for (let i = 0; i < repeats; i++) {
+      const profile = await model.profile(xs, { repeats: 1, warmup: i === 0 ? 1 : 0 });
+      if (!best || profile.totalMs < best.totalMs) best = profile;
+    }
     return {
       output: toWire(output),
-      steps: profile.steps.map((s) => ({ kernel: s.shader[s.shader.length - 1], ms: s.ms ?? 0, flops: s.flops, bytes: s.bytes })),
-      source: profile.source,
-      totalMs: profile.totalMs,
+      steps: best!.steps.map((s) => ({ kernel: s.shader[s.shader.length - 1], ms: s.ms ?? 0, flops: s.flops, bytes: s.bytes })),
+      source: best!.source,
+      totalMs: best!.totalMs,
     };
   } finally {
     await model.dispose();

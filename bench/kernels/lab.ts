@@ -103,7 +103,7 @@ export async function probes(p: Page): Promise<Awaited<ReturnType<typeof labProb
   return p.evaluate(() => (globalThis as unknown as { miLab: LabApi }).miLab.labProbes());
 }
 
-/** Every variant of `op` that can run each shape: validated, then timed (median of `repeats` profiled runs). */
+/** Every variant of `op` that can run each shape: validated, then timed (best of `repeats` profiled runs). */
 export async function runLab(p: Page, op: LabOp, shapes: LabShape[], repeats: number, log: (line: string) => void = () => {}): Promise<LabResult[]> {
   const results: LabResult[] = [];
   const ownKernels = new Set(op.variants.flatMap((v) => v.kernels));
@@ -149,7 +149,7 @@ export async function runLab(p: Page, op: LabOp, shapes: LabShape[], repeats: nu
 }
 
 /** docs/kernels/<op>.md. */
-export function labReport(op: LabOp, results: LabResult[], probe: Awaited<ReturnType<typeof labProbes>>, date: string, commit: string): string {
+export function labReport(op: LabOp, results: LabResult[], probe: Awaited<ReturnType<typeof labProbes>>, date: string, commit: string, machine: string): string {
   const pct = (x: number, of: number) => (of > 0 ? `${((100 * x) / of).toFixed(0)} %` : '—');
   const lines = [
     `# Kernel lab: ${op.op}`,
@@ -158,10 +158,10 @@ export function labReport(op: LabOp, results: LabResult[], probe: Awaited<Return
     '',
     op.about,
     '',
-    `Adapter: ${probe.adapter}. Probes on the same device: matrix product ${probe.matmul.gflops.toFixed(2)} GFLOP/s, ` +
+    `Machine: ${machine}. Adapter: ${probe.adapter}. Probes on the same device: matrix product ${probe.matmul.gflops.toFixed(2)} GFLOP/s, ` +
       `copy ${probe.copy.gbps.toFixed(2)} GB/s (${probe.matmul.timer}). Each variant's output is checked against the CPU reference ` +
       '(|gpu − ref| ≤ atol + rtol·|ref|, the bound column) and the kernel files that ran against the ones it names, ' +
-      'then timed: median of the profiled runs, GPU time summed over its steps. FLOPs are the direct computation\'s (Winograd\'s are effective). ' +
+      'then timed: the best of the profiled runs (as the probes), GPU time summed over its steps. FLOPs are the direct computation\'s (Winograd\'s are effective). ' +
       'SwiftShader emulates the GPU on shared CPU cores: compare variants within a shape, not with other machines.',
     '',
     '| shape | variant | valid | max abs err | bound (atol, rtol) | kernels that ran | GPU ms | GFLOP/s | % of matmul probe | GB/s | % of copy probe |',
