@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelInPage, type LoadedModel } from '../util/gpu.ts';
 import { MALARIA_MODEL, balancedAccuracy, malariaBatch, malariaRefs } from '../util/malaria.ts';
 import { kernelsOf, writeCorrectness } from '../util/record-correctness.ts';
+import { regenerateCorrectnessDocs } from '../../scripts/docs-correctness.ts';
 
 const BATCH = 4;
 
@@ -18,6 +19,7 @@ describe('500 malaria test cells', () => {
   });
   afterAll(async () => {
     await model?.dispose();
+    regenerateCorrectnessDocs(); // the recorded row reaches docs/correctness.md and the README
   });
 
   it('every decision equals real Keras; logits within 1e-4', { timeout: 3 * 3600_000 }, async () => {

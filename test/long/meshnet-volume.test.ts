@@ -5,19 +5,21 @@
  * TFLOP, hours on SwiftShader: its own npm script, `npm run validate:meshnet` (MI_MESHNET picks
  * the model, MI_MESHNET_TILE the tile edge). Goal: labels agree on ≥ 99.9 % of voxels.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesDir, repoRoot } from '../util/fixtures.ts';
 import { fileUrl, gpuPage } from '../util/gpu.ts';
 import type { meshnetVolume } from '../browser/meshnet-volume.ts';
 import { writeCorrectness } from '../util/record-correctness.ts';
+import { regenerateCorrectnessDocs } from '../../scripts/docs-correctness.ts';
 
 const MODEL = process.env.MI_MESHNET ?? 'model11_gw_ae';
 // 152 = 128 + the model's 24-voxel halo: two tiles per axis, 8 in all, 154 MB activations.
 const TILE = Number(process.env.MI_MESHNET_TILE ?? 152);
 
 describe('MeshNet on the whole T1 volume, tiled', () => {
+  afterAll(() => regenerateCorrectnessDocs()); // the recorded row reaches docs/correctness.md and the README
   it(`${MODEL}: argmax labels agree with real Keras on ≥ 99.9 % of voxels`, { timeout: 6 * 3600_000 }, async () => {
     const labels = join(repoRoot, 'test', 'fixtures', 'meshnet', `${MODEL}.t1_crop.labels.npy.gz`);
     if (!existsSync(labels)) throw new Error(`${labels} is missing: make it with real Keras, python3 scripts/keras_refs/meshnet_volume.py ${MODEL} (in a virtualenv with tensorflow-cpu and keras, from the repository root)`);
