@@ -6,7 +6,8 @@
 // outer row of the input is a contiguous block of inLen * inner floats and lands contiguously in the
 // output at row * outLen * inner + offset * inner, where `offset` is the sum of the axis sizes of
 // the inputs before this one. So each invocation copies PER consecutive floats with only a divide
-// to find the row (lib_elementwise_main.wgsl: flat index, bounds-checked; buffers: lib_input_output.wgsl).
+// to find the row (lib_elementwise_main.wgsl: flat index, bounds-checked; buffers:
+// lib_input_output.wgsl).
 
 struct Params {
   count: u32,

@@ -12,9 +12,10 @@
 // per step of 4 input channels it loads 8 input vec4 and 8 weight vec4 for 256 multiply-adds. No workgroup memory (costly on SwiftShader, see
 // bench/probes/matmul.wgsl). Rows past M (the last tile) read row M − 1 and are not written.
 //
-// Linked from: lib_conv2d_params.wgsl (params, bindings), lib_tile_8x8.wgsl + lib_gemm_8x8.wgsl
-// (the register-blocked product), lib_conv_store.wgsl + lib_conv_store_8x8.wgsl (bias, residual,
-// activation, the last partial tile).
+// Linked from: lib_flat_main.wgsl (entry point, flat item index), lib_conv2d_params.wgsl (Params,
+// bindings), lib_tile_8x8.wgsl + lib_gemm_8x8.wgsl (the register-blocked product),
+// lib_conv_store.wgsl + lib_conv_store_8x8.wgsl (bias, residual, activation, the last partial
+// tile).
 //
 // Weight layout: the kernel [inC, outC] with outC zero-padded by the host to a multiple of 8
 // (outBlocks even), read as vec4: kernel[ci·outBlocks + cblk]; the bias is padded the same way.
@@ -24,15 +25,16 @@
 // Rows (pixels) per invocation (the dispatch in src/ops/conv2d.ts counts tiles of this height).
 const ROWS: u32 = 8u;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
+fn items() -> u32 {
   let pairs = params.outBlocks / 2u;
   let m = params.batch * params.outH * params.outW;
   let tiles = (m + ROWS - 1u) / ROWS;
-  if (idx >= tiles * pairs) {
-    return;
-  }
+  return tiles * pairs;
+}
+
+fn item(idx: u32) {
+  let pairs = params.outBlocks / 2u;
+  let m = params.batch * params.outH * params.outW;
   let cblk = (idx % pairs) * 2u;
   let m0 = (idx / pairs) * ROWS;
   // Rows past the end read the last row (in range) and are not written.

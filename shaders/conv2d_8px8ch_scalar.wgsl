@@ -5,10 +5,11 @@
 //   res is the residual of a fused Add (src/graph/passes/fuse-add.ts) when RESIDUAL = 1, else 0;
 //   RESIDUAL = 2 adds it after the activation instead: activate(...) + res.
 //
-// Linked from: lib_conv2d_params.wgsl (params, bindings), lib_tile_8x8.wgsl (accumulators),
-// lib_conv2d_8px8ch.wgsl (tap loop and bounds), lib_conv2d_8px8ch_scalar.wgsl (scalar channel
-// loop), lib_conv_store.wgsl + lib_conv_store_8x8.wgsl (bias, residual, activation, partial tiles),
-// lib_conv2d_tile.wgsl (the invocation's tile).
+// Linked from: lib_flat_main.wgsl (entry point, flat item index), lib_conv2d_params.wgsl (Params,
+// bindings), lib_tile_8x8.wgsl (accumulators), lib_conv2d_8px8ch.wgsl (tap loop and bounds),
+// lib_conv2d_8px8ch_scalar.wgsl (scalar channel loop), lib_conv_store.wgsl +
+// lib_conv_store_8x8.wgsl (bias, residual, activation, partial tiles), lib_conv2d_tile.wgsl (the
+// invocation's tile).
 //
 // Work split: conv2d_8px8ch_vec4.wgsl's 8 × 8 tile (EIGHT adjacent output pixels × EIGHT consecutive
 // output channels, sixteen vec4 accumulators) with scalar input loads, since a pixel's channels do
@@ -25,7 +26,6 @@
 // the value into 0 (no out-of-bounds access, no 0 · inf = NaN). Pixels past outW and channels past
 // outC are computed and not written. Invocations past the rounded-up dispatch return at once.
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  convTile8px8ch(gid.x + gid.y * nwg.x * WG);
+fn item(idx: u32) {
+  convTile8px8ch(idx);
 }

@@ -4,10 +4,11 @@
 //   res is the residual of a fused Add (src/graph/passes/fuse-add.ts) when RESIDUAL = 1, else 0;
 //   RESIDUAL = 2 adds it after the activation instead: activate(...) + res.
 //
-// Linked from: lib_conv2d_params.wgsl (params, bindings), lib_tile_8x8.wgsl (accumulators, mac8x8),
-// lib_conv2d_8px8ch.wgsl (tap loop and bounds), lib_conv2d_8px8ch_vec4.wgsl (vec4 channel loop),
-// lib_conv_store.wgsl + lib_conv_store_8x8.wgsl (bias, residual, activation, partial tiles),
-// lib_conv2d_tile.wgsl (the invocation's tile).
+// Linked from: lib_flat_main.wgsl (entry point, flat item index), lib_conv2d_params.wgsl (Params,
+// bindings), lib_tile_8x8.wgsl (accumulators, mac8x8), lib_conv2d_8px8ch.wgsl (tap loop and
+// bounds), lib_conv2d_8px8ch_vec4.wgsl (vec4 channel loop), lib_conv_store.wgsl +
+// lib_conv_store_8x8.wgsl (bias, residual, activation, partial tiles), lib_conv2d_tile.wgsl (the
+// invocation's tile).
 //
 // Work split: one invocation computes an 8 × 8 tile: EIGHT consecutive output channels (two vec4
 // channel blocks) of EIGHT horizontally adjacent output pixels ox0 .. ox0+7, in sixteen vec4
@@ -32,7 +33,6 @@
 // Accuracy: each vec4 step sums 4 products before adding to the accumulator, so a reduction of K
 // terms takes K / 4 accumulator roundings.
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  convTile8px8ch(gid.x + gid.y * nwg.x * WG);
+fn item(idx: u32) {
+  convTile8px8ch(idx);
 }

@@ -6,8 +6,9 @@
 //   output, is added after the bias and before the activation (RESIDUAL = 2: after it).
 //   conv2d_8px8ch_vec4.wgsl and conv2d_1x1.wgsl are faster variants for groups = 1 and inC % 4 = 0.
 //
-// Linked from: lib_conv2d_params.wgsl (params, bindings), lib_conv_4px.wgsl (one tap's sums),
-// lib_conv_store.wgsl (residual, activation, the lanes of a group's last block).
+// Linked from: lib_flat_main.wgsl (entry point, flat item index), lib_conv2d_params.wgsl (Params,
+// bindings), lib_conv_4px.wgsl (one tap's sums), lib_conv_store.wgsl (residual, activation, the
+// lanes of a group's last block).
 //
 // Work split: one invocation computes a 4 × 4 tile: FOUR consecutive output channels (one
 // "channel block", `cblk`: wgsl_reflect reserves the word `block`) of FOUR horizontally adjacent
@@ -42,14 +43,15 @@
 // Output pixels per invocation (the dispatch in src/ops/conv2d.ts counts tiles of this width).
 const PIXELS: u32 = 4u;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
+fn items() -> u32 {
   let blocks = params.outBlocks;
   let tilesX = (params.outW + PIXELS - 1u) / PIXELS;
-  if (idx >= params.batch * params.outH * tilesX * blocks) {
-    return;
-  }
+  return params.batch * params.outH * tilesX * blocks;
+}
+
+fn item(idx: u32) {
+  let blocks = params.outBlocks;
+  let tilesX = (params.outW + PIXELS - 1u) / PIXELS;
   let cblk = idx % blocks;
   let tile = idx / blocks; // (n·outH + oy)·tilesX + tx
   let ox0 = (tile % tilesX) * PIXELS;

@@ -23,11 +23,11 @@
 //
 // Bounds: as conv2d_8px8ch_scalar.wgsl (rows outside the input skipped, columns clamped + select).
 //
-// Linked from: lib_conv2d_pool.wgsl (params, bindings, the pooled tile and its epilogue),
-// lib_tile_8x8.wgsl (accumulators), lib_conv2d_8px8ch.wgsl (tap loop and bounds),
-// lib_conv2d_8px8ch_scalar.wgsl (scalar channel loop).
+// Linked from: lib_flat_main.wgsl (entry point, flat item index), lib_conv2d_pool.wgsl (Params,
+// bindings, the pooled tile and its epilogue), lib_tile_8x8.wgsl (accumulators),
+// lib_conv2d_8px8ch.wgsl (tap loop and bounds), lib_conv2d_8px8ch_scalar.wgsl (scalar channel
+// loop).
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  convPoolTile(gid.x + gid.y * nwg.x * WG);
+fn item(idx: u32) {
+  convPoolTile(idx);
 }

@@ -15,11 +15,10 @@
 // Weight layout and bounds: as conv2d_8px8ch_vec4.wgsl (padded HWIO kernel read as vec4, outC padded to
 // a multiple of 8; clamped addresses + select for columns outside the input, rows outside skipped).
 //
-// Linked from: lib_conv2d_pool.wgsl (params, bindings, the pooled tile and its epilogue),
-// lib_tile_8x8.wgsl (accumulators), lib_conv2d_8px8ch.wgsl (tap loop and bounds),
-// lib_conv2d_8px8ch_vec4.wgsl (vec4 channel loop).
+// Linked from: lib_flat_main.wgsl (entry point, flat item index), lib_conv2d_pool.wgsl (Params,
+// bindings, the pooled tile and its epilogue), lib_tile_8x8.wgsl (accumulators),
+// lib_conv2d_8px8ch.wgsl (tap loop and bounds), lib_conv2d_8px8ch_vec4.wgsl (vec4 channel loop).
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  convPoolTile(gid.x + gid.y * nwg.x * WG);
+fn item(idx: u32) {
+  convPoolTile(idx);
 }

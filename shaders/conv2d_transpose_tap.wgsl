@@ -15,7 +15,8 @@
 // neighbouring invocations re-read the same input rows. Rows past M (the last tile) read row M − 1
 // and are not written. Needs inC a multiple of 4 (vec4 input loads).
 //
-// Linked from: lib_tile_8x8.wgsl + lib_gemm_8x8.wgsl (the register-blocked product).
+// Linked from: lib_flat_main.wgsl (entry point, flat item index), lib_tile_8x8.wgsl +
+// lib_gemm_8x8.wgsl (the register-blocked product).
 //
 // Weight layout (re-laid by the host from Keras' [kH, kW, outC, inC]): one [inC, outC] matrix per
 // tap t = dy·kW + dx, outC zero-padded to a multiple of 8 (outBlocks even), read as vec4:
@@ -36,9 +37,6 @@ struct Params {
   kW: u32,
 }
 
-override WG: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> input: array<vec4f>;
 @group(0) @binding(2) var<storage, read> kernel: array<vec4f>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
@@ -47,17 +45,20 @@ override WG: u32 = 64u;
 // Rows (input pixels) per invocation (the dispatch in src/ops/conv2d-transpose.ts counts tiles of this height).
 const ROWS: u32 = 8u;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
+fn items() -> u32 {
   let blocks = params.outBlocks;
   let pairs = blocks / 2u;
   let taps = params.kH * params.kW;
   let m = params.batch * params.inH * params.inW;
   let tiles = (m + ROWS - 1u) / ROWS;
-  if (idx >= tiles * taps * pairs) {
-    return;
-  }
+  return tiles * taps * pairs;
+}
+
+fn item(idx: u32) {
+  let blocks = params.outBlocks;
+  let pairs = blocks / 2u;
+  let taps = params.kH * params.kW;
+  let m = params.batch * params.inH * params.inW;
   let cblk = (idx % pairs) * 2u;
   let rest = idx / pairs;
   let tap = rest % taps;

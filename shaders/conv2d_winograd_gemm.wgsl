@@ -14,7 +14,8 @@
 // (chunkTiles is a multiple of 8, so they stay inside the buffer); M's padded channels are written
 // too (zero weights), so every store is a whole vec4 with no test.
 //
-// Linked from: lib_tile_8x8.wgsl + lib_gemm_8x8.wgsl (the register-blocked product).
+// Linked from: lib_flat_main.wgsl (entry point, flat item index), lib_tile_8x8.wgsl +
+// lib_gemm_8x8.wgsl (the register-blocked product).
 
 struct Params {
   inC: u32,
@@ -24,24 +25,23 @@ struct Params {
   chunkTiles: u32,
 }
 
-override WG: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> input: array<vec4f>;
 @group(0) @binding(2) var<storage, read> kernel: array<vec4f>;
 @group(0) @binding(3) var<storage, read_write> output: array<vec4f>;
 
 const ROWS: u32 = 8u;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
+fn items() -> u32 {
   let blocks = params.outBlocks;
   let pairs = blocks / 2u;
   let rowTiles = (params.tiles + ROWS - 1u) / ROWS;
-  if (idx >= 36u * rowTiles * pairs) {
-    return;
-  }
+  return 36u * rowTiles * pairs;
+}
+
+fn item(idx: u32) {
+  let blocks = params.outBlocks;
+  let pairs = blocks / 2u;
+  let rowTiles = (params.tiles + ROWS - 1u) / ROWS;
   let cblk = (idx % pairs) * 2u;
   let rest = idx / pairs;
   let t0 = (rest % rowTiles) * ROWS;

@@ -34,9 +34,6 @@ struct Params {
   chunkTiles: u32,
 }
 
-override WG: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> input: array<vec4f>;
 @group(0) @binding(2) var<storage, read_write> v: array<vec4f>;
 
@@ -52,13 +49,12 @@ fn b_t(x0: vec4f, x1: vec4f, x2: vec4f, x3: vec4f, x4: vec4f, x5: vec4f) -> arra
   );
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
+fn items() -> u32 {
+  return params.tiles * (params.inC / 4u);
+}
+
+fn item(idx: u32) {
   let cin4 = params.inC / 4u;
-  if (idx >= params.tiles * cin4) {
-    return;
-  }
   let c4 = idx % cin4;
   let t = idx / cin4; // tile within the chunk
   let g = params.tile0 + t;

@@ -14,7 +14,8 @@
 // channels below outC (M is padded to 8) are written. Consecutive invocations take consecutive
 // channel blocks of the same tile.
 //
-// Linked from: lib_conv_store.wgsl (residual, activation, channels past outC; binding 5).
+// Linked from: lib_flat_main.wgsl (entry point, flat item index), lib_conv_store.wgsl (residual,
+// activation, channels past outC; binding 5).
 
 struct Params {
   outH: u32,
@@ -29,9 +30,6 @@ struct Params {
   chunkTiles: u32,
 }
 
-override WG: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> m: array<vec4f>;
 @group(0) @binding(2) var<storage, read> bias: array<vec4f>;
 @group(0) @binding(3) var<storage, read_write> output: array<f32>;
@@ -45,13 +43,12 @@ fn a_t(x0: vec4f, x1: vec4f, x2: vec4f, x3: vec4f, x4: vec4f, x5: vec4f) -> arra
   return array<vec4f, 4>(x0 + s12 + s34, d12 + 2.0 * d34, s12 + 4.0 * s34, d12 + 8.0 * d34 + x5);
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
+fn items() -> u32 {
+  return params.tiles * ((params.outC + 3u) / 4u);
+}
+
+fn item(idx: u32) {
   let cout4 = (params.outC + 3u) / 4u;
-  if (idx >= params.tiles * cout4) {
-    return;
-  }
   let cb = idx % cout4;
   let t = idx / cout4;
   let blocks = params.outBlocks;

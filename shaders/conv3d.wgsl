@@ -2,7 +2,8 @@
 //   out[n, oz, oy, ox, co] = activate(bias[co] + Σ_{kz, ky, kx, ci} in[n, iz, iy, ix, ci] · w[kz, ky, kx, ci, co])
 //   iz = oz·strideD − padFront + kz·dilationD   (likewise iy, ix); taps outside the input read zero.
 //
-// Linked from: lib_conv_4px.wgsl (one tap's sums, shared with conv2d_grouped.wgsl).
+// Linked from: lib_flat_main.wgsl (entry point, flat item index), lib_conv_4px.wgsl (one tap's
+// sums, shared with conv2d_grouped.wgsl).
 //
 // Work split (as conv2d_grouped.wgsl): one invocation computes FOUR consecutive output channels (one
 // channel block `cblk`) of FOUR x-adjacent output voxels ox0 .. ox0+3, so each weight vec4 serves
@@ -49,9 +50,6 @@ struct Params {
   padLeft: u32,
 }
 
-override WG: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> input: array<f32>;
 @group(0) @binding(2) var<storage, read> kernel: array<vec4f>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
@@ -60,14 +58,15 @@ override WG: u32 = 64u;
 // Output voxels along x per invocation (the dispatch in src/ops/conv3d.ts counts tiles of this width).
 const PIXELS: u32 = 4u;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
+fn items() -> u32 {
   let blocks = params.outBlocks;
   let tilesX = (params.outW + PIXELS - 1u) / PIXELS;
-  if (idx >= params.batch * params.outD * params.outH * tilesX * blocks) {
-    return;
-  }
+  return params.batch * params.outD * params.outH * tilesX * blocks;
+}
+
+fn item(idx: u32) {
+  let blocks = params.outBlocks;
+  let tilesX = (params.outW + PIXELS - 1u) / PIXELS;
   let cblk = idx % blocks;
   let tile = idx / blocks; // ((n·outD + oz)·outH + oy)·tilesX + tx
   let ox0 = (tile % tilesX) * PIXELS;

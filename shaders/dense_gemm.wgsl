@@ -38,7 +38,7 @@ fn store4(r: u32, n4: u32, v: vec4f) {
 
 // One item per block of 4 rows × 8 units (lib_flat_main.wgsl).
 fn items() -> u32 {
-  return (params.rows + 3u) / 4u * params.colBlocks;
+  return ((params.rows + 3u) / 4u) * params.colBlocks;
 }
 
 fn item(idx: u32) {

@@ -36,14 +36,15 @@
 // Output pixels per invocation (the dispatch in src/ops/depthwise-conv2d.ts counts tiles of this width).
 const PIXELS: u32 = 4u;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
+fn items() -> u32 {
   let blocks = params.outC / 4u;
   let tilesX = (params.outW + PIXELS - 1u) / PIXELS;
-  if (idx >= params.batch * params.outH * tilesX * blocks) {
-    return;
-  }
+  return params.batch * params.outH * tilesX * blocks;
+}
+
+fn item(idx: u32) {
+  let blocks = params.outC / 4u;
+  let tilesX = (params.outW + PIXELS - 1u) / PIXELS;
   let cb = idx % blocks;
   let tile = idx / blocks; // (n·outH + oy)·tilesX + tx
   let ox0 = (tile % tilesX) * PIXELS;

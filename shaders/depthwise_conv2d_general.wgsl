@@ -16,20 +16,19 @@
 // fastest: w[(ky·kW + kx)·outC + f]. Bias [outC] (zeros when the layer has none).
 //
 // Bounds: rows and columns outside the input are skipped (`continue`), so no out-of-bounds read;
-// the flat index folds dispatch y into x (src/ops/dispatch.ts) and is checked against the total.
+// the flat index is lib_flat_main.wgsl's, checked against the total.
 
 @group(0) @binding(1) var<storage, read> input: array<f32>;
 @group(0) @binding(2) var<storage, read> kernel: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> output: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = gid.x + gid.y * nwg.x * WG;
+fn items() -> u32 {
+  return params.batch * params.outH * params.outW * params.outC;
+}
+
+fn item(idx: u32) {
   let outC = params.outC;
-  if (idx >= params.batch * params.outH * params.outW * outC) {
-    return;
-  }
   let f = idx % outC;
   let pixel = idx / outC; // (n·outH + oy)·outW + ox
   let ox = pixel % params.outW;

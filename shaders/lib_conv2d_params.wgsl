@@ -2,9 +2,9 @@
 // conv2d_8px8ch_vec4, conv2d_8px8ch_scalar, conv2d_1x1), so that src/ops/conv2d.ts fills one
 // uniform layout whichever variant runs (each kernel reads the fields it needs).
 //
-// Provides: struct Params, `params` (0), `kernel` (2), `bias` (3), `output` (4), override WG. The
-// including kernel declares `input` (1) with its own element type (f32 or vec4f) and links
-// lib_conv_store.wgsl for the residual binding (5).
+// Provides: struct Params, `kernel` (2), `bias` (3), `output` (4). The including kernel links
+// lib_flat_main.wgsl (WG, `params` (0), main), declares `input` (1) with its own element type (f32
+// or vec4f) and links lib_conv_store.wgsl for the residual binding (5).
 //
 // Weight layout: Keras' HWIO kernel [kH, kW, groupInC, outC] with each group's output channels
 // zero-padded by the host to whole vec4 blocks (to a multiple of 8 for the 8 × 8 kernels), read as
@@ -35,9 +35,6 @@ struct Params {
   padLeft: u32,
 }
 
-override WG: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(2) var<storage, read> kernel: array<vec4f>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> output: array<f32>;

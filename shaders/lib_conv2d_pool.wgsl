@@ -21,10 +21,10 @@
 // Weight layout: Keras' HWIO kernel [kH, kW, inC, outC] with outC zero-padded by the host to a
 // multiple of 8 (outBlocks even), read as vec4: kernel[((ky·kW + kx)·inC + ci)·outBlocks + cblk].
 //
-// Provides: struct Params, `params` (0), `kernel` (2), `bias` (3), `output` (4), override WG,
-// convPoolTile(). The including kernel links lib_nan.wgsl, lib_activation.wgsl, lib_tile_8x8.wgsl,
-// lib_conv2d_8px8ch.wgsl and one of its channel loops (which declares `input`, binding 1), and
-// calls convPoolTile from its entry point.
+// Provides: struct Params, `kernel` (2), `bias` (3), `output` (4), items(), convPoolTile(). The
+// including kernel links lib_flat_main.wgsl (WG, `params`, main), lib_nan.wgsl, lib_activation.wgsl,
+// lib_tile_8x8.wgsl, lib_conv2d_8px8ch.wgsl and one of its channel loops (which declares `input`,
+// binding 1), and calls convPoolTile from its item().
 
 struct Params {
   batch: u32,
@@ -50,9 +50,6 @@ struct Params {
   padLeft: u32,
 }
 
-override WG: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(2) var<storage, read> kernel: array<vec4f>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> output: array<f32>;
@@ -71,12 +68,16 @@ fn pairMax(a: vec4f, b: vec4f, ox: u32) -> vec4f {
 }
 
 // The pooled tile of flat invocation index idx: four pooled pixels × two channel blocks.
+// One item per pooled tile.
+fn items() -> u32 {
+  let pairs = params.outBlocks / 2u;
+  let tilesX = (params.outW + POOLED - 1u) / POOLED;
+  return params.batch * params.outH * tilesX * pairs;
+}
+
 fn convPoolTile(idx: u32) {
   let pairs = params.outBlocks / 2u;
   let tilesX = (params.outW + POOLED - 1u) / POOLED;
-  if (idx >= params.batch * params.outH * tilesX * pairs) {
-    return;
-  }
   let cblk = (idx % pairs) * 2u;
   let tile = idx / pairs; // (n·outH + py)·tilesX + tx
   let px0 = (tile % tilesX) * POOLED;

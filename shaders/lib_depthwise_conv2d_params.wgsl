@@ -2,8 +2,9 @@
 // depthwise_conv2d_4px_vec4), so that src/ops/depthwise-conv2d.ts fills one uniform layout
 // whichever runs.
 //
-// Provides: struct Params, `params` (binding 0), override WG. The including kernel declares its
-// input (1), kernel (2), bias (3) and output (4) with its own element type (f32 or vec4f).
+// Provides: struct Params. The including kernel links lib_flat_main.wgsl (WG, `params` at binding 0,
+// main) and declares its input (1), kernel (2), bias (3) and output (4) with its own element type
+// (f32 or vec4f).
 
 struct Params {
   batch: u32,
@@ -24,6 +25,3 @@ struct Params {
   padLeft: u32,
 }
 
-override WG: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> params: Params;

@@ -1,5 +1,6 @@
 // Fragment: the entry point of a kernel that gives each invocation one item (an output element, a
-// softmax lane, a layer-norm row, a block of dense outputs), numbered flat.
+// softmax lane, a layer-norm row, a block of dense outputs, a convolution tile), numbered flat.
+// Every kernel but the elementwise ones (lib_elementwise_main.wgsl) and preprocess.wgsl links it.
 //
 // The flat index folds dispatch y into x (a large tensor needs more than the 65,535 workgroups one
 // dispatch dimension allows; src/ops/dispatch.ts sizes the grid), so the grid may overhang: an

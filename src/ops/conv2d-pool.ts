@@ -108,7 +108,7 @@ export const conv2dPool: OpModule = {
     return [
       {
         label: `${node.name}/conv2d_pool`,
-        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_tile_8x8.wgsl', 'lib_conv2d_pool.wgsl', 'lib_conv2d_8px8ch.wgsl', `lib_conv2d_${variant}.wgsl`, `conv2d_pool_${variant}.wgsl`],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'lib_tile_8x8.wgsl', 'lib_conv2d_pool.wgsl', 'lib_conv2d_8px8ch.wgsl', `lib_conv2d_${variant}.wgsl`, `conv2d_pool_${variant}.wgsl`],
         constants: { WG, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, convH, convW, outH: OH, outW: OW, outC: F, outBlocks: blocks,

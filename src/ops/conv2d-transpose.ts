@@ -110,7 +110,7 @@ export const conv2dTranspose: OpModule = {
       return [
         {
           label: `${node.name}/conv2d_transpose`,
-          shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_tile_8x8.wgsl', 'lib_gemm_8x8.wgsl', 'conv2d_transpose_tap.wgsl'],
+          shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'lib_tile_8x8.wgsl', 'lib_gemm_8x8.wgsl', 'conv2d_transpose_tap.wgsl'],
           constants: { WG, ...activationConstants(a.activation) },
           params: {
             batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F, outBlocks: blocks,

@@ -114,7 +114,7 @@ export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output,
     steps.push(
       {
         label: `${node.name}/winograd-input`,
-        shader: ['conv2d_winograd_input.wgsl'],
+        shader: ['lib_flat_main.wgsl', 'conv2d_winograd_input.wgsl'],
         constants: { WG },
         params: { inH: H, inW: W, inC: C, padTop: gy.padBefore, padLeft: gx.padBefore, ...chunk },
         bindings: { input: { kind: 'tensor', name: node.inputs[0] }, v },
@@ -124,7 +124,7 @@ export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output,
       },
       {
         label: `${node.name}/winograd-gemm`,
-        shader: ['lib_tile_8x8.wgsl', 'lib_gemm_8x8.wgsl', 'conv2d_winograd_gemm.wgsl'],
+        shader: ['lib_flat_main.wgsl', 'lib_tile_8x8.wgsl', 'lib_gemm_8x8.wgsl', 'conv2d_winograd_gemm.wgsl'],
         constants: { WG },
         params: { inC: C, outBlocks, tiles, chunkTiles: per },
         // lib_gemm_8x8.wgsl's names: V is the product's input, U its kernel, M its output.
@@ -137,7 +137,7 @@ export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output,
       },
       {
         label: `${node.name}/winograd-output`,
-        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_conv_store.wgsl', 'conv2d_winograd_output.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'lib_conv_store.wgsl', 'conv2d_winograd_output.wgsl'],
         constants: epilogue,
         params: { outH: OH, outW: OW, outC: F, outBlocks, ...chunk },
         bindings: { m, bias, output: { kind: 'tensor', name: node.output }, residual: residualBinding },

@@ -114,7 +114,7 @@ export const conv2d: OpModule = {
     return [
       {
         label: `${node.name}/conv2d`,
-        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', ...variant.fragments, variant.shader],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', ...variant.fragments, variant.shader],
         constants: { WG, RESIDUAL, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F, outBlocks: blocks,

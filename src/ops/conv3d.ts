@@ -93,7 +93,7 @@ export const conv3d: OpModule = {
     return [
       {
         label: `${node.name}/conv3d`,
-        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_conv_4px.wgsl', 'conv3d.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'lib_conv_4px.wgsl', 'conv3d.wgsl'],
         constants: { WG, ...activationConstants(a.activation) },
         params: {
           batch: N, inD: D, inH: H, inW: W, inC: C, outD: OD, outH: OH, outW: OW, outC: F, outBlocks: blocks,

@@ -144,7 +144,7 @@ export const depthwiseConv2d: OpModule = {
     return [
       {
         label: `${node.name}/depthwise_conv2d`,
-        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_depthwise_conv2d_params.wgsl', vec4 ? 'depthwise_conv2d_4px_vec4.wgsl' : 'depthwise_conv2d_general.wgsl'],
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'lib_depthwise_conv2d_params.wgsl', vec4 ? 'depthwise_conv2d_4px_vec4.wgsl' : 'depthwise_conv2d_general.wgsl'],
         constants: { WG, ...activationConstants(a.activation) },
         params: {
           batch: N, inH: H, inW: W, inC: C, outH: OH, outW: OW, outC: F, multiplier: a.multiplier,
