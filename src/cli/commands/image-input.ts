@@ -6,7 +6,7 @@
  * flags, else the model's metadata.json, else its input Rescaling layer, else 1/255.
  */
 import { ImageInputError } from '../../errors.ts';
-import { resizeBilinear, resizeNearest } from '../../reference/resize2d.ts';
+import { resizeImageBilinear, resizeImageNearest } from '../../runtime/image-resize.ts';
 import { decodeImage } from '../../runtime/image-decode.ts';
 import { checkLimit, type EngineLimits } from '../../limits.ts';
 import type { Tensor } from '../../tensor.ts';
@@ -76,7 +76,7 @@ export function imageToTensor(bytes: Uint8Array, options: ImageInputOptions): Te
   // The resize allocates h × w × channels floats: a huge --size (or declared input) stops here.
   checkLimit(options.limits, 'maxTensorElements', h * w * options.channels, `the resized image [1, ${h}, ${w}, ${options.channels}]`, 'elements');
   const img = decodeImage(bytes, { channels: options.channels, grayscale: options.grayscale, name: options.name, limits: options.limits });
-  const resize = options.resize === 'nearest' ? resizeNearest : resizeBilinear;
+  const resize = options.resize === 'nearest' ? resizeImageNearest : resizeImageBilinear;
   const resized = resize({ shape: [1, img.height, img.width, img.channels], data: img.data }, h, w);
   const out = resized.data;
   const { offset, scale } = options;
