@@ -17,8 +17,8 @@ const SRC = resolve(__dirname, '../../src');
  * Bottom to top. A stage may import any stage before it in this list, never one after it.
  * Leaves first (errors, limits, tensors, shaders' loader), then the pipeline as DESIGN.md draws it:
  * graph IR ← model readers ← op modules ← compile (import, shapes, passes: they ask ops through
- * hooks) ← scheduler ← runtime ← the public API, with the CPU reference (the oracle, used by tests
- * and the CLI's checks) and the front ends on top.
+ * hooks) ← scheduler ← runtime ← the public API ← the front ends, and the CPU reference on top:
+ * it is the oracle the tests judge the product with, so nothing in the product may import it.
  */
 const ORDER: readonly string[] = [
   'types',
@@ -38,9 +38,9 @@ const ORDER: readonly string[] = [
   'api.ts',
   'index.ts',
   'node.ts',
-  'reference',
   'element',
   'cli',
+  'reference',
 ];
 
 /**
