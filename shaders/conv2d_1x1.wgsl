@@ -4,7 +4,7 @@
 // Channels-last makes the input an M × inC row-major matrix and the HWIO kernel an inC × outC one,
 // so no pixel geometry is needed: no kernel taps, no bounds tests per tap, and a tile's pixels may
 // run across image rows (the vec4 direct kernel pads every row to whole tiles of 4).
-// res is the residual of a fused Add (src/graph/passes/fuse-add.ts) when RESIDUAL = 1, else 0;
+// res is the residual of a fused Add (src/compile/passes/fuse-add.ts) when RESIDUAL = 1, else 0;
 //   RESIDUAL = 2 adds it after the activation instead: activate(...) + res.
 //
 // Work split: one invocation computes 8 consecutive rows (pixels) × 8 output channels (two vec4

@@ -2,7 +2,7 @@
 // selects it):
 //   out[n, oy, ox, co] = activate(bias[co] + Σ_{ky, kx, ci} in[n, iy, ix, ci] · w[ky, kx, ci, co] + res[n, oy, ox, co])
 //   iy = oy·strideH − padTop + ky·dilationH (likewise ix); taps outside the input read zero;
-//   res is the residual of a fused Add (src/graph/passes/fuse-add.ts) when RESIDUAL = 1, else 0;
+//   res is the residual of a fused Add (src/compile/passes/fuse-add.ts) when RESIDUAL = 1, else 0;
 //   RESIDUAL = 2 adds it after the activation instead: activate(...) + res.
 //
 // Linked from: lib_flat_main.wgsl (entry point, flat item index), lib_conv2d_params.wgsl (Params,

@@ -2,7 +2,7 @@
 //   out[n, oy, ox, co] = activate(bias[co] + Σ_{ky, kx, ci} in[n, iy, ix, g·groupInC + ci] · w[ky, kx, ci, co])
 //   iy = oy·strideH − padTop + ky·dilationH   (likewise ix); taps outside the input read zero;
 //   g is co's group (0 without groups) and ci runs over the groupInC channels of one group.
-//   With RESIDUAL = 1 a fused Add's other operand (src/graph/passes/fuse-add.ts), same shape as the
+//   With RESIDUAL = 1 a fused Add's other operand (src/compile/passes/fuse-add.ts), same shape as the
 //   output, is added after the bias and before the activation (RESIDUAL = 2: after it).
 //   conv2d_8px8ch_vec4.wgsl and conv2d_1x1.wgsl are faster variants for groups = 1 and inC % 4 = 0.
 //

@@ -1,5 +1,5 @@
 // Conv2D followed by a 2×2 stride-2 max pool, in one pass, for groups = 1 and inC NOT a multiple of
-// 4 (an RGB stem; src/ops/conv2d-pool.ts selects it, src/graph/passes/fuse-pool.ts makes the node):
+// 4 (an RGB stem; src/ops/conv2d-pool.ts selects it, src/compile/passes/fuse-pool.ts makes the node):
 //   conv[n, oy, ox, co] = activate(bias[co] + Σ_{ky, kx, ci} in[n, iy, ix, ci] · w[ky, kx, ci, co])
 //   out[n, py, px, co]  = max over oy ∈ {2py, 2py+1}, ox ∈ {2px, 2px+1} that exist (< convH, convW)
 //   iy = oy·strideH − padTop + ky·dilationH (likewise ix); taps outside the input read zero.

@@ -1,6 +1,6 @@
 // Fragment: the epilogue of the conv kernels that fuse a residual Add (conv2d_grouped,
 // conv2d_8px8ch_{vec4,scalar}, conv2d_1x1, conv2d_winograd_output). The caller has added the bias;
-// this adds the residual of a fused Add (src/graph/passes/fuse-add.ts, same shape as the output),
+// this adds the residual of a fused Add (src/compile/passes/fuse-add.ts, same shape as the output),
 // activates and writes:
 //   RESIDUAL = 0: out = activate(sum)
 //   RESIDUAL = 1: out = activate(sum + res)   (Keras conv → Add → activation)
