@@ -13,7 +13,7 @@ import { ActivationKind, F32_MAX, type Activation } from '../graph/ir.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
 import { sizeOf } from '../tensor.ts';
 import { dispatch1D } from './dispatch.ts';
-import { POINTWISE, type ImportContext, type NodeDraft, type OpModule } from './types.ts';
+import { defineOp, POINTWISE, type ImportContext, type NodeDraft } from './types.ts';
 import { softmaxDraft } from './util.ts';
 
 export interface ActivationAttrs {
@@ -65,7 +65,7 @@ const importers: Record<string, (layer: KerasLayer, ctx: ImportContext) => NodeD
   ELU: (layer) => draftOf(makeActivation(ActivationKind.Elu, numberArg(layer, 'alpha', 1)!)),
 };
 
-export const activation: OpModule = {
+export const activation = defineOp<ActivationAttrs>({
   op: 'activation',
   footprint: () => POINTWISE,
 
@@ -80,7 +80,7 @@ export const activation: OpModule = {
   },
 
   encode(node, { outputShape }) {
-    const { activation: act } = node.attrs as unknown as ActivationAttrs;
+    const { activation: act } = node.attrs;
     const count = sizeOf(outputShape);
     return [
       {
@@ -97,4 +97,4 @@ export const activation: OpModule = {
       },
     ];
   },
-};
+});

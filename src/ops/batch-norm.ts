@@ -8,9 +8,9 @@
  * rounded once to float32. A following activation can be fused into it.
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
-import { ActivationKind, LINEAR, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
+import { ActivationKind, LINEAR, type Activation, type WeightTensor } from '../graph/ir.ts';
 import { scaleShiftStep } from './scale-shift.ts';
-import { POINTWISE, type OpModule } from './types.ts';
+import { defineOp, POINTWISE, type OpNode } from './types.ts';
 import { requireWeight } from './util.ts';
 
 export interface BatchNormAttrs {
@@ -30,11 +30,11 @@ export interface BatchNormParams {
   epsilon: number;
 }
 
-const weight = (node: GraphNode, name: string): WeightTensor | undefined => node.weights.find((w) => w.name === name);
+const weight = (node: OpNode<BatchNormAttrs>, name: string): WeightTensor | undefined => node.weights.find((w) => w.name === name);
 
 /** The node's weights by role (gamma/beta absent when Keras' scale/center flags were off). */
-export function batchNormParams(node: GraphNode): BatchNormParams {
-  const { epsilon } = node.attrs as unknown as BatchNormAttrs;
+export function batchNormParams(node: OpNode<BatchNormAttrs>): BatchNormParams {
+  const { epsilon } = node.attrs;
   return {
     gamma: weight(node, 'gamma')?.data,
     beta: weight(node, 'beta')?.data,
@@ -45,7 +45,7 @@ export function batchNormParams(node: GraphNode): BatchNormParams {
 }
 
 /** Per-channel scale and shift equivalent to the node, computed in float64 then rounded to float32. */
-export function batchNormScaleShift(node: GraphNode): { scale: Float32Array; shift: Float32Array } {
+export function batchNormScaleShift(node: OpNode<BatchNormAttrs>): { scale: Float32Array; shift: Float32Array } {
   const p = batchNormParams(node);
   const C = p.mean.length;
   const scale = new Float32Array(C);
@@ -58,9 +58,9 @@ export function batchNormScaleShift(node: GraphNode): { scale: Float32Array; shi
   return { scale, shift };
 }
 
-const activationOf = (node: GraphNode): Activation => (node.attrs as unknown as Partial<BatchNormAttrs>).activation ?? LINEAR;
+const activationOf = (node: OpNode<BatchNormAttrs>): Activation => node.attrs.activation ?? LINEAR;
 
-export const batchNorm: OpModule = {
+export const batchNorm = defineOp<BatchNormAttrs>({
   op: 'batch_norm',
   footprint: () => POINTWISE,
 
@@ -89,7 +89,7 @@ export const batchNorm: OpModule = {
   },
 
   inferShape(node, [input]) {
-    const { axis } = node.attrs as unknown as BatchNormAttrs;
+    const { axis } = node.attrs;
     const rank = input.length;
     if (rank < 2 || (axis !== -1 && axis !== rank - 1)) {
       throw new UnsupportedLayerError(
@@ -118,4 +118,4 @@ export const batchNorm: OpModule = {
   },
 
   scaleShiftOf: (node) => ({ ...batchNormScaleShift(node), activation: activationOf(node) }),
-};
+});

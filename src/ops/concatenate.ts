@@ -3,10 +3,9 @@
  * axis may differ. Kernel: shaders/concatenate.wgsl, one copy step per input into its slab of the output.
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
-import type { GraphNode } from '../graph/ir.ts';
 import { sizeOf } from '../tensor.ts';
 import { dispatch1D } from './dispatch.ts';
-import { POINTWISE, type OpModule } from './types.ts';
+import { defineOp, POINTWISE, type OpNode } from './types.ts';
 
 export interface ConcatenateAttrs {
   /** Keras axis; negative counts from the end. */
@@ -17,8 +16,8 @@ const WG = 64;
 const PER = 4;
 
 /** The node's axis as 1 ≤ axis < rank (the batch axis is refused), or a ShapeError. */
-function concatAxis(node: GraphNode, rank: number): number {
-  const { axis } = node.attrs as unknown as ConcatenateAttrs;
+function concatAxis(node: OpNode<ConcatenateAttrs>, rank: number): number {
+  const { axis } = node.attrs;
   const a = axis < 0 ? axis + rank : axis;
   if (a < 1 || a >= rank) {
     throw new ShapeError(`Layer "${node.name}" (${node.kerasClass}): axis ${axis} is not a non-batch axis of its rank-${rank} inputs`);
@@ -26,11 +25,11 @@ function concatAxis(node: GraphNode, rank: number): number {
   return a;
 }
 
-export const concatenate: OpModule = {
+export const concatenate = defineOp<ConcatenateAttrs>({
   op: 'concatenate',
   // Pointwise in space only when it stacks channels (the last axis).
   footprint: (node, rank) => {
-    const { axis } = node.attrs as unknown as ConcatenateAttrs;
+    const { axis } = node.attrs;
     return axis === -1 || axis === rank - 1 ? POINTWISE : undefined;
   },
 
@@ -83,4 +82,4 @@ export const concatenate: OpModule = {
       return step;
     });
   },
-};
+});

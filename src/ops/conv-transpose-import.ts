@@ -22,7 +22,7 @@ export interface ConvTransposeAttrs {
 }
 
 /** The node draft(s) of a Keras Conv{rank}DTranspose layer; kernel layout [...k, filters, cin]. */
-export function convTransposeFromKeras(layer: KerasLayer, ctx: ImportContext, rank: 2 | 3, op: string): NodeDraft | NodeDraft[] {
+export function convTransposeFromKeras(layer: KerasLayer, ctx: ImportContext, rank: 2 | 3, op: string): NodeDraft<object> | NodeDraft<object>[] {
   const c = layer.config;
   requireChannelsLast(layer);
   const dilation = tupleOf(c.dilation_rate ?? 1, rank, 'dilation_rate', layer);
@@ -45,6 +45,6 @@ export function convTransposeFromKeras(layer: KerasLayer, ctx: ImportContext, ra
     outputPadding,
     activation: parsed.act,
   };
-  const draft: NodeDraft = { op, attrs: attrs as unknown as Record<string, unknown>, weights };
+  const draft: NodeDraft<object> = { op, attrs, weights };
   return parsed.softmax ? [draft, softmaxDraft(-1)] : draft;
 }

@@ -14,13 +14,12 @@
 import { ShapeError } from '../errors.ts';
 import { activationConstants } from '../graph/activations.ts';
 import type { GraphNode } from '../graph/ir.ts';
-import { type Pool2DGeometry } from '../geometry/window.ts';
-import { conv2d, type Conv2DAttrs } from './conv2d.ts';
+import { axisGeometry, type Pool2DGeometry } from '../geometry/window.ts';
+import { conv2dShape, type Conv2DAttrs } from './conv2d.ts';
 import { padOutputAxis, winogradApplies } from './conv2d-variant.ts';
 import { dispatch1D } from './dispatch.ts';
-import { axisGeometry } from '../geometry/window.ts';
-import type { Pool2DAttrs } from './pool2d.ts';
-import type { OpModule } from './types.ts';
+import { pool2d, type Pool2DAttrs } from './pool2d.ts';
+import { defineOp, nodeOf, type OpNode } from './types.ts';
 
 /** Kernel variants: `8px8ch_vec4` (conv2d_pool_8px8ch_vec4.wgsl, inC % 4 = 0), `8px8ch_scalar` (conv2d_pool_8px8ch_scalar.wgsl, any inC). */
 export type Conv2DPoolVariant = '8px8ch_vec4' | '8px8ch_scalar';
@@ -43,8 +42,8 @@ const CHANNELS = 8;
 /** Pooled pixels per invocation (two conv columns each). */
 const POOLED = 4;
 
-function attrsOf(node: GraphNode): Conv2DPoolAttrs {
-  return node.attrs as unknown as Conv2DPoolAttrs;
+function attrsOf(node: OpNode<Conv2DPoolAttrs>): Conv2DPoolAttrs {
+  return node.attrs;
 }
 
 /**
@@ -55,10 +54,10 @@ function attrsOf(node: GraphNode): Conv2DPoolAttrs {
  * against 150-200 ms on SwiftShader), so those pairs stay as they are. (Pooling inside
  * Winograd's output transform, whose 4×4 tiles hold whole 2×2 windows, would be the next step.)
  */
-export function canFusePool(conv: GraphNode, pool: GraphNode): boolean {
+export function canFusePool(conv: OpNode<Conv2DAttrs>, pool: OpNode<Pool2DAttrs>): boolean {
   if (conv.op !== 'conv2d' || pool.op !== 'pool2d' || conv.inputs.length !== 1) return false;
-  const c = conv.attrs as unknown as Conv2DAttrs;
-  const p = pool.attrs as unknown as Pool2DAttrs;
+  const c = conv.attrs;
+  const p = pool.attrs;
   const twoByTwo = [...p.poolSize, ...p.strides].every((v) => v === 2);
   // winogradApplies rather than conv2d's whole rule, which also weighs the tensor sizes the
   // pass does not know: a conv Winograd could run stays a conv unless a direct variant is forced.
@@ -69,21 +68,19 @@ export function canFusePool(conv: GraphNode, pool: GraphNode): boolean {
 }
 
 /** conv2d's `absorbPool` hook: the pair as one conv2d_pool node, or undefined (canFusePool). */
-export function absorbPoolIntoConv(conv: GraphNode, pool: GraphNode): GraphNode | undefined {
-  if (!canFusePool(conv, pool)) return undefined;
-  const p = pool.attrs as unknown as Pool2DAttrs;
-  const attrs: Conv2DPoolAttrs = {
-    ...(conv.attrs as unknown as Conv2DPoolAttrs),
-    pool: { poolSize: p.poolSize, strides: p.strides, padding: p.padding },
-  };
-  return { ...conv, op: 'conv2d_pool', attrs: attrs as unknown as Record<string, unknown> };
+export function absorbPoolIntoConv(conv: OpNode<Conv2DAttrs>, poolNode: GraphNode): OpNode<Conv2DPoolAttrs> | undefined {
+  const pool = nodeOf(poolNode, pool2d);
+  if (!pool || !canFusePool(conv, pool)) return undefined;
+  const p = pool.attrs;
+  const attrs: Conv2DPoolAttrs = { ...conv.attrs, pool: { poolSize: p.poolSize, strides: p.strides, padding: p.padding } };
+  return { ...conv, op: 'conv2d_pool', attrs };
 }
 
-export const conv2dPool: OpModule = {
+export const conv2dPool = defineOp<Conv2DPoolAttrs>({
   op: 'conv2d_pool',
 
   inferShape(node, [input]) {
-    const [N, H, W, F] = conv2d.inferShape(node, [input]); // the conv's output, checked as for conv2d
+    const [N, H, W, F] = conv2dShape(node, [input]); // the conv's output, checked as for conv2d
     const p = attrsOf(node).pool;
     const gy = axisGeometry(H, p.poolSize[0], p.strides[0], 1, p.padding);
     const gx = axisGeometry(W, p.poolSize[1], p.strides[1], 1, p.padding);
@@ -129,4 +126,4 @@ export const conv2dPool: OpModule = {
       },
     ];
   },
-};
+});

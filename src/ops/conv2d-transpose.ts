@@ -11,13 +11,13 @@
  */
 import { ShapeError } from '../errors.ts';
 import { activationConstants } from '../graph/activations.ts';
-import type { Activation, GraphNode } from '../graph/ir.ts';
+import type { Activation } from '../graph/ir.ts';
 import { transposeAxis, type Conv2DTransposeGeometry } from '../geometry/window.ts';
 import { convTransposeFromKeras } from './conv-transpose-import.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { padOutputAxis } from './conv2d-variant.ts';
 import { dispatch1D } from './dispatch.ts';
-import type { OpModule } from './types.ts';
+import { defineOp, type OpNode } from './types.ts';
 
 /** Node attributes. Weights: kernel [kh, kw, filters, cin] (Keras layout), then bias [filters] if any. */
 export interface Conv2DTransposeAttrs extends Conv2DTransposeGeometry {
@@ -34,7 +34,7 @@ const WG = 64;
 const TAP_ROWS = 8;
 const TAP_CHANNELS = 8;
 
-const attrsOf = (node: GraphNode): Conv2DTransposeAttrs => node.attrs as unknown as Conv2DTransposeAttrs;
+const attrsOf = (node: OpNode<Conv2DTransposeAttrs>): Conv2DTransposeAttrs => node.attrs;
 
 function axes(a: Conv2DTransposeAttrs, H: number, W: number): { y: ReturnType<typeof transposeAxis>; x: ReturnType<typeof transposeAxis> } {
   return {
@@ -79,7 +79,7 @@ function tapKernel(kernel: Float32Array, taps: number, F: number, C: number): Fl
   return hit;
 }
 
-export const conv2dTranspose: OpModule = {
+export const conv2dTranspose = defineOp<Conv2DTransposeAttrs>({
   op: 'conv2d_transpose',
 
   fromKeras: (layer, ctx) => convTransposeFromKeras(layer, ctx, 2, 'conv2d_transpose'),
@@ -154,4 +154,4 @@ export const conv2dTranspose: OpModule = {
 
   // [kh, kw, F, C]: the output channel is the second-fastest axis.
   foldScaleShift: (node, scale, shift) => foldIntoKernel(node, attrsOf(node).filters, node.weights[0].shape[3], scale, shift),
-};
+});

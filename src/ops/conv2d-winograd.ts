@@ -26,13 +26,13 @@
  * test/gpu/kernels/conv2d-winograd.test.ts states the bound it checks.
  */
 import { activationConstants } from '../graph/activations.ts';
-import type { GraphNode } from '../graph/ir.ts';
+
 import type { Conv2DAttrs } from './conv2d.ts';
 import { residualEpilogue } from './conv2d-residual.ts';
 import { padOutputAxis } from './conv2d-variant.ts';
 import { dispatch1D } from './dispatch.ts';
 import type { AxisGeometry } from '../geometry/window.ts';
-import type { KernelStep } from './types.ts';
+import type { KernelStep, OpNode } from './types.ts';
 import { chunkTiles, POINTS } from './winograd-scratch.ts';
 
 const WG = 64;
@@ -90,7 +90,7 @@ export interface WinogradShapes {
 }
 
 /** The dispatch triples (input transform, GEMM, output transform) of a conv node, chunk by chunk. */
-export function encodeWinograd(node: GraphNode, a: Conv2DAttrs, { input, output, gy, gx, budget }: WinogradShapes): KernelStep[] {
+export function encodeWinograd(node: OpNode<Conv2DAttrs>, a: Conv2DAttrs, { input, output, gy, gx, budget }: WinogradShapes): KernelStep[] {
   const [N, H, W, C] = input;
   const [, OH, OW, F] = output;
   const outPad = Math.ceil(F / 8) * 8;

@@ -8,7 +8,7 @@
  */
 import { ModelFormatError, ShapeError } from '../errors.ts';
 import { activationConstants, parseActivation } from '../graph/activations.ts';
-import type { Activation, GraphNode } from '../graph/ir.ts';
+import type { Activation } from '../graph/ir.ts';
 import { axisGeometry, type Conv2DGeometry } from '../geometry/window.ts';
 import { absorbPoolIntoConv } from './conv2d-pool.ts';
 import { chooseVariant, padOutputAxis, useWinograd, VARIANTS, winogradApplies, type Conv2DAlgorithm } from './conv2d-variant.ts';
@@ -18,7 +18,7 @@ import { fuseConvResidual, residualEpilogue } from './conv2d-residual.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
 import { parsePadding, requireChannelsLast } from './padding.ts';
-import type { NodeDraft, OpModule } from './types.ts';
+import { defineOp, type NodeDraft, type OpNode } from './types.ts';
 import { countOf, requireWeight, softmaxDraft, tupleOf } from './util.ts';
 
 /** Node attributes of a conv2d node. Weights: kernel [kh, kw, cin / groups, cout], then bias [cout] if any. */
@@ -36,11 +36,38 @@ export interface Conv2DAttrs extends Conv2DGeometry {
 
 const WG = 64;
 
-function attrsOf(node: GraphNode): Conv2DAttrs {
-  return node.attrs as unknown as Conv2DAttrs;
+function attrsOf(node: OpNode<Conv2DAttrs>): Conv2DAttrs {
+  return node.attrs;
 }
 
-export const conv2d: OpModule = {
+/** Conv2D's shape rule (also conv2d_pool's, before its pool): checks kernel, channels and residual. */
+export function conv2dShape(node: OpNode<Conv2DAttrs>, [input, residual]: readonly (readonly number[])[]): number[] {
+  const a = attrsOf(node);
+  const k = node.weights[0].shape;
+  const where = `Layer "${node.name}" (${node.kerasClass})`;
+  if (input.length !== 4) throw new ShapeError(`${where} expects a 4-D input [N, H, W, C], got [${input.join(', ')}]`);
+  if (k.length !== 4 || k[0] !== a.kernelSize[0] || k[1] !== a.kernelSize[1] || k[3] !== a.filters) {
+    throw new ShapeError(`${where}: kernel shape [${k.join(', ')}] does not match kernel_size ${a.kernelSize} and ${a.filters} filters`);
+  }
+  const groups = a.groups ?? 1;
+  if (k[2] * groups !== input[3]) {
+    throw new ShapeError(`${where} expects ${k[2] * groups} input channels, got ${input[3]} (input shape [${input.join(', ')}])`);
+  }
+  const gy = axisGeometry(input[1], a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
+  const gx = axisGeometry(input[2], a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
+  if (gy.out <= 0 || gx.out <= 0) {
+    throw new ShapeError(
+      `${where}: input ${input[1]}×${input[2]} is smaller than its dilated ${a.kernelSize.join('×')} kernel with 'valid' padding`,
+    );
+  }
+  const out = [input[0], gy.out, gx.out, a.filters];
+  if (residual && (residual.length !== 4 || residual.some((d, i) => d !== out[i]))) {
+    throw new ShapeError(`${where}: residual input [${residual.join(', ')}] does not match the output [${out.join(', ')}]`);
+  }
+  return out;
+}
+
+export const conv2d = defineOp<Conv2DAttrs>({
   op: 'conv2d',
 
   fromKeras(layer, ctx) {
@@ -63,35 +90,11 @@ export const conv2d: OpModule = {
     if (!Number.isInteger(groups) || groups < 1 || attrs.filters % groups !== 0) {
       throw new ModelFormatError(`Layer "${layer.name}" (${layer.className}): groups=${groups} does not divide ${attrs.filters} filters`);
     }
-    const draft: NodeDraft = { op: 'conv2d', attrs: attrs as unknown as Record<string, unknown>, weights };
+    const draft: NodeDraft<object> = { op: 'conv2d', attrs: attrs, weights };
     return parsed.softmax ? [draft, softmaxDraft(-1)] : draft;
   },
 
-  inferShape(node, [input, residual]) {
-    const a = attrsOf(node);
-    const k = node.weights[0].shape;
-    const where = `Layer "${node.name}" (${node.kerasClass})`;
-    if (input.length !== 4) throw new ShapeError(`${where} expects a 4-D input [N, H, W, C], got [${input.join(', ')}]`);
-    if (k.length !== 4 || k[0] !== a.kernelSize[0] || k[1] !== a.kernelSize[1] || k[3] !== a.filters) {
-      throw new ShapeError(`${where}: kernel shape [${k.join(', ')}] does not match kernel_size ${a.kernelSize} and ${a.filters} filters`);
-    }
-    const groups = a.groups ?? 1;
-    if (k[2] * groups !== input[3]) {
-      throw new ShapeError(`${where} expects ${k[2] * groups} input channels, got ${input[3]} (input shape [${input.join(', ')}])`);
-    }
-    const gy = axisGeometry(input[1], a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
-    const gx = axisGeometry(input[2], a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
-    if (gy.out <= 0 || gx.out <= 0) {
-      throw new ShapeError(
-        `${where}: input ${input[1]}×${input[2]} is smaller than its dilated ${a.kernelSize.join('×')} kernel with 'valid' padding`,
-      );
-    }
-    const out = [input[0], gy.out, gx.out, a.filters];
-    if (residual && (residual.length !== 4 || residual.some((d, i) => d !== out[i]))) {
-      throw new ShapeError(`${where}: residual input [${residual.join(', ')}] does not match the output [${out.join(', ')}]`);
-    }
-    return out;
-  },
+  inferShape: conv2dShape,
 
   encode(node, { inputShapes, outputShape }) {
     const a = attrsOf(node);
@@ -178,4 +181,4 @@ export const conv2d: OpModule = {
     if (a.variant !== undefined || !winogradApplies(node.weights[0].shape[2], a)) return node;
     return { ...node, attrs: { ...node.attrs, variant: '8px8ch_vec4' } };
   },
-};
+});

@@ -6,12 +6,12 @@
  */
 import { ShapeError } from '../errors.ts';
 import { activationConstants } from '../graph/activations.ts';
-import type { Activation, GraphNode } from '../graph/ir.ts';
+import type { Activation } from '../graph/ir.ts';
 import { transposeAxes3, type Conv3DTransposeGeometry } from '../geometry/window.ts';
 import { convTransposeFromKeras } from './conv-transpose-import.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
-import type { OpModule } from './types.ts';
+import { defineOp, type OpNode } from './types.ts';
 
 /** Node attributes. Weights: kernel [kd, kh, kw, filters, cin] (Keras layout), then bias [filters] if any. */
 export interface Conv3DTransposeAttrs extends Conv3DTransposeGeometry {
@@ -21,9 +21,9 @@ export interface Conv3DTransposeAttrs extends Conv3DTransposeGeometry {
 
 const WG = 64;
 
-const attrsOf = (node: GraphNode): Conv3DTransposeAttrs => node.attrs as unknown as Conv3DTransposeAttrs;
+const attrsOf = (node: OpNode<Conv3DTransposeAttrs>): Conv3DTransposeAttrs => node.attrs;
 
-export const conv3dTranspose: OpModule = {
+export const conv3dTranspose = defineOp<Conv3DTransposeAttrs>({
   op: 'conv3d_transpose',
 
   fromKeras: (layer, ctx) => convTransposeFromKeras(layer, ctx, 3, 'conv3d_transpose'),
@@ -75,4 +75,4 @@ export const conv3dTranspose: OpModule = {
 
   // [kd, kh, kw, F, C]: the output channel is the second-fastest axis.
   foldScaleShift: (node, scale, shift) => foldIntoKernel(node, attrsOf(node).filters, node.weights[0].shape[4], scale, shift),
-};
+});

@@ -5,14 +5,14 @@
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import { activationConstants, parseActivation } from '../graph/activations.ts';
-import type { Activation, GraphNode } from '../graph/ir.ts';
+import type { Activation } from '../graph/ir.ts';
 import { type Conv3DGeometry } from '../geometry/window.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
 import { parsePadding, requireChannelsLast } from './padding.ts';
 import { axisGeometry } from '../geometry/window.ts';
 import { padOutputAxis } from './conv2d-variant.ts';
-import type { NodeDraft, OpModule } from './types.ts';
+import { defineOp, type NodeDraft, type OpNode } from './types.ts';
 import { countOf, requireWeight, softmaxDraft, tupleOf } from './util.ts';
 
 /** Node attributes of a conv3d node. Weights: kernel [kd, kh, kw, cin, cout], then bias [cout] if any. */
@@ -30,8 +30,8 @@ const PIXELS = 4;
 /** Rows of `cout` values zero-padded to whole vec4 blocks, as conv3d.wgsl reads kernel and bias. */
 const padChannelsToVec4 = (data: Float32Array, cout: number): Float32Array => padOutputAxis(data, cout, 1, BLOCK);
 
-function attrsOf(node: GraphNode): Conv3DAttrs {
-  return node.attrs as unknown as Conv3DAttrs;
+function attrsOf(node: OpNode<Conv3DAttrs>): Conv3DAttrs {
+  return node.attrs;
 }
 
 /** Per-axis geometry of a conv3d node on an input [N, D, H, W, C]. */
@@ -39,10 +39,10 @@ export function conv3dAxes(a: Conv3DGeometry, input: readonly number[]) {
   return [1, 2, 3].map((ax, i) => axisGeometry(input[ax], a.kernelSize[i], a.strides[i], a.dilation[i], a.padding));
 }
 
-export const conv3d: OpModule = {
+export const conv3d = defineOp<Conv3DAttrs>({
   op: 'conv3d',
   footprint: (node) => {
-    const a = node.attrs as unknown as Conv3DAttrs;
+    const a = node.attrs;
     return { kind: 'window', kernel: a.kernelSize, dilation: a.dilation, strides: a.strides, padding: a.padding };
   },
 
@@ -62,7 +62,7 @@ export const conv3d: OpModule = {
       padding: parsePadding(c.padding ?? 'valid', layer),
       activation: parsed.act,
     };
-    const draft: NodeDraft = { op: 'conv3d', attrs: attrs as unknown as Record<string, unknown>, weights };
+    const draft: NodeDraft<object> = { op: 'conv3d', attrs: attrs, weights };
     return parsed.softmax ? [draft, softmaxDraft(-1)] : draft;
   },
 
@@ -117,4 +117,4 @@ export const conv3d: OpModule = {
   fuseActivation: fuseIntoEpilogue,
 
   foldScaleShift: (node, scale, shift) => foldIntoKernel(node, attrsOf(node).filters, 1, scale, shift), // output channel last
-};
+});

@@ -1,11 +1,11 @@
 /** Dense: a matrix product on the last axis with fused bias and activation. */
 import { ShapeError } from '../errors.ts';
 import { parseActivation, activationConstants } from '../graph/activations.ts';
-import type { Activation, GraphNode } from '../graph/ir.ts';
+import type { Activation } from '../graph/ir.ts';
 import { dispatch1D, leadingSize } from './dispatch.ts';
 import { padColumnsTo4, planDense, SPLITK_MIN_K, type DensePlan } from './dense-plan.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
-import type { BufferRef, KernelStep, NodeDraft, OpModule } from './types.ts';
+import { defineOp, type BufferRef, type KernelStep, type NodeDraft, type OpNode } from './types.ts';
 import { countOf, requireWeight, softmaxDraft } from './util.ts';
 
 export interface DenseAttrs {
@@ -23,7 +23,7 @@ const WG = 64;
  */
 const TUNE_MAX_WEIGHT_BYTES = 16 << 20;
 
-export const dense: OpModule = {
+export const dense = defineOp<DenseAttrs>({
   op: 'dense',
 
   fromKeras(layer, ctx) {
@@ -33,12 +33,12 @@ export const dense: OpModule = {
     const weights = [kernel];
     if (useBias) weights.push(requireWeight(layer, 1, 'bias'));
     const units = countOf(layer.config.units, 'units', layer) ?? kernel.shape[1];
-    const draft: NodeDraft = { op: 'dense', attrs: { units, activation: parsed.act } satisfies DenseAttrs, weights };
+    const draft: NodeDraft<object> = { op: 'dense', attrs: { units, activation: parsed.act } satisfies DenseAttrs, weights };
     return parsed.softmax ? [draft, softmaxDraft(-1)] : draft;
   },
 
   inferShape(node, [input]) {
-    const { units } = node.attrs as unknown as DenseAttrs;
+    const { units } = node.attrs;
     const kernel = node.weights[0];
     const K = input[input.length - 1];
     if (kernel.shape[0] !== K) {
@@ -49,8 +49,8 @@ export const dense: OpModule = {
     return [...input.slice(0, -1), units];
   },
 
-  encode(node: GraphNode, { inputShapes, outputShape }): KernelStep[] {
-    const { units, activation, variant } = node.attrs as unknown as DenseAttrs;
+  encode(node: OpNode<DenseAttrs>, { inputShapes, outputShape }): KernelStep[] {
+    const { units, activation, variant } = node.attrs;
     const K = inputShapes[0][inputShapes[0].length - 1];
     const rows = leadingSize(outputShape);
     const N4 = Math.ceil(units / 4);
@@ -105,7 +105,7 @@ export const dense: OpModule = {
   },
 
   tuningCandidates(node, { inputShapes, outputShape }) {
-    const { units, variant } = node.attrs as unknown as DenseAttrs;
+    const { units, variant } = node.attrs;
     const K = inputShapes[0][inputShapes[0].length - 1];
     if (variant || K < SPLITK_MIN_K || node.weights[0].data.byteLength > TUNE_MAX_WEIGHT_BYTES) return [];
     const rule = planDense(leadingSize(outputShape), K, units).variant;
@@ -116,5 +116,5 @@ export const dense: OpModule = {
   fuseActivation: fuseIntoEpilogue,
 
   // y·s + t = x·(W·s) + (b·s + t): [K, units], the unit is the last axis.
-  foldScaleShift: (node, scale, shift) => foldIntoKernel(node, (node.attrs as unknown as DenseAttrs).units, 1, scale, shift),
-};
+  foldScaleShift: (node, scale, shift) => foldIntoKernel(node, (node.attrs).units, 1, scale, shift),
+});

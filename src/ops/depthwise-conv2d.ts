@@ -10,14 +10,14 @@
 import { ModelFormatError, ShapeError, UnsupportedLayerError } from '../errors.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
 import { activationConstants, parseActivation } from '../graph/activations.ts';
-import { LINEAR, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
+import { LINEAR, type Activation, type WeightTensor } from '../graph/ir.ts';
 import type { Conv2DGeometry } from '../geometry/window.ts';
 import { depthwiseAxes, type DepthwiseGeometry, type ExplicitPads } from '../geometry/window.ts';
 import type { Conv2DAttrs } from './conv2d.ts';
 import { foldIntoKernel, fuseIntoEpilogue } from './epilogue.ts';
 import { dispatch1D } from './dispatch.ts';
 import { parsePadding, requireChannelsLast } from './padding.ts';
-import type { ImportContext, NodeDraft, OpModule } from './types.ts';
+import { defineOp, type ImportContext, type NodeDraft, type OpNode } from './types.ts';
 import { countOf, requireWeight, softmaxDraft, tupleOf } from './util.ts';
 
 /**
@@ -48,8 +48,8 @@ function chooseVariant(C: number, multiplier: number, forced?: DepthwiseVariant)
   return forced ?? '4px_vec4';
 }
 
-function attrsOf(node: GraphNode): DepthwiseConv2DAttrs {
-  return node.attrs as unknown as DepthwiseConv2DAttrs;
+function attrsOf(node: OpNode<DepthwiseConv2DAttrs>): DepthwiseConv2DAttrs {
+  return node.attrs;
 }
 
 /** The window geometry shared by DepthwiseConv2D and SeparableConv2D configs. */
@@ -72,7 +72,7 @@ function multiplierOf(layer: KerasLayer, kernel: WeightTensor): number {
 }
 
 /** SeparableConv2D → depthwise node + pointwise 1×1 conv2d node (see the file comment). */
-function separableDrafts(layer: KerasLayer, ctx: ImportContext): NodeDraft[] {
+function separableDrafts(layer: KerasLayer, ctx: ImportContext): NodeDraft<object>[] {
   const c = layer.config;
   const geometry = geometryOf(layer);
   if (geometry.strides.some((s) => s > 1) && geometry.dilation.some((d) => d > 1)) {
@@ -95,14 +95,14 @@ function separableDrafts(layer: KerasLayer, ctx: ImportContext): NodeDraft[] {
   };
   const pwWeights = [{ ...pointwise, name: 'kernel' }];
   if (c.use_bias ?? true) pwWeights.push(requireWeight(layer, 2, 'bias'));
-  const drafts: NodeDraft[] = [
-    { op: 'depthwise_conv2d', attrs: dw as unknown as Record<string, unknown>, weights: [{ ...depthwiseKernel, name: 'kernel' }] },
-    { op: 'conv2d', attrs: pw as unknown as Record<string, unknown>, weights: pwWeights },
+  const drafts: NodeDraft<object>[] = [
+    { op: 'depthwise_conv2d', attrs: dw, weights: [{ ...depthwiseKernel, name: 'kernel' }] },
+    { op: 'conv2d', attrs: pw, weights: pwWeights },
   ];
   return parsed.softmax ? [...drafts, softmaxDraft(-1)] : drafts;
 }
 
-export const depthwiseConv2d: OpModule = {
+export const depthwiseConv2d = defineOp<DepthwiseConv2DAttrs>({
   op: 'depthwise_conv2d',
 
   fromKeras(layer, ctx) {
@@ -114,7 +114,7 @@ export const depthwiseConv2d: OpModule = {
     const weights = [kernel];
     if (c.use_bias ?? true) weights.push(requireWeight(layer, 1, 'bias'));
     const attrs: DepthwiseConv2DAttrs = { ...geometryOf(layer), multiplier: multiplierOf(layer, kernel), activation: parsed.act };
-    const draft: NodeDraft = { op: 'depthwise_conv2d', attrs: attrs as unknown as Record<string, unknown>, weights };
+    const draft: NodeDraft<object> = { op: 'depthwise_conv2d', attrs: attrs, weights };
     return parsed.softmax ? [draft, softmaxDraft(-1)] : draft;
   },
 
@@ -178,4 +178,4 @@ export const depthwiseConv2d: OpModule = {
   // [kh, kw, cin, multiplier]: the cin·multiplier outputs are the fastest axes together.
   foldScaleShift: (node, scale, shift) =>
     foldIntoKernel(node, node.weights[0].shape[2] * node.weights[0].shape[3], 1, scale, shift),
-};
+});

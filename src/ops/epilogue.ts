@@ -5,12 +5,16 @@
  * elements that follow one output-channel index (1 when it is the last axis, Cin for the
  * transposed convolutions' [..., filters, cin] layout).
  */
-import { ActivationKind, type Activation, type GraphNode, type WeightTensor } from '../graph/ir.ts';
+import { ActivationKind, type Activation, type WeightTensor } from '../graph/ir.ts';
+import type { OpNode } from './types.ts';
 
-const activationOf = (node: GraphNode): Activation => node.attrs.activation as Activation;
+/** A node of an op whose attributes include its epilogue's activation. */
+type EpilogueNode = OpNode<{ activation: Activation }>;
+
+const activationOf = (node: EpilogueNode): Activation => node.attrs.activation;
 
 /** The node with `act` as its epilogue, or undefined when it already has an activation. */
-export function fuseIntoEpilogue(node: GraphNode, act: Activation): GraphNode | undefined {
+export function fuseIntoEpilogue<N extends EpilogueNode>(node: N, act: Activation): N | undefined {
   if (activationOf(node).kind !== ActivationKind.Linear) return undefined;
   return { ...node, attrs: { ...node.attrs, activation: act } };
 }
@@ -20,13 +24,13 @@ export function fuseIntoEpilogue(node: GraphNode, act: Activation): GraphNode | 
  * kernel and bias (creating a bias if there was none). Undefined when an activation stands in between
  * (act(y)·s + t does not fold) or the sizes disagree. Never mutates the node's weights.
  */
-export function foldIntoKernel(
-  node: GraphNode,
+export function foldIntoKernel<N extends EpilogueNode>(
+  node: N,
   channels: number,
   inner: number,
   scale: Float32Array,
   shift: Float32Array,
-): GraphNode | undefined {
+): N | undefined {
   if (activationOf(node).kind !== ActivationKind.Linear) return undefined;
   if (scale.length !== channels || shift.length !== channels) return undefined;
   const k = node.weights[0];

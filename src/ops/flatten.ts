@@ -5,10 +5,10 @@
  */
 import { UnsupportedLayerError } from '../errors.ts';
 import { sizeOf } from '../tensor.ts';
-import type { OpModule } from './types.ts';
+import { defineOp, type NoAttrs } from './types.ts';
 
 /** Flatten: [N, ...] → [N, product of the rest], row-major (channels-last) order. */
-export const flatten: OpModule = {
+export const flatten = defineOp<NoAttrs>({
   op: 'flatten',
   fromKeras(layer) {
     const format = layer.config.data_format ?? 'channels_last';
@@ -18,4 +18,4 @@ export const flatten: OpModule = {
     return { op: 'flatten', attrs: {}, weights: [] };
   },
   inferShape: (_node, [input]) => [input[0], sizeOf(input.slice(1))],
-};
+});

@@ -5,12 +5,11 @@
  * The layer's class fixes how many spatial axes its input must have (`spatialRank`).
  */
 import { ShapeError } from '../errors.ts';
-import type { GraphNode } from '../graph/ir.ts';
 import type { PoolMode } from '../geometry/window.ts';
 import { dispatch1D } from './dispatch.ts';
 import { requireChannelsLast } from './padding.ts';
 import { POOL_MODE_CONSTANT, poolModeOf } from './pool2d.ts';
-import type { OpModule } from './types.ts';
+import { defineOp, type OpNode } from './types.ts';
 
 /** Node attributes of a global pooling node (no weights). */
 export interface GlobalPoolAttrs {
@@ -23,11 +22,11 @@ export interface GlobalPoolAttrs {
 
 const WG = 64;
 
-function attrsOf(node: GraphNode): GlobalPoolAttrs {
-  return node.attrs as unknown as GlobalPoolAttrs;
+function attrsOf(node: OpNode<GlobalPoolAttrs>): GlobalPoolAttrs {
+  return node.attrs;
 }
 
-export const globalPool: OpModule = {
+export const globalPool = defineOp<GlobalPoolAttrs>({
   op: 'global_pool',
 
   fromKeras(layer) {
@@ -35,7 +34,7 @@ export const globalPool: OpModule = {
     // keepdims exists from Keras 2.6 on; older files lack it and mean false.
     const spatialRank = layer.className.endsWith('3D') ? 3 : 2;
     const attrs: GlobalPoolAttrs = { mode: poolModeOf(layer), keepdims: layer.config.keepdims === true, spatialRank };
-    return { op: 'global_pool', attrs: attrs as unknown as Record<string, unknown>, weights: [] };
+    return { op: 'global_pool', attrs: attrs, weights: [] };
   },
 
   inferShape(node, [input]) {
@@ -69,4 +68,4 @@ export const globalPool: OpModule = {
       },
     ];
   },
-};
+});

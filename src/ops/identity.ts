@@ -3,12 +3,12 @@
  * ./reshape.ts) it has no `encode`: the scheduler aliases the output to the input's buffer and it
  * costs nothing on the GPU.
  */
-import { POINTWISE, type OpModule } from './types.ts';
+import { defineOp, POINTWISE, type NoAttrs } from './types.ts';
 
 /** Output = input, for Dropout, SpatialDropout*, GaussianNoise/Dropout, AlphaDropout, ActivityRegularization, Identity. */
-export const identity: OpModule = {
+export const identity = defineOp<NoAttrs>({
   op: 'identity',
   footprint: () => POINTWISE,
   fromKeras: () => ({ op: 'identity', attrs: {}, weights: [] }),
   inferShape: (_node, [input]) => [...input],
-};
+});

@@ -4,10 +4,10 @@
  * Kernel: shaders/layer_norm.wgsl; reference: src/reference/layer-norm.ts.
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
-import type { GraphNode, WeightTensor } from '../graph/ir.ts';
+import type { WeightTensor } from '../graph/ir.ts';
 import { sizeOf } from '../tensor.ts';
 import { dispatch1D } from './dispatch.ts';
-import type { OpModule } from './types.ts';
+import { defineOp, type OpNode } from './types.ts';
 import { requireWeight } from './util.ts';
 
 /** Node attributes. Weights: gamma (if scale), beta (if center), each [C]. */
@@ -20,10 +20,10 @@ export interface LayerNormAttrs {
 
 const WG = 64;
 
-const attrsOf = (node: GraphNode): LayerNormAttrs => node.attrs as unknown as LayerNormAttrs;
-const weight = (node: GraphNode, name: string): WeightTensor | undefined => node.weights.find((w) => w.name === name);
+const attrsOf = (node: OpNode<LayerNormAttrs>): LayerNormAttrs => node.attrs;
+const weight = (node: OpNode<LayerNormAttrs>, name: string): WeightTensor | undefined => node.weights.find((w) => w.name === name);
 
-export const layerNorm: OpModule = {
+export const layerNorm = defineOp<LayerNormAttrs>({
   op: 'layer_norm',
 
   fromKeras(layer) {
@@ -43,7 +43,7 @@ export const layerNorm: OpModule = {
       throw new UnsupportedLayerError(layer.name, layer.className, `epsilon ${String(c.epsilon)} must be a finite number ≥ 0`);
     }
     const attrs: LayerNormAttrs = { axis, epsilon, rmsScaling: rms };
-    return { op: 'layer_norm', attrs: attrs as unknown as Record<string, unknown>, weights };
+    return { op: 'layer_norm', attrs: attrs, weights };
   },
 
   inferShape(node, [input]) {
@@ -79,4 +79,4 @@ export const layerNorm: OpModule = {
       },
     ];
   },
-};
+});

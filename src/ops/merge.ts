@@ -7,11 +7,11 @@
  */
 import { ShapeError } from '../errors.ts';
 import { activationConstants } from '../graph/activations.ts';
-import { ActivationKind, LINEAR, type Activation, type GraphNode } from '../graph/ir.ts';
+import { ActivationKind, LINEAR, type Activation } from '../graph/ir.ts';
 import { sizeOf, stridesOf } from '../tensor.ts';
 import { broadcastShapes, broadcastStrides, coalesceAxes } from '../geometry/broadcast.ts';
 import { dispatch1D } from './dispatch.ts';
-import { POINTWISE, type KernelStep, type OpModule } from './types.ts';
+import { defineOp, POINTWISE, type KernelStep, type OpNode } from './types.ts';
 
 /** Which Keras merge layer: Add, Subtract, Multiply, Average, Maximum, Minimum. */
 export type MergeKind = 'add' | 'subtract' | 'multiply' | 'average' | 'maximum' | 'minimum';
@@ -39,15 +39,15 @@ const PER = 4;
 /** Axes the kernel's params hold (array<vec4u, 2>). */
 const MAX_RANK = 8;
 
-const attrsOf = (node: GraphNode): MergeAttrs => {
-  const a = node.attrs as unknown as Partial<MergeAttrs>;
+const attrsOf = (node: OpNode<MergeAttrs>): MergeAttrs => {
+  const a = (node.attrs as Partial<MergeAttrs>);
   return { kind: a.kind!, activation: a.activation ?? LINEAR };
 };
 
 /** Pads a per-axis list at the front to MAX_RANK entries with `fill`. */
 const padFront = (v: readonly number[], fill: number): number[] => [...new Array<number>(MAX_RANK - v.length).fill(fill), ...v];
 
-export const merge: OpModule = {
+export const merge = defineOp<MergeAttrs>({
   op: 'merge',
   footprint: () => POINTWISE,
 
@@ -114,4 +114,4 @@ export const merge: OpModule = {
     if (attrsOf(node).activation.kind !== ActivationKind.Linear) return undefined;
     return { ...node, attrs: { ...node.attrs, activation: act } };
   },
-};
+});

@@ -8,9 +8,9 @@
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
-import { ActivationKind, LINEAR, type Activation, type GraphNode } from '../graph/ir.ts';
+import { ActivationKind, LINEAR, type Activation } from '../graph/ir.ts';
 import { scaleShiftStep } from './scale-shift.ts';
-import type { OpModule } from './types.ts';
+import { defineOp, type OpNode } from './types.ts';
 import { requireWeight } from './util.ts';
 
 /** Node attributes; mean and variance hold one value (axis=None) or one per channel. */
@@ -26,7 +26,7 @@ export interface NormalizationAttrs {
 /** keras.backend.epsilon(), the floor Keras puts under sqrt(variance). */
 const KERAS_EPSILON = 1e-7;
 
-const attrsOf = (node: GraphNode): NormalizationAttrs => node.attrs as unknown as NormalizationAttrs;
+const attrsOf = (node: OpNode<NormalizationAttrs>): NormalizationAttrs => node.attrs;
 
 function values(v: unknown, layer: KerasLayer, what: string): number[] {
   const flat = (Array.isArray(v) ? v.flat(Infinity) : [v]) as unknown[];
@@ -49,7 +49,7 @@ function scaleShift(a: NormalizationAttrs, C: number): { scale: Float64Array; sh
   return { scale, shift };
 }
 
-export const normalization: OpModule = {
+export const normalization = defineOp<NormalizationAttrs>({
   op: 'normalization',
 
   fromKeras(layer) {
@@ -70,7 +70,7 @@ export const normalization: OpModule = {
       variance = [...requireWeight(layer, 1, 'variance').data];
     }
     const attrs: NormalizationAttrs = { axis, mean, variance, invert: c.invert === true, activation: LINEAR };
-    return { op: 'normalization', attrs: attrs as unknown as Record<string, unknown>, weights: [] };
+    return { op: 'normalization', attrs: attrs, weights: [] };
   },
 
   inferShape(node, [input]) {
@@ -97,4 +97,4 @@ export const normalization: OpModule = {
     if (attrsOf(node).activation.kind !== ActivationKind.Linear) return undefined;
     return { ...node, attrs: { ...node.attrs, activation: act } };
   },
-};
+});

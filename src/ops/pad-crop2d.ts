@@ -6,11 +6,10 @@
  */
 import { ModelFormatError, ShapeError } from '../errors.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
-import type { GraphNode } from '../graph/ir.ts';
 import { sizeOf } from '../tensor.ts';
 import { dispatch1D } from './dispatch.ts';
 import { requireChannelsLast } from './padding.ts';
-import type { OpModule } from './types.ts';
+import { defineOp, type OpNode } from './types.ts';
 
 /** Node attributes: amounts per side; `sign` +1 pads with zeros, −1 crops. */
 export interface PadCrop2DAttrs {
@@ -43,9 +42,9 @@ export function parseAmounts2D(value: unknown, layer: KerasLayer, what: string):
   return [axis(value[0]), axis(value[1])];
 }
 
-const attrsOf = (node: GraphNode): PadCrop2DAttrs => node.attrs as unknown as PadCrop2DAttrs;
+const attrsOf = (node: OpNode<PadCrop2DAttrs>): PadCrop2DAttrs => node.attrs;
 
-function outputShape(node: GraphNode, input: readonly number[]): number[] {
+function outputShape(node: OpNode<PadCrop2DAttrs>, input: readonly number[]): number[] {
   const { sign, amounts } = attrsOf(node);
   if (input.length !== 4) {
     throw new ShapeError(`Layer "${node.name}" (${node.kerasClass}) expects a 4-D input [N, H, W, C], got [${input.join(', ')}]`);
@@ -58,7 +57,7 @@ function outputShape(node: GraphNode, input: readonly number[]): number[] {
   return [input[0], h, w, input[3]];
 }
 
-export const padCrop2d: OpModule = {
+export const padCrop2d = defineOp<PadCrop2DAttrs>({
   op: 'pad_crop2d',
 
   fromKeras(layer) {
@@ -67,7 +66,7 @@ export const padCrop2d: OpModule = {
     const amounts = cropping
       ? parseAmounts2D(layer.config.cropping ?? [[0, 0], [0, 0]], layer, 'cropping')
       : parseAmounts2D(layer.config.padding ?? 1, layer, 'padding');
-    return { op: 'pad_crop2d', attrs: { sign: cropping ? -1 : 1, amounts } satisfies PadCrop2DAttrs as unknown as Record<string, unknown>, weights: [] };
+    return { op: 'pad_crop2d', attrs: { sign: cropping ? -1 : 1, amounts } satisfies PadCrop2DAttrs, weights: [] };
   },
 
   inferShape: (node, [input]) => outputShape(node, input),
@@ -99,4 +98,4 @@ export const padCrop2d: OpModule = {
     const [[top, bottom], [left, right]] = amounts;
     return { top, bottom, left, right };
   },
-};
+});

@@ -3,11 +3,10 @@
  * moves, so this is a kernel (shaders/permute.wgsl), unlike Reshape/Flatten which alias.
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
-import type { GraphNode } from '../graph/ir.ts';
 import { sizeOf, stridesOf } from '../tensor.ts';
 import { dispatch1D } from './dispatch.ts';
 import { stridedIndexParams } from './strided-index.ts';
-import type { OpModule } from './types.ts';
+import { defineOp, type OpNode } from './types.ts';
 
 /** Node attributes: Keras' `dims`, a permutation of 1..rank−1. */
 export interface PermuteAttrs {
@@ -17,22 +16,22 @@ export interface PermuteAttrs {
 const WG = 64;
 
 /** The full permutation including the batch axis (which stays first). */
-function permutation(node: GraphNode, rank: number): number[] {
-  const { dims } = node.attrs as unknown as PermuteAttrs;
+function permutation(node: OpNode<PermuteAttrs>, rank: number): number[] {
+  const { dims } = node.attrs;
   if (dims.length !== rank - 1) {
     throw new ShapeError(`Layer "${node.name}" (${node.kerasClass}): dims (${dims.join(', ')}) do not match a rank-${rank} input`);
   }
   return [0, ...dims];
 }
 
-export const permute: OpModule = {
+export const permute = defineOp<PermuteAttrs>({
   op: 'permute',
 
   fromKeras(layer) {
     const dims = layer.config.dims;
     const ok = Array.isArray(dims) && dims.length > 0 && [...dims].sort((a, b) => a - b).every((d, i) => d === i + 1);
     if (!ok) throw new UnsupportedLayerError(layer.name, layer.className, `dims ${JSON.stringify(dims)} is not a permutation of 1..${Array.isArray(dims) ? dims.length : '?'}`);
-    return { op: 'permute', attrs: { dims: [...dims] } satisfies PermuteAttrs as unknown as Record<string, unknown>, weights: [] };
+    return { op: 'permute', attrs: { dims: [...dims] } satisfies PermuteAttrs, weights: [] };
   },
 
   inferShape: (node, [input]) => permutation(node, input.length).map((p) => input[p]),
@@ -57,4 +56,4 @@ export const permute: OpModule = {
       },
     ];
   },
-};
+});

@@ -3,13 +3,12 @@
  * whose `mode` attribute picks the reduction. TF's padding rule: padded cells never count.
  */
 import { ModelFormatError, ShapeError } from '../errors.ts';
-import type { GraphNode } from '../graph/ir.ts';
 import { type Pool2DGeometry, type PoolMode } from '../geometry/window.ts';
 import { dispatch1D } from './dispatch.ts';
 import { parsePadding, requireChannelsLast } from './padding.ts';
 import { axisGeometry } from '../geometry/window.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
-import type { OpModule } from './types.ts';
+import { defineOp, type OpNode } from './types.ts';
 import { tupleOf } from './util.ts';
 
 /** Node attributes of a pool2d node (no weights). */
@@ -32,11 +31,11 @@ export function poolModeOf(layer: KerasLayer): PoolMode {
   throw new ModelFormatError(`internal: layer "${layer.name}" (${layer.className}) is not a max or average pooling layer`);
 }
 
-function attrsOf(node: GraphNode): Pool2DAttrs {
-  return node.attrs as unknown as Pool2DAttrs;
+function attrsOf(node: OpNode<Pool2DAttrs>): Pool2DAttrs {
+  return node.attrs;
 }
 
-function geometry(node: GraphNode, input: readonly number[]) {
+function geometry(node: OpNode<Pool2DAttrs>, input: readonly number[]) {
   const a = attrsOf(node);
   return {
     gy: axisGeometry(input[1], a.poolSize[0], a.strides[0], 1, a.padding),
@@ -44,7 +43,7 @@ function geometry(node: GraphNode, input: readonly number[]) {
   };
 }
 
-export const pool2d: OpModule = {
+export const pool2d = defineOp<Pool2DAttrs>({
   op: 'pool2d',
 
   fromKeras(layer) {
@@ -58,7 +57,7 @@ export const pool2d: OpModule = {
       strides: c.strides == null ? poolSize : tupleOf(c.strides, 2, 'strides', layer),
       padding: parsePadding(c.padding ?? 'valid', layer),
     };
-    return { op: 'pool2d', attrs: attrs as unknown as Record<string, unknown>, weights: [] };
+    return { op: 'pool2d', attrs: attrs, weights: [] };
   },
 
   inferShape(node, [input]) {
@@ -97,4 +96,4 @@ export const pool2d: OpModule = {
       },
     ];
   },
-};
+});

@@ -4,14 +4,13 @@
  * padded cells never count.
  */
 import { ShapeError } from '../errors.ts';
-import type { GraphNode } from '../graph/ir.ts';
 import { type Pool3DGeometry } from '../geometry/window.ts';
 import type { PoolMode } from '../geometry/window.ts';
 import { dispatch1D } from './dispatch.ts';
 import { parsePadding, requireChannelsLast } from './padding.ts';
 import { axisGeometry } from '../geometry/window.ts';
 import { POOL_MODE_CONSTANT, poolModeOf } from './pool2d.ts';
-import type { OpModule } from './types.ts';
+import { defineOp, type OpNode } from './types.ts';
 import { tupleOf } from './util.ts';
 
 /** Node attributes of a pool3d node (no weights). */
@@ -21,15 +20,15 @@ export interface Pool3DAttrs extends Pool3DGeometry {
 
 const WG = 64;
 
-function attrsOf(node: GraphNode): Pool3DAttrs {
-  return node.attrs as unknown as Pool3DAttrs;
+function attrsOf(node: OpNode<Pool3DAttrs>): Pool3DAttrs {
+  return node.attrs;
 }
 
 function axes(a: Pool3DAttrs, input: readonly number[]) {
   return [0, 1, 2].map((i) => axisGeometry(input[i + 1], a.poolSize[i], a.strides[i], 1, a.padding));
 }
 
-export const pool3d: OpModule = {
+export const pool3d = defineOp<Pool3DAttrs>({
   op: 'pool3d',
   footprint: (node) => {
     const a = attrsOf(node);
@@ -47,7 +46,7 @@ export const pool3d: OpModule = {
       strides: c.strides == null ? poolSize : tupleOf(c.strides, 3, 'strides', layer),
       padding: parsePadding(c.padding ?? 'valid', layer),
     };
-    return { op: 'pool3d', attrs: attrs as unknown as Record<string, unknown>, weights: [] };
+    return { op: 'pool3d', attrs: attrs, weights: [] };
   },
 
   inferShape(node, [input]) {
@@ -87,4 +86,4 @@ export const pool3d: OpModule = {
       },
     ];
   },
-};
+});

@@ -4,18 +4,17 @@
  * Kernel: shaders/prelu.wgsl, reading alpha through broadcast strides.
  */
 import { ShapeError } from '../errors.ts';
-import type { GraphNode } from '../graph/ir.ts';
 import { sizeOf } from '../tensor.ts';
 import { broadcastStrides } from '../geometry/broadcast.ts';
 import { dispatch1D } from './dispatch.ts';
 import { stridedIndexParams } from './strided-index.ts';
-import type { OpModule } from './types.ts';
+import { defineOp, type OpNode, type NoAttrs } from './types.ts';
 import { requireWeight } from './util.ts';
 
 const WG = 64;
 
 /** alpha's shape with a leading batch axis of 1, checked to broadcast to the input. */
-function alphaShape(node: GraphNode, input: readonly number[]): number[] {
+function alphaShape(node: OpNode<NoAttrs>, input: readonly number[]): number[] {
   const a = [1, ...node.weights[0].shape];
   const ok = a.length === input.length && a.every((d, i) => d === 1 || d === input[i]);
   if (!ok) {
@@ -24,7 +23,7 @@ function alphaShape(node: GraphNode, input: readonly number[]): number[] {
   return a;
 }
 
-export const prelu: OpModule = {
+export const prelu = defineOp<NoAttrs>({
   op: 'prelu',
 
   // shared_axes needs no attribute: it is already in alpha's shape (size 1 on those axes).
@@ -54,4 +53,4 @@ export const prelu: OpModule = {
       },
     ];
   },
-};
+});

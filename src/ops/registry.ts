@@ -63,6 +63,9 @@ export const OPS = {
 /** Every op key the engine knows: derived from the registry, so a node's op can be checked against it. */
 export type OpKey = keyof typeof OPS;
 
+/** The attributes of op `K`'s nodes, as its module declares them (defineOp<Attrs>). */
+export type AttrsOf<K extends OpKey> = NonNullable<(typeof OPS)[K]['attrs']>;
+
 for (const [key, module] of Object.entries(OPS)) {
   if (module.op !== key) throw new Error(`internal: op module "${module.op}" is registered as "${key}"`);
 }

@@ -7,11 +7,10 @@
  */
 import { ModelFormatError, ShapeError } from '../errors.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
-import type { GraphNode } from '../graph/ir.ts';
 import { type Reindex3DGeometry } from '../geometry/window.ts';
 import { dispatch1D } from './dispatch.ts';
 import { requireChannelsLast } from './padding.ts';
-import type { OpModule } from './types.ts';
+import { defineOp, type OpNode } from './types.ts';
 import { tupleOf } from './util.ts';
 
 /** Node attributes: the gather geometry plus the voxels added after the data (negative: cropped). */
@@ -40,9 +39,9 @@ export function parseAmounts3D(value: unknown, layer: KerasLayer, what: string):
   });
 }
 
-const attrsOf = (node: GraphNode): Reindex3DAttrs => node.attrs as unknown as Reindex3DAttrs;
+const attrsOf = (node: OpNode<Reindex3DAttrs>): Reindex3DAttrs => node.attrs;
 
-export const reindex3d: OpModule = {
+export const reindex3d = defineOp<Reindex3DAttrs>({
   op: 'reindex3d',
 
   fromKeras(layer) {
@@ -57,7 +56,7 @@ export const reindex3d: OpModule = {
       const amounts = parseAmounts3D(layer.className === 'Cropping3D' ? c.cropping ?? 1 : c.padding ?? 1, layer, sign < 0 ? 'cropping' : 'padding');
       attrs = { scale: [1, 1, 1], shift: amounts.map((p) => sign * p[0]), after: amounts.map((p) => sign * p[1]) };
     }
-    return { op: 'reindex3d', attrs: attrs as unknown as Record<string, unknown>, weights: [] };
+    return { op: 'reindex3d', attrs: attrs, weights: [] };
   },
 
   inferShape(node, [input]) {
@@ -95,4 +94,4 @@ export const reindex3d: OpModule = {
       },
     ];
   },
-};
+});

@@ -4,10 +4,10 @@
  * to one per channel; a following activation can be fused into it.
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
-import { ActivationKind, LINEAR, type Activation, type GraphNode } from '../graph/ir.ts';
+import { ActivationKind, LINEAR, type Activation } from '../graph/ir.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
 import { scaleShiftStep } from './scale-shift.ts';
-import { POINTWISE, type OpModule } from './types.ts';
+import { defineOp, POINTWISE, type OpNode } from './types.ts';
 
 export interface RescalingAttrs {
   /** One value (all channels) or one per channel. */
@@ -26,8 +26,8 @@ function numbers(layer: KerasLayer, key: string, fallback: number): number[] {
   return flat as number[];
 }
 
-const attrsOf = (node: GraphNode): RescalingAttrs => {
-  const a = node.attrs as unknown as Partial<RescalingAttrs>;
+const attrsOf = (node: OpNode<RescalingAttrs>): RescalingAttrs => {
+  const a = (node.attrs as Partial<RescalingAttrs>);
   return { scale: a.scale!, offset: a.offset!, activation: a.activation ?? LINEAR };
 };
 
@@ -35,7 +35,7 @@ const attrsOf = (node: GraphNode): RescalingAttrs => {
 const perChannel = (values: readonly number[], C: number): Float32Array =>
   Float32Array.from({ length: C }, (_, c) => values[values.length === 1 ? 0 : c]);
 
-export const rescaling: OpModule = {
+export const rescaling = defineOp<RescalingAttrs>({
   op: 'rescaling',
   footprint: () => POINTWISE,
 
@@ -65,4 +65,4 @@ export const rescaling: OpModule = {
     if (attrsOf(node).activation.kind !== ActivationKind.Linear) return undefined;
     return { ...node, attrs: { ...node.attrs, activation: act } };
   },
-};
+});

@@ -5,9 +5,8 @@
  * (./permute.ts).
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
-import type { GraphNode } from '../graph/ir.ts';
 import { sizeOf } from '../tensor.ts';
-import type { OpModule } from './types.ts';
+import { defineOp, type OpNode } from './types.ts';
 
 export interface ReshapeAttrs {
   /** Keras' target_shape without the batch; at most one -1. */
@@ -15,8 +14,8 @@ export interface ReshapeAttrs {
 }
 
 /** The target shape with its -1 resolved for this input (batch kept first). */
-function reshapeTarget(node: GraphNode, input: readonly number[]): number[] {
-  const { targetShape } = node.attrs as unknown as ReshapeAttrs;
+function reshapeTarget(node: OpNode<ReshapeAttrs>, input: readonly number[]): number[] {
+  const { targetShape } = node.attrs;
   const perSample = sizeOf(input.slice(1));
   const known = targetShape.filter((d) => d !== -1);
   const knownSize = sizeOf(known);
@@ -38,7 +37,7 @@ function reshapeTarget(node: GraphNode, input: readonly number[]): number[] {
 }
 
 /** Reshape(target_shape): row-major reinterpretation of each sample; one -1 is inferred. */
-export const reshape: OpModule = {
+export const reshape = defineOp<ReshapeAttrs>({
   op: 'reshape',
   fromKeras(layer) {
     const target = layer.config.target_shape;
@@ -52,4 +51,4 @@ export const reshape: OpModule = {
     return { op: 'reshape', attrs: { targetShape: [...target] } satisfies ReshapeAttrs, weights: [] };
   },
   inferShape: (node, [input]) => reshapeTarget(node, input),
-};
+});

@@ -6,11 +6,10 @@
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
-import type { GraphNode } from '../graph/ir.ts';
 import { sizeOf } from '../tensor.ts';
 import { dispatch1D } from './dispatch.ts';
 import { requireChannelsLast } from './padding.ts';
-import type { OpModule } from './types.ts';
+import { defineOp, type OpNode } from './types.ts';
 import { tupleOf } from './util.ts';
 
 /** How output pixels take their values (the MODE override of resize2d.wgsl). */
@@ -28,7 +27,7 @@ export interface Resize2DAttrs {
 
 const WG = 64;
 
-const attrsOf = (node: GraphNode): Resize2DAttrs => node.attrs as unknown as Resize2DAttrs;
+const attrsOf = (node: OpNode<Resize2DAttrs>): Resize2DAttrs => node.attrs;
 
 function fromUpSampling(layer: KerasLayer): Resize2DAttrs {
   const interpolation = layer.config.interpolation ?? 'nearest';
@@ -56,7 +55,7 @@ function fromResizing(layer: KerasLayer): Resize2DAttrs {
   return { mode: interpolation, size: size as [number, number] };
 }
 
-function outputShape(node: GraphNode, input: readonly number[]): number[] {
+function outputShape(node: OpNode<Resize2DAttrs>, input: readonly number[]): number[] {
   const a = attrsOf(node);
   if (input.length !== 4) {
     throw new ShapeError(`Layer "${node.name}" (${node.kerasClass}) expects a 4-D input [N, H, W, C], got [${input.join(', ')}]`);
@@ -65,13 +64,13 @@ function outputShape(node: GraphNode, input: readonly number[]): number[] {
   return [input[0], h, w, input[3]];
 }
 
-export const resize2d: OpModule = {
+export const resize2d = defineOp<Resize2DAttrs>({
   op: 'resize2d',
 
   fromKeras(layer) {
     requireChannelsLast(layer);
     const attrs = layer.className === 'Resizing' ? fromResizing(layer) : fromUpSampling(layer);
-    return { op: 'resize2d', attrs: attrs as unknown as Record<string, unknown>, weights: [] };
+    return { op: 'resize2d', attrs: attrs, weights: [] };
   },
 
   inferShape: (node, [input]) => outputShape(node, input),
@@ -100,4 +99,4 @@ export const resize2d: OpModule = {
       },
     ];
   },
-};
+});

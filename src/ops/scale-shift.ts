@@ -13,7 +13,7 @@ const PER = 4;
  * `scale` and `shift` hold one float32 per channel.
  */
 export function scaleShiftStep(
-  node: GraphNode,
+  node: Pick<GraphNode, 'name' | 'inputs' | 'output'>,
   outputShape: readonly number[],
   scale: Float32Array,
   shift: Float32Array,

@@ -3,9 +3,8 @@
  * Dense/Conv append for activation='softmax' via softmaxDraft). Kernel: shaders/softmax.wgsl.
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
-import type { GraphNode } from '../graph/ir.ts';
 import { dispatch1D } from './dispatch.ts';
-import { POINTWISE, type OpModule } from './types.ts';
+import { defineOp, POINTWISE, type OpNode } from './types.ts';
 import { softmaxDraft } from './util.ts';
 
 export interface SoftmaxAttrs {
@@ -16,8 +15,8 @@ export interface SoftmaxAttrs {
 const WG = 64;
 
 /** The node's axis as 0 ≤ axis < rank, or a ShapeError naming the layer. */
-export function softmaxAxis(node: GraphNode, rank: number): number {
-  const { axis } = node.attrs as unknown as SoftmaxAttrs;
+export function softmaxAxis(node: OpNode<SoftmaxAttrs>, rank: number): number {
+  const { axis } = node.attrs;
   const a = axis < 0 ? axis + rank : axis;
   if (!Number.isInteger(a) || a < 1 || a >= rank) {
     // Axis 0 is the batch: a softmax across samples is never what a classifier means.
@@ -26,11 +25,11 @@ export function softmaxAxis(node: GraphNode, rank: number): number {
   return a;
 }
 
-export const softmax: OpModule = {
+export const softmax = defineOp<SoftmaxAttrs>({
   op: 'softmax',
   // Pointwise in space only when it normalises over the channels (the last axis).
   footprint: (node, rank) => {
-    const { axis } = node.attrs as unknown as SoftmaxAttrs;
+    const { axis } = node.attrs;
     return axis === -1 || axis === rank - 1 ? POINTWISE : undefined;
   },
 
@@ -68,4 +67,4 @@ export const softmax: OpModule = {
       },
     ];
   },
-};
+});

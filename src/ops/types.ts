@@ -7,12 +7,21 @@
 import type { Activation, GraphNode, GraphMeta, WeightTensor } from '../graph/ir.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
 
-/** A node before the graph builder names its tensors: op + attributes + weights. */
-export interface NodeDraft {
+/**
+ * A node before the graph builder names its tensors: op + attributes + weights. The attributes are
+ * the op's own typed object (Conv2DAttrs, ...); src/compile/from-keras.ts stores them in the IR.
+ */
+export interface NodeDraft<A extends object = Record<string, unknown>> {
   op: string;
-  attrs: Record<string, unknown>;
+  attrs: A;
   weights: WeightTensor[];
 }
+
+/** A graph node whose attributes have the type its op module gives them. */
+export type OpNode<A> = Omit<GraphNode, 'attrs'> & { attrs: A };
+
+/** A rewritten node an op hook returns (its attributes typed by whichever op it now is). */
+export type AnyNode = Omit<GraphNode, 'attrs'> & { attrs: object };
 
 export interface ImportContext {
   meta: GraphMeta;
@@ -64,7 +73,13 @@ export interface EncodeContext {
   limits: GPUSupportedLimits;
 }
 
-export interface OpModule {
+/**
+ * An op module. `N` is the node its methods receive, `R` what its hooks return and `D` the drafts
+ * its import makes: GraphNode / NodeDraft for the registry's view (what the import, the passes and
+ * the scheduler call), OpNode<Attrs> / AnyNode / NodeDraft<object> inside a module written with
+ * `defineOp`, so each module reads and writes its attributes typed and never casts them.
+ */
+export interface OpModule<N = GraphNode, R = GraphNode, D = NodeDraft> {
   /** Registry key, also the `op` of the nodes it makes. */
   readonly op: string;
   /**
@@ -72,71 +87,71 @@ export interface OpModule {
    * cannot be fused (softmax) returns two, applied in order. Throws UnsupportedLayerError for
    * options it does not implement, naming the layer.
    */
-  fromKeras?(layer: KerasLayer, ctx: ImportContext): NodeDraft | NodeDraft[];
+  fromKeras?(layer: KerasLayer, ctx: ImportContext): D | D[];
   /** Output shape (batch included) from input shapes; throws ShapeError naming the node. */
-  inferShape(node: GraphNode, inputShapes: readonly (readonly number[])[]): number[];
+  inferShape(node: N, inputShapes: readonly (readonly number[])[]): number[];
   /**
    * The GPU steps that compute this node. Absent for ops whose output is input 0 re-read with
    * another shape (Flatten, Reshape, identity): the scheduler aliases the buffer instead.
    */
-  encode?(node: GraphNode, ctx: EncodeContext): KernelStep[];
+  encode?(node: N, ctx: EncodeContext): KernelStep[];
   /**
    * Ops whose kernels end in a fused epilogue (conv, dense) implement these so graph passes can
    * merge a following activation or BatchNormalization into them. Each returns the rewritten node,
    * or undefined when it cannot absorb it (e.g. an activation is already fused).
    */
-  fuseActivation?(node: GraphNode, act: Activation): GraphNode | undefined;
+  fuseActivation?(node: N, act: Activation): R | undefined;
   /** Folds y = x·scale[c] + shift[c] (per output channel, last axis) into the node's weights. */
-  foldScaleShift?(node: GraphNode, scale: Float32Array, shift: Float32Array): GraphNode | undefined;
+  foldScaleShift?(node: N, scale: Float32Array, shift: Float32Array): R | undefined;
   /**
    * Ops that are a per-channel y = x·scale[c] + shift[c] (an inference BatchNormalization)
    * implement this so src/compile/passes/fold-batch-norm.ts can fold them into a producer's
    * `foldScaleShift`: the node's scale, shift and fused activation, or undefined when it is not
    * that.
    */
-  scaleShiftOf?(node: GraphNode): { scale: Float32Array; shift: Float32Array; activation: Activation } | undefined;
+  scaleShiftOf?(node: N): { scale: Float32Array; shift: Float32Array; activation: Activation } | undefined;
   /**
    * Ops whose kernel can also compute the 2×2 max pool that reads their output (conv2d) implement
    * this for src/compile/passes/fuse-pool.ts: the node rewritten to write the pooled tensor, or
    * undefined when this pair cannot be fused.
    */
-  absorbPool?(node: GraphNode, pool: GraphNode): GraphNode | undefined;
+  absorbPool?(node: N, pool: GraphNode): R | undefined;
   /**
    * Ops whose epilogue can add a residual tensor of their output shape (conv2d) implement this for
    * src/compile/passes/fuse-add.ts: the node rewritten to take `residual` as a second input and
    * apply `addActivation` as the Add did, or undefined when it cannot.
    */
-  absorbResidual?(node: GraphNode, residual: string, addActivation: Activation): GraphNode | undefined;
+  absorbResidual?(node: N, residual: string, addActivation: Activation): R | undefined;
   /**
    * Ops that only add zeros around an image (ZeroPadding2D) implement this for
    * src/compile/passes/fold-padding.ts: the amounts, or undefined when the node crops or pads
    * otherwise.
    */
-  paddingOf?(node: GraphNode): Pads2D | undefined;
+  paddingOf?(node: N): Pads2D | undefined;
   /**
    * For models loaded with allowNonFinite (src/compile/passes/exact-non-finite.ts): the node
    * pinned to a kernel whose NaN/±Infinity propagation is elementwise exact, or the node itself.
    */
-  exactNonFinite?(node: GraphNode): GraphNode;
+  exactNonFinite?(node: N): R;
   /**
    * Window ops that can read zeros outside their input implement this so that a ZeroPadding2D in
    * front of them folds away (src/compile/passes/fold-padding.ts): returns the node rewritten to pad
    * its input 0 by `pads` (cells, all ≥ 0) itself, or undefined when it cannot.
    */
-  absorbPadding?(node: GraphNode, pads: Pads2D): GraphNode | undefined;
+  absorbPadding?(node: N, pads: Pads2D): R | undefined;
   /**
    * Which input positions one output element reads, per spatial axis, for volume tiling
    * (src/runtime/tiled-volume.ts). `rank` is the tensors' rank. Absent, or undefined for a node:
    * unknown, and tiling refuses the graph rather than guess.
    */
-  footprint?(node: GraphNode, rank: number): Footprint | undefined;
+  footprint?(node: N, rank: number): Footprint | undefined;
   /**
    * Alternative kernels for this node at these shapes, for autotuning (src/scheduler/autotune.ts):
    * attribute patches that `encode` honours, the first being what the op's own rule picks. Each
    * must compute the same result (and be tested against the reference like the default). Absent,
    * or fewer than two: nothing to tune. A node whose attributes already force a kernel returns none.
    */
-  tuningCandidates?(node: GraphNode, ctx: EncodeContext): TuningCandidate[];
+  tuningCandidates?(node: N, ctx: EncodeContext): TuningCandidate[];
 }
 
 /** One kernel choice of a node: a short label (remembered per adapter) and the attributes it sets. */
@@ -166,3 +181,23 @@ export type Footprint =
 
 /** Footprint of ops that read one position (channel mixing within it is fine). */
 export const POINTWISE: Footprint = { kind: 'pointwise' };
+
+/**
+ * Declares an op module whose nodes carry attributes of type `A`: inside it `node.attrs` is an `A`.
+ * This is the one place the IR's untyped attributes meet the op's type: the op's own `fromKeras`
+ * made them, so a node of this op holds an `A` (the `attrs` member only carries the type along).
+ */
+export function defineOp<A extends object>(module: OpModule<OpNode<A>, AnyNode, NodeDraft<object>>): OpModule & { readonly attrs?: A } {
+  return module as unknown as OpModule & { readonly attrs?: A };
+}
+
+/**
+ * `node` typed as a node of `module`'s op, or undefined when it is another op's: how a hook reads
+ * the attributes of the neighbour a pass hands it (conv2d's `absorbPool` reading the pool).
+ */
+export function nodeOf<A extends object>(node: GraphNode, module: OpModule & { readonly attrs?: A }): OpNode<A> | undefined {
+  return node.op === module.op ? (node as unknown as OpNode<A>) : undefined;
+}
+
+/** The attributes of an op that has none. */
+export type NoAttrs = Record<string, never>;

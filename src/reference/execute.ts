@@ -10,7 +10,8 @@ import { inferShapes } from '../compile/shapes.ts';
 import type { Graph } from '../graph/ir.ts';
 import { isOpKey } from '../ops/registry.ts';
 import { sizeOf, type Tensor } from '../tensor.ts';
-import { REFERENCES } from './table.ts';
+import { REFERENCES, type ReferenceOp } from './table.ts';
+import type { OpNode } from '../ops/types.ts';
 
 /** Returns the graph outputs, and every intermediate tensor when `keepAll` is set. */
 export function executeReference(
@@ -27,7 +28,8 @@ export function executeReference(
   for (const node of graph.nodes) {
     const ins = node.inputs.map((t) => tensors.get(t)!);
     if (!isOpKey(node.op)) throw new Error(`internal: no reference for op "${node.op}"`);
-    const out = REFERENCES[node.op](node, ins);
+    // The IR's attributes are untyped; the node's op key says which module's type they have.
+    const out = (REFERENCES[node.op] as ReferenceOp)(node as OpNode<never>, ins);
     const expected = shapes.get(node.output)!;
     if (out.shape.length !== expected.length || out.shape.some((d, i) => d !== expected[i])) {
       throw new Error(`reference ${node.op} of "${node.name}" made [${out.shape.join(', ')}], the op's shape rule says [${expected.join(', ')}]`);
