@@ -10,15 +10,26 @@
  * Kernels: shaders/conv2d_pool_8px8ch_vec4.wgsl (vec4 input loads) where inC % 4 = 0, else
  * shaders/conv2d_pool_8px8ch_scalar.wgsl (scalar input loads, e.g. an RGB stem; what was tried there is in
  * its header).
+ *
+ * Winograd or fused: a conv Winograd runs (useWinograd, decided here in encode where the shapes and
+ * so the scratch budget are known) is faster as Winograd into a scratch buffer plus pool2d.wgsl
+ * than as the fused direct kernel (seed network conv2, 32 → 64 3×3 on 111²: about 90 against
+ * 150-200 ms on SwiftShader), so such a node runs those steps; the pass fuses every qualifying
+ * pair regardless. Deciding in the pass (before shapes) used to leave a conv that Winograd's
+ * budget then refused running neither (the bundled malaria CNN's conv2: vec4 conv + separate pool).
+ * Autotuning measures both where the rule picks Winograd. (Pooling inside Winograd's output
+ * transform, whose 4×4 tiles hold whole 2×2 windows, would be the next step.)
  */
 import { ShapeError } from '../errors.ts';
 import { activationConstants } from '../graph/activations.ts';
 import type { GraphNode } from '../graph/ir.ts';
 import { axisGeometry, type Pool2DGeometry } from '../geometry/window.ts';
 import { conv2dShape, type Conv2DAttrs } from './conv2d.ts';
-import { padOutputAxis, winogradApplies } from './conv2d-variant.ts';
+import { padOutputAxis, useWinograd, winogradApplies } from './conv2d-variant.ts';
+import { encodeWinograd } from './conv2d-winograd.ts';
 import { dispatch1D } from './dispatch.ts';
-import { pool2d, type Pool2DAttrs } from './pool2d.ts';
+import { pool2d, poolStep, type Pool2DAttrs } from './pool2d.ts';
+import { scratchBudget } from './winograd-scratch.ts';
 import { defineOp, nodeOf, type OpNode } from './types.ts';
 
 /** Kernel variants: `8px8ch_vec4` (conv2d_pool_8px8ch_vec4.wgsl, inC % 4 = 0), `8px8ch_scalar` (conv2d_pool_8px8ch_scalar.wgsl, any inC). */
@@ -27,7 +38,10 @@ export type Conv2DPoolVariant = '8px8ch_vec4' | '8px8ch_scalar';
 /** Node attributes: the conv's, plus the geometry of the max pool that follows it. */
 export interface Conv2DPoolAttrs extends Conv2DAttrs {
   pool: Pool2DGeometry;
-  /** Forces a kernel variant where it applies (tests, A/B timings); absent: chosen from inC. */
+  /**
+   * Forces the fused kernel and its variant where it applies (tests, A/B timings); absent: Winograd
+   * plus pool where useWinograd says so, else the fused variant chosen from inC.
+   */
   poolVariant?: Conv2DPoolVariant;
 }
 
@@ -49,22 +63,17 @@ function attrsOf(node: OpNode<Conv2DPoolAttrs>): Conv2DPoolAttrs {
 /**
  * Whether a conv2d node and the pool2d node reading it can become one conv2d_pool node: a max
  * pool of 2×2 with stride 2 ('valid' or 'same': TF pads only after, see the shader) and a conv
- * with one group and no fused residual that conv2d would not run on Winograd: Winograd plus a
- * separate pool beat the fused direct kernel (seed network conv2, 32 → 64 3×3 on 111²: about 90
- * against 150-200 ms on SwiftShader), so those pairs stay as they are. (Pooling inside
- * Winograd's output transform, whose 4×4 tiles hold whole 2×2 windows, would be the next step.)
+ * with one group and no fused residual. Whether Winograd runs the conv is not asked here: it
+ * depends on shapes, which encode knows (see the header).
  */
 export function canFusePool(conv: OpNode<Conv2DAttrs>, pool: OpNode<Pool2DAttrs>): boolean {
   if (conv.op !== 'conv2d' || pool.op !== 'pool2d' || conv.inputs.length !== 1) return false;
   const c = conv.attrs;
   const p = pool.attrs;
   const twoByTwo = [...p.poolSize, ...p.strides].every((v) => v === 2);
-  // winogradApplies rather than conv2d's whole rule, which also weighs the tensor sizes the
-  // pass does not know: a conv Winograd could run stays a conv unless a direct variant is forced.
-  const winograd = winogradApplies(conv.weights[0].shape[2], c) && (c.variant === undefined || c.variant === 'winograd');
   // Explicit pads (if fold-padding ever gives conv2d some) are not read by this op: left alone.
   const explicitPads = 'pads' in conv.attrs;
-  return p.mode === 'max' && twoByTwo && (c.groups ?? 1) === 1 && !winograd && !explicitPads;
+  return p.mode === 'max' && twoByTwo && (c.groups ?? 1) === 1 && !explicitPads;
 }
 
 /** conv2d's `absorbPool` hook: the pair as one conv2d_pool node, or undefined (canFusePool). */
@@ -98,6 +107,17 @@ export const conv2dPool = defineOp<Conv2DPoolAttrs>({
     const gx = axisGeometry(W, a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
     const convH = gy.out;
     const convW = gx.out;
+    const convShape = [N, convH, convW, F];
+    const budget = scratchBudget(4 * (N * H * W * C + N * convH * convW * F));
+    if (a.poolVariant === undefined && useWinograd(C, F, a, budget, a.variant)) {
+      // The conv output lives only in this node: a scratch buffer the pool step reads.
+      const convOut = { kind: 'scratch', bytes: 4 * N * convH * convW * F, label: 'conv-output' } as const;
+      const pool = { mode: 'max', ...a.pool } as const;
+      return [
+        ...encodeWinograd(node, a, { input: inputShapes[0], output: convShape, gy, gx, budget, outputRef: convOut }),
+        poolStep(`${node.name}/pool2d`, pool, convShape, outputShape, { input: convOut, output: { kind: 'tensor', name: node.output } }),
+      ];
+    }
     const variant = choosePoolVariant(C, a.poolVariant);
     const blocks = Math.ceil(F / CHANNELS) * (CHANNELS / 4);
     const tiles = N * OH * Math.ceil(OW / POOLED);
@@ -125,5 +145,27 @@ export const conv2dPool = defineOp<Conv2DPoolAttrs>({
         bytes: 4 * (N * H * W * C + node.weights[0].data.length + F + N * OH * OW * F),
       },
     ];
+  },
+
+  /** As conv2d's: where the rule takes Winograd (plus pool), the fused direct kernel is measured against it. */
+  tuningCandidates(node, { inputShapes }) {
+    const a = attrsOf(node);
+    if (a.variant !== undefined || a.poolVariant !== undefined) return [];
+    const [N, H, W, C] = inputShapes[0];
+    const gy = axisGeometry(H, a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
+    const gx = axisGeometry(W, a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
+    const F = a.filters;
+    if (!useWinograd(C, F, a, scratchBudget(4 * (N * H * W * C + N * gy.out * gx.out * F)))) return [];
+    return [
+      { label: 'winograd+pool', attrs: { variant: 'winograd' } },
+      { label: 'fused 8px8ch_vec4', attrs: { variant: '8px8ch_vec4' } },
+    ];
+  },
+
+  /** As conv2d's: Winograd spreads a NaN over its tiles, so with allowNonFinite the fused direct kernel runs. */
+  exactNonFinite(node) {
+    const a = attrsOf(node);
+    if (a.variant !== undefined || a.poolVariant !== undefined || !winogradApplies(node.weights[0].shape[2], a)) return node;
+    return { ...node, attrs: { ...node.attrs, variant: '8px8ch_vec4' } };
   },
 });

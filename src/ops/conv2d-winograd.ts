@@ -32,7 +32,7 @@ import { residualEpilogue } from './conv2d-residual.ts';
 import { padOutputAxis } from './conv2d-variant.ts';
 import { dispatch1D } from './dispatch.ts';
 import type { AxisGeometry } from '../geometry/window.ts';
-import type { KernelStep, OpNode } from './types.ts';
+import type { BufferRef, KernelStep, OpNode } from './types.ts';
 import { chunkTiles, POINTS } from './winograd-scratch.ts';
 
 const WG = 64;
@@ -87,10 +87,12 @@ export interface WinogradShapes {
   gx: AxisGeometry;
   /** Scratch bytes (V + M) the chunks may take (winograd-scratch.ts scratchBudget). */
   budget: number;
+  /** Where the conv output goes: the node's output tensor unless given (conv2d_pool: a scratch the pool reads). */
+  outputRef?: BufferRef;
 }
 
 /** The dispatch triples (input transform, GEMM, output transform) of a conv node, chunk by chunk. */
-export function encodeWinograd(node: OpNode<Conv2DAttrs>, a: Conv2DAttrs, { input, output, gy, gx, budget }: WinogradShapes): KernelStep[] {
+export function encodeWinograd(node: OpNode<Conv2DAttrs>, a: Conv2DAttrs, { input, output, gy, gx, budget, outputRef }: WinogradShapes): KernelStep[] {
   const [N, H, W, C] = input;
   const [, OH, OW, F] = output;
   const outPad = Math.ceil(F / 8) * 8;
@@ -140,7 +142,7 @@ export function encodeWinograd(node: OpNode<Conv2DAttrs>, a: Conv2DAttrs, { inpu
         shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'lib_conv_store.wgsl', 'conv2d_winograd_output.wgsl'],
         constants: epilogue,
         params: { outH: OH, outW: OW, outC: F, outBlocks, ...chunk },
-        bindings: { m, bias, output: { kind: 'tensor', name: node.output }, residual: residualBinding },
+        bindings: { m, bias, output: outputRef ?? { kind: 'tensor', name: node.output }, residual: residualBinding },
         dispatch: dispatch1D(tiles * Math.ceil(F / 4), WG),
         flops: 0,
         bytes: 4 * tiles * (POINTS * outPad + TILE * TILE * F * (residual ? 2 : 1)),

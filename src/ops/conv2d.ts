@@ -174,7 +174,7 @@ export const conv2d = defineOp<Conv2DAttrs>({
   /**
    * Winograd's transforms mix a tile's inputs, so one NaN reaches all 16 outputs of its tile
    * (src/compile/passes/exact-non-finite.ts): convs it would take are pinned to the direct
-   * 8px8ch_vec4 kernel, which also lets a following 2×2 max pool fuse into them.
+   * 8px8ch_vec4 kernel (a conv2d_pool made from it then runs the fused kernel).
    */
   exactNonFinite(node) {
     const a = attrsOf(node);

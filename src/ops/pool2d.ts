@@ -8,7 +8,7 @@ import { dispatch1D } from './dispatch.ts';
 import { parsePadding, requireChannelsLast } from './padding.ts';
 import { axisGeometry } from '../geometry/window.ts';
 import type { KerasLayer } from '../formats/keras-model.ts';
-import { defineOp, type OpNode } from './types.ts';
+import { defineOp, type BufferRef, type KernelStep, type OpNode } from './types.ts';
 import { tupleOf } from './util.ts';
 
 /** Node attributes of a pool2d node (no weights). */
@@ -36,10 +36,43 @@ function attrsOf(node: OpNode<Pool2DAttrs>): Pool2DAttrs {
 }
 
 function geometry(node: OpNode<Pool2DAttrs>, input: readonly number[]) {
-  const a = attrsOf(node);
+  return poolGeometry(attrsOf(node), input);
+}
+
+function poolGeometry(a: Pool2DGeometry, input: readonly number[]) {
   return {
     gy: axisGeometry(input[1], a.poolSize[0], a.strides[0], 1, a.padding),
     gx: axisGeometry(input[2], a.poolSize[1], a.strides[1], 1, a.padding),
+  };
+}
+
+/**
+ * The pool2d.wgsl dispatch for one pooling window geometry. Also used by conv2d_pool where the
+ * conv runs on Winograd into a scratch buffer and the pool follows as its own step.
+ */
+export function poolStep(
+  label: string,
+  a: Pool2DAttrs,
+  inputShape: readonly number[],
+  outputShape: readonly number[],
+  io: { input: BufferRef; output: BufferRef },
+): KernelStep {
+  const [N, H, W, C] = inputShape;
+  const [, OH, OW] = outputShape;
+  const { gy, gx } = poolGeometry(a, inputShape);
+  const windows = N * OH * OW * C;
+  return {
+    label,
+    shader: ['lib_nan.wgsl', 'lib_flat_main.wgsl', 'lib_input_output.wgsl', 'lib_channels_last_index.wgsl', 'lib_pool_window.wgsl', 'pool2d.wgsl'],
+    constants: { WG, MODE: POOL_MODE_CONSTANT[a.mode] },
+    params: {
+      batch: N, inH: H, inW: W, channels: C, outH: OH, outW: OW,
+      poolH: a.poolSize[0], poolW: a.poolSize[1], strideH: a.strides[0], strideW: a.strides[1],
+      padTop: gy.padBefore, padLeft: gx.padBefore,
+    },
+    bindings: io,
+    dispatch: dispatch1D(windows, WG),
+    flops: windows * a.poolSize[0] * a.poolSize[1],
   };
 }
 
@@ -72,28 +105,7 @@ export const pool2d = defineOp<Pool2DAttrs>({
   },
 
   encode(node, { inputShapes, outputShape }) {
-    const a = attrsOf(node);
-    const [N, H, W, C] = inputShapes[0];
-    const [, OH, OW] = outputShape;
-    const { gy, gx } = geometry(node, inputShapes[0]);
-    const windows = N * OH * OW * C;
-    return [
-      {
-        label: `${node.name}/pool2d`,
-        shader: ['lib_nan.wgsl', 'lib_flat_main.wgsl', 'lib_input_output.wgsl', 'lib_channels_last_index.wgsl', 'lib_pool_window.wgsl', 'pool2d.wgsl'],
-        constants: { WG, MODE: POOL_MODE_CONSTANT[a.mode] },
-        params: {
-          batch: N, inH: H, inW: W, channels: C, outH: OH, outW: OW,
-          poolH: a.poolSize[0], poolW: a.poolSize[1], strideH: a.strides[0], strideW: a.strides[1],
-          padTop: gy.padBefore, padLeft: gx.padBefore,
-        },
-        bindings: {
-          input: { kind: 'tensor', name: node.inputs[0] },
-          output: { kind: 'tensor', name: node.output },
-        },
-        dispatch: dispatch1D(windows, WG),
-        flops: windows * a.poolSize[0] * a.poolSize[1],
-      },
-    ];
+    const io = { input: { kind: 'tensor', name: node.inputs[0] }, output: { kind: 'tensor', name: node.output } } as const;
+    return [poolStep(`${node.name}/pool2d`, attrsOf(node), inputShapes[0], outputShape, io)];
   },
 });

@@ -10,8 +10,8 @@
  * does not cancel), also outputs whose receptive field does not contain it. That is never a
  * laundered number (more NaN, not less), and without the option inputs are checked finite, so the
  * default keeps Winograd's 2–3× speed. With the option the caller asked for NaN to mean something
- * per element, so 3×3 convs Winograd would take are pinned to the direct vec4 kernel (which also
- * lets a following 2×2 max pool fuse into them, src/compile/passes/fuse-pool.ts).
+ * per element, so 3×3 convs Winograd would take are pinned to the direct vec4 kernel (a following
+ * 2×2 max pool then runs fused into it, src/ops/conv2d-pool.ts).
  *
  * Runs before the default passes; pinning a variant also takes the node out of autotuning.
  */

@@ -6,7 +6,9 @@
  *
  * Conditions (absorb.ts): the conv output has the pool as its only reader and is not a graph
  * output; the conv's `absorbPool` hook (canFusePool in src/ops/conv2d-pool.ts) checks the rest
- * (max 2×2 stride 2, one group, no fused residual, no explicit pads, not a conv Winograd would run). Runs after activation fusion, so the conv's activation is
+ * (max 2×2 stride 2, one group, no fused residual, no explicit pads). Whether the node then runs
+ * the fused kernel or Winograd plus a pool step depends on shapes, so conv2d_pool's encode decides.
+ * Runs after activation fusion, so the conv's activation is
  * already in its epilogue (applied before the max, as Keras does). It commutes with residual fusion:
  * a conv whose only reader is the pool feeds no Add, and canFusePool refuses a conv that took one.
  */

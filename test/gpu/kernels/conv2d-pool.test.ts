@@ -5,17 +5,22 @@
  * tiles and 8-channel tiles, Cin 1 / 3 / 4 / 5 / 6 / 7 / 8 / 32, batch 2, strides, dilation, no bias, and
  * activations applied before the max, including non-monotonic swish and gelu (max then activate
  * would differ there).
+ *
+ * Where no kernel is forced, encode chooses from shapes: Winograd into a scratch buffer plus
+ * pool2d.wgsl where useWinograd says so, else the fused kernel. The last cases run that rule: two
+ * shapes Winograd takes (checked against the reference with Winograd's tolerance) and the bundled
+ * malaria CNN's conv2 shape, whose Winograd scratch budget is too small, on the fused kernel.
  */
 import { describe, expect, it } from 'vitest';
 import { parseActivation } from '../../../src/graph/activations.ts';
 import { choosePoolVariant, type Conv2DPoolAttrs, type Conv2DPoolVariant } from '../../../src/ops/conv2d-pool.ts';
 import type { Padding } from '../../../src/geometry/window.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
-import { expectTensorsClose, F32 } from '../../util/compare.ts';
+import { expectTensorsClose, F32, type Tolerance } from '../../util/compare.ts';
 import { runGraphOnGpu } from '../../util/gpu.ts';
 import { singleOpGraph } from '../../util/graphs.ts';
 import { randomArray, randomTensor } from '../../util/random.ts';
-import { shaderFilesOfAll } from './shader-coverage.ts';
+import { shaderFilesOf, shaderFilesOfAll } from './shader-coverage.ts';
 
 interface PoolCase {
   name: string;
@@ -89,6 +94,42 @@ describe('conv2d_pool kernel vs CPU reference (conv then max pool)', () => {
       const { outputs } = executeReference(graph, inputs);
       // As conv2d's tolerance: the max selects one conv value, so the error is the conv's.
       expectTensorsClose(gpu, outputs[0], F32, c.name);
+    });
+  });
+
+  /** The rule's choice (no variant forced), with the shader files it must dispatch. */
+  const ruleCases: { c: PoolCase; files: string[] }[] = [
+    {
+      c: { name: 'rule: Cin 8 → 16, 3×3 same on 64², relu (Winograd + pool)', input: [1, 64, 64, 8], filters: 16, kernel: [3, 3], padding: 'same', act: 'relu' },
+      files: ['conv2d_winograd_gemm.wgsl', 'conv2d_winograd_input.wgsl', 'conv2d_winograd_output.wgsl', 'pool2d.wgsl'],
+    },
+    {
+      c: { name: 'rule: Cin 8 → 8, 3×3 valid on 63×61, batch 2, same pool on odd 61×59 conv, swish (Winograd + pool)', input: [2, 63, 61, 8], filters: 8, kernel: [3, 3], padding: 'valid', poolPadding: 'same', act: 'swish' },
+      files: ['conv2d_winograd_gemm.wgsl', 'conv2d_winograd_input.wgsl', 'conv2d_winograd_output.wgsl', 'pool2d.wgsl'],
+    },
+    {
+      c: { name: 'rule: Cin 16 → 32, 3×3 valid on 31² (malaria CNN conv2: Winograd budget too small, fused)', input: [1, 31, 31, 16], filters: 32, kernel: [3, 3], padding: 'valid', act: 'relu' },
+      files: ['conv2d_pool_8px8ch_vec4.wgsl'],
+    },
+  ];
+
+  ruleCases.forEach(({ c, files }, i) => {
+    it(c.name, async () => {
+      const cin = c.input[3];
+      const fanIn = 9 * cin;
+      const s = Math.sqrt(3 / fanIn) * 1.5;
+      const weights = [
+        { name: 'kernel', shape: [...c.kernel, cin, c.filters], data: randomArray(fanIn * c.filters, 800 + i, -s, s) },
+        { name: 'bias', shape: [c.filters], data: randomArray(c.filters, 900 + i, -0.2, 0.2) },
+      ];
+      const graph = singleOpGraph({ op: 'conv2d_pool', attrs: attrsFor(c) as unknown as Record<string, unknown>, weights, inputShapes: [c.input] });
+      expect([...shaderFilesOf(graph, [c.input])].sort()).toEqual(files);
+      const inputs = [randomTensor(c.input, 1000 + i)];
+      const [gpu] = await runGraphOnGpu(graph, inputs);
+      const { outputs } = executeReference(graph, inputs);
+      // Winograd's bound, argued in test/gpu/kernels/conv2d-winograd.test.ts; the max selects one conv value.
+      const winograd: Tolerance = { atol: 1e-4, rtol: 1e-3 };
+      expectTensorsClose(gpu, outputs[0], files.includes('pool2d.wgsl') ? winograd : F32, c.name);
     });
   });
 });

@@ -9,6 +9,8 @@ import { makeActivation } from '../../../src/graph/activations.ts';
 import { ActivationKind, LINEAR, type Activation, type Graph, type GraphNode } from '../../../src/graph/ir.ts';
 import { fusePools } from '../../../src/compile/passes/fuse-pool.ts';
 import { DEFAULT_PASSES, optimizeGraph } from '../../../src/compile/passes/index.ts';
+import { exactNonFinite } from '../../../src/compile/passes/exact-non-finite.ts';
+import { opModule } from '../../../src/ops/registry.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose } from '../../util/compare.ts';
 import { randomArray, randomTensor } from '../../util/random.ts';
@@ -93,9 +95,18 @@ describe('fuse-pool pass', () => {
     check(g, ['conv2d_pool'], 8);
   });
 
-  it('leaves a conv Winograd could run (3×3 stride 1, inC % 4 = 0) to conv2d', () => {
+  it('fuses a conv Winograd could run too (3×3 stride 1, inC % 4 = 0): whether it does is decided at encode, from shapes', () => {
     const g = graphOf([conv('c1', 'x', 8, 8), pool('p1', 'c1:out')], ['p1:out'], 8);
-    check(g, ['conv2d', 'pool2d'], 8);
+    check(g, ['conv2d_pool'], 8);
+  });
+
+  it('with allowNonFinite (exactNonFinite first, as loadModel runs it) a Winograd-able pair fuses pinned to the exact direct kernel', () => {
+    const g = graphOf([conv('c1', 'x', 8, 8), pool('p1', 'c1:out')], ['p1:out'], 8);
+    const opt = optimizeGraph(exactNonFinite(g));
+    expect(opt.nodes.map((n) => [n.op, n.attrs.variant])).toEqual([['conv2d_pool', '8px8ch_vec4']]);
+    // conv2d_pool's own hook pins a node fused before the option was applied.
+    const fused = optimizeGraph(g).nodes[0];
+    expect(opModule('conv2d_pool').exactNonFinite?.(fused)?.attrs.variant).toBe('8px8ch_vec4');
   });
 
   it('refuses a conv output read twice or that is a graph output', () => {
