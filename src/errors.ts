@@ -159,3 +159,25 @@ export class LimitError extends EngineError {
     this.max = max;
   }
 }
+
+/**
+ * An optional peer package a feature needs is not installed (puppeteer or `webgpu` for `mi`,
+ * protobufjs for the ONNX export, onnxruntime-web for the CPU path); the message says what to install.
+ */
+export class MissingPackageError extends EngineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MISSING_PACKAGE', message, options);
+  }
+}
+
+/**
+ * The graph cannot be written as ONNX: an op or option the exporter has no ONNX form for, or a
+ * shape it needs that is unknown (e.g. an input whose height is left open). Names the layer.
+ */
+export class OnnxExportError extends EngineError {
+  readonly layerName?: string;
+  constructor(message: string, layerName?: string) {
+    super('ONNX_EXPORT', layerName ? `Layer "${layerName}": ${message}` : message);
+    this.layerName = layerName;
+  }
+}

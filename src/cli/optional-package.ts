@@ -3,14 +3,11 @@
  * package: an app that embeds the element installs neither. This imports the first of the named
  * packages that is installed and turns "Cannot find package" into the install command.
  */
-import { EngineError } from '../errors.ts';
+import { MissingPackageError } from '../errors.ts';
 
-/** A package the chosen `mi` runtime needs is not installed; the message says which to install. */
-export class MissingPackageError extends EngineError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('MISSING_PACKAGE', message, options);
-  }
-}
+// The error lives with the others (src/errors.ts) since the ONNX export and the CPU path below the
+// CLI raise it too; re-exported here for the CLI's runtimes.
+export { MissingPackageError };
 
 /** Imports the first installed package of `names`; throws MissingPackageError(`advice`) when none is. */
 export async function importOptional<T>(names: readonly string[], advice: string): Promise<T> {

@@ -32,6 +32,7 @@ const ORDER: readonly string[] = [
   'formats',
   'ops',
   'compile',
+  'onnx',
   'scheduler',
   'runtime',
   'model.ts',
