@@ -17,8 +17,12 @@
  * 150-200 ms on SwiftShader), so such a node runs those steps; the pass fuses every qualifying
  * pair regardless. Deciding in the pass (before shapes) used to leave a conv that Winograd's
  * budget then refused running neither (the bundled malaria CNN's conv2: vec4 conv + separate pool).
- * Autotuning measures both where the rule picks Winograd. (Pooling inside Winograd's output
- * transform, whose 4×4 tiles hold whole 2×2 windows, would be the next step.)
+ * Not autotuned: the autotuner times a candidate on a prefix of its workgroups and extrapolates
+ * (src/scheduler/autotune.ts), and the pool step's many cheap workgroups (80 % of the seed conv2's,
+ * ~15 % of its time) made Winograd + pool read 324 ms against the fused kernel's 174 ms when it runs
+ * in about 125 ms; the tuned plan then ran the seed network 1.6× slower. Until prefixes are
+ * weighted by cost, the rule decides. (Pooling inside Winograd's output transform, whose 4×4 tiles
+ * hold whole 2×2 windows, would be the next step.)
  */
 import { ShapeError } from '../errors.ts';
 import { activationConstants } from '../graph/activations.ts';
@@ -144,21 +148,6 @@ export const conv2dPool = defineOp<Conv2DPoolAttrs>({
         flops: 2 * N * Math.min(convH, 2 * OH) * Math.min(convW, 2 * OW) * F * a.kernelSize[0] * a.kernelSize[1] * C,
         bytes: 4 * (N * H * W * C + node.weights[0].data.length + F + N * OH * OW * F),
       },
-    ];
-  },
-
-  /** As conv2d's: where the rule takes Winograd (plus pool), the fused direct kernel is measured against it. */
-  tuningCandidates(node, { inputShapes }) {
-    const a = attrsOf(node);
-    if (a.variant !== undefined || a.poolVariant !== undefined) return [];
-    const [N, H, W, C] = inputShapes[0];
-    const gy = axisGeometry(H, a.kernelSize[0], a.strides[0], a.dilation[0], a.padding);
-    const gx = axisGeometry(W, a.kernelSize[1], a.strides[1], a.dilation[1], a.padding);
-    const F = a.filters;
-    if (!useWinograd(C, F, a, scratchBudget(4 * (N * H * W * C + N * gy.out * gx.out * F)))) return [];
-    return [
-      { label: 'winograd+pool', attrs: { variant: 'winograd' } },
-      { label: 'fused 8px8ch_vec4', attrs: { variant: '8px8ch_vec4' } },
     ];
   },
 

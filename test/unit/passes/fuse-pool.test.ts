@@ -109,6 +109,10 @@ describe('fuse-pool pass', () => {
     expect(opModule('conv2d_pool').exactNonFinite?.(fused)?.attrs.variant).toBe('8px8ch_vec4');
   });
 
+  it('conv2d_pool is not autotuned: prefix timing misjudges Winograd + pool (see src/ops/conv2d-pool.ts), so the rule decides', () => {
+    expect(opModule('conv2d_pool').tuningCandidates).toBeUndefined();
+  });
+
   it('refuses a conv output read twice or that is a graph output', () => {
     const shared = graphOf([conv('c1', 'x', 3, 8), pool('p1', 'c1:out'), pool('p2', 'c1:out')], ['p1:out', 'p2:out']);
     check(shared, ['conv2d', 'pool2d', 'pool2d']);
