@@ -28,14 +28,21 @@ export async function runOnnx(bytes: Uint8Array, inputNames: readonly string[], 
   }
 }
 
-/** Exports `graph`, runs it in ORT on `inputs` and compares every output with our CPU reference; returns the max |error|. */
-export async function expectOnnxMatchesReference(graph: Graph, inputs: readonly Tensor[], tol: Tolerance = F32, options?: OnnxExportOptions, label = graph.nodes.map((n) => n.op).join('+')): Promise<number> {
+/**
+ * Exports `graph`, runs it in ORT on `inputs` and compares every output with our CPU reference
+ * within `tol`; returns the max |error| and the max relative error (of values above 1e-6).
+ */
+export async function expectOnnxMatchesReference(graph: Graph, inputs: readonly Tensor[], tol: Tolerance = F32, options?: OnnxExportOptions, label = graph.nodes.map((n) => n.op).join('+')): Promise<{ maxAbs: number; maxRel: number }> {
   const onnx = await exportOnnx(graph, options);
   const got = await runOnnx(onnx.bytes, onnx.inputNames, onnx.outputNames, inputs);
   const expected = executeReference(graph, inputs).outputs;
   expect(got.length).toBe(expected.length);
-  let worst = 0;
-  got.forEach((t, i) => (worst = Math.max(worst, expectTensorsClose(t, expected[i], tol, `${label}: output ${i}`).maxAbs)));
+  const worst = { maxAbs: 0, maxRel: 0 };
+  got.forEach((t, i) => {
+    const s = expectTensorsClose(t, expected[i], tol, `${label}: output ${i}`);
+    worst.maxAbs = Math.max(worst.maxAbs, s.maxAbs);
+    worst.maxRel = Math.max(worst.maxRel, s.maxRel);
+  });
   return worst;
 }
 
