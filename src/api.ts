@@ -1,7 +1,8 @@
 /**
  * The public API, shared by the browser entry (index.ts) and the Node entry (node.ts).
  */
-import { acquireGpu, type DeviceOptions, type GpuContext } from './gpu/device.ts';
+import type { DeviceOptions } from './gpu/device.ts';
+import { chooseBackend, withFallback, type BackendChoice, type BackendOption } from './gpu/backend-choice.ts';
 import { buildGraph } from './compile/from-keras.ts';
 import { inputScalingLayer } from './graph/input-scaling.ts';
 import type { Graph } from './graph/ir.ts';
@@ -13,6 +14,8 @@ import { readKerasModel, type ModelSource, type ReadOptions } from './formats/re
 import { findModelMetadata, type FoundMetadata, type MetadataOption } from './formats/model-metadata.ts';
 import { resolvePreprocessing } from './runtime/preprocess-resolve.ts';
 import { Model } from './model.ts';
+import { WasmModel } from './wasm/wasm-model.ts';
+import { loadOrt, type WasmOptions } from './wasm/ort.ts';
 import { AbortError, ShapeError } from './errors.ts';
 import type { AutotuneOptions } from './scheduler/autotune.ts';
 
@@ -52,15 +55,32 @@ export interface LoadOptions extends DeviceOptions, ReadOptions {
    * regardless (NonFiniteError naming the layer and weight).
    */
   allowNonFinite?: boolean;
+  /**
+   * Where the model runs. 'auto' (the default): WebGPU on a hardware GPU; WebAssembly (ONNX Runtime
+   * Web, an optional peer) when there is no WebGPU, no adapter, only a software adapter (SwiftShader,
+   * llvmpipe, a fallback adapter), or no device could be made. A `device` given means WebGPU.
+   * 'webgpu' or 'wasm' force one. `model.backend` and `model.backendReason` say what was chosen and why.
+   */
+  backend?: BackendOption;
+  /** The WebAssembly backend's set-up: how to import ONNX Runtime Web, wasmPaths, threads (src/wasm/ort.ts). */
+  wasm?: WasmOptions;
 }
+
+/** A loaded model on either backend; `backend` tells which ('webgpu': Model, 'wasm': WasmModel). */
+export type LoadedModel = Model | WasmModel;
 
 /**
  * Loads a Keras model (TF.js layers model.json + shards, Keras 2/3 `.h5`, Keras 3 `.keras`) from a
  * URL, files, or bytes, and prepares it for the GPU.
  */
-export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
-  // The GPU first: a browser without WebGPU should fail at once, not after downloading the model.
-  const gpu = await acquireGpu(options);
+export function loadModel(source: ModelSource, options: LoadOptions & { backend: 'wasm' }): Promise<WasmModel>;
+export function loadModel(source: ModelSource, options: LoadOptions & ({ backend: 'webgpu' } | { device: GPUDevice; backend?: 'auto' | 'webgpu' })): Promise<Model>;
+export function loadModel(source: ModelSource, options?: LoadOptions): Promise<LoadedModel>;
+export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<LoadedModel> {
+  // The backend first: a browser without WebGPU (or ONNX Runtime for it) should fail at once, not
+  // after downloading the model; 'auto' asks for the GPU's adapter before anything is fetched.
+  const choice = await chooseBackendReady(options);
+  const gpu = choice.gpu;
   const ownsDevice = !options.device;
   try {
     // The metadata is small and optional: look for it while the model downloads.
@@ -68,16 +88,26 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
     metadata.catch(() => undefined); // an abort rejects both; the model's rejection is the one reported
     const graph = buildGraph(await readKerasModel(source, options));
     options.signal?.throwIfAborted();
-    const model = await createModel(graph, gpu, ownsDevice, options, await metadata);
+    const model = await createModel(graph, choice, ownsDevice, options, await metadata);
     if (options.signal?.aborted) {
       await model.dispose();
       options.signal.throwIfAborted();
     }
     return model;
   } catch (err) {
-    if (ownsDevice) gpu.device.destroy();
+    if (ownsDevice) gpu?.device.destroy();
     throw options.signal?.aborted ? aborted(options.signal, err) : err;
   }
+}
+
+/**
+ * The backend (gpu/backend-choice.ts), with ONNX Runtime Web loaded when it is WebAssembly: a missing
+ * runtime fails before the model downloads, or, where WebAssembly was only preferred over a software
+ * adapter, leaves the model on WebGPU.
+ */
+async function chooseBackendReady(options: LoadOptions): Promise<BackendChoice> {
+  const choice = await chooseBackend(options.backend, options);
+  return withFallback(choice, () => loadOrt(options.wasm, choice.reason), options);
 }
 
 /**
@@ -91,23 +121,29 @@ function aborted(signal: AbortSignal, err: unknown): AbortError {
   return new AbortError(`Loading the model was aborted${why ? `: ${why}` : ''}`, { cause: err });
 }
 
-/** Builds a GPU model from an already-read KerasModel. */
-export async function modelFromKeras(keras: KerasModel, options: LoadOptions = {}): Promise<Model> {
+/** Builds a model from an already-read KerasModel (the backend chosen as loadModel chooses it). */
+export function modelFromKeras(keras: KerasModel, options: LoadOptions & { backend: 'wasm' }): Promise<WasmModel>;
+export function modelFromKeras(keras: KerasModel, options: LoadOptions & ({ backend: 'webgpu' } | { device: GPUDevice; backend?: 'auto' | 'webgpu' })): Promise<Model>;
+export function modelFromKeras(keras: KerasModel, options?: LoadOptions): Promise<LoadedModel>;
+export async function modelFromKeras(keras: KerasModel, options: LoadOptions = {}): Promise<LoadedModel> {
   return modelFromGraph(buildGraph(keras), options);
 }
 
-/** Builds a GPU model from a graph (optimising it first). */
-export async function modelFromGraph(graph: Graph, options: LoadOptions = {}): Promise<Model> {
-  const gpu = await acquireGpu(options);
+/** Builds a model from a graph (optimising it first; the backend chosen as loadModel chooses it). */
+export function modelFromGraph(graph: Graph, options: LoadOptions & { backend: 'wasm' }): Promise<WasmModel>;
+export function modelFromGraph(graph: Graph, options: LoadOptions & ({ backend: 'webgpu' } | { device: GPUDevice; backend?: 'auto' | 'webgpu' })): Promise<Model>;
+export function modelFromGraph(graph: Graph, options?: LoadOptions): Promise<LoadedModel>;
+export async function modelFromGraph(graph: Graph, options: LoadOptions = {}): Promise<LoadedModel> {
+  const choice = await chooseBackendReady(options);
   try {
-    return await createModel(graph, gpu, !options.device, options, await findModelMetadata(undefined, options.metadata, options));
+    return await createModel(graph, choice, !options.device, options, await findModelMetadata(undefined, options.metadata, options));
   } catch (err) {
-    if (!options.device) gpu.device.destroy();
+    if (!options.device) choice.gpu?.device.destroy();
     throw err;
   }
 }
 
-async function createModel(graph: Graph, gpu: GpuContext, ownsDevice: boolean, options: LoadOptions, found: FoundMetadata): Promise<Model> {
+async function createModel(graph: Graph, choice: BackendChoice, ownsDevice: boolean, options: LoadOptions, found: FoundMetadata): Promise<LoadedModel> {
   // Preprocessing is read off the graph as Keras wrote it, before passes rewrite it.
   const preprocessing = resolvePreprocessing({
     declared: graph.inputs.length === 1 ? graph.inputs[0].shape : undefined,
@@ -122,15 +158,12 @@ async function createModel(graph: Graph, gpu: GpuContext, ownsDevice: boolean, o
   const optimized = optimizeGraph(options.extraOutputs?.length ? withExtraOutputs(exact, options.extraOutputs) : exact);
   const tuning: AutotuneOptions =
     options.autotune === false ? { mode: 'off' } : options.autotune === true || options.autotune === undefined ? {} : options.autotune;
-  const model = new Model(optimized, gpu, ownsDevice, tuning, {
-    metadata: found.metadata,
-    preprocessing,
-    allowNonFinite: options.allowNonFinite,
-    limits: options.limits,
-  });
+  const description = { metadata: found.metadata, preprocessing, allowNonFinite: options.allowNonFinite, limits: options.limits, backendReason: choice.reason };
+  const model = choice.gpu ? new Model(optimized, choice.gpu, ownsDevice, tuning, description) : new WasmModel(optimized, description, options.wasm);
   if (options.inputShape) {
     try {
-      await model.prepare(model.runShapes([options.inputShape])); // a big batch: the plan of its chunks
+      // A big batch: the GPU's plan of its chunks; on WebAssembly, the session.
+      await model.prepare(model instanceof Model ? model.runShapes([options.inputShape]) : [options.inputShape]);
     } catch (err) {
       await model.dispose();
       throw err;
@@ -151,7 +184,10 @@ function withExtraOutputs(graph: Graph, names: readonly string[]): Graph {
 }
 
 export { Model } from './model.ts';
-export type { ModelInfo, RunOptions } from './model.ts';
+export type { ModelInfo, RunOptions, MemoryLimits } from './model.ts';
+export { WasmModel } from './wasm/wasm-model.ts';
+export { useOnnxRuntime, type WasmOptions } from './wasm/ort.ts';
+export { softwareAdapter, type BackendOption, type BackendName } from './gpu/backend-choice.ts';
 export { DEFAULT_LIMITS, LIMIT_FLAGS, type EngineLimits } from './limits.ts';
 export type { BatchProgress } from './runtime/batch-chunks.ts';
 export { checkImageBlob, readImageHeader, type ImageHeader } from './runtime/image-header.ts';

@@ -4,67 +4,24 @@
  */
 import { DeviceLostError, GPUExecutionError, ShapeError } from './errors.ts';
 import { lostDeviceError, type GpuContext } from './gpu/device.ts';
-import { inputScalingLayer } from './graph/input-scaling.ts';
-import { checkInputFinite } from './non-finite.ts';
 import type { Graph } from './graph/ir.ts';
-import { checkLimit, resolveLimits, type EngineLimits } from './limits.ts';
-import { checkImageSize } from './runtime/image-header.ts';
-import { chunkSize, defaultChunkBytes, runInChunks, type BatchProgress } from './runtime/batch-chunks.ts';
+import { chunkSize, defaultChunkBytes, runInChunks } from './runtime/batch-chunks.ts';
+import { ModelBase, type MemoryLimits, type ModelDescription, type RunOptions } from './runtime/model-base.ts';
 import { ExecutionPlan } from './runtime/execution-plan.ts';
 import type { PlanProfile, ProfileOptions } from './runtime/profile.ts';
 import { Preprocessor } from './runtime/preprocess.ts';
 import type { ImageInput, PreprocessOptions } from './runtime/preprocess-options.ts';
 import { checkPreprocessFinite } from './runtime/preprocess-finite.ts';
 import { resolvePreprocess, type PreprocessSpec } from './runtime/preprocess-spec.ts';
-import { resolvePreprocessing, withOverrides, type ModelMetadata, type ModelPreprocessing } from './runtime/preprocess-resolve.ts';
 import type { ImageSource } from './runtime/preprocess-source.ts';
 import { autotune, type AutotuneOptions, type TuneReport } from './scheduler/autotune.ts';
 import { checkedShapes, planLayout, type LayoutLimits } from './scheduler/layout.ts';
 import { shapeToString, sizeOf, type Tensor } from './tensor.ts';
 
-export interface ModelInfo {
-  name: string;
-  format: string;
-  kerasVersion: string;
-  inputs: { name: string; shape: (number | null)[] }[];
-  outputs: string[];
-  layers: { name: string; kerasClass: string; op: string }[];
-}
+export type { ModelInfo, ModelDescription, RunOptions, MemoryLimits } from './runtime/model-base.ts';
 
-/** What a model knows about its own use besides the graph (see loadModel). */
-export interface ModelDescription {
-  /** The model's metadata.json, when one was found or given. */
-  metadata?: ModelMetadata;
-  /** Resolved without explicit options; default: from the graph alone. */
-  preprocessing?: ModelPreprocessing;
-  /** Default of RunOptions.allowNonFinite for this model's calls (the load option). */
-  allowNonFinite?: boolean;
-  /** The load option `limits` (src/limits.ts): sizes refused before allocating, batch chunking. */
-  limits?: Partial<EngineLimits>;
-}
-
-/** Options of one predict/run/predictImage call. */
-export interface RunOptions {
-  /**
-   * Let NaN and ±Infinity in the inputs through (default: the model's load option, else false,
-   * which refuses them with a NonFiniteError naming the first one). The kernels then propagate
-   * them as IEEE arithmetic does: NaN wherever the math reaches, never a laundered finite number.
-   */
-  allowNonFinite?: boolean;
-  /**
-   * run/predict: called after each chunk of a batch too big for one run (see
-   * runtime/batch-chunks.ts), and once at the end of any run, with the samples done so far.
-   */
-  onProgress?: (progress: BatchProgress) => void;
-  /**
-   * run/predict/predictImage: aborting ends the call with AbortError at the next point where it can
-   * stop cleanly: before each chunk of a batch, and when its turn in the model's queue comes (calls
-   * on one model run one after another), before anything of it is submitted to the GPU.
-   */
-  signal?: AbortSignal;
-}
-
-export class Model {
+export class Model extends ModelBase {
+  readonly backend = 'webgpu' as const;
   private readonly plans = new Map<string, Promise<ExecutionPlan>>();
   private disposed = false;
   private preprocessor?: Preprocessor;
@@ -77,47 +34,17 @@ export class Model {
   private current: GpuContext;
   /** A lost device being replaced: shared by every call that waits for the new one. */
   private renewing?: Promise<void>;
-  /** The model's metadata.json (labels, input recipe), when one was found beside it or given. */
-  readonly metadata?: ModelMetadata;
-  /** Whether calls let non-finite inputs through unless they say otherwise (load option). */
-  private readonly allowNonFinite: boolean;
-  /** The engine's limits for this model: the defaults with the load option's on top (src/limits.ts). */
-  readonly limits: EngineLimits;
-  /**
-   * How predictImage turns images into this model's input when given no options: the resolved
-   * values, where each came from ('option' | 'metadata' | 'graph' | 'default'), the metadata's labels,
-   * and `usedDefault` / `reason` when nothing said how the model was trained (runtime/preprocess-resolve.ts).
-   */
-  readonly preprocessing: ModelPreprocessing;
-
   constructor(
     /** The graph the GPU runs (after passes). */
-    readonly graph: Graph,
+    graph: Graph,
     gpu: GpuContext,
     private readonly ownsDevice: boolean,
     /** How kernels are chosen per node when a plan is made (see scheduler/autotune.ts). */
     private readonly tuning: AutotuneOptions = {},
     description: ModelDescription = {},
   ) {
+    super(graph, description, 'WebGPU');
     this.current = gpu;
-    this.metadata = description.metadata;
-    this.allowNonFinite = description.allowNonFinite ?? false;
-    this.limits = resolveLimits(description.limits);
-    this.preprocessing =
-      description.preprocessing ??
-      resolvePreprocessing({ declared: graph.inputs.length === 1 ? graph.inputs[0].shape : undefined, inputLayer: inputScalingLayer(graph) });
-  }
-
-  get info(): ModelInfo {
-    const g = this.graph;
-    return {
-      name: g.meta.name,
-      format: g.meta.format,
-      kerasVersion: g.meta.kerasVersion,
-      inputs: g.inputs.map((i) => ({ name: i.name, shape: [...i.shape] })),
-      outputs: [...g.outputs],
-      layers: g.nodes.map((n) => ({ name: n.name, kerasClass: n.kerasClass, op: n.op })),
-    };
   }
 
   /** The GPU the model runs on now (a new one after its own device was lost). */
@@ -128,6 +55,11 @@ export class Model {
   /** Human-readable name of the GPU adapter in use. */
   get adapterName(): string {
     return this.gpu.adapterName;
+  }
+
+  /** The device's buffer sizes (batch chunks and volume tiles are cut to fit them). */
+  get memoryLimits(): MemoryLimits {
+    return this.gpu.device.limits;
   }
 
   /**
@@ -212,25 +144,6 @@ export class Model {
     return this.tuneReports.get(keyOf(inputShapes));
   }
 
-  /** Runs a single-input, single-output model. The input's first dimension is the batch. */
-  async predict(input: Tensor, options: RunOptions = {}): Promise<Tensor> {
-    if (this.graph.inputs.length !== 1 || this.graph.outputs.length !== 1) {
-      throw new ShapeError(
-        `predict() is for models with one input and one output; this one has ${this.graph.inputs.length} and ${this.graph.outputs.length}: use run()`,
-      );
-    }
-    const [out] = await this.run([input], options);
-    return out;
-  }
-
-  /**
-   * `preprocessing` with these options on top: what predictImage(image, options) uses, and where
-   * each value came from.
-   */
-  resolvePreprocessing(options: PreprocessOptions = {}): ModelPreprocessing {
-    return withOverrides(this.preprocessing, options);
-  }
-
   /**
    * Classifies images, resizes and normalises them on the GPU into the model's input and runs the
    * model, in one command buffer: the batch is the number of images (any sizes, mixed kinds allowed).
@@ -242,11 +155,7 @@ export class Model {
    * and `premultiplyAlpha: 'none'` (see decodeImageBitmap) to get the file's own pixel values.
    */
   async predictImage(image: ImageInput | readonly ImageInput[], options: PreprocessOptions & RunOptions = {}): Promise<Tensor> {
-    if (this.graph.inputs.length !== 1 || this.graph.outputs.length !== 1) {
-      throw new ShapeError(
-        `predictImage() is for models with one input and one output; this one has ${this.graph.inputs.length} and ${this.graph.outputs.length}`,
-      );
-    }
+    this.requireSingleIO('predictImage()');
     await this.liveDevice();
     const { pre, sources, spec } = this.imageRequest(image, options);
     if (!(options.allowNonFinite ?? this.allowNonFinite)) checkPreprocessFinite(spec, sources);
@@ -273,23 +182,13 @@ export class Model {
     const spec = resolvePreprocess(this.resolvePreprocessing(options).options, this.graph.inputs[0]?.shape);
     const sources = this.preprocessor.sources(image);
     // Sizes are checked before the GPU holds anything of them (src/limits.ts).
-    sources.forEach((s, i) => checkImageSize(s.width, s.height, `image ${i}`, this.limits));
-    const input = [sources.length, spec.height, spec.width, spec.channels];
-    checkLimit(this.limits, 'maxTensorElements', sizeOf(input), `the preprocessed input ${shapeToString(input)}`, 'elements');
+    this.checkImageSources(sources, spec);
     return { pre: this.preprocessor, sources, spec };
   }
 
   /** Runs the model on one tensor per input; returns one tensor per output, in Keras' order. */
   async run(inputs: readonly Tensor[], options: RunOptions = {}): Promise<Tensor[]> {
-    inputs.forEach((t, i) => {
-      if (!t || !(t.data instanceof Float32Array) || !Array.isArray(t.shape)) {
-        throw new ShapeError(`Input ${i} must be a tensor { data: Float32Array, shape: number[] }`);
-      }
-      if (t.data.length !== sizeOf(t.shape)) {
-        throw new ShapeError(`Input ${i}: ${t.data.length} values do not fill shape ${shapeToString(t.shape)}`);
-      }
-    });
-    if (!(options.allowNonFinite ?? this.allowNonFinite)) inputs.forEach((t, i) => checkInputFinite(i, t.data, t.shape));
+    this.checkRunInputs(inputs, options);
     // A batch too big for one run runs in chunks of one plan (runtime/batch-chunks.ts).
     const planned = this.runShapes(inputs.map((t) => t.shape));
     const outputs = await runInChunks(inputs, planned[0]?.[0] ?? 0, async (part) => (await this.prepare(planned)).run(part, options.signal), options);

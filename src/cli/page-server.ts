@@ -54,7 +54,9 @@ async function startViteServer(allow: string[]): Promise<PageServer> {
     logLevel: 'error',
     clearScreen: false,
     server: { host: '127.0.0.1', port: 0, strictPort: false, fs: { allow: [REPO_ROOT, ...allow] }, hmr: false },
-    optimizeDeps: { noDiscovery: true, include: [] },
+    // protobufjs (the ONNX export of the WebAssembly path) is CommonJS: pre-bundled at start, the only
+    // dependency that needs it. onnxruntime-web is served as it is, so its .wasm stays beside its module.
+    optimizeDeps: { noDiscovery: true, include: ['protobufjs/minimal.js'], exclude: ['onnxruntime-web'] },
   });
   await server.listen();
   const address = server.httpServer?.address();

@@ -2,7 +2,7 @@
  * The element's events and their `detail`s. All bubble and cross the shadow boundary (composed), so
  * a page can listen on the element or on any ancestor.
  */
-import type { ModelInfo, ModelPreprocessing } from '../index.ts';
+import type { BackendName, ModelInfo, ModelPreprocessing } from '../index.ts';
 import type { ModelMetadata } from './config.ts';
 import type { LabelledProbability } from './probabilities.ts';
 import type { LoadPhase } from './loader.ts';
@@ -10,8 +10,12 @@ import type { LoadPhase } from './loader.ts';
 /** `mi-load`: the model is downloaded, compiled and warmed up. */
 export interface MiLoadDetail {
   info: ModelInfo;
-  /** The GPU adapter the model runs on (e.g. "google swiftshader ..."). */
+  /** The GPU adapter the model runs on (e.g. "google swiftshader ..."), or "WebAssembly (ONNX Runtime Web)". */
   adapter: string;
+  /** Where the model runs: 'webgpu' or 'wasm' (ONNX Runtime Web). */
+  backend: BackendName;
+  /** Why, e.g. "software adapter (SwiftShader): WebAssembly is faster". */
+  backendReason: string;
   /** The `metadata.json` found beside the model, if any. */
   metadata?: ModelMetadata;
   /**
@@ -34,6 +38,8 @@ export interface MiResultDetail {
   /** Shape of that output, batch first. */
   outputShape: number[];
   adapter: string;
+  backend: BackendName;
+  backendReason: string;
 }
 
 /** `mi-error`: loading the model or classifying an image failed. */

@@ -4,7 +4,7 @@
  * one progress value over all of it. The three phases get fixed shares of the bar, because only the
  * download has a measurable size.
  */
-import { loadModel, WebGPUUnavailableError, type Model, type ModelPreprocessing, type ModelSource } from '../index.ts';
+import { loadModel, type BackendOption, type LoadedModel, type ModelPreprocessing, type ModelSource } from '../index.ts';
 import { attributeOptions, withSize, type ModelMetadata, type PreprocessAttributes } from './config.ts';
 
 /** Where loading is; `fraction` is of the whole load, 0..1. */
@@ -24,34 +24,13 @@ const DOWNLOAD_END = 0.8;
 const COMPILE_END = 0.95;
 
 export interface OpenedModel {
-  model: Model;
+  model: LoadedModel;
   metadata?: ModelMetadata;
   /** The engine's preprocessing with the element's attributes on top, as at load time. */
   preprocessing: ModelPreprocessing;
 }
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
-
-/**
- * Fails fast where WebGPU cannot work. loadModel finds this out too, but only after the download
- * (it reads the model before it asks for a GPU), so a browser without an adapter would fetch the
- * whole model just to be told it cannot run it. This probe asks only whether an adapter exists.
- */
-async function requireWebGPU(): Promise<void> {
-  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
-  if (!gpu) throw new WebGPUUnavailableError('WebGPU is not available in this browser (navigator.gpu is missing).');
-  let adapter: GPUAdapter | null = null;
-  try {
-    adapter = await gpu.requestAdapter();
-  } catch {
-    adapter = null;
-  }
-  if (!adapter) {
-    throw new WebGPUUnavailableError(
-      'WebGPU is present but no GPU adapter is available (the GPU may be blocklisted, or WebGPU disabled in the browser settings).',
-    );
-  }
-}
 
 /**
  * Loads, compiles and warms up the model. The warm-up classifies one blank image of the model's
@@ -69,13 +48,17 @@ export async function openModel(
     cache?: boolean;
     /** Expected `sha256-<base64>` of the model file. */
     integrity?: string;
+    /** Where the model runs (loadModel's `backend`; default 'auto'). */
+    backend?: BackendOption;
   },
 ): Promise<OpenedModel> {
   const { signal, onPhase } = opts;
-  await requireWebGPU();
   onPhase({ phase: 'download', fraction: 0, text: 'Downloading model…' });
   let shown = 0;
+  // loadModel chooses the backend (WebGPU, or WebAssembly where there is no usable GPU) before it
+  // downloads anything, so a browser that can run neither learns it without fetching the model.
   const model = await loadModel(source, {
+    backend: opts.backend,
     signal,
     metadata: opts.metadataUrl === 'none' ? false : opts.metadataUrl,
     onProgress: ({ loadedBytes, totalBytes }) => {
@@ -96,7 +79,8 @@ export async function openModel(
     signal.throwIfAborted();
     const preprocessing = model.resolvePreprocessing(attributeOptions(opts.attributes()));
     const pre = withSize(preprocessing.options);
-    onPhase({ phase: 'compile', fraction: DOWNLOAD_END, text: 'Compiling shaders…' });
+    const compiling = model.backend === 'webgpu' ? 'Compiling shaders…' : 'Starting WebAssembly…';
+    onPhase({ phase: 'compile', fraction: DOWNLOAD_END, text: compiling });
     await model.prepare([[1, pre.height, pre.width, pre.channels]]);
     signal.throwIfAborted();
     onPhase({ phase: 'warmup', fraction: COMPILE_END, text: 'Warming up…' });

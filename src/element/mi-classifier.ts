@@ -4,13 +4,13 @@
  * numeric decision (decoding aside) is the engine's.
  */
 import { LitElement, type PropertyValues } from 'lit';
-import type { ModelInfo, ModelSource } from '../index.ts';
+import type { BackendOption, ModelInfo, ModelSource } from '../index.ts';
 import { attributeOptions, parseLabels, withSize, type PreprocessAttributes } from './config.ts';
 import { errorDetail, miEvent, type MiErrorDetail, type MiLoadDetail, type MiResultDetail } from './events.ts';
 import { bitmapFromFile, bitmapFromUrl, drawPreview, engineInput, whenDecoded, type ElementImage } from './image-source.ts';
 import { openModel, type LoadPhase, type OpenedModel } from './loader.ts';
 import { labelBars, type LabelledProbability } from './probabilities.ts';
-import { renderClassifier, type View } from './render.ts';
+import { backendBadge, renderClassifier, type View } from './render.ts';
 import { styles } from './styles.ts';
 
 /** Preprocessing inputs whose change re-classifies the current image. */
@@ -60,6 +60,7 @@ const PREPROCESS_PROPS = ['labels', 'inputSize', 'scale', 'offset', 'mean', 'std
  * @csspart value - A probability as text.
  * @csspart status - The live status line (result, time, adapter).
  * @csspart adapter - The GPU adapter name inside the status line.
+ * @csspart backend - The badge saying where the model runs: "GPU · <adapter>" or "CPU · WebAssembly, <reason>".
  * @csspart error - The visible error message.
  */
 export class MiClassifier extends LitElement {
@@ -78,6 +79,7 @@ export class MiClassifier extends LitElement {
     resize: {},
     noCache: { type: Boolean, attribute: 'no-cache' },
     integrity: {},
+    backend: {},
     src: {},
     image: { attribute: false },
     _view: { state: true, attribute: false },
@@ -116,6 +118,11 @@ export class MiClassifier extends LitElement {
    * differs fails to load (`MODEL_FETCH`). Files with an `integrity.json` beside them are checked anyway.
    */
   integrity?: string;
+  /**
+   * Where the model runs: `auto` (default: WebGPU on a hardware GPU, else WebAssembly through ONNX
+   * Runtime Web, which the page must provide), `webgpu` or `wasm`. The badge part shows the choice.
+   */
+  backend?: BackendOption;
   /** URL of an image to classify (fetched once; cross-origin images need CORS). */
   src?: string;
   /** An image to classify: ImageBitmap, HTMLImageElement, HTMLCanvasElement, VideoFrame or ImageData. */
@@ -188,7 +195,7 @@ export class MiClassifier extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('model') || changed.has('metadata') || changed.has('integrity')) void this.load();
+    if (changed.has('model') || changed.has('metadata') || changed.has('integrity') || changed.has('backend')) void this.load();
     if (changed.has('src') && this.src) void this.loadSrc(this.src);
     if (changed.has('image') && this.image) void this.classify(this.image);
     else if (!changed.has('model') && PREPROCESS_PROPS.some((p) => changed.has(p)) && this.current && this.opened) {
@@ -268,12 +275,13 @@ export class MiClassifier extends LitElement {
       this.setView({ state: 'loading', progress });
       this.dispatchEvent(miEvent('mi-progress', progress));
     };
-    this.setView({ state: 'loading', error: undefined, bars: undefined, progress: undefined });
+    this.setView({ state: 'loading', error: undefined, bars: undefined, progress: undefined, badge: undefined });
     try {
       const opened = await openModel(this.model, {
         metadataUrl: this.metadata,
         cache: !this.noCache,
         integrity: this.integrity,
+        backend: this.backend,
         attributes: () => this.preprocessAttributes(),
         signal: abort.signal,
         onPhase,
@@ -285,10 +293,12 @@ export class MiClassifier extends LitElement {
       this.opened = opened;
       this.loadAbort = undefined;
       // An error shown now came from the image (e.g. a bad src) while the model loaded: keep it.
-      this.setView({ state: this._view.error ? 'error' : 'ready', progress: undefined });
+      this.setView({ state: this._view.error ? 'error' : 'ready', progress: undefined, badge: backendBadge(opened.model) });
       const detail: MiLoadDetail = {
         info: opened.model.info,
         adapter: opened.model.adapterName,
+        backend: opened.model.backend,
+        backendReason: opened.model.backendReason,
         metadata: opened.metadata,
         preprocessing: opened.preprocessing,
         ms: performance.now() - t0,
@@ -360,7 +370,8 @@ export class MiClassifier extends LitElement {
       const outputs = Array.from(out.data);
       const labels = this.labelList() ?? opened.metadata?.labels;
       const probabilities: LabelledProbability[] = labelBars(outputs, labels, opened.metadata?.outputActivation);
-      const detail: MiResultDetail = { probabilities, ms, outputs, outputShape: [...out.shape], adapter: opened.model.adapterName };
+      const { adapterName: adapter, backend, backendReason } = opened.model;
+      const detail: MiResultDetail = { probabilities, ms, outputs, outputShape: [...out.shape], adapter, backend, backendReason };
       this.lastResult = detail;
       this.setView({ state: 'result', bars: probabilities, ms, adapter: detail.adapter });
       this.dispatchEvent(miEvent('mi-result', detail));

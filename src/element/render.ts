@@ -16,6 +16,8 @@ export interface View {
   bars?: LabelledProbability[];
   ms?: number;
   adapter?: string;
+  /** Where the loaded model runs, shown as a badge (backendBadge). */
+  badge?: string;
   hasImage: boolean;
   imageName?: string;
   dragging: boolean;
@@ -130,5 +132,11 @@ export function renderClassifier(v: View, on: Handlers): TemplateResult {
     ${v.error ? renderError(v.error) : nothing}
     ${v.bars && (v.state === 'result' || v.state === 'classifying') ? renderBars(v.bars) : nothing}
     <p part="status" role="status" aria-live="polite">${statusText(v)}</p>
+    ${v.badge ? html`<span part="backend" class="badge">${v.badge}</span>` : nothing}
   </div>`;
+}
+
+/** The badge text: "GPU · <adapter>" on WebGPU, "CPU · WebAssembly, <reason>" on WebAssembly. */
+export function backendBadge(model: { backend: 'webgpu' | 'wasm'; adapterName: string; backendReason: string }): string {
+  return model.backend === 'webgpu' ? `GPU · ${model.adapterName}` : `CPU · WebAssembly, ${model.backendReason}`;
 }

@@ -150,6 +150,15 @@ export const styles = css`
     font-size: 0.85rem;
     overflow-wrap: anywhere;
   }
+  [part='backend'] {
+    display: inline-block;
+    margin-top: 0.25rem;
+    padding: 0.05rem 0.5rem;
+    border: 1px solid currentColor;
+    border-radius: 999px;
+    font-size: 0.75rem;
+    opacity: 0.75;
+  }
   .sr-only {
     position: absolute;
     width: 1px;

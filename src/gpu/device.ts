@@ -48,6 +48,12 @@ const NO_WEBGPU =
 
 export async function acquireGpu(options: DeviceOptions = {}): Promise<GpuContext> {
   if (options.device) return wrapDevice(options.device, 'caller-supplied device');
+  const { gpu, adapter } = await requestGpuAdapter(options);
+  return openDevice(gpu, adapter, options);
+}
+
+/** The GPU entry point and its adapter, or WebGPUUnavailableError saying which is missing. */
+export async function requestGpuAdapter(options: DeviceOptions = {}): Promise<{ gpu: GPU; adapter: GPUAdapter }> {
   const gpu = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) throw new WebGPUUnavailableError(NO_WEBGPU);
   let adapter: GPUAdapter | null;
@@ -61,6 +67,18 @@ export async function acquireGpu(options: DeviceOptions = {}): Promise<GpuContex
       'WebGPU is present but no adapter was found (the GPU may be blocklisted or WebGPU disabled). ' + NO_WEBGPU,
     );
   }
+  return { gpu, adapter };
+}
+
+/** "vendor architecture description" of an adapter, for reports. */
+export function adapterNameOf(adapter: GPUAdapter): string {
+  const info = adapter.info;
+  const name = info ? [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') : '';
+  return name || 'unknown adapter';
+}
+
+/** Requests the engine's device from an adapter (the largest buffers it allows, timestamp queries when offered). */
+export async function openDevice(gpu: GPU, adapter: GPUAdapter, options: DeviceOptions = {}): Promise<GpuContext> {
   const al = adapter.limits;
   const requiredLimits: Record<string, number> = {
     maxBufferSize: al.maxBufferSize,
@@ -79,11 +97,9 @@ export async function acquireGpu(options: DeviceOptions = {}): Promise<GpuContex
   } catch (cause) {
     throw new WebGPUUnavailableError(`The WebGPU adapter refused to create a device: ${String(cause)}`, { cause });
   }
-  const info = adapter.info;
-  const name = info ? [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') : 'unknown adapter';
   // Keeps only what requesting a device needs: the load options also hold fetch, signal and the like.
   const again: DeviceOptions = { gpu, powerPreference: options.powerPreference };
-  return wrapDevice(device, name || 'unknown adapter', gpu, () => acquireGpu(again));
+  return wrapDevice(device, adapterNameOf(adapter), gpu, () => acquireGpu(again));
 }
 
 /** What the engine watches on a device: its loss. */

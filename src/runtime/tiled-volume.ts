@@ -22,12 +22,13 @@ import { isOpKey, OPS } from '../ops/registry.ts';
 import type { Tensor } from '../tensor.ts';
 
 /**
- * What tiling needs of a loaded model (src/model.ts's Model fits): its graph, its device's limits
+ * What tiling needs of a loaded model (the WebGPU Model and the WebAssembly WasmModel both fit): its
+ * graph, the sizes one activation may take (the device's buffers, or WebAssembly's 4 GiB memory)
  * and one prediction. Named here rather than imported, so the runtime stays below the model.
  */
 export interface VolumeModel {
   readonly graph: Graph;
-  readonly gpu: { readonly device: { readonly limits: GPUSupportedLimits } };
+  readonly memoryLimits: { readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number };
   predict(input: Tensor): Promise<Tensor>;
 }
 
@@ -130,7 +131,7 @@ function defaultTile(model: VolumeModel, volume: Tensor, maxBytes: number): [num
   const [N, D, H, W, C] = volume.shape;
   const shapes = inferShapes(model.graph, [[N, 1, 1, 1, C]]);
   const widest = Math.max(C, ...[...shapes.values()].map((s) => s[s.length - 1]));
-  const limits = model.gpu.device.limits;
+  const limits = model.memoryLimits;
   const bytes = Math.min(maxBytes, limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   const edge = Math.floor(Math.cbrt(bytes / (N * widest * 4)));
   return [Math.min(edge, D), Math.min(edge, H), Math.min(edge, W)];

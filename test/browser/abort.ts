@@ -45,6 +45,7 @@ export async function abortMidDownload(url: string, cacheName: string, afterByte
   let error: Failure | undefined;
   try {
     const model = await loadModel(url, {
+      backend: 'webgpu',
       signal: abort.signal,
       cache: { name: cacheName },
       autotune: false,
@@ -64,7 +65,7 @@ export async function abortMidDownload(url: string, cacheName: string, afterByte
 /** A load whose signal was aborted before it started. */
 export async function abortBeforeStart(url: string): Promise<Failure | 'loaded'> {
   try {
-    const model = await loadModel(url, { signal: AbortSignal.abort(new DOMException('Cancelled', 'AbortError')), cache: false });
+    const model = await loadModel(url, { backend: 'webgpu', signal: AbortSignal.abort(new DOMException('Cancelled', 'AbortError')), cache: false });
     await model.dispose();
     return 'loaded';
   } catch (err) {
@@ -74,7 +75,7 @@ export async function abortBeforeStart(url: string): Promise<Failure | 'loaded'>
 
 /** Loads `url` (no abort) into `cacheName` and predicts once: the load after an aborted one. */
 export async function loadAndPredict(url: string, cacheName: string): Promise<{ output: number[]; cached: string[] }> {
-  const model = await loadModel(url, { cache: { name: cacheName }, autotune: false });
+  const model = await loadModel(url, { backend: 'webgpu', cache: { name: cacheName }, autotune: false });
   try {
     const y = await model.predict({ data: new Float32Array(64 * 64 * 3).fill(0.5), shape: [1, 64, 64, 3] });
     return { output: Array.from(y.data), cached: await cachedUrls(cacheName) };
@@ -103,7 +104,7 @@ export interface QueuedAbort {
  * before they are submitted, those already run must keep their answers, and the model must go on.
  */
 export async function abortQueued(url: string, count: number): Promise<QueuedAbort> {
-  const model = await loadModel(url, { autotune: false, inputShape: [1, 64, 64, 3] });
+  const model = await loadModel(url, { backend: 'webgpu', autotune: false, inputShape: [1, 64, 64, 3] });
   try {
     const xs = Array.from({ length: count }, (_, k) => {
       const data = new Float32Array(64 * 64 * 3);

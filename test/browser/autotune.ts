@@ -30,7 +30,7 @@ export async function runTuned(
   if (!caches.has(cacheName)) caches.set(cacheName, memoryTuneCache());
   const xs = inputs.map(fromWire);
   const shapes = xs.map((x) => x.shape);
-  const model = await modelFromGraph(graphFromWire(wire), { autotune: { mode, cache: caches.get(cacheName), budgetMs, when } });
+  const model = await modelFromGraph(graphFromWire(wire), { backend: 'webgpu', autotune: { mode, cache: caches.get(cacheName), budgetMs, when } });
   try {
     const t0 = performance.now();
     const firstPlan = await model.prepare(shapes);

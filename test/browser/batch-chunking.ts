@@ -20,10 +20,10 @@ export async function chunkedVsWhole(url: string, input: WireTensor, samplesPerC
   const x = fromWire(input);
   // Autotuning off: both models run the kernels the rules pick, so the comparison is of chunking alone.
   const options = { autotune: false, cache: false, metadata: false } as const;
-  const base = await loadModel(url, options);
+  const base = await loadModel(url, { ...options, backend: 'webgpu' });
   const one = [1, ...x.shape.slice(1)];
   const perSampleBytes = (await base.prepare([one])).peakActivationBytes;
-  const chunker = await loadModel(url, { ...options, limits: { batchChunkBytes: perSampleBytes * samplesPerChunk + 1 } });
+  const chunker = await loadModel(url, { ...options, backend: 'webgpu', limits: { batchChunkBytes: perSampleBytes * samplesPerChunk + 1 } });
   try {
     const wholeEvents: BatchProgress[] = [];
     const [whole] = await base.run([x], { onProgress: (p) => wholeEvents.push(p) });

@@ -39,8 +39,8 @@ export interface ConcurrentReport {
  */
 export async function concurrentPredicts(url: string, count: number): Promise<{ warm: ConcurrentReport; fresh: ConcurrentReport; mixed: ConcurrentReport }> {
   const xs = inputs([1, 64, 64, 3], count);
-  const model = await loadModel(url, { autotune: false, inputShape: [1, 64, 64, 3] });
-  const fresh = await loadModel(url);
+  const model = await loadModel(url, { backend: 'webgpu', autotune: false, inputShape: [1, 64, 64, 3] });
+  const fresh = await loadModel(url, { backend: 'webgpu' });
   try {
     const expected = await oneByOne(model, xs);
     const warm = (await Promise.all(xs.map((x) => model.predict(x)))).map((y) => Array.from(y.data));
@@ -79,7 +79,7 @@ export async function sharedDevice(urlA: string, shapeA: number[], urlB: string,
   const xa = inputs(shapeA, count, 1);
   const xb = inputs(shapeB, count, 2);
   const alone = async (url: string, xs: Tensor[]) => {
-    const m = await loadModel(url, options);
+    const m = await loadModel(url, { ...options, backend: 'webgpu' });
     try {
       return await oneByOne(m, xs);
     } finally {
@@ -92,7 +92,7 @@ export async function sharedDevice(urlA: string, shapeA: number[], urlB: string,
   const device = await (await navigator.gpu.requestAdapter())!.requestDevice();
   let deviceLost = false;
   void device.lost.then(() => (deviceLost = true));
-  const [a, b] = await Promise.all([loadModel(urlA, { ...options, device }), loadModel(urlB, { ...options, device })]);
+  const [a, b] = await Promise.all([loadModel(urlA, { ...options, backend: 'webgpu', device }), loadModel(urlB, { ...options, backend: 'webgpu', device })]);
   const calls: Promise<Tensor>[] = [];
   for (let i = 0; i < count; i++) calls.push(a.predict(xa[i]), b.predict(xb[i]));
   const outs = (await Promise.all(calls)).map((y) => Array.from(y.data));

@@ -73,7 +73,7 @@ export interface OwnedDeviceReport {
 /** A model that requested its own device: in-flight calls report the loss, the next ones recover. */
 export async function ownedDevice(url: string): Promise<OwnedDeviceReport> {
   const baseline = gpuMemoryStats().liveBuffers;
-  const model: Model = await loadModel(url, { autotune: false, inputShape: [1, 64, 64, 3] });
+  const model: Model = await loadModel(url, { backend: 'webgpu', autotune: false, inputShape: [1, 64, 64, 3] });
   const before: number[][] = [];
   for (const k of [0, 1, 2]) before.push(Array.from((await model.predict(input(k))).data));
   const beforeImage = Array.from((await model.predictImage(pixels(0))).data);

@@ -72,7 +72,7 @@ export async function meshnetVolume(modelUrl: string, niiUrl: string, labelsUrl:
   // The dev server may send .gz files with Content-Encoding: gzip, so the browser has already inflated them.
   const bytes = new Uint8Array(await labelsResponse.arrayBuffer());
   const expected = parseNpy(bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes);
-  const model = await loadModel(modelUrl);
+  const model = await loadModel(modelUrl, { backend: 'webgpu' });
   try {
     let tiles = 0;
     const t0 = performance.now();

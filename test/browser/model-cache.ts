@@ -35,7 +35,7 @@ function input() {
 /** Loads the model at `url` with the page's own fetch and returns its output for the fixed input. */
 export function predictFrom(url: string, options: Options = {}): Promise<number[] | Failure> {
   return guarded(async () => {
-    const model = await loadModel(url, { ...options, autotune: false });
+    const model = await loadModel(url, { ...options, backend: 'webgpu', autotune: false });
     try {
       return Array.from((await model.predict(input())).data);
     } finally {

@@ -26,7 +26,7 @@ export async function predictWithoutOptions(
 ): Promise<{ output: WireTensor; preprocessing: ModelPreprocessing; metadataLabels?: string[] }> {
   const source: ModelSource = opts.asFile ? [new File([await fetchOk(modelUrl)], modelUrl.split('/').pop()!)] : modelUrl;
   const options: LoadOptions = { autotune: false, ...(opts.metadata === false ? { metadata: false } : {}) };
-  const model = await loadModel(source, options);
+  const model = await loadModel(source, { ...options, backend: 'webgpu' });
   const images = await Promise.all(imageUrls.map(async (u) => decodeImageBitmap(await fetchOk(u))));
   try {
     const output = await model.predictImage(images);

@@ -11,7 +11,7 @@ const models = new Map<string, Promise<Model>>();
 
 function modelAt(url: string): Promise<Model> {
   let m = models.get(url);
-  if (!m) models.set(url, (m = loadModel(url, { logits: true })));
+  if (!m) models.set(url, (m = loadModel(url, { backend: 'webgpu', logits: true })));
   return m;
 }
 

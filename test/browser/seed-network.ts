@@ -9,7 +9,7 @@ import { SEED_NETWORK_INPUT_SHAPE, seedNetworkBundle, seedNetworkInput } from '.
 
 export async function runSeedNetwork(configUrl: string, batch: number, logits: boolean): Promise<WireTensor> {
   const topology = await (await fetch(configUrl)).json();
-  const model = await loadModel(seedNetworkBundle(topology), { logits });
+  const model = await loadModel(seedNetworkBundle(topology), { backend: 'webgpu', logits });
   try {
     const [, h, w, c] = SEED_NETWORK_INPUT_SHAPE;
     const full = seedNetworkInput();

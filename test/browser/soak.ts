@@ -34,7 +34,7 @@ export interface SoakStart {
  * `warmup` runs and waits for tuning to finish, so the plan used from here on is final.
  */
 export async function start(url: string, warmup: number, distinct = 8): Promise<SoakStart> {
-  model = await loadModel(url);
+  model = await loadModel(url, { backend: 'webgpu' });
   inputs = makeInputs(distinct);
   for (let i = 0; i < warmup; i++) await model.predict(inputs[i % distinct]);
   await model.whenTuned([[1, 64, 64, 3]]);

@@ -46,7 +46,7 @@ function network(): Graph {
 
 /** Whole vs tiled on a random volume: max |difference|, count of differing values, tile reach. */
 export async function tiledVsWhole(shape: number[], tile: Extent3) {
-  const model = await modelFromGraph(network());
+  const model = await modelFromGraph(network(), { backend: 'webgpu' });
   try {
     const x = randomTensor(shape, 7, 0, 1);
     const whole = await model.predict(x);

@@ -79,7 +79,7 @@ export async function runZoo(dirUrl: string, options: ZooRunOptions): Promise<Zo
     byLayer.set(w.layer, list);
   }
   const keras = kerasModelFromArchitecture(architecture, (layer) => byLayer.get(layer.name), { format: 'zoo' });
-  const model = await modelFromKeras(keras, { extraOutputs: options.extraOutputs });
+  const model = await modelFromKeras(keras, { backend: 'webgpu', extraOutputs: options.extraOutputs });
   const buildMs = performance.now() - t0;
   try {
     const result: ZooRunResult = { outputs: [], buildMs, firstRunMs: [], warmRunMs: [], adapter: model.adapterName };

@@ -15,7 +15,7 @@ describe('Node runtime (Dawn)', () => {
   it('pneumonia CNN .h5 matches the reference outputs', async () => {
     const dir = join(fixturesDir(), 'models/pneumonia-cnn-keras2-h5');
     const gpu = await nodeGpu();
-    const model = await loadModel(await readModelFiles(join(dir, 'pneumonia_model.h5')), { gpu, logits: true });
+    const model = await loadModel(await readModelFiles(join(dir, 'pneumonia_model.h5')), { gpu, backend: 'webgpu', logits: true });
     try {
       expect(model.adapterName.length).toBeGreaterThan(0);
       const input = parseNpy(readFileSync(join(dir, 'ref/pmnist2.input.npy')));

@@ -17,7 +17,7 @@ const SRC = resolve(__dirname, '../../src');
  * Bottom to top. A stage may import any stage before it in this list, never one after it.
  * Leaves first (errors, limits, tensors, shaders' loader), then the pipeline as DESIGN.md draws it:
  * graph IR ← model readers ← op modules ← compile (import, shapes, passes: they ask ops through
- * hooks) ← scheduler ← runtime ← the public API ← the front ends, and the CPU reference on top:
+ * hooks) ← scheduler ← runtime ← wasm (the WebAssembly backend) ← the public API ← the front ends, and the CPU reference on top:
  * it is the oracle the tests judge the product with, so nothing in the product may import it.
  */
 const ORDER: readonly string[] = [
@@ -35,6 +35,7 @@ const ORDER: readonly string[] = [
   'onnx',
   'scheduler',
   'runtime',
+  'wasm',
   'model.ts',
   'api.ts',
   'index.ts',

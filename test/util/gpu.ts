@@ -76,6 +76,9 @@ export function fileUrl(absPath: string): string {
 
 export interface LoadedModel {
   handle: number;
+  /** Where the page runs it ('webgpu' | 'wasm') and why (model.backend, model.backendReason). */
+  backend: 'webgpu' | 'wasm';
+  backendReason: string;
   info: { name: string; format: string; kerasVersion: string; layers: { name: string; kerasClass: string; op: string }[] };
   run(inputs: Tensor[], options?: { allowNonFinite?: boolean }): Promise<Tensor[]>;
   dispose(): Promise<void>;
@@ -84,13 +87,15 @@ export interface LoadedModel {
 /** Loads a model by absolute path (or URL) in the page. */
 export async function loadModelInPage(
   pathOrUrl: string,
-  options: { inputShape?: number[]; logits?: boolean; architecture?: unknown; allowNonFinite?: boolean } = {},
+  options: { inputShape?: number[]; logits?: boolean; architecture?: unknown; allowNonFinite?: boolean; backend?: 'auto' | 'webgpu' | 'wasm' } = {},
 ): Promise<LoadedModel> {
   const page = await gpuPage();
   const url = pathOrUrl.startsWith('/') ? fileUrl(pathOrUrl) : pathOrUrl;
   const r = unwrap(await page.evaluate((u, o) => (globalThis as unknown as { mi: PageApi }).mi.load(u, o), url, options));
   return {
     handle: r.handle,
+    backend: r.backend,
+    backendReason: r.backendReason,
     info: r.info,
     async run(inputs, runOptions = {}) {
       const res = unwrap(

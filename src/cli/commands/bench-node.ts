@@ -42,7 +42,7 @@ export async function benchNode(values: BenchValues, positionals: string[], io: 
       try {
         const t0 = performance.now();
         // Compiled during load: a plan first made at run time has crashed Dawn (npm webgpu 0.6).
-        const model = await loadModel((await sourceOf(m)) as never, { gpu, inputShape: shape });
+        const model = await loadModel((await sourceOf(m)) as never, { gpu, backend: 'webgpu', inputShape: shape });
         adapter = model.adapterName;
         try {
           await model.predict({ shape, data });

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { sidecarNames } from '../../formats/model-metadata.ts';
 import { parseNpy, toNpy } from '../../formats/npy.ts';
+import type { BackendOption } from '../../gpu/backend-choice.ts';
 import type { ModelInfo } from '../../model.ts';
 import { decideLabel, type OutputRule } from '../../runtime/decide-label.ts';
 import { sniffImage } from '../../runtime/image-decode.ts';
@@ -49,6 +50,9 @@ Output:
   --logits               drop a final sigmoid/softmax: write the values before it
 
 Where it runs:
+  --backend B            webgpu (default), wasm (WebAssembly through ONNX Runtime Web, an optional
+                         peer: npm install onnxruntime-web) or auto (WebGPU on a hardware GPU,
+                         WebAssembly when there is none or only a software one such as SwiftShader)
   --runtime R            chromium (WebGPU in headless Chromium, the model fetched over HTTP from a
                          local server; needs puppeteer) or node (Dawn; needs npm "webgpu").
                          Default: chromium when puppeteer is installed, else node
@@ -78,6 +82,7 @@ export const PREDICT_OPTIONS = {
   output: { type: 'string', short: 'o' },
   logits: { type: 'boolean' },
   runtime: { type: 'string' },
+  backend: { type: 'string' },
   architecture: { type: 'string' },
   'max-image-pixels': { type: 'string' },
   'max-model-bytes': { type: 'string' },
@@ -101,6 +106,7 @@ export interface Values {
   output?: string;
   logits?: boolean;
   runtime?: string;
+  backend?: string;
   architecture?: string;
   'max-image-pixels'?: string;
   'max-model-bytes'?: string;
@@ -121,6 +127,8 @@ export async function predict(values: Values, positionals: string[], io: Command
   // No --runtime: whichever runtime is installed (Chromium first), or one line naming both installs.
   const runtimeName = (values.runtime ?? chooseRuntime()) as RuntimeName;
   if (runtimeName !== 'chromium' && runtimeName !== 'node') throw new UsageError(`--runtime must be chromium or node, got "${values.runtime}"`);
+  const backend = values.backend ?? 'webgpu';
+  if (!isBackend(backend)) throw new UsageError(`--backend must be webgpu, wasm or auto, got "${values.backend}"`);
   const imageOpts = values.image ? parseImageOptions(values) : undefined;
   const limits = parseLimits(values);
   if (imageOpts?.size) checkLimit(limits, 'maxTensorElements', imageOpts.size[0] * imageOpts.size[1], `--size ${imageOpts.size.join('x')}`, 'elements');
@@ -143,7 +151,7 @@ export async function predict(values: Values, positionals: string[], io: Command
   try {
     const inputShape = tensors.length === 1 ? [...tensors[0].shape] : undefined;
     const loaded = await runtime
-      .load(files, { inputShape, logits: values.logits, limits })
+      .load(files, { inputShape, logits: values.logits, limits, backend })
       .catch((err) => Promise.reject(loadError(err, positionals[0], runtimeName, inputs, tensors)));
     const { info } = loaded;
     let preprocessing: ModelPreprocessing | undefined;
@@ -177,13 +185,15 @@ export async function predict(values: Values, positionals: string[], io: Command
     if (preprocessing?.usedDefault) io.stderr(defaultNotice(preprocessing, files.model));
     io.stdout(
       `${outputs.length === 1 ? 'output' : 'outputs'} ${shapes} float32 ${where}${labels}${recipe} · ${total.toFixed(1)} ms (run ${ms.toFixed(1)} ms${runNote}) · ` +
-        `WebGPU: ${runtime.adapterName || 'unknown adapter'} · ${runtime.name}`,
+        `${loaded.backend === 'wasm' ? `WebAssembly (ONNX Runtime Web): ${loaded.backendReason}` : `WebGPU: ${runtime.adapterName || 'unknown adapter'}`} · ${runtime.name}`,
     );
     return 0;
   } finally {
     await runtime.close();
   }
 }
+
+const isBackend = (b: string): b is BackendOption => b === 'webgpu' || b === 'wasm' || b === 'auto';
 
 /** The --image flags; those not given stay undefined, for the model's own preprocessing to fill. */
 function parseImageOptions(values: Values): { size?: [number, number]; scale?: Scale; offset?: number; grayscale: boolean } {

@@ -136,7 +136,7 @@ async function profileInNode(model: string, architecture: unknown, input: Tensor
   const keras = await readKerasModel(await readModelFiles(model), { architecture });
   // Compile during load: with Dawn (npm webgpu 0.6) a plan first made at run time has crashed the process.
   const x = input ?? declaredInput({ inputs: keras.inputShapes.map((shape) => ({ shape })) });
-  const m = await modelFromKeras(keras, { gpu: await nodeGpu(), inputShape: [...x.shape] });
+  const m = await modelFromKeras(keras, { gpu: await nodeGpu(), backend: 'webgpu', inputShape: [...x.shape] });
   try {
     return await m.profile(x, { repeats });
   } finally {

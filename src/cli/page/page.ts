@@ -3,14 +3,18 @@
  * `window.mi` with JSON-friendly functions (tensors travel as base64, see ../wire.ts).
  */
 import { acquireGpu, type GpuContext } from '../../gpu/device.ts';
-import { loadModel, modelFromGraph, type Model } from '../../index.ts';
+import { loadModel, modelFromGraph, useOnnxRuntime, type BackendOption, type LoadedModel } from '../../index.ts';
 import { base64ToF32, f32ToBase64, fromWire, graphFromWire, toWire, type WireGraph, type WireTensor } from '../wire.ts';
 import type { EngineLimits } from '../../limits.ts';
 import { EngineError } from '../../errors.ts';
 import type { ProfileOptions } from '../../runtime/profile.ts';
 
+// This page is an app of the engine: its own import of ONNX Runtime Web is the one Vite serves
+// (module and .wasm from this origin), used only when a model takes the WebAssembly path.
+useOnnxRuntime(() => import('onnxruntime-web/wasm'));
+
 let shared: Promise<GpuContext> | undefined;
-const models = new Map<number, Model>();
+const models = new Map<number, LoadedModel>();
 let nextHandle = 1;
 
 /** One device for the page: tests run hundreds of small graphs and must not create a device each. */
@@ -55,13 +59,23 @@ const api = {
    */
   async load(
     url: string,
-    options: { inputShape?: number[]; logits?: boolean; architecture?: unknown; allowNonFinite?: boolean; limits?: Partial<EngineLimits> } = {},
+    options: {
+      inputShape?: number[];
+      logits?: boolean;
+      architecture?: unknown;
+      allowNonFinite?: boolean;
+      limits?: Partial<EngineLimits>;
+      /** Default 'webgpu' on the page's shared device; 'auto' chooses as an app's load would (its own device). */
+      backend?: BackendOption;
+    } = {},
   ) {
     return guarded(async () => {
-      const gpu = await sharedGpu();
+      const backend = options.backend ?? 'webgpu';
+      const device = backend === 'webgpu' ? (await sharedGpu()).device : undefined;
       const t0 = performance.now();
       const model = await loadModel(url, {
-        device: gpu.device,
+        backend,
+        device,
         inputShape: options.inputShape,
         logits: options.logits,
         architecture: options.architecture,
@@ -70,7 +84,16 @@ const api = {
       });
       const handle = nextHandle++;
       models.set(handle, model);
-      return { handle, info: model.info, loadMs: performance.now() - t0, preprocessing: model.preprocessing, metadata: model.metadata };
+      return {
+        handle,
+        info: model.info,
+        loadMs: performance.now() - t0,
+        preprocessing: model.preprocessing,
+        metadata: model.metadata,
+        backend: model.backend,
+        backendReason: model.backendReason,
+        adapter: model.adapterName,
+      };
     });
   },
   async run(handle: number, inputs: WireTensor[], options: { allowNonFinite?: boolean } = {}) {
@@ -87,6 +110,7 @@ const api = {
     return guarded(async () => {
       const model = models.get(handle);
       if (!model) throw new Error(`no model with handle ${handle}`);
+      if (model.backend !== 'webgpu') throw new Error('profiling times GPU passes: load the model with backend webgpu');
       const profile = await model.profile(inputs.map(fromWire), options);
       // The model was given the shared device, so it only knows it as "caller-supplied": name the adapter.
       return { ...profile, adapter: (await sharedGpu()).adapterName };

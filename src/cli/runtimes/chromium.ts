@@ -154,11 +154,12 @@ function pageRuntime(page: Page, server: PageServer, adapterName: string, closeA
           logits: options.logits,
           architecture: architecture as never,
           limits: options.limits,
+          backend: options.backend,
         }),
         localise,
       );
       handle = r.handle;
-      return { info: r.info, loadMs: r.loadMs, preprocessing: r.preprocessing, metadata: r.metadata };
+      return { info: r.info, loadMs: r.loadMs, preprocessing: r.preprocessing, metadata: r.metadata, backend: r.backend, backendReason: r.backendReason };
     },
     async run(inputs, options = {}) {
       if (handle === undefined) throw new Error('no model loaded');

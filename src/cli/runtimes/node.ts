@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { WebGPUUnavailableError } from '../../errors.ts';
 import { readMetadataBeside, readModelFiles } from '../../formats/node-files.ts';
-import type { Model } from '../../model.ts';
+import type { LoadedModel as EngineModel } from '../../api.ts';
 import { loadModel, nodeGpu } from '../../node.ts';
 import { isInstalled, MissingPackageError } from '../optional-package.ts';
 import type { Runtime } from './runtime.ts';
@@ -20,7 +20,7 @@ export async function openNodeRuntime(): Promise<Runtime> {
   }
   checkIcdFiles();
   const gpu = await nodeGpu();
-  let model: Model | undefined;
+  let model: EngineModel | undefined;
   return {
     name: 'node',
     get adapterName() {
@@ -33,7 +33,7 @@ export async function openNodeRuntime(): Promise<Runtime> {
       const architecture = files.architecture ? parseJsonFile(await readFile(files.architecture), files.architecture, options.limits?.maxConfigDepth) : undefined;
       await model?.dispose();
       try {
-        model = await loadModel(source, { gpu, architecture, inputShape: options.inputShape, logits: options.logits, limits: options.limits });
+        model = await loadModel(source, { gpu, backend: options.backend ?? 'webgpu', architecture, inputShape: options.inputShape, logits: options.logits, limits: options.limits });
       } catch (err) {
         if (err instanceof WebGPUUnavailableError) {
           // acquireGpu's advice is about browsers; under Dawn the cause is the Vulkan driver.
@@ -46,7 +46,15 @@ export async function openNodeRuntime(): Promise<Runtime> {
         if (err instanceof Error) err.message = err.message.split(`"${basename(files.model)}"`).join(`"${files.model}"`);
         throw err;
       }
-      return { info: model.info, loadMs: performance.now() - t0, preprocessing: model.preprocessing, metadata: model.metadata };
+      const loaded = model;
+      return {
+        info: loaded.info,
+        loadMs: performance.now() - t0,
+        preprocessing: loaded.preprocessing,
+        metadata: loaded.metadata,
+        backend: loaded.backend,
+        backendReason: loaded.backendReason,
+      };
     },
     async run(inputs, options = {}) {
       if (!model) throw new Error('no model loaded');

@@ -3,6 +3,7 @@
  * (Dawn from npm `webgpu`). Both sit behind this small interface so predict, bench and profile
  * share them.
  */
+import type { BackendName, BackendOption } from '../../gpu/backend-choice.ts';
 import type { ModelInfo } from '../../model.ts';
 import type { ModelMetadata, ModelPreprocessing } from '../../runtime/preprocess-resolve.ts';
 import type { EngineLimits } from '../../limits.ts';
@@ -26,6 +27,8 @@ export interface LoadOptions {
   logits?: boolean;
   /** The engine's limits (src/limits.ts), from mi's --max-* flags. */
   limits?: Partial<EngineLimits>;
+  /** Where the model runs (loadModel's `backend`; mi's --backend). Default 'webgpu'. */
+  backend?: BackendOption;
 }
 
 export interface RunOptions {
@@ -41,6 +44,9 @@ export interface LoadedModel {
   preprocessing: ModelPreprocessing;
   /** The metadata.json found beside the model (model.metadata). */
   metadata?: ModelMetadata;
+  /** What runs the model ('webgpu' | 'wasm') and why (model.backend, model.backendReason). */
+  backend: BackendName;
+  backendReason: string;
 }
 
 export interface Runtime {

@@ -163,7 +163,7 @@ describe('under Node with Dawn (no DOM): PixelImages through predictImage', () =
     const file = join(fixturesDir(), 'models/pneumonia-cnn-keras2-h5/pneumonia_model.h5');
     // Dawn first: created after the .h5 is read, it crashed this process (a futex error) in our sandbox.
     const gpu = await nodeGpu();
-    const model = await loadModel(await readModelFiles(file), { gpu, logits: true });
+    const model = await loadModel(await readModelFiles(file), { gpu, backend: 'webgpu', logits: true });
     try {
       // 27·29 = 783 bytes: not a multiple of 4, so the padded upload is exercised too.
       const images = [casePixels(img(29, 27, 1, 21)), casePixels(img(40, 30, 3, 22, true))];

@@ -1,0 +1,163 @@
+/**
+ * A model on the WebAssembly backend: the same graph the GPU would run (after the same passes,
+ * logits and extraOutputs honoured), exported as ONNX (src/onnx) and run by ONNX Runtime Web's
+ * WASM execution provider. Its public surface is the WebGPU Model's (src/runtime/model-base.ts
+ * holds what they share: input checks, output naming, preprocessing resolution, limits); images
+ * are preprocessed on the CPU with the GPU kernel's recipe (src/runtime/preprocess-cpu.ts).
+ *
+ * Tensors cross in the engine's layout (NHWC / NDHWC, batch first): the exporter writes the ONNX
+ * graph's inputs and outputs that way, so nothing is transposed here.
+ */
+import { GPUExecutionError, ShapeError } from '../errors.ts';
+import type { Graph } from '../graph/ir.ts';
+import { exportOnnx } from '../onnx/index.ts';
+import { chunkSize, defaultChunkBytes, runInChunks } from '../runtime/batch-chunks.ts';
+import { ModelBase, type MemoryLimits, type ModelDescription, type RunOptions } from '../runtime/model-base.ts';
+import { cpuImageSources, preprocessOnCpu } from '../runtime/preprocess-cpu.ts';
+import { checkPreprocessFinite } from '../runtime/preprocess-finite.ts';
+import type { ImageInput, PreprocessOptions } from '../runtime/preprocess-options.ts';
+import { resolvePreprocess, type PreprocessSpec } from '../runtime/preprocess-spec.ts';
+import { checkedShapes } from '../scheduler/layout.ts';
+import type { Tensor } from '../tensor.ts';
+import { loadOrt, type OrtModule, type OrtSession, type WasmOptions } from './ort.ts';
+
+/**
+ * One activation at most 1 GiB: WebAssembly (wasm32) addresses 4 GiB in all, which ONNX Runtime
+ * shares between the weights and the activations alive at once. Batch chunks and volume tiles are
+ * cut to this (runtime/batch-chunks.ts, runtime/tiled-volume.ts).
+ */
+export const WASM_MEMORY_LIMITS: MemoryLimits = { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 2 ** 30 };
+/** No single tensor can exceed the whole of WebAssembly's memory. */
+const WASM_ADDRESS_SPACE = 2 ** 32 - 1;
+
+interface Ready {
+  ort: OrtModule;
+  session: OrtSession;
+  inputNames: string[];
+  outputNames: string[];
+}
+
+export class WasmModel extends ModelBase {
+  readonly backend = 'wasm' as const;
+  readonly adapterName = 'WebAssembly (ONNX Runtime Web)';
+  readonly memoryLimits = WASM_MEMORY_LIMITS;
+  /**
+   * ONNX Runtime sessions by input shape without the batch (the export fixes every other dimension):
+   * one for a model that declares its input sizes, one per size met for one that leaves them open.
+   */
+  private readonly sessions = new Map<string, Promise<Ready>>();
+  /** Calls run one after another: an ORT session runs one inference at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    graph: Graph,
+    description: ModelDescription,
+    private readonly wasm: WasmOptions = {},
+  ) {
+    super(graph, description, "chosen by backend: 'wasm'");
+  }
+
+  /** Exports the graph and creates the ONNX Runtime session for these input shapes (batch free). */
+  prepare(inputShapes: readonly (readonly number[])[]): Promise<unknown> {
+    this.checkShapes(inputShapes);
+    return this.ready(inputShapes);
+  }
+
+  private ready(inputShapes: readonly (readonly number[])[]): Promise<Ready> {
+    if (this.disposed) throw new GPUExecutionError('the model was disposed');
+    // The declared sizes where the model fixes them, the given ones where it leaves them open.
+    const open = this.graph.inputs.some((input) => input.shape.slice(1).some((d) => d === null));
+    const key = open ? inputShapes.map((s) => s.slice(1).join('x')).join(',') : '';
+    let ready = this.sessions.get(key);
+    if (!ready) {
+      const graph: Graph = open
+        ? { ...this.graph, inputs: this.graph.inputs.map((input, i) => ({ ...input, shape: [null, ...inputShapes[i].slice(1)] })) }
+        : this.graph;
+      ready = (async () => {
+        const [ort, exported] = await Promise.all([loadOrt(this.wasm, this.backendReason), exportOnnx(graph)]);
+        const session = await ort.InferenceSession.create(exported.bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+        return { ort, session, inputNames: exported.inputNames, outputNames: exported.outputNames };
+      })();
+      this.sessions.set(key, ready);
+      const pending = ready;
+      pending.catch(() => this.sessions.get(key) === pending && this.sessions.delete(key));
+    }
+    return ready;
+  }
+
+  /** Shapes the graph accepts, and no activation beyond the limits (ShapeError / LimitError before ORT sees them). */
+  private checkShapes(inputShapes: readonly (readonly number[])[]): void {
+    if (inputShapes.length !== this.graph.inputs.length) {
+      throw new ShapeError(`The model takes ${this.graph.inputs.length} inputs; ${inputShapes.length} were given`);
+    }
+    checkedShapes(this.graph, inputShapes, {
+      maxStorageBufferBindingSize: WASM_ADDRESS_SPACE,
+      maxBufferSize: WASM_ADDRESS_SPACE,
+      maxTensorElements: this.limits.maxTensorElements,
+    });
+  }
+
+  async run(inputs: readonly Tensor[], options: RunOptions = {}): Promise<Tensor[]> {
+    this.checkRunInputs(inputs, options);
+    const shapes = inputs.map((t) => t.shape);
+    this.checkShapes(shapes);
+    const limits = { ...WASM_MEMORY_LIMITS, maxTensorElements: this.limits.maxTensorElements };
+    const chunk = chunkSize(this.graph, shapes, limits, this.limits.batchChunkBytes ?? defaultChunkBytes(limits));
+    return runInChunks(inputs, chunk > 0 ? chunk : Number.MAX_SAFE_INTEGER, (part) => this.runOnce(part, options.signal), options);
+  }
+
+  /** One inference, when the model's earlier calls are done. */
+  private runOnce(inputs: Tensor[], signal?: AbortSignal): Promise<Tensor[]> {
+    const turn = this.queue.then(async () => {
+      signal?.throwIfAborted();
+      const { ort, session, inputNames, outputNames } = await this.ready(inputs.map((t) => t.shape));
+      const feeds: Record<string, InstanceType<OrtModule['Tensor']>> = {};
+      inputs.forEach((t, i) => (feeds[inputNames[i]] = new ort.Tensor('float32', t.data, t.shape)));
+      const results = await session.run(feeds);
+      return outputNames.map((name): Tensor => {
+        const out = results[name];
+        if (!(out?.data instanceof Float32Array)) throw new GPUExecutionError(`ONNX Runtime returned no float32 output "${name}"`);
+        return { shape: [...out.dims], data: out.data };
+      });
+    });
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /**
+   * Classifies images: preprocessed on the CPU by the same recipe as the GPU path (resolved from
+   * these options, the metadata and the graph), then run. The batch is the number of images.
+   */
+  async predictImage(image: ImageInput | readonly ImageInput[], options: PreprocessOptions & RunOptions = {}): Promise<Tensor> {
+    this.requireSingleIO('predictImage()');
+    const input = this.preprocessChecked(image, options, options.allowNonFinite ?? this.allowNonFinite);
+    // The recipe and float pixels were checked above; the tensor made from them needs no second pass.
+    const [out] = await this.run([input], { ...options, allowNonFinite: true });
+    return out;
+  }
+
+  /** The input tensor predictImage would feed the model for these images and options (`[N, H, W, C]`). */
+  async preprocess(image: ImageInput | readonly ImageInput[], options: PreprocessOptions = {}): Promise<Tensor> {
+    return this.preprocessChecked(image, options, true);
+  }
+
+  private preprocessChecked(image: ImageInput | readonly ImageInput[], options: PreprocessOptions, allowNonFinite: boolean): Tensor {
+    if (this.disposed) throw new GPUExecutionError('the model was disposed');
+    const spec: PreprocessSpec = resolvePreprocess(this.resolvePreprocessing(options).options, this.graph.inputs[0]?.shape);
+    const sources = cpuImageSources(image);
+    this.checkImageSources(sources, spec);
+    if (!allowNonFinite) checkPreprocessFinite(spec, sources);
+    return preprocessOnCpu(sources, spec);
+  }
+
+  /** Releases the ONNX Runtime session. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const sessions = [...this.sessions.values()];
+    this.sessions.clear();
+    await this.queue;
+    for (const s of await Promise.allSettled(sessions)) if (s.status === 'fulfilled') await s.value.session.release();
+  }
+}
