@@ -16,7 +16,7 @@ const LAYERS: { filters: number; k: number; dilation: number; act: string }[] = 
   { filters: 3, k: 1, dilation: 1, act: 'linear' },
 ];
 
-function network(): Graph {
+export function tiledNetwork(): Graph {
   let cin = 1;
   let prev = 'volume';
   const nodes: GraphNode[] = LAYERS.map((l, i) => {
@@ -46,7 +46,7 @@ function network(): Graph {
 
 /** Whole vs tiled on a random volume: max |difference|, count of differing values, tile reach. */
 export async function tiledVsWhole(shape: number[], tile: Extent3) {
-  const model = await modelFromGraph(network(), { backend: 'webgpu' });
+  const model = await modelFromGraph(tiledNetwork(), { backend: 'webgpu' });
   try {
     const x = randomTensor(shape, 7, 0, 1);
     const whole = await model.predict(x);
