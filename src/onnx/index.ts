@@ -9,7 +9,7 @@
  * channels-first as ONNX defines them, with one Transpose where a tensor first changes layout
  * (./builder.ts). Batch: symbolic by default (dim_param "batch": one session serves every batch
  * size; nothing in the graph depends on it), or static with `batch`. Every other dimension is
- * fixed by the model's declared input shapes, which must therefore be complete.
+ * fixed, by the model's declared input shapes or by `inputShapes`.
  *
  * protobufjs (an optional peer) writes the bytes; it is imported only here, lazily (./proto.ts).
  */
@@ -29,6 +29,12 @@ export interface OnnxExportOptions {
   batch?: number;
   /** ONNX opset, 17 (default) to 21. */
   opset?: number;
+  /**
+   * The shape of each input to export for, batch first (its value is ignored: see `batch`):
+   * for inputs whose declared size is open (null) or other than the one wanted (a fully
+   * convolutional model declared at 256³ run on 32³ crops). Absent: the declared shapes.
+   */
+  inputShapes?: readonly (readonly number[])[];
 }
 
 export interface OnnxExport {
@@ -44,14 +50,15 @@ export const DEFAULT_OPSET = 17;
 /** The IR version that goes with each supported opset (onnx/onnx docs/Versioning.md). */
 const IR_VERSION: Readonly<Record<number, number>> = { 17: 8, 18: 8, 19: 9, 20: 9, 21: 10 };
 
-/** The full input shapes to export with: the declared ones, the batch set, no dimension left open. */
-function concreteInputShapes(graph: Graph, batch: number): number[][] {
+/** The full input shapes to export with: given or declared, the batch set, no dimension left open. */
+function concreteInputShapes(graph: Graph, batch: number, given?: readonly (readonly number[])[]): number[][] {
+  if (given && given.length !== graph.inputs.length) throw new OnnxExportError(`inputShapes has ${given.length} shape(s), the model takes ${graph.inputs.length} input(s)`);
   return graph.inputs.map((input, i) =>
-    input.shape.map((d, k) => {
+    (given?.[i] ?? input.shape).map((d, k) => {
       if (k === 0) return batch;
       if (d === null) {
         throw new OnnxExportError(
-          `input ${i} ("${input.name}") declares shape ${shapeToString(input.shape)}: the ONNX export needs every dimension but the batch (TF 'same' padding and resizes depend on them)`,
+          `input ${i} ("${input.name}") declares shape ${shapeToString(input.shape)}: the ONNX export needs every dimension but the batch (TF 'same' padding and resizes depend on them); give the shape to export for (inputShapes, mi convert --input-shape)`,
         );
       }
       return d;
@@ -65,7 +72,7 @@ export async function exportOnnx(graph: Graph, options: OnnxExportOptions = {}):
   if (!Object.hasOwn(IR_VERSION, opset)) throw new OnnxExportError(`opset ${opset} is not supported (${Object.keys(IR_VERSION).join(', ')})`);
   const { batch } = options;
   if (batch !== undefined && !(Number.isInteger(batch) && batch > 0)) throw new OnnxExportError(`batch must be a positive integer, got ${batch}`);
-  const shapes = inferShapes(graph, concreteInputShapes(graph, batch ?? 1));
+  const shapes = inferShapes(graph, concreteInputShapes(graph, batch ?? 1, options.inputShapes));
   const b = new OnnxBuilder(batch ?? 'batch', opset);
   const tensors = new Map<string, Laid>();
   const inputNames = graph.inputs.map((input) => {

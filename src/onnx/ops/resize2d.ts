@@ -2,8 +2,11 @@
  * resize2d → UpSampling2D nearest ('repeat'): each pixel repeated (../reshape-ops.ts); bilinear and
  * Resizing's nearest: Resize, channels-first, with TF's coordinates (tf.image.resize with
  * half-pixel centres: 'half_pixel' linear, 'tf_half_pixel_for_nn' floor nearest; no antialias).
- * The target size goes in as `sizes` (the input's batch and channels read by Shape, then H, W),
- * which keeps the graph batch-agnostic and the size exact (float `scales` could floor one short).
+ * The target size goes in as `sizes` (the batch and channels read from the input by Shape, H and W
+ * constants), which keeps the graph batch-agnostic and the size exact (float `scales` could floor
+ * one short). It runs in whichever layout the input has (ORT's CPU Resize takes NCHW and NHWC):
+ * a Transpose of our own in front of it was found to be pushed through it by ORT's transpose
+ * optimizer together with a Permute's, leaving a linear Resize on axes ORT's kernel refuses.
  */
 import { laid } from '../builder.ts';
 import type { OnnxEmitter } from '../emitter.ts';
@@ -13,12 +16,14 @@ export const resize2dOnnx: OnnxEmitter<'resize2d'> = ({ b, node, inputs: [x], ou
   const a = node.attrs;
   const at = node.name;
   if (a.mode === 'repeat') return repeatCells(b, x, a.factor!, at);
-  const xin = b.nchw(x, at);
-  const batchAndChannels = b.node('Shape', [xin], at, { start: 0, end: 2 });
-  const sizes = b.node('Concat', [batchAndChannels, b.int64s(`${at}/size`, [outShape[1], outShape[2]])], at, { axis: 0 });
+  const { name: xin, cf } = b.either(x);
+  const hw = b.int64s(`${at}/size`, [outShape[1], outShape[2]]);
+  const batch = b.node('Shape', [xin], at, { start: 0, end: 1 });
+  const channels = b.node('Shape', [xin], at, { start: cf ? 1 : 3, end: cf ? 2 : 4 });
+  const sizes = b.node('Concat', cf ? [batch, channels, hw] : [batch, hw, channels], at, { axis: 0 });
   const attrs: Record<string, string> =
     a.mode === 'bilinear'
       ? { mode: 'linear', coordinate_transformation_mode: 'half_pixel' }
       : { mode: 'nearest', coordinate_transformation_mode: 'tf_half_pixel_for_nn', nearest_mode: 'floor' };
-  return laid(outShape, b.node('Resize', [xin, '', '', sizes], at, attrs), true);
+  return laid(outShape, b.node('Resize', [xin, '', '', sizes], at, attrs), cf);
 };

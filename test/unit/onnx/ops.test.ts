@@ -127,6 +127,21 @@ const cases: Case[] = [
   { name: 'UpSampling2D nearest (2,3)', input: [3, 4, 2], layers: [L('u', 'UpSampling2D', ['in'], { size: [2, 3] })] },
   { name: 'UpSampling2D bilinear 2 after a conv', input: [3, 5, 2], layers: [conv('c', { filters: 2, kernel_size: 1 }, [[1, 1, 2, 2], [2]]), L('u', 'UpSampling2D', ['c'], { size: 2, interpolation: 'bilinear' })] },
   { name: 'Resizing bilinear 7×5 → 4×9 (down and up)', input: [7, 5, 3], layers: [L('r', 'Resizing', ['in'], { height: 4, width: 9, interpolation: 'bilinear' })] },
+  {
+    name: 'Permute (3,1,2) → Resizing bilinear down, then Flatten (a layout ORT\'s transpose optimizer once broke)',
+    input: [9, 7, 5],
+    layers: [L('p', 'Permute', ['in'], { dims: [3, 1, 2] }), L('r', 'Resizing', ['p'], { height: 4, width: 3, interpolation: 'bilinear' }), L('f', 'Flatten', ['r'])],
+  },
+  {
+    name: 'conv → Permute (2,1,3) → Resizing bilinear up → conv',
+    input: [5, 6, 3],
+    layers: [
+      conv('c', { filters: 2, kernel_size: 1 }, [[1, 1, 3, 2], [2]]),
+      L('p', 'Permute', ['c'], { dims: [2, 1, 3] }),
+      L('r', 'Resizing', ['p'], { height: 9, width: 7, interpolation: 'bilinear' }),
+      L('c2', 'Conv2D', ['r'], { filters: 2, kernel_size: 3, padding: 'same' }, [[3, 3, 2, 2], [2]]),
+    ],
+  },
   { name: 'Resizing nearest 5×6 → 8×4', input: [5, 6, 2], layers: [L('r', 'Resizing', ['in'], { height: 8, width: 4, interpolation: 'nearest' })] },
   { name: 'ZeroPadding3D ((1,2),(0,1),(2,0))', input: [3, 4, 5, 2], layers: [L('z', 'ZeroPadding3D', ['in'], { padding: [[1, 2], [0, 1], [2, 0]] })] },
   { name: 'Cropping3D ((1,0),(0,2),(1,1)) after a conv', input: [4, 5, 6, 2], layers: [L('c', 'Conv3D', ['in'], { filters: 2, kernel_size: 1 }, [[1, 1, 1, 2, 2], [2]]), L('z', 'Cropping3D', ['c'], { cropping: [[1, 0], [0, 2], [1, 1]] })] },
