@@ -9,6 +9,7 @@ import { predict, PREDICT_HELP, PREDICT_OPTIONS } from './commands/predict.ts';
 import { benchCommand, BENCH_HELP, BENCH_OPTIONS } from './commands/bench.ts';
 import { profileCommand, PROFILE_HELP, PROFILE_OPTIONS } from './commands/profile.ts';
 import { integrityCommand, INTEGRITY_HELP, INTEGRITY_OPTIONS } from './commands/integrity.ts';
+import { convertCommand, CONVERT_HELP, CONVERT_OPTIONS } from './commands/convert.ts';
 import { packageVersion } from './version.ts';
 
 const MAIN_HELP = `Usage: mi <command> [options]
@@ -20,6 +21,7 @@ Commands:
   bench     our engine vs TF.js (webgpu, webgl, wasm) and ONNX Runtime Web (webgpu, wasm) in one Chromium, same adapter; probes
   profile   per-layer GPU time of a model (timestamp queries), table and Chrome trace
   integrity write (or --check) integrity.json beside a model: the sha256 of each file, checked by every load
+  convert   write a Keras model as ONNX (--to onnx -o model.onnx), in Node, no Python
 
 Run "mi <command> --help" for a command's options; "mi --version" prints the version.
 `;
@@ -35,10 +37,11 @@ const COMMANDS: Record<string, Command> = {
   bench: { help: BENCH_HELP, options: BENCH_OPTIONS, run: (v, p, io) => benchCommand(v, p, io) },
   profile: { help: PROFILE_HELP, options: PROFILE_OPTIONS, run: (v, p, io) => profileCommand(v, p, io) },
   integrity: { help: INTEGRITY_HELP, options: INTEGRITY_OPTIONS, run: (v, p, io) => integrityCommand(v, p, io) },
+  convert: { help: CONVERT_HELP, options: CONVERT_OPTIONS, run: (v, p, io) => convertCommand(v, p, io) },
 };
 
 /** Planned commands (future issues): recognised, so users get a clear answer rather than "unknown". */
-const PLANNED = new Set(['convert']);
+const PLANNED = new Set<string>();
 
 const consoleIO: CommandIO = {
   stdout: (line) => void process.stdout.write(line + '\n'),
