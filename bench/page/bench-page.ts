@@ -1,7 +1,7 @@
 /**
  * The benchmark page: the engine's host API (window.mi, from src/cli/page) plus window.bench, which
- * times our engine and TF.js backends on the same in-memory bundle, and ONNX Runtime Web on an ONNX
- * export of the same model (onnx-export.ts), on the same adapter, in this one page. Models are prepared here once (the seed network's 96 MB of weights are regenerated in the
+ * times our engine and TF.js backends on the same in-memory bundle, and ONNX Runtime Web on the
+ * product's ONNX export (src/onnx) of the same model, on the same adapter, in this one page. Models are prepared here once (the seed network's 96 MB of weights are regenerated in the
  * page, not sent over the DevTools socket) and referred to by key.
  */
 import '../../src/cli/page/page.ts';
@@ -17,7 +17,9 @@ import { zooValues, type ZooWeight } from '../../test/browser/zoo.ts';
 import { runProbes, type ProbeResult } from './probes.ts';
 import { toTfjsBundle, type TfjsBundle } from './tfjs-bundle.ts';
 import { timeTfjs, type TfBackend } from './tfjs-runner.ts';
-import { OnnxUnsupportedError, toOnnx, type OnnxModel } from './onnx-export.ts';
+import { buildGraph } from '../../src/compile/from-keras.ts';
+import { optimizeGraph } from '../../src/compile/passes/index.ts';
+import { exportOnnx, type OnnxExport } from '../../src/onnx/index.ts';
 import { timeOrt, type OrtBackend } from './ort-runner.ts';
 import { steadyTimes } from './timed-runs.ts';
 
@@ -32,14 +34,14 @@ export type ModelSpec = ({ kind: 'seed'; configUrl: string } | { kind: 'url'; ur
 
 interface Prepared {
   bundle: TfjsBundle;
-  /** What the bundle was written from: the ONNX exporter reads it too. */
+  /** What the bundle was written from: the ONNX export is made from its graph too. */
   keras: KerasModel;
   /** Declared input shape without the batch. */
   inputShape: number[];
   /** Our engine's output per batch size (from its cold run), the reference ORT is checked against. */
   reference: Map<number, Float32Array>;
   /** The exported ONNX model per batch size (both ORT columns run the same bytes), or why not. */
-  onnx: Map<number, OnnxModel | Error>;
+  onnx: Map<number, OnnxExport | Error>;
 }
 
 export interface CellResult {
@@ -237,7 +239,7 @@ const bench = {
   /**
    * ONNX Runtime Web on the model exported from the same KerasModel. Its first result is checked
    * against ours (from ours' cold run, or computed here when ours was not run) before anything is
-   * timed; a layer the exporter does not write fails the cell with its name.
+   * timed; a graph the exporter cannot write fails the cell with the reason.
    */
   async ort(key: string, backend: OrtBackend, batch: number, budgetMs: number, maxRuns: number) {
     return guarded(async (): Promise<CellResult> => {
@@ -248,9 +250,11 @@ const bench = {
       let onnx = p.onnx.get(batch);
       if (!onnx) {
         try {
-          onnx = toOnnx(p.keras, shape);
+          // The graph our engine runs (passes applied), with a static batch: ORT's WebGPU EP plans
+          // static shapes best, and each batch size is its own cell anyway.
+          onnx = await exportOnnx(optimizeGraph(buildGraph(p.keras)), { batch, inputShapes: [shape] });
         } catch (err) {
-          onnx = err instanceof OnnxUnsupportedError ? err : new Error(`ONNX export: ${(err as Error).message}`);
+          onnx = new Error(`ONNX export: ${(err as Error).message}`);
         }
         p.onnx.set(batch, onnx);
       }
@@ -271,7 +275,7 @@ const bench = {
         check.outputScale = scale;
         return !check.mismatch;
       };
-      const r = await timeOrt(backend, onnx.bytes, onnx.inputName, onnx.outputNames[0], data, shape, runPlan(budgetMs, maxRuns), accept);
+      const r = await timeOrt(backend, onnx.bytes, onnx.inputNames[0], onnx.outputNames[0], data, shape, runPlan(budgetMs, maxRuns), accept);
       return { coldMs: r.coldMs, times: r.times, version: r.version, ...check };
     });
   },

@@ -1,6 +1,6 @@
 /**
- * ONNX Runtime Web in the benchmark page, on the model onnx-export.ts writes from the same
- * KerasModel the other engines load. Its ES-module builds are imported straight from
+ * ONNX Runtime Web in the benchmark page, on the model src/onnx exports from the graph of the
+ * same KerasModel the other engines load. Its ES-module builds are imported straight from
  * node_modules (served by the page's Vite server, like TF.js's bundles in tfjs-runner.ts), and
  * `env.wasm.wasmPaths` points its .wasm/.mjs loaders there too: nothing comes from a CDN.
  *

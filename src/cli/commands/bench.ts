@@ -258,7 +258,7 @@ function renderReport(x: ReportInput): string[] {
     ...(x.records.some((r) => r.runtime.startsWith('ort-'))
       ? [
           `- ONNX Runtime Web: ${x.ortVersion || '?'} (onnxruntime-web: ort.webgpu build for the WebGPU EP, which requests its own device on the same adapter; ort.wasm build for the WASM EP, one thread). ` +
-            "It runs bench/page/onnx-export.ts's ONNX export of the same model (channels-first inside, opset 17), and each cell's first result is checked against ours before timing (max abs diff ≤ 1e-3 × max |ours|, see the check table)",
+            "It runs the product's ONNX export (src/onnx, as mi convert writes it) of the same model after our graph passes (channels-first inside, opset 17, static batch), and each cell's first result is checked against ours before timing (max abs diff ≤ 1e-3 × max |ours|, see the check table)",
         ]
       : []),
     `- machine: ${c.length} × ${c[0]?.model ?? '?'}, load average ${load} (1/5/15 min) at the end: shared with other jobs, so read ratios, not absolute times`,
