@@ -27,6 +27,8 @@ export default defineConfig({
     },
     // Vite leaves whitespace in ES library builds (for other bundlers' sake); this file goes to
     // browsers as it is, so the bundler's own minifier takes it all out.
-    rollupOptions: { output: { minify: true } },
+    // One file: the lazy parts (protobufjs for the ONNX export of the WebAssembly path) go inside it
+    // rather than into chunks beside it, which a page copying this one file would lack.
+    rollupOptions: { output: { minify: true, codeSplitting: false } },
   },
 });

@@ -68,9 +68,14 @@ export function useOnnxRuntime(loader: () => Promise<unknown>): void {
 
 const isNode = (): boolean => typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
-/** The default import: the bare name, which no bundler follows (see the file comment). */
+/**
+ * The default import: the bare name, which no bundler follows (see the file comment). Assembled at
+ * run time: Rolldown resolves a dynamic import of a constant, even through a variable, and would
+ * put ONNX Runtime (and its 14 MB .wasm, inlined) into the element's single-file build.
+ */
+const PACKAGE = ['onnxruntime', 'web'].join('-');
 function importByName(): Promise<unknown> {
-  const name = isNode() ? 'onnxruntime-web' : 'onnxruntime-web/wasm';
+  const name = isNode() ? PACKAGE : `${PACKAGE}/wasm`;
   return import(/* @vite-ignore */ /* webpackIgnore: true */ name);
 }
 
