@@ -3,9 +3,10 @@
  * (`Root.fromJSON`). Message and field names/numbers are those of the official `onnx/onnx.proto3`
  * (github.com/onnx/onnx, onnx/onnx.proto3; checked against commit 004aa57 and unchanged since for
  * these fields), with protobufjs' camelCase field names. Only the messages and fields written here
- * are listed: a reader ignores nothing we write, and we never read. Regenerate (or widen) it from
- * a downloaded onnx.proto3 with `npx tsx scripts/onnx-schema.ts path/to/onnx.proto3`, which prints
- * this object for the same message list.
+ * are listed (we never read ONNX). `npx tsx scripts/onnx-schema.ts path/to/onnx.proto3` checks it
+ * against a downloaded official schema and prints it regenerated from that file (to widen it, add
+ * the field's name here first); the .proto itself is not kept in the repository. Enums are int32
+ * here, their wire form.
  */
 export const ONNX_SCHEMA = {
   nested: {
