@@ -17,5 +17,9 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
+    // ONNX Runtime Web (the WebAssembly backend) stays an import, resolved by the page's import map
+    // to the installed package's files (static-server.ts serves them under /ort/): bundled, its
+    // 14 MB .wasm would ship inside every install of this package.
+    rollupOptions: { external: ['onnxruntime-web/wasm'] },
   },
 });

@@ -5,12 +5,14 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createReadStream, realpathSync, statSync } from 'node:fs';
-import { extname, resolve, sep } from 'node:path';
+import { dirname, extname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PageServer } from './page-server.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.map': 'application/json',
   '.json': 'application/json',
   '.wasm': 'application/wasm',
@@ -19,11 +21,24 @@ const TYPES: Record<string, string> = {
   '.jpeg': 'image/jpeg',
 };
 
-/** `/page/…` serves `pageDir`; `/@fs/ABS` serves ABS when it lies inside one of `allow` (the same URL scheme as Vite's). */
+/** ONNX Runtime Web's files the page's WebAssembly backend loads (its module and the .wasm beside it). */
+const ORT_FILES = ['ort.wasm.bundle.min.mjs', 'ort-wasm-simd-threaded.wasm'];
+
+/** The installed onnxruntime-web's dist folder, or undefined when it is not installed (an optional peer). */
+function ortDist(): string | undefined {
+  try {
+    return dirname(fileURLToPath(import.meta.resolve('onnxruntime-web/wasm')));
+  } catch {
+    return undefined;
+  }
+}
+
+/** `/page/…` serves `pageDir`; `/ort/<file>` ONNX Runtime Web's two files; `/@fs/ABS` serves ABS when it lies inside one of `allow` (the same URL scheme as Vite's). */
 export async function startStaticServer(pageDir: string, allow: string[]): Promise<PageServer> {
   const roots = allow.map(realOrSelf);
   const pageRoot = realOrSelf(pageDir);
-  const server = createServer((req, res) => serve(req, res, pageRoot, roots));
+  const ort = ortDist();
+  const server = createServer((req, res) => serve(req, res, pageRoot, roots, ort));
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(0, '127.0.0.1', () => ok());
@@ -43,7 +58,7 @@ export async function startStaticServer(pageDir: string, allow: string[]): Promi
   };
 }
 
-function serve(req: IncomingMessage, res: ServerResponse, pageRoot: string, roots: string[]): void {
+function serve(req: IncomingMessage, res: ServerResponse, pageRoot: string, roots: string[], ort: string | undefined): void {
   let path: string;
   try {
     path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -53,6 +68,7 @@ function serve(req: IncomingMessage, res: ServerResponse, pageRoot: string, root
   let file: string | undefined;
   if (path.startsWith('/page/')) file = inside(resolve(pageRoot, `.${path.slice('/page'.length)}`), [pageRoot]);
   else if (path.startsWith('/@fs/')) file = inside(resolve(path.slice('/@fs'.length)), roots);
+  else if (ort && path.startsWith('/ort/') && ORT_FILES.includes(path.slice('/ort/'.length))) file = resolve(ort, path.slice('/ort/'.length));
   if (!file || req.method !== 'GET') return void notFound(res);
   sendFile(res, file);
 }

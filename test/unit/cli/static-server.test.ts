@@ -68,4 +68,16 @@ describe('static page server', () => {
     expect((await get(server.fileUrl(join(root, 'model dir #1 %?', 'link.json')))).status).toBe(404);
     expect((await get(`${origin}/elsewhere`)).status).toBe(404);
   });
+
+  it("serves ONNX Runtime Web's module and .wasm under /ort/ (the prebuilt page's import map), no other file of it", async () => {
+    const origin = server.pageUrl.replace('/page/index.html', '');
+    const mjs = await fetch(`${origin}/ort/ort.wasm.bundle.min.mjs`);
+    expect(mjs.status).toBe(200);
+    expect(mjs.headers.get('content-type')).toMatch(/^text\/javascript/);
+    const wasm = await fetch(`${origin}/ort/ort-wasm-simd-threaded.wasm`);
+    expect(wasm.status).toBe(200);
+    expect(wasm.headers.get('content-type')).toBe('application/wasm');
+    expect(new Uint8Array(await wasm.arrayBuffer()).subarray(0, 4)).toEqual(new Uint8Array([0, 0x61, 0x73, 0x6d])); // "\0asm"
+    for (const other of ['/ort/ort.min.mjs', '/ort/../package.json', '/ort/']) expect((await fetch(`${origin}${other}`)).status).toBe(404);
+  });
 });
