@@ -83,6 +83,40 @@ describe('exportOnnx', () => {
     }
   });
 
+  it('takes several inputs in the graph\'s order, and outputs an input and an intermediate tensor', async () => {
+    const model = kerasModel([5, 6, 3], [
+      L('c', 'Conv2D', ['in'], { filters: 3, kernel_size: 3, padding: 'same' }, [[3, 3, 3, 3], [3]]),
+      L('a', 'Add', ['c', 'in2']),
+      L('k', 'Concatenate', ['a', 'in2', 'c'], { axis: -1 }),
+    ], ['k', 'c']);
+    model.layers.splice(1, 0, L('in2', 'InputLayer', [], { batch_input_shape: [null, 5, 6, 3] }));
+    model.inputs.push({ layer: 'in2', nodeIndex: 0, tensorIndex: 0 });
+    model.inputShapes.push([null, 5, 6, 3]);
+    const graph = optimizeGraph(buildGraph(model));
+    graph.outputs.push(graph.inputs[1].name);
+    const onnx = await exportOnnx(graph);
+    expect(onnx.inputNames).toHaveLength(2);
+    expect(onnx.outputNames).toHaveLength(3);
+    const xs = [batchOf([5, 6, 3], 11), batchOf([5, 6, 3], 12)];
+    const got = await runOnnx(onnx.bytes, onnx.inputNames, onnx.outputNames, xs);
+    executeReference(graph, xs).outputs.forEach((e, i) => expectTensorsClose(got[i], e, F32, `output ${i}`));
+  });
+
+  it('a plain CNN changes layout once: one Transpose after the input, none before a global pool head', async () => {
+    const model = kerasModel([12, 11, 3], [
+      L('c1', 'Conv2D', ['in'], { filters: 4, kernel_size: 3, padding: 'same' }, [[3, 3, 3, 4], [4]]),
+      L('b1', 'BatchNormalization', ['c1'], { epsilon: 1e-3 }, [[4], [4], [4], [4]]),
+      L('r1', 'Activation', ['b1'], { activation: 'relu' }),
+      L('p1', 'MaxPooling2D', ['r1'], { pool_size: 2 }),
+      L('c2', 'Conv2D', ['p1'], { filters: 5, kernel_size: 3, padding: 'valid', activation: 'relu' }, [[3, 3, 4, 5], [5]]),
+      L('g', 'GlobalAveragePooling2D', ['c2']),
+      L('d', 'Dense', ['g'], { units: 2, activation: 'softmax' }, [[5, 2], [2]]),
+    ]);
+    const m = decode((await exportOnnx(optimizeGraph(buildGraph(model)))).bytes);
+    expect(m.graph.node.filter((n) => n.opType === 'Transpose')).toHaveLength(1);
+    expect(m.graph.node.map((n) => n.opType)).toEqual(['Transpose', 'Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'GlobalAveragePool', 'Flatten', 'Gemm', 'Softmax', 'Identity']);
+  });
+
   it('writes a static batch when asked', async () => {
     const onnx = await exportOnnx(optimizeGraph(buildGraph(net())), { batch: 3 });
     const m = decode(onnx.bytes);
