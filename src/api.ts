@@ -14,6 +14,7 @@ import { readKerasModel, type ModelSource, type ReadOptions } from './formats/re
 import { findModelMetadata, type FoundMetadata, type MetadataOption } from './formats/model-metadata.ts';
 import { resolvePreprocessing } from './runtime/preprocess-resolve.ts';
 import { Model } from './model.ts';
+import type { ModelDescription } from './runtime/model-base.ts';
 import { WasmModel } from './wasm/wasm-model.ts';
 import { loadOrt, type WasmOptions } from './wasm/ort.ts';
 import { AbortError, ShapeError } from './errors.ts';
@@ -158,7 +159,21 @@ async function createModel(graph: Graph, choice: BackendChoice, ownsDevice: bool
   const optimized = optimizeGraph(options.extraOutputs?.length ? withExtraOutputs(exact, options.extraOutputs) : exact);
   const tuning: AutotuneOptions =
     options.autotune === false ? { mode: 'off' } : options.autotune === true || options.autotune === undefined ? {} : options.autotune;
-  const description = { metadata: found.metadata, preprocessing, allowNonFinite: options.allowNonFinite, limits: options.limits, backendReason: choice.reason };
+  const description: ModelDescription = {
+    metadata: found.metadata,
+    preprocessing,
+    allowNonFinite: options.allowNonFinite,
+    limits: options.limits,
+    backendReason: choice.reason,
+  };
+  // 'auto' on a device of its own: if that device is lost and no new one can be had, WebAssembly.
+  if (choice.gpu && ownsDevice && (options.backend ?? 'auto') === 'auto') {
+    description.deviceLossFallback = async () => {
+      const reason = 'the GPU device was lost and no new one could be had';
+      await loadOrt(options.wasm, reason);
+      return new WasmModel(optimized, { ...description, backendReason: reason }, options.wasm);
+    };
+  }
   const model = choice.gpu ? new Model(optimized, choice.gpu, ownsDevice, tuning, description) : new WasmModel(optimized, description, options.wasm);
   if (options.inputShape) {
     try {

@@ -4,6 +4,7 @@
  */
 import { DeviceLostError, GPUExecutionError, ShapeError } from './errors.ts';
 import { lostDeviceError, type GpuContext } from './gpu/device.ts';
+import type { BackendName } from './gpu/backend-choice.ts';
 import type { Graph } from './graph/ir.ts';
 import { chunkSize, defaultChunkBytes, runInChunks } from './runtime/batch-chunks.ts';
 import { ModelBase, type MemoryLimits, type ModelDescription, type RunOptions } from './runtime/model-base.ts';
@@ -21,7 +22,12 @@ import { shapeToString, sizeOf, type Tensor } from './tensor.ts';
 export type { ModelInfo, ModelDescription, RunOptions, MemoryLimits } from './runtime/model-base.ts';
 
 export class Model extends ModelBase {
-  readonly backend = 'webgpu' as const;
+  /**
+   * The WebAssembly model this one moved to when its device was lost and no new one could be had
+   * (loads with backend 'auto' only); every call goes to it from then on.
+   */
+  private cpu?: ModelBase;
+  private readonly deviceLossFallback?: () => Promise<ModelBase>;
   private readonly plans = new Map<string, Promise<ExecutionPlan>>();
   private disposed = false;
   private preprocessor?: Preprocessor;
@@ -45,6 +51,12 @@ export class Model extends ModelBase {
   ) {
     super(graph, description, 'WebGPU');
     this.current = gpu;
+    this.deviceLossFallback = description.deviceLossFallback;
+  }
+
+  /** 'webgpu', or 'wasm' once the model moved to WebAssembly after losing its device. */
+  get backend(): BackendName {
+    return this.cpu ? 'wasm' : 'webgpu';
   }
 
   /** The GPU the model runs on now (a new one after its own device was lost). */
@@ -54,12 +66,12 @@ export class Model extends ModelBase {
 
   /** Human-readable name of the GPU adapter in use. */
   get adapterName(): string {
-    return this.gpu.adapterName;
+    return this.cpu?.adapterName ?? this.gpu.adapterName;
   }
 
   /** The device's buffer sizes (batch chunks and volume tiles are cut to fit them). */
   get memoryLimits(): MemoryLimits {
-    return this.gpu.device.limits;
+    return this.cpu?.memoryLimits ?? this.gpu.device.limits;
   }
 
   /**
@@ -69,6 +81,7 @@ export class Model extends ModelBase {
    */
   prepare(inputShapes: readonly (readonly number[])[]): Promise<ExecutionPlan> {
     if (this.disposed) throw new GPUExecutionError('the model was disposed');
+    if (this.cpu) return Promise.reject(onWasm());
     if (this.renewing || this.current.lostReason() !== undefined) return this.liveDevice().then(() => this.prepare(inputShapes));
     const key = keyOf(inputShapes);
     let plan = this.plans.get(key);
@@ -157,6 +170,7 @@ export class Model extends ModelBase {
   async predictImage(image: ImageInput | readonly ImageInput[], options: PreprocessOptions & RunOptions = {}): Promise<Tensor> {
     this.requireSingleIO('predictImage()');
     await this.liveDevice();
+    if (this.cpu) return this.cpu.predictImage(image, options);
     const { pre, sources, spec } = this.imageRequest(image, options);
     if (!(options.allowNonFinite ?? this.allowNonFinite)) checkPreprocessFinite(spec, sources);
     await pre.ready();
@@ -172,6 +186,7 @@ export class Model extends ModelBase {
    */
   async preprocess(image: ImageInput | readonly ImageInput[], options: PreprocessOptions = {}): Promise<Tensor> {
     await this.liveDevice();
+    if (this.cpu) return this.cpu.preprocess(image, options);
     const { pre, sources, spec } = this.imageRequest(image, options);
     return pre.run(sources, spec);
   }
@@ -189,6 +204,10 @@ export class Model extends ModelBase {
   /** Runs the model on one tensor per input; returns one tensor per output, in Keras' order. */
   async run(inputs: readonly Tensor[], options: RunOptions = {}): Promise<Tensor[]> {
     this.checkRunInputs(inputs, options);
+    if (this.cpu || this.renewing || this.current.lostReason() !== undefined) {
+      await this.liveDevice();
+      if (this.cpu) return this.cpu.run(inputs, options);
+    }
     // A batch too big for one run runs in chunks of one plan (runtime/batch-chunks.ts).
     const planned = this.runShapes(inputs.map((t) => t.shape));
     const outputs = await runInChunks(inputs, planned[0]?.[0] ?? 0, async (part) => (await this.prepare(planned)).run(part, options.signal), options);
@@ -225,6 +244,7 @@ export class Model extends ModelBase {
       }
     });
     const shapes = inputs.map((t) => t.shape);
+    if (this.cpu) throw onWasm();
     // Profile the kernels that will run: finish background autotuning first (it may replace the plan).
     await this.prepare(shapes);
     await this.whenTuned(shapes);
@@ -242,6 +262,7 @@ export class Model extends ModelBase {
     for (const p of plans) if (p.status === 'fulfilled') p.value.dispose();
     this.plans.clear();
     this.preprocessor?.dispose();
+    await this.cpu?.dispose();
     if (this.ownsDevice) this.current.device.destroy();
   }
 
@@ -254,6 +275,7 @@ export class Model extends ModelBase {
    */
   private async liveDevice(): Promise<void> {
     if (this.disposed) throw new GPUExecutionError('the model was disposed');
+    if (this.cpu) return;
     const reason = this.current.lostReason();
     if (reason !== undefined && !this.renewing) {
       const renew = this.current.renew;
@@ -272,13 +294,32 @@ export class Model extends ModelBase {
     this.preprocessor?.dispose();
     this.preprocessor = undefined;
     for (const p of await Promise.allSettled(plans)) if (p.status === 'fulfilled') p.value.dispose();
-    const next = await renew();
+    let next: GpuContext;
+    try {
+      next = await renew();
+    } catch (err) {
+      if (!this.deviceLossFallback) throw err;
+      // No GPU any more (the adapter went away, the browser blocklisted it): WebAssembly, if it loads.
+      const cpu = await this.deviceLossFallback().catch(() => Promise.reject(err));
+      if (this.disposed) {
+        await cpu.dispose();
+        throw new GPUExecutionError('the model was disposed');
+      }
+      this.cpu = cpu;
+      this.reason = `the GPU device was lost and no new one could be had (${(err as Error)?.message ?? err}): WebAssembly`;
+      return;
+    }
     if (this.disposed) {
       next.device.destroy();
       throw new GPUExecutionError('the model was disposed');
     }
     this.current = next;
   }
+}
+
+/** What GPU-only calls say once the model runs on WebAssembly. */
+function onWasm(): GPUExecutionError {
+  return new GPUExecutionError('the model moved to WebAssembly when its GPU device was lost: it has no GPU plan or GPU profile');
 }
 
 /** The plan cache's key for a list of input shapes. */

@@ -39,6 +39,11 @@ export interface ModelDescription {
   limits?: Partial<EngineLimits>;
   /** Why the model runs on its backend (model.backendReason). */
   backendReason?: string;
+  /**
+   * WebGPU models loaded with backend 'auto' on a device of their own: the WebAssembly model to move
+   * to when the device is lost and no new one can be had (src/model.ts, liveDevice).
+   */
+  deviceLossFallback?: () => Promise<ModelBase>;
 }
 
 /** Options of one predict/run/predictImage call. */
@@ -81,8 +86,8 @@ export abstract class ModelBase {
    * and `usedDefault` / `reason` when nothing said how the model was trained (runtime/preprocess-resolve.ts).
    */
   readonly preprocessing: ModelPreprocessing;
-  /** Why the model runs where it does, e.g. "software adapter (SwiftShader): WebAssembly is faster". */
-  readonly backendReason: string;
+  /** Why the model runs where it does (backendReason); a model that moves after a device loss updates it. */
+  protected reason: string;
   /** 'webgpu' or 'wasm' (ONNX Runtime Web). */
   abstract readonly backend: BackendName;
   /** Human-readable name of what runs the model (a GPU adapter, or WebAssembly). */
@@ -99,10 +104,15 @@ export abstract class ModelBase {
     this.metadata = description.metadata;
     this.allowNonFinite = description.allowNonFinite ?? false;
     this.limits = resolveLimits(description.limits);
-    this.backendReason = description.backendReason ?? defaultReason;
+    this.reason = description.backendReason ?? defaultReason;
     this.preprocessing =
       description.preprocessing ??
       resolvePreprocessing({ declared: graph.inputs.length === 1 ? graph.inputs[0].shape : undefined, inputLayer: inputScalingLayer(graph) });
+  }
+
+  /** Why the model runs where it does, e.g. "software adapter (SwiftShader): WebAssembly is faster". */
+  get backendReason(): string {
+    return this.reason;
   }
 
   get info(): ModelInfo {
@@ -122,6 +132,9 @@ export abstract class ModelBase {
 
   /** Classifies images: resized and normalised into the model's input, then run (see Model.predictImage). */
   abstract predictImage(image: ImageInput | readonly ImageInput[], options?: PreprocessOptions & RunOptions): Promise<Tensor>;
+
+  /** The input tensor predictImage would feed the model for these images and options (`[N, H, W, C]`). */
+  abstract preprocess(image: ImageInput | readonly ImageInput[], options?: PreprocessOptions): Promise<Tensor>;
 
   /** Makes ready what the first run on these input shapes needs, so that run is fast. */
   abstract prepare(inputShapes: readonly (readonly number[])[]): Promise<unknown>;

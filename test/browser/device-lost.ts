@@ -126,3 +126,54 @@ export async function suppliedDevice(url: string): Promise<SuppliedDeviceReport>
   fresh.destroy();
   return { before, inFlight: inFlightDone, after, reloaded };
 }
+
+export interface FallbackReport {
+  before: { backend: string; reason: string; adapter: string };
+  after: { backend: string; reason: string; adapter: string };
+  answersBefore: number[][];
+  answersAfter: Outcome[];
+  imageBefore: number[];
+  imageAfter: Outcome;
+}
+
+/**
+ * A GPU that goes away for good: the model (backend 'auto', on a device of its own) runs on an
+ * adapter that passes for hardware (SwiftShader in disguise, so 'auto' keeps WebGPU), then its
+ * device is destroyed and the GPU stops offering adapters. The next calls move it to WebAssembly.
+ */
+export async function fallsToWasm(url: string): Promise<FallbackReport> {
+  const real = navigator.gpu;
+  let gone = false;
+  // WebIDL methods must be called on the real adapter: bind them; only `info` is replaced.
+  const disguised = (adapter: GPUAdapter): GPUAdapter =>
+    new Proxy(adapter, {
+      get(target, prop) {
+        if (prop === 'info') return { vendor: 'test', architecture: 'pretend-hardware', device: '', description: 'a GPU that goes away' };
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  const gpu = {
+    requestAdapter: async (o?: GPURequestAdapterOptions) => (gone ? null : disguised((await real.requestAdapter(o))!)),
+    getPreferredCanvasFormat: () => real.getPreferredCanvasFormat(),
+    wgslLanguageFeatures: real.wgslLanguageFeatures,
+  } as unknown as GPU;
+  const model = await loadModel(url, { gpu, autotune: false, inputShape: [1, 64, 64, 3] });
+  const state = () => ({ backend: model.backend, reason: model.backendReason, adapter: model.adapterName });
+  try {
+    const before = state();
+    const answersBefore: number[][] = [];
+    for (const k of [0, 1, 2]) answersBefore.push(Array.from((await model.predict(input(k))).data));
+    const imageBefore = Array.from((await model.predictImage(pixels(0))).data);
+    if (!('gpu' in model)) throw new Error(`expected a WebGPU model, got ${model.backend}: ${model.backendReason}`);
+    const lost = (model as Model).gpu.device;
+    gone = true;
+    lost.destroy();
+    await lost.lost;
+    const answersAfter = await Promise.all([0, 1, 2].map((k) => outcome(model.predict(input(k)))));
+    const imageAfter = await outcome(model.predictImage(pixels(0)));
+    return { before, after: state(), answersBefore, answersAfter, imageBefore, imageAfter };
+  } finally {
+    await model.dispose();
+  }
+}

@@ -4,11 +4,12 @@
  * requested its own device recovers on its next call: it requests a new device, frees what it held
  * on the lost one and rebuilds its plan from the graph, giving the same answers as before. A model
  * on a device the caller supplied cannot do that: every call says the device was lost and that a
- * new one must be given, and loading the model again with a new device works.
+ * new one must be given, and loading the model again with a new device works. A model loaded with
+ * backend 'auto' whose GPU offers no new device moves to WebAssembly and keeps answering.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Failure, OwnedDeviceReport, SuppliedDeviceReport } from '../browser/device-lost.ts';
+import type { Failure, FallbackReport, OwnedDeviceReport, SuppliedDeviceReport } from '../browser/device-lost.ts';
 import { repoRoot } from '../util/fixtures.ts';
 import { fileUrl, gpuPage } from '../util/gpu.ts';
 
@@ -59,5 +60,21 @@ describe('device loss', () => {
       expect(e.message).toContain('load the model again');
     }
     expect(answer(r.reloaded)).toEqual(r.before);
+  }, 300_000);
+
+  it("backend 'auto': when the device is lost and the GPU offers no new one, the next calls run on WebAssembly with the same answers", async () => {
+    const r = await call<FallbackReport>('fallsToWasm', MALARIA);
+    expect(r.before).toMatchObject({ backend: 'webgpu', reason: 'hardware adapter (test pretend-hardware a GPU that goes away)' });
+    expect(r.after.backend).toBe('wasm');
+    expect(r.after.reason).toMatch(/^the GPU device was lost and no new one could be had \(.*\): WebAssembly$/);
+    expect(r.after.adapter).toBe('WebAssembly (ONNX Runtime Web)');
+    // Three calls together after the loss: one move to WebAssembly; f32 on both sides.
+    r.answersAfter.forEach((o, k) => {
+      const after = answer(o);
+      expect(after).toHaveLength(r.answersBefore[k].length);
+      after.forEach((v, i) => expect(Math.abs(v - r.answersBefore[k][i]), `input ${k}[${i}]`).toBeLessThanOrEqual(1e-5));
+    });
+    const image = answer(r.imageAfter);
+    image.forEach((v, i) => expect(Math.abs(v - r.imageBefore[i])).toBeLessThanOrEqual(1e-5));
   }, 300_000);
 });
