@@ -43,7 +43,8 @@ export class WasmModel extends ModelBase {
   readonly memoryLimits = WASM_MEMORY_LIMITS;
   /**
    * ONNX Runtime sessions by input shape without the batch (the export fixes every other dimension):
-   * one for a model that declares its input sizes, one per size met for one that leaves them open.
+   * usually one; more for a fully convolutional model run on other sizes than it declares (MeshNet
+   * declares 256³ and runs on crops and tiles), as the WebGPU model plans one per shape.
    */
   private readonly sessions = new Map<string, Promise<Ready>>();
   /** Calls run one after another: an ORT session runs one inference at a time. */
@@ -66,14 +67,11 @@ export class WasmModel extends ModelBase {
 
   private ready(inputShapes: readonly (readonly number[])[]): Promise<Ready> {
     if (this.disposed) throw new GPUExecutionError('the model was disposed');
-    // The declared sizes where the model fixes them, the given ones where it leaves them open.
-    const open = this.graph.inputs.some((input) => input.shape.slice(1).some((d) => d === null));
-    const key = open ? inputShapes.map((s) => s.slice(1).join('x')).join(',') : '';
+    // Exported for the sizes given (checkShapes has checked the graph accepts them), batch left open.
+    const key = inputShapes.map((shape) => shape.slice(1).join('x')).join(',');
     let ready = this.sessions.get(key);
     if (!ready) {
-      const graph: Graph = open
-        ? { ...this.graph, inputs: this.graph.inputs.map((input, i) => ({ ...input, shape: [null, ...inputShapes[i].slice(1)] })) }
-        : this.graph;
+      const graph: Graph = { ...this.graph, inputs: this.graph.inputs.map((input, i) => ({ ...input, shape: [null, ...inputShapes[i].slice(1)] })) };
       ready = (async () => {
         const [ort, exported] = await Promise.all([loadOrt(this.wasm, this.backendReason), exportOnnx(graph)]);
         const session = await ort.InferenceSession.create(exported.bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
