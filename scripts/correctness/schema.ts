@@ -12,9 +12,14 @@ export interface Agreement {
   total: number;
 }
 
+/** Where a record's numbers were measured: our WebGPU kernels, or our export run by ONNX Runtime Web's WASM provider. */
+export type CorrectnessBackend = 'webgpu' | 'wasm';
+
 export interface CorrectnessRecord {
-  /** Unique and stable: `<group>/<case>`. Re-running a case replaces its record. */
+  /** Unique and stable: `<group>/<case>`, and `<group>/<case>@wasm` on WebAssembly (correctnessKey). Re-running a case replaces its record. */
   key: string;
+  /** Absent means WebGPU (every record before the WebAssembly path existed). */
+  backend?: CorrectnessBackend;
   /** The README row this case belongs to; the row shows the worst of its cases. */
   group: string;
   /** The row's words (the model, how it was made). The same for every case of a group. */
@@ -52,6 +57,11 @@ export interface CorrectnessRecord {
   adapter: string;
   /** For records quoting an older artefact instead of a run: where the result is written down. */
   artefact?: string;
+}
+
+/** The key a record is filed under: the WebGPU key unchanged, the WebAssembly one beside it. */
+export function correctnessKey(r: { group: string; case: string; backend?: CorrectnessBackend }): string {
+  return `${r.group}/${r.case}${r.backend === 'wasm' ? '@wasm' : ''}`;
 }
 
 export interface CorrectnessFile {

@@ -3,7 +3,7 @@
  * by the browser, so the model's own resolution (metadata.json, else its input Rescaling layer)
  * decides everything. The model comes by URL, or as the one File a user would drop.
  */
-import { loadModel, type LoadOptions, type ModelSource } from '../../src/index.ts';
+import { loadModel, type BackendName, type LoadOptions, type ModelSource } from '../../src/index.ts';
 import { decodeImageBitmap } from '../../src/runtime/preprocess-source.ts';
 import { toWire, type WireTensor } from '../../src/cli/wire.ts';
 import type { ModelPreprocessing } from '../../src/runtime/preprocess-resolve.ts';
@@ -22,15 +22,15 @@ async function fetchOk(url: string): Promise<Blob> {
 export async function predictWithoutOptions(
   modelUrl: string,
   imageUrls: string[],
-  opts: { asFile?: boolean; metadata?: false } = {},
-): Promise<{ output: WireTensor; preprocessing: ModelPreprocessing; metadataLabels?: string[] }> {
+  opts: { asFile?: boolean; metadata?: false; backend?: BackendName } = {},
+): Promise<{ output: WireTensor; preprocessing: ModelPreprocessing; metadataLabels?: string[]; backend: BackendName }> {
   const source: ModelSource = opts.asFile ? [new File([await fetchOk(modelUrl)], modelUrl.split('/').pop()!)] : modelUrl;
   const options: LoadOptions = { autotune: false, ...(opts.metadata === false ? { metadata: false } : {}) };
-  const model = await loadModel(source, { ...options, backend: 'webgpu' });
+  const model = await loadModel(source, { ...options, backend: opts.backend ?? 'webgpu' });
   const images = await Promise.all(imageUrls.map(async (u) => decodeImageBitmap(await fetchOk(u))));
   try {
     const output = await model.predictImage(images);
-    return { output: toWire(output), preprocessing: model.preprocessing, metadataLabels: model.metadata?.labels };
+    return { output: toWire(output), preprocessing: model.preprocessing, metadataLabels: model.metadata?.labels, backend: model.backend };
   } finally {
     for (const b of images) b.close();
     await model.dispose();

@@ -4,7 +4,7 @@
  * weights regenerated bit-identically from the seeded PRNG, loads it once, and runs it on each of
  * the given .npy inputs. Weights are made here, not sent over the DevTools socket (up to 100 MB).
  */
-import { modelFromKeras } from '../../src/api.ts';
+import { modelFromKeras, type BackendName } from '../../src/api.ts';
 import { kerasModelFromArchitecture } from '../../src/formats/from-architecture.ts';
 import { parseNpy } from '../../src/formats/npy.ts';
 import type { WeightTensor } from '../../src/graph/ir.ts';
@@ -41,8 +41,10 @@ export interface ZooRunOptions {
   extraOutputs?: string[];
   /** Also time a second, warm run per input (conformance report; tests skip it to save time). */
   warm?: boolean;
-  /** Also list the kernel (shader) files each input's plan ran, from one profiled run (conformance report). */
+  /** Also list the kernel (shader) files each input's plan ran, from one profiled run (conformance report; WebGPU only). */
   kernels?: boolean;
+  /** Where the model runs (default 'webgpu'). */
+  backend?: BackendName;
 }
 
 export interface ZooRunResult {
@@ -55,6 +57,8 @@ export interface ZooRunResult {
   /** Per input file: a second, warm run (ms), when asked for. */
   warmRunMs: number[];
   adapter: string;
+  /** The backend the model ran on (model.backend). */
+  backend: BackendName;
   /** Kernel files (the last linked file of each step) over every input's plan, sorted, when asked for. */
   kernels?: string[];
 }
@@ -79,10 +83,10 @@ export async function runZoo(dirUrl: string, options: ZooRunOptions): Promise<Zo
     byLayer.set(w.layer, list);
   }
   const keras = kerasModelFromArchitecture(architecture, (layer) => byLayer.get(layer.name), { format: 'zoo' });
-  const model = await modelFromKeras(keras, { backend: 'webgpu', extraOutputs: options.extraOutputs });
+  const model = await modelFromKeras(keras, { backend: options.backend ?? 'webgpu', extraOutputs: options.extraOutputs });
   const buildMs = performance.now() - t0;
   try {
-    const result: ZooRunResult = { outputs: [], buildMs, firstRunMs: [], warmRunMs: [], adapter: model.adapterName };
+    const result: ZooRunResult = { outputs: [], buildMs, firstRunMs: [], warmRunMs: [], adapter: model.adapterName, backend: model.backend };
     for (const file of options.inputs) {
       const [path, suffix] = file.split('#');
       const whole = parseNpy(new Uint8Array(await (await fetch(`${dirUrl}/${path}`)).arrayBuffer()), path);
@@ -96,7 +100,8 @@ export async function runZoo(dirUrl: string, options: ZooRunOptions): Promise<Zo
         result.warmRunMs.push(performance.now() - t);
       }
       result.outputs.push(outs.map(toWire));
-      if (options.kernels) {
+      // Shader files exist only on WebGPU; ONNX Runtime picks its own kernels.
+      if (options.kernels && model.backend === 'webgpu') {
         const profile = await model.profile([input], { repeats: 1, warmup: 0 });
         result.kernels = [...new Set([...(result.kernels ?? []), ...profile.steps.map((s) => s.shader[s.shader.length - 1])])].sort();
       }

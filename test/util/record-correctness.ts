@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { PageApi } from '../../src/cli/page/page.ts';
 import { toWire } from '../../src/cli/wire.ts';
 import type { Tensor } from '../../src/tensor.ts';
-import { CORRECTNESS_ABOUT, type CorrectnessFile, type CorrectnessRecord } from '../../scripts/correctness/schema.ts';
+import { CORRECTNESS_ABOUT, correctnessKey, type CorrectnessFile, type CorrectnessRecord } from '../../scripts/correctness/schema.ts';
 import { repoRoot } from './fixtures.ts';
 import { gpuPage, type LoadedModel } from './gpu.ts';
 
@@ -34,7 +34,12 @@ export function currentCommit(): string {
   return git('status', '--porcelain', '--', 'src', 'shaders').length > 0 ? `${head}+dirty` : head;
 }
 
-async function adapterName(): Promise<string> {
+/** What ran the case: the page's GPU adapter, or ONNX Runtime Web (its installed version) on WebAssembly. */
+async function adapterName(backend: CorrectnessRecord['backend']): Promise<string> {
+  if (backend === 'wasm') {
+    const ort = JSON.parse(readFileSync(join(repoRoot, 'node_modules/onnxruntime-web/package.json'), 'utf8')) as { version: string };
+    return `WebAssembly (onnxruntime-web ${ort.version})`;
+  }
   const page = await gpuPage();
   const a = await page.evaluate(() => (globalThis as unknown as { mi: PageApi }).mi.adapter());
   return typeof a === 'string' ? a : 'unknown';
@@ -66,11 +71,11 @@ const commitAtStart = currentCommit();
 /** Merges one record into docs/correctness.json (always: callers decide whether to record). */
 export async function writeCorrectness(record: MeasuredRecord): Promise<void> {
   const full: CorrectnessRecord = {
-    key: `${record.group}/${record.case}`,
+    key: correctnessKey(record),
     ...record,
     date: new Date().toISOString().slice(0, 10),
     commit: commitAtStart,
-    adapter: await adapterName(),
+    adapter: await adapterName(record.backend),
   };
   await withLock(`${CORRECTNESS_JSON}.lock`, () => {
     const file: CorrectnessFile = existsSync(CORRECTNESS_JSON)
@@ -85,10 +90,14 @@ export async function writeCorrectness(record: MeasuredRecord): Promise<void> {
   });
 }
 
-/** Records when MI_RECORD_CORRECTNESS=1 (the fast model tests); `kernels` is only computed then. */
+/**
+ * Records when MI_RECORD_CORRECTNESS=1 (the fast model tests); `kernels` is only computed then, and
+ * only on WebGPU: the WebAssembly path dispatches no shaders of ours (ONNX Runtime picks its kernels).
+ */
 export async function recordCorrectness(record: MeasuredRecord, kernels?: () => Promise<string[]>): Promise<void> {
   if (!recordingCorrectness()) return;
-  await writeCorrectness({ ...record, kernels: kernels ? await kernels() : record.kernels });
+  const onGpu = record.backend !== 'wasm';
+  await writeCorrectness({ ...record, kernels: kernels && onGpu ? await kernels() : record.kernels });
 }
 
 async function withLock(lock: string, fn: () => void): Promise<void> {

@@ -12,6 +12,7 @@ import { repoRoot } from './fixtures.ts';
 import { errorStats, type Tolerance } from './compare.ts';
 import { fileUrl, gpuPage } from './gpu.ts';
 import type { ZooRunOptions, ZooRunResult } from '../browser/zoo.ts';
+import type { TestBackend } from './backends.ts';
 
 export const ZOO_DIR = join(repoRoot, 'test/fixtures/zoo');
 
@@ -93,7 +94,12 @@ export function zooCases(name: string): { input: string; outputs: string[] }[] {
  * return their `logits` layer (as an extra output) and are compared on it, which is more telling
  * than a softmax near 0 or 1.
  */
-export async function checkZooModel(name: string, warm = false, kernels = false): Promise<{ comparisons: Comparison[]; run: Awaited<ReturnType<typeof runZooInPage>> }> {
+export async function checkZooModel(
+  name: string,
+  warm = false,
+  kernels = false,
+  backend: TestBackend = 'webgpu',
+): Promise<{ comparisons: Comparison[]; run: Awaited<ReturnType<typeof runZooInPage>> }> {
   const cases = zooCases(name);
   const hasLogits = zooHas(name, 'logits.npy');
   const run = await runZooInPage(name, {
@@ -101,6 +107,7 @@ export async function checkZooModel(name: string, warm = false, kernels = false)
     extraOutputs: hasLogits ? ['logits'] : [],
     warm,
     kernels,
+    backend,
   });
   const comparisons: Comparison[] = [];
   cases.forEach((c, i) => {
@@ -116,9 +123,9 @@ export async function checkZooModel(name: string, warm = false, kernels = false)
  * Checks the committed intermediate layers (in model order) against Keras', running batch 1 with
  * those layers as extra outputs; `first` names the first that differs (undefined when all agree).
  */
-export async function checkIntermediates(name: string): Promise<{ first?: string; checked: Comparison[] }> {
+export async function checkIntermediates(name: string, backend: TestBackend = 'webgpu'): Promise<{ first?: string; checked: Comparison[] }> {
   const inter = zooMeta(name).intermediates.filter((e) => e.file);
-  const run = await runZooInPage(name, { inputs: ['input.npy#b1'], extraOutputs: inter.map((e) => e.layer) });
+  const run = await runZooInPage(name, { inputs: ['input.npy#b1'], extraOutputs: inter.map((e) => e.layer), backend });
   const outs = run.outputs[0].slice(run.outputs[0].length - inter.length);
   const checked = inter.map((e, k) => compare(e.layer, outs[k], zooNpy(name, e.file!)));
   return { first: checked.find((c) => !c.ok)?.label, checked };

@@ -1,7 +1,8 @@
 /**
- * The two real Keras 2 classifiers of ../shared/fixtures, run whole on the GPU in Chromium and
- * compared with the fixtures' reference outputs (made by TF.js-CPU and an independent PyTorch
- * interpreter, which agree to ~4e-6): max |error| ≤ 1e-4 on logits and outputs, same decisions.
+ * The two real Keras 2 classifiers of ../shared/fixtures, run whole on WebGPU and on WebAssembly in
+ * Chromium and compared with the fixtures' reference outputs (made by TF.js-CPU and an independent
+ * PyTorch interpreter, which agree to ~4e-6): max |error| ≤ 1e-4 on logits and outputs, same
+ * decisions, on both backends.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { fixturesDir } from '../../util/fixtures.ts';
 import { expectTensorsClose } from '../../util/compare.ts';
 import { loadModelInPage, type LoadedModel } from '../../util/gpu.ts';
 import { kernelsOf, recordCorrectness } from '../../util/record-correctness.ts';
+import { BACKENDS, expectOnBackend } from '../../util/backends.ts';
 
 const LOGIT_TOL = { atol: 1e-4, rtol: 0 };
 
@@ -23,7 +25,7 @@ const cases = [
 
 const npy = (path: string) => parseNpy(readFileSync(path));
 
-describe('real Keras 2 classifiers vs reference outputs', () => {
+describe.each(BACKENDS)('real Keras 2 classifiers vs reference outputs on %s', (backend) => {
   const open: LoadedModel[] = [];
   afterAll(async () => {
     for (const m of open) await m.dispose();
@@ -37,19 +39,21 @@ describe('real Keras 2 classifiers vs reference outputs', () => {
       const expectedOut = npy(join(models, `${c.ref}.output.npy`));
       const expectedLogits = npy(join(models, `${c.ref}.logits.npy`));
 
-      const probs = await loadModelInPage(join(models, c.file));
+      const probs = await loadModelInPage(join(models, c.file), { backend });
       open.push(probs);
+      expectOnBackend(probs, backend);
       const [out] = await probs.run([input]);
       expectTensorsClose(out, expectedOut, LOGIT_TOL, `${c.name}: output`);
 
-      const logitsModel = await loadModelInPage(join(models, c.file), { logits: true });
+      const logitsModel = await loadModelInPage(join(models, c.file), { logits: true, backend });
       open.push(logitsModel);
+      expectOnBackend(logitsModel, backend);
       const [logits] = await logitsModel.run([input]);
       const stats = expectTensorsClose(logits, expectedLogits, LOGIT_TOL, `${c.name}: logits`);
-      console.log(`${c.name}: max |logit error| ${stats.maxAbs.toExponential(2)}`);
+      console.log(`${backend} ${c.name}: max |logit error| ${stats.maxAbs.toExponential(2)}`);
       const decisionsSame = expectedOut.data.filter((e, i) => out.data[i] > 0.5 === e > 0.5).length;
       await recordCorrectness({
-        group: c.group, title: `${c.name}, fixture`, input: c.input, case: 'logits', measure: 'logits',
+        backend, group: c.group, title: `${c.name}, fixture`, input: c.input, case: 'logits', measure: 'logits',
         reference: 'the fixture\'s outputs (TF.js-CPU and an independent PyTorch interpreter, which agree to ~4e-6)',
         maxAbs: stats.maxAbs, maxRel: stats.maxRel, bound: `≤ ${LOGIT_TOL.atol} absolute, same decisions`,
         decisions: { same: decisionsSame, total: expectedOut.data.length }, values: logits.data.length,

@@ -1,6 +1,6 @@
 /**
  * One model, every file format: each variant written by scripts/make_format_fixtures.py is loaded
- * by URL in the browser and run on the GPU, and must give real Keras' model.predict
+ * by URL in the browser and run on WebGPU and on WebAssembly, and must give real Keras' model.predict
  * (scripts/keras_refs/format_refs.py). Float32 formats within 1e-5; quantized TF.js weights within
  * the error their quantization allows (measured and stated below).
  */
@@ -12,6 +12,7 @@ import { repoRoot } from '../../util/fixtures.ts';
 import { expectTensorsClose, type Tolerance } from '../../util/compare.ts';
 import { loadModelInPage } from '../../util/gpu.ts';
 import { kernelsOf, recordCorrectness } from '../../util/record-correctness.ts';
+import { BACKENDS, expectOnBackend } from '../../util/backends.ts';
 
 const root = join(repoRoot, 'test/fixtures/formats');
 const F32: Tolerance = { atol: 1e-5, rtol: 1e-4 };
@@ -39,34 +40,37 @@ const variants: Variant[] = [
   { file: 'tfjs-u8/model.json', tol: { atol: 8e-5, rtol: 0 }, group: 'formats-tfjs-u8' },
 ];
 
-for (const model of ['sequential', 'nested']) {
-  describe(`${model} model in every format vs real Keras`, () => {
-    const dir = join(root, model);
-    const input = () => parseNpy(readFileSync(join(dir, 'ref.input0.npy')));
-    const expected = () => parseNpy(readFileSync(join(dir, 'ref.output0.npy')));
-    for (const v of variants.filter((v) => existsSync(join(dir, v.file)))) {
-      it(v.file + (v.architecture ? ` + ${v.architecture}` : ''), async () => {
-        const architecture = v.architecture ? readFileSync(join(dir, v.architecture), 'utf8') : undefined;
-        const m = await loadModelInPage(join(dir, v.file), { architecture });
-        try {
-          const [y] = await m.run([input()]);
-          const stats = expectTensorsClose(y, expected(), v.tol, `${model}/${v.file}`);
-          console.log(`${model}/${v.file}: max abs error ${stats.maxAbs.toExponential(2)}`);
-          const group = v.group ?? 'formats-f32';
-          const titles = {
-            'formats-f32': 'one model in every float32 format (`.keras`, `.h5`, weights `.h5`, `.weights.h5`, TF.js f32), Sequential and nested',
-            'formats-tfjs-f16': 'the same models as TF.js float16 weights',
-            'formats-tfjs-u8': 'the same models as TF.js uint8-quantized weights',
-          };
-          await recordCorrectness({
-            group, title: titles[group], input: `batch ${input().shape[0]}`, case: `${model}/${v.file}`, measure: 'outputs',
-            reference: 'real Keras (scripts/keras_refs/format_refs.py)', maxAbs: stats.maxAbs, maxRel: stats.maxRel,
-            bound: `≤ ${v.tol.atol} + ${v.tol.rtol}·|Keras|`, values: y.data.length, source: 'test/gpu/models/formats.test.ts',
-          }, () => kernelsOf(m, [input()]));
-        } finally {
-          await m.dispose();
-        }
-      });
-    }
-  });
-}
+describe.each(BACKENDS)('on %s', (backend) => {
+  for (const model of ['sequential', 'nested']) {
+    describe(`${model} model in every format vs real Keras`, () => {
+      const dir = join(root, model);
+      const input = () => parseNpy(readFileSync(join(dir, 'ref.input0.npy')));
+      const expected = () => parseNpy(readFileSync(join(dir, 'ref.output0.npy')));
+      for (const v of variants.filter((v) => existsSync(join(dir, v.file)))) {
+        it(v.file + (v.architecture ? ` + ${v.architecture}` : ''), async () => {
+          const architecture = v.architecture ? readFileSync(join(dir, v.architecture), 'utf8') : undefined;
+          const m = await loadModelInPage(join(dir, v.file), { architecture, backend });
+          try {
+            expectOnBackend(m, backend);
+            const [y] = await m.run([input()]);
+            const stats = expectTensorsClose(y, expected(), v.tol, `${model}/${v.file}`);
+            console.log(`${backend} ${model}/${v.file}: max abs error ${stats.maxAbs.toExponential(2)}`);
+            const group = v.group ?? 'formats-f32';
+            const titles = {
+              'formats-f32': 'one model in every float32 format (`.keras`, `.h5`, weights `.h5`, `.weights.h5`, TF.js f32), Sequential and nested',
+              'formats-tfjs-f16': 'the same models as TF.js float16 weights',
+              'formats-tfjs-u8': 'the same models as TF.js uint8-quantized weights',
+            };
+            await recordCorrectness({
+              backend, group, title: titles[group], input: `batch ${input().shape[0]}`, case: `${model}/${v.file}`, measure: 'outputs',
+              reference: 'real Keras (scripts/keras_refs/format_refs.py)', maxAbs: stats.maxAbs, maxRel: stats.maxRel,
+              bound: `≤ ${v.tol.atol} + ${v.tol.rtol}·|Keras|`, values: y.data.length, source: 'test/gpu/models/formats.test.ts',
+            }, () => kernelsOf(m, [input()]));
+          } finally {
+            await m.dispose();
+          }
+        });
+      }
+    });
+  }
+});

@@ -1,6 +1,6 @@
 /**
  * The four MeshNet brain-segmentation models of ../shared/fixtures (TF.js layers, Conv3D 3×3×3
- * 'same' with dilations up to 16, relu/elu, 1×1×1 head) run whole on the GPU on the 32³ T1 crops
+ * 'same' with dilations up to 16, relu/elu, 1×1×1 head) run whole on WebGPU and on WebAssembly on the 32³ T1 crops
  * of their ref/ folders (they declare 256³ but are fully convolutional) and are compared with the
  * reference logits: |error| ≤ 4× the error measured for that model (TOLERANCE below), and argmax
  * labels agree on ≥ 99.9 % of voxels.
@@ -14,6 +14,7 @@ import { expectTensorsClose, type Tolerance } from '../../util/compare.ts';
 import { fixturesDir } from '../../util/fixtures.ts';
 import { loadModelInPage, type LoadedModel } from '../../util/gpu.ts';
 import { kernelsOf, recordCorrectness } from '../../util/record-correctness.ts';
+import { BACKENDS, expectOnBackend } from '../../util/backends.ts';
 
 // Measured on SwiftShader (2026-12-02), max |GPU − reference logit| over the 32³ crop:
 //   model5_gw_ae 1.17e-5 (logits within ±7.2), model11_gw_ae 7.63e-5 (±38), model18cls 9.54e-6 (±14),
@@ -46,7 +47,7 @@ export function labelAgreement(a: Tensor, b: Tensor): number {
   return same / voxels;
 }
 
-describe('MeshNet models on 32³ T1 crops vs reference logits', () => {
+describe.each(BACKENDS)('MeshNet models on 32³ T1 crops vs reference logits on %s', (backend) => {
   const open: LoadedModel[] = [];
   afterAll(async () => {
     for (const m of open) await m.dispose();
@@ -58,20 +59,21 @@ describe('MeshNet models on 32³ T1 crops vs reference logits', () => {
       const dir = join(fixturesDir(), 'models', `meshnet-${name}-tfjs`);
       const input = parseNpy(readFileSync(join(dir, 'ref', `${name}.t1cube32.input.npy`)));
       const expected = parseNpy(readFileSync(join(dir, 'ref', `${name}.t1cube32.output.npy`)));
-      const model = await loadModelInPage(join(dir, 'model.json'), { inputShape: [...input.shape] });
+      const model = await loadModelInPage(join(dir, 'model.json'), { inputShape: [...input.shape], backend });
       open.push(model);
+      expectOnBackend(model, backend);
       expect(model.info.layers.some((l) => l.op === 'conv3d')).toBe(true);
       const [out] = await model.run([input]);
       const stats = expectTensorsClose(out, expected, TOL, `${name}: logits`);
       const agree = labelAgreement(out, expected);
       const voxels = out.data.length / out.shape[out.shape.length - 1];
       await recordCorrectness({
-        group: 'meshnet-crops', title: 'the four MeshNet 3-D segmenters (TF.js layers, dilated Conv3D)', input: '32³ T1 crops',
+        backend, group: 'meshnet-crops', title: 'the four MeshNet 3-D segmenters (TF.js layers, dilated Conv3D)', input: '32³ T1 crops',
         case: name, measure: 'logits', reference: 'the fixtures\' reference logits (ref/*.t1cube32.output.npy)', maxAbs: stats.maxAbs, maxRel: stats.maxRel,
         bound: `≤ ${TOL.atol} + ${TOL.rtol}·|ref|, labels ≥ 99.9 %`, labels: { same: Math.round(agree * voxels), total: voxels },
         values: out.data.length, source: 'test/gpu/models/meshnet.test.ts',
       }, () => kernelsOf(model, [input]));
-      console.log(`${name}: max |error| ${stats.maxAbs.toExponential(2)}, max rel ${stats.maxRel.toExponential(2)}, labels agree on ${(100 * agree).toFixed(4)} %`);
+      console.log(`${backend} ${name}: max |error| ${stats.maxAbs.toExponential(2)}, max rel ${stats.maxRel.toExponential(2)}, labels agree on ${(100 * agree).toFixed(4)} %`);
       expect(agree).toBeGreaterThanOrEqual(0.999);
     });
   }
