@@ -162,13 +162,14 @@ export function transposeArray(data: Float32Array, shape: readonly number[], per
   for (let i = r - 1, s = 1; i >= 0; i--) (inStrides[i] = s), (s *= shape[i]);
   const stride = perm.map((p) => inStrides[p]);
   const out = new Float32Array(data.length);
-  const idx = new Array<number>(r).fill(0);
-  for (let o = 0; o < out.length; o++) {
-    let src = 0;
-    for (let i = 0; i < r; i++) src += idx[i] * stride[i];
+  const idx = new Int32Array(r);
+  // An odometer over the output index that keeps the input offset up to date as it turns.
+  for (let o = 0, src = 0; o < out.length; o++) {
     out[o] = data[src];
     for (let i = r - 1; i >= 0; i--) {
+      src += stride[i];
       if (++idx[i] < outShape[i]) break;
+      src -= stride[i] * outShape[i];
       idx[i] = 0;
     }
   }
