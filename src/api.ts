@@ -108,7 +108,7 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
  */
 async function chooseBackendReady(options: LoadOptions): Promise<BackendChoice> {
   const choice = await chooseBackend(options.backend, options);
-  return withFallback(choice, () => loadOrt(options.wasm, choice.reason), options);
+  return withFallback(choice, () => loadOrt(options.wasm, choice.reason), options, options.backend);
 }
 
 /**

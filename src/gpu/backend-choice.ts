@@ -32,15 +32,26 @@ export interface BackendChoice {
  * The choice once it is known whether WebAssembly can run: `wasmReady` resolves when ONNX Runtime
  * Web loaded and rejects with why not. When it cannot, and WebAssembly was chosen only because the
  * adapter is a software one, the model runs on WebGPU on that adapter instead (slower, but an
- * answer); with no WebGPU at all, or a forced 'wasm', the error stands.
+ * answer). With no WebGPU at all, 'auto' fails as a browser without WebGPU did before there was a
+ * WebAssembly path (WebGPUUnavailableError, which the element shows as "no WebGPU"), its message
+ * adding what the WebAssembly path lacks; a forced 'wasm' fails with the loader's error.
  */
-export async function withFallback(choice: BackendChoice, wasmReady: () => Promise<unknown>, options: DeviceOptions): Promise<BackendChoice> {
+export async function withFallback(
+  choice: BackendChoice,
+  wasmReady: () => Promise<unknown>,
+  options: DeviceOptions,
+  option: BackendOption = 'auto',
+): Promise<BackendChoice> {
   if (choice.backend !== 'wasm') return choice;
   try {
     await wasmReady();
     return choice;
   } catch (err) {
-    if (!choice.fallback) throw err; // no WebGPU to fall back to, or 'wasm' was asked for
+    if (option === 'wasm') throw err;
+    if (!choice.fallback) {
+      const why = (err as Error)?.message ?? String(err);
+      throw new WebGPUUnavailableError(`WebGPU is not available (${choice.reason}), and neither is the WebAssembly path: ${why}`, { cause: err });
+    }
     const { gpu, adapter, software } = choice.fallback;
     const reason = `software adapter (${software}), but ONNX Runtime Web is not available for WebAssembly`;
     return { backend: 'webgpu', reason, gpu: await openDevice(gpu, adapter, options) };

@@ -157,10 +157,12 @@ describe('withFallback: when ONNX Runtime Web cannot be loaded', () => {
     expect(calls).toEqual({ adapters: 1, devices: 1 });
   });
 
-  it("fails typed where there is no WebGPU to fall back to, or 'wasm' was asked for", async () => {
-    await expect(withFallback(await chooseBackend('auto', {}), missing, {})).rejects.toBeInstanceOf(MissingPackageError);
+  it("without WebGPU, 'auto' fails as 'no WebGPU' and says what WebAssembly lacks; a forced 'wasm' fails with the loader's error", async () => {
+    const noGpu = withFallback(await chooseBackend('auto', {}), missing, {});
+    await expect(noGpu).rejects.toBeInstanceOf(WebGPUUnavailableError);
+    await expect(noGpu).rejects.toThrow(/^WebGPU is not available \(no WebGPU in this browser\), and neither is the WebAssembly path: npm install onnxruntime-web$/);
     const { gpu, calls } = setup(SWIFTSHADER);
-    await expect(withFallback(await chooseBackend('wasm', { gpu }), missing, { gpu })).rejects.toThrow(/npm install onnxruntime-web/);
+    await expect(withFallback(await chooseBackend('wasm', { gpu }), missing, { gpu }, 'wasm')).rejects.toBeInstanceOf(MissingPackageError);
     expect(calls.devices).toBe(0);
   });
 });
