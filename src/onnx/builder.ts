@@ -69,8 +69,7 @@ export class OnnxBuilder {
   /** Adds a node with one output named from `at`; returns the output's name. */
   node(op: string, inputs: readonly string[], at: string, attrs: Record<string, AttrValue> = {}): string {
     const out = this.fresh(`${at}/${op}`);
-    const attribute_ = Object.entries(attrs).map(([k, v]) => attribute(k, v));
-    this.nodes.push({ input: inputs, output: [out], name: out, opType: op, attribute: attribute_ });
+    this.nodes.push({ input: inputs, output: [out], name: out, opType: op, attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)) });
     return out;
   }
 

@@ -58,28 +58,25 @@ async function loadWriter(): Promise<WriterStatic> {
   return writerClass;
 }
 
-/** The descriptor of a message type by its name inside `onnx` ("ModelProto", "TensorShapeProto.Dimension"). */
-function typeSpec(path: string): TypeSpec {
+/** The descriptor of a message type by its name inside `onnx` ("ModelProto", "TensorShapeProto.Dimension"), if any. */
+function findSpec(path: string): TypeSpec | undefined {
   let spec: TypeSpec | undefined;
-  let scope: Record<string, TypeSpec> = ONNX_SCHEMA.nested.onnx.nested as unknown as Record<string, TypeSpec>;
+  let scope: Record<string, TypeSpec> | undefined = ONNX_SCHEMA.nested.onnx.nested as unknown as Record<string, TypeSpec>;
   for (const part of path.split('.')) {
-    spec = scope[part];
-    if (!spec) throw new Error(`internal: no ONNX message ${path}`);
-    scope = spec.nested ?? {};
+    spec = scope && Object.hasOwn(scope, part) ? scope[part] : undefined;
+    scope = spec?.nested;
   }
-  return spec!;
+  return spec;
+}
+
+function typeSpec(path: string): TypeSpec {
+  const spec = findSpec(path);
+  if (!spec) throw new Error(`internal: no ONNX message ${path}`);
+  return spec;
 }
 
 /** A field's type name resolved the way protobuf does: nested in the message first, then in `onnx`. */
-function resolveType(owner: string, type: string): string {
-  const nested = `${owner}.${type}`;
-  try {
-    typeSpec(nested);
-    return nested;
-  } catch {
-    return type;
-  }
-}
+const resolveType = (owner: string, type: string): string => (findSpec(`${owner}.${type}`) ? `${owner}.${type}` : type);
 
 function writeScalar(w: Writer, type: string, v: number | string | Uint8Array): void {
   if (type === 'int32') w.int32(v as number);

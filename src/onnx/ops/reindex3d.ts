@@ -3,7 +3,7 @@
  * then `shift` cells added before and `after` after (negative: cropped), in either layout.
  */
 import type { OnnxEmitter } from '../emitter.ts';
-import { padOrCrop, repeatCells } from '../reshape-ops.ts';
+import { padOrCrop, repeatCells } from '../data-movement.ts';
 
 export const reindex3dOnnx: OnnxEmitter<'reindex3d'> = ({ b, node, inputs: [x] }) => {
   const { scale, shift, after } = node.attrs;

@@ -1,5 +1,5 @@
 /**
- * resize2d → UpSampling2D nearest ('repeat'): each pixel repeated (../reshape-ops.ts); bilinear and
+ * resize2d → UpSampling2D nearest ('repeat'): each pixel repeated (../data-movement.ts); bilinear and
  * Resizing's nearest: Resize, channels-first, with TF's coordinates (tf.image.resize with
  * half-pixel centres: 'half_pixel' linear, 'tf_half_pixel_for_nn' floor nearest; no antialias).
  * The target size goes in as `sizes` (the batch and channels read from the input by Shape, H and W
@@ -10,7 +10,7 @@
  */
 import { laid } from '../builder.ts';
 import type { OnnxEmitter } from '../emitter.ts';
-import { repeatCells } from '../reshape-ops.ts';
+import { repeatCells } from '../data-movement.ts';
 
 export const resize2dOnnx: OnnxEmitter<'resize2d'> = ({ b, node, inputs: [x], outShape }) => {
   const a = node.attrs;
