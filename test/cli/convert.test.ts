@@ -119,6 +119,13 @@ describe('mi convert errors: one line on stderr, exit 2 for usage, 1 otherwise',
     expect(r.stderr[0]).toMatch(pattern);
   });
 
+  it('mi --help lists convert; mi convert --help gives its options', async () => {
+    expect((await miInProcess(['--help'])).stdout.join('\n')).toMatch(/^\s+convert\s+write a Keras model as ONNX/m);
+    const help = await miInProcess(['convert', '--help']);
+    expect(help.code).toBe(0);
+    for (const flag of ['--to onnx', '-o, --output', '--batch', '--opset', '--input-shape', '--architecture', 'npm install protobufjs']) expect(help.stdout.join('\n')).toContain(flag);
+  });
+
   it('a model that is not one, and an unsupported layer, name the file', async () => {
     writeFileSync(join(tmp, 'not-a-model.h5'), 'this is not a model\n');
     const bad = await miInProcess(['convert', join(tmp, 'not-a-model.h5'), '--to', 'onnx', '-o', join(tmp, 'x.onnx')]);
