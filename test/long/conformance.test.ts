@@ -7,7 +7,11 @@
  * Each model's worst errors (and the kernels its plans ran) are also recorded in docs/correctness.json,
  * from which the README's Correctness table is generated (npm run docs:correctness).
  *
- * MI_ZOO=name1,name2 limits the run to those models (the report then lists only them).
+ * Every model runs on WebGPU and on WebAssembly (our export of the same graph in ONNX Runtime Web),
+ * against the same outputs and bound; the report has a row per model and backend.
+ *
+ * MI_ZOO=name1,name2 limits the run to those models (the report then lists only them);
+ * MI_BACKENDS=webgpu (or wasm) to one backend.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,10 +25,12 @@ import { loadModelInPage } from '../util/gpu.ts';
 import { kernelsOf, writeCorrectness } from '../util/record-correctness.ts';
 import { regenerateCorrectnessDocs } from '../../scripts/docs-correctness.ts';
 import { checkIntermediates, checkZooModel, compare, zooMeta, zooModels, type Comparison } from '../util/zoo.ts';
+import { BACKENDS, expectOnBackend, type TestBackend } from '../util/backends.ts';
 
 interface Row {
   name: string;
   kind: 'zoo' | 'keras fixture';
+  backend: TestBackend;
   input: string;
   params: number;
   classes: string[];
@@ -42,6 +48,7 @@ async function record(row: Row): Promise<void> {
   const zoo = row.kind === 'zoo';
   const worst = (f: (c: Comparison) => number) => Math.max(0, ...row.comparisons.map(f));
   await writeCorrectness({
+    backend: row.backend,
     group: zoo ? 'zoo' : 'keras-fixtures',
     title: zoo
       ? 'conformance zoo: `keras.applications` architectures and two 2-D U-Nets, seeded weights (docs/conformance.md)'
@@ -60,73 +67,79 @@ async function record(row: Row): Promise<void> {
 }
 
 const only = process.env.MI_ZOO?.split(',').filter(Boolean);
+const backends = BACKENDS.filter((b) => !process.env.MI_BACKENDS || process.env.MI_BACKENDS.split(',').includes(b));
 const pick = (names: string[]) => (only ? names.filter((n) => only.includes(n)) : names);
 const rows: Row[] = [];
 let adapter = '';
 const fmt = (x: number) => (Number.isFinite(x) ? x.toExponential(1) : String(x));
 
 describe('conformance report', () => {
-  for (const name of pick(zooModels())) {
-    it(`zoo: ${name}`, { timeout: 1800_000 }, async () => {
-      const meta = zooMeta(name);
-      const row: Row = { name, kind: 'zoo', input: meta.input_shape.slice(1).join('×'), params: meta.params,
-        classes: meta.layer_classes.filter((c) => c !== 'InputLayer'), comparisons: [], times: '' };
-      rows.push(row);
-      const t0 = performance.now();
-      try {
-        const { comparisons, run } = await checkZooModel(name, true, true);
-        row.comparisons = comparisons;
-        row.kernels = run.kernels;
-        row.times = `build ${(run.buildMs / 1000).toFixed(1)} s; first run (compiles) ${run.firstRunMs.map((t) => (t / 1000).toFixed(1)).join(' / ')} s; warm ${run.warmRunMs.map((t) => (t / 1000).toFixed(2)).join(' / ')} s`;
-        // Always check the committed intermediates: the report shows where errors grow, and the
-        // locator itself is exercised on every model, not only on the day something breaks.
-        const { first, checked } = await checkIntermediates(name);
-        row.inner = { checked: checked.map((c) => c.label), maxAbs: Math.max(0, ...checked.map((c) => c.maxAbs)), first };
-        adapter = run.adapter;
-      } catch (err) {
-        row.error = (err as Error).message.split('\n')[0];
-      }
-      row.seconds = (performance.now() - t0) / 1000;
-      await record(row);
-      expect(row.error, row.error).toBeUndefined();
-      expect(row.comparisons.filter((c) => !c.ok).map((c) => `${c.label}: ${c.message}`)).toEqual([]);
-    });
-  }
+  for (const backend of backends) {
+    for (const name of pick(zooModels())) {
+      it(`zoo: ${name} on ${backend}`, { timeout: 1800_000 }, async () => {
+        const meta = zooMeta(name);
+        const row: Row = { name, kind: 'zoo', backend, input: meta.input_shape.slice(1).join('×'), params: meta.params,
+          classes: meta.layer_classes.filter((c) => c !== 'InputLayer'), comparisons: [], times: '' };
+        rows.push(row);
+        const t0 = performance.now();
+        try {
+          const { comparisons, run } = await checkZooModel(name, true, true, backend);
+          if (run.backend !== backend) throw new Error(`ran on ${run.backend}, not ${backend}`);
+          row.comparisons = comparisons;
+          row.kernels = run.kernels;
+          row.times = `build ${(run.buildMs / 1000).toFixed(1)} s; first run (compiles) ${run.firstRunMs.map((t) => (t / 1000).toFixed(1)).join(' / ')} s; warm ${run.warmRunMs.map((t) => (t / 1000).toFixed(2)).join(' / ')} s`;
+          // Always check the committed intermediates: the report shows where errors grow, and the
+          // locator itself is exercised on every model, not only on the day something breaks.
+          const { first, checked } = await checkIntermediates(name, backend);
+          row.inner = { checked: checked.map((c) => c.label), maxAbs: Math.max(0, ...checked.map((c) => c.maxAbs)), first };
+          if (backend === 'webgpu') adapter = run.adapter;
+        } catch (err) {
+          row.error = (err as Error).message.split('\n')[0];
+        }
+        row.seconds = (performance.now() - t0) / 1000;
+        await record(row);
+        expect(row.error, row.error).toBeUndefined();
+        expect(row.comparisons.filter((c) => !c.ok).map((c) => `${c.label}: ${c.message}`)).toEqual([]);
+      });
+    }
 
-  const kerasRoot = join(repoRoot, 'test/fixtures/keras');
-  const fixtures = only ? [] : readdirSync(kerasRoot).filter((d) => existsSync(join(kerasRoot, d, 'model.keras'))).sort();
-  for (const name of fixtures) {
-    it(`keras fixture: ${name}`, async () => {
-      const dir = join(kerasRoot, name);
-      const keras = await readKerasModel(await readModelFiles(join(dir, 'model.keras')));
-      const input = parseNpy(readFileSync(join(dir, 'input.npy')));
-      const row: Row = { name, kind: 'keras fixture', input: input.shape.slice(1).join('×'),
-        params: keras.layers.reduce((n, l) => n + l.weights.reduce((m, w) => m + w.data.length, 0), 0),
-        classes: [...new Set(keras.layers.map((l) => l.className))].filter((c) => c !== 'InputLayer').sort(),
-        comparisons: [], times: '' };
-      rows.push(row);
-      const outFiles = existsSync(join(dir, 'output.npy')) ? ['output.npy'] : readdirSync(dir).filter((f) => /^output\d+\.npy$/.test(f)).sort();
-      const t0 = performance.now();
-      const model = await loadModelInPage(join(dir, 'model.keras'));
-      try {
-        const t1 = performance.now();
-        const outs = await model.run([input]);
-        const t2 = performance.now();
-        const outs1 = await model.run([first(input)]);
-        row.times = `load ${((t1 - t0) / 1000).toFixed(1)} s; first run ${((t2 - t1) / 1000).toFixed(2)} s`;
-        outFiles.forEach((f, i) => {
-          const expected = parseNpy(readFileSync(join(dir, f)));
-          row.comparisons.push(compare(`batch ${input.shape[0]} ${f}`, outs[i], expected));
-          row.comparisons.push(compare(`batch 1 ${f}`, outs1[i], first(expected)));
-        });
-        row.kernels = [...new Set([...(await kernelsOf(model, [input])), ...(await kernelsOf(model, [first(input)]))])].sort();
-      } finally {
-        await model.dispose();
-      }
-      row.seconds = (performance.now() - t0) / 1000;
-      await record(row);
-      expect(row.comparisons.filter((c) => !c.ok).map((c) => `${c.label}: ${c.message}`)).toEqual([]);
-    });
+    const kerasRoot = join(repoRoot, 'test/fixtures/keras');
+    const fixtures = only ? [] : readdirSync(kerasRoot).filter((d) => existsSync(join(kerasRoot, d, 'model.keras'))).sort();
+    for (const name of fixtures) {
+      it(`keras fixture: ${name} on ${backend}`, async () => {
+        const dir = join(kerasRoot, name);
+        const keras = await readKerasModel(await readModelFiles(join(dir, 'model.keras')));
+        const input = parseNpy(readFileSync(join(dir, 'input.npy')));
+        const row: Row = { name, kind: 'keras fixture', backend, input: input.shape.slice(1).join('×'),
+          params: keras.layers.reduce((n, l) => n + l.weights.reduce((m, w) => m + w.data.length, 0), 0),
+          classes: [...new Set(keras.layers.map((l) => l.className))].filter((c) => c !== 'InputLayer').sort(),
+          comparisons: [], times: '' };
+        rows.push(row);
+        const outFiles = existsSync(join(dir, 'output.npy')) ? ['output.npy'] : readdirSync(dir).filter((f) => /^output\d+\.npy$/.test(f)).sort();
+        const t0 = performance.now();
+        const model = await loadModelInPage(join(dir, 'model.keras'), { backend });
+        try {
+          expectOnBackend(model, backend);
+          const t1 = performance.now();
+          const outs = await model.run([input]);
+          const t2 = performance.now();
+          const outs1 = await model.run([first(input)]);
+          row.times = `load ${((t1 - t0) / 1000).toFixed(1)} s; first run ${((t2 - t1) / 1000).toFixed(2)} s`;
+          outFiles.forEach((f, i) => {
+            const expected = parseNpy(readFileSync(join(dir, f)));
+            row.comparisons.push(compare(`batch ${input.shape[0]} ${f}`, outs[i], expected));
+            row.comparisons.push(compare(`batch 1 ${f}`, outs1[i], first(expected)));
+          });
+          // Our shader files exist only on WebGPU; ONNX Runtime picks its own kernels.
+          if (backend === 'webgpu') row.kernels = [...new Set([...(await kernelsOf(model, [input])), ...(await kernelsOf(model, [first(input)]))])].sort();
+        } finally {
+          await model.dispose();
+        }
+        row.seconds = (performance.now() - t0) / 1000;
+        await record(row);
+        expect(row.comparisons.filter((c) => !c.ok).map((c) => `${c.label}: ${c.message}`)).toEqual([]);
+      });
+    }
   }
 
   afterAll(() => {
@@ -159,19 +172,19 @@ function report(all: Row[]): string {
   lines.push('when a model diverges, the first of them that differs is named below.');
   lines.push('');
   const comparisons = all.flatMap((r) => r.comparisons);
-  const failed = all.filter((r) => r.error || r.comparisons.some((c) => !c.ok)).map((r) => r.name);
-  lines.push(`**${all.length - failed.length} of ${all.length} models pass**${failed.length ? ` (failing: ${failed.join(', ')})` : ''}; ` +
+  const failed = all.filter((r) => r.error || r.comparisons.some((c) => !c.ok)).map((r) => `${r.name} on ${r.backend}`);
+  lines.push(`**${all.length - failed.length} of ${all.length} model runs pass**${failed.length ? ` (failing: ${failed.join(', ')})` : ''}; ` +
     `worst max abs error ${fmt(Math.max(0, ...comparisons.map((c) => c.maxAbs)))}.${adapter ? ` Adapter: ${adapter}.` : ''}`);
   lines.push('');
-  lines.push('| model | input | params | output | max abs err | max rel err | max abs Keras | result |');
-  lines.push('|---|---|---:|---|---:|---:|---:|---|');
+  lines.push('| model | backend | input | params | output | max abs err | max rel err | max abs Keras | result |');
+  lines.push('|---|---|---|---:|---|---:|---:|---:|---|');
   for (const r of all) {
     if (r.comparisons.length === 0) {
-      lines.push(`| ${r.name} | ${r.input} | ${r.params.toLocaleString('en')} | — | — | — | — | **error**: ${r.error ?? 'no result'} |`);
+      lines.push(`| ${r.name} | ${r.backend} | ${r.input} | ${r.params.toLocaleString('en')} | — | — | — | — | **error**: ${r.error ?? 'no result'} |`);
       continue;
     }
     r.comparisons.forEach((c, i) => {
-      const head = i === 0 ? `| ${r.name} | ${r.input} | ${r.params.toLocaleString('en')} ` : '| | | ';
+      const head = i === 0 ? `| ${r.name} | ${r.backend} | ${r.input} | ${r.params.toLocaleString('en')} ` : '| | | | ';
       lines.push(`${head}| ${c.label} | ${fmt(c.maxAbs)} | ${fmt(c.maxRel)} | ${c.scale.toPrecision(3)} | ${c.ok ? 'pass' : `**FAIL** ${c.message ?? ''}`} |`);
     });
   }
@@ -179,7 +192,7 @@ function report(all: Row[]): string {
   lines.push('## Per model');
   lines.push('');
   for (const r of all) {
-    lines.push(`### ${r.name} (${r.kind})`);
+    lines.push(`### ${r.name} (${r.kind}, ${r.backend})`);
     lines.push('');
     lines.push(`- Input ${r.input}, ${r.params.toLocaleString('en')} parameters.`);
     lines.push(`- Layer classes: ${r.classes.join(', ')}.`);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { correctnessMarkdown, readmeTable, withCorrectnessTable } from '../../../scripts/correctness/render.ts';
 import { parseRatios, performanceSummary, tableAfter, withPerformanceSummary } from '../../../scripts/correctness/performance.ts';
-import type { CorrectnessFile } from '../../../scripts/correctness/schema.ts';
+import { correctnessKey, type CorrectnessFile } from '../../../scripts/correctness/schema.ts';
 import { repoRoot } from '../../util/fixtures.ts';
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
@@ -27,7 +27,7 @@ describe('published numbers are the generated ones (run `npm run docs:correctnes
   it('every record is complete and filed under its own key', () => {
     for (const [key, r] of Object.entries(correctness().records)) {
       expect(r.key, key).toBe(key);
-      expect(key, key).toBe(`${r.group}/${r.case}`);
+      expect(key, key).toBe(correctnessKey(r));
       expect(r.date, key).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(r.commit, key).toMatch(/^[0-9a-f]{7,40}(\+dirty)?$/);
       // A row needs a number to publish: an error, or an agreement count for label-only runs.
@@ -53,6 +53,29 @@ describe('the generators', () => {
     expect(row).toContain('5 of 6 decisions');
     expect(row).toContain('2026-01-02 to 2026-01-05');
     expect(row).toContain('`abc1234`, `def5678`');
+  });
+
+  it('WebAssembly records fill their own column of the same row, with their own answers', () => {
+    const file: CorrectnessFile = { about: '', records: {
+      'g/a': record({ maxAbs: 2e-6, decisions: { same: 3, total: 3 } }),
+      'g/a@wasm': record({ key: 'g/a@wasm', backend: 'wasm', maxAbs: 7e-5, decisions: { same: 2, total: 3 } }),
+    } };
+    const rows = readmeTable(file).split('\n');
+    expect(rows[0]).toContain('| max abs error, WebGPU | max abs error, WebAssembly |');
+    expect(rows).toHaveLength(3); // one row: the header, its rule and the group
+    const cells = rows[2].split(' | ');
+    expect(cells[3]).toBe('2.0e-6 (logits)');
+    expect(cells[4]).toBe('7.0e-5 (logits)');
+    expect(rows[2]).not.toContain('(2 cases)'); // one case, measured twice
+    expect(cells[5]).toBe('WebGPU: 3 of 3 decisions; WebAssembly: 2 of 3 decisions');
+    const md = correctnessMarkdown(file);
+    expect(md).toContain('| a | WebGPU | 2.0e-6 |');
+    expect(md).toContain('| a | WebAssembly | 7.0e-5 |');
+    // A group not run on WebAssembly says so instead of repeating the WebGPU number.
+    const gpuOnly = readmeTable({ about: '', records: { 'g/a': record({ maxAbs: 2e-6 }) } }).split('\n')[2].split(' | ');
+    expect(gpuOnly[4]).toBe('—');
+    expect(correctnessKey({ group: 'g', case: 'a', backend: 'wasm' })).toBe('g/a@wasm');
+    expect(correctnessKey({ group: 'g', case: 'a' })).toBe('g/a');
   });
 
   it('replaces only what is between the markers, and fails without them', () => {
