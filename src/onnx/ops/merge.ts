@@ -23,7 +23,9 @@ export const mergeOnnx: OnnxEmitter<'merge'> = ({ b, node, inputs, outShape }) =
   });
   const { kind } = node.attrs;
   let y: string;
+  // Two-input adds as Add, not Sum: ORT's graph optimiser fuses Conv → Add (→ Relu), not Sum.
   if (kind === 'subtract') y = b.node('Sub', names, at);
+  else if (kind === 'add' && names.length === 2) y = b.node('Add', names, at);
   else if (kind === 'multiply') y = names.slice(1).reduce((acc, n) => b.node('Mul', [acc, n], at), names[0]);
   else y = b.node(VARIADIC[kind], names, at);
   return emitActivation(b, laid(outShape, y, cf), node.attrs.activation, at);
