@@ -30,18 +30,20 @@ export async function runOnnx(bytes: Uint8Array, inputNames: readonly string[], 
 
 /**
  * Exports `graph`, runs it in ORT on `inputs` and compares every output with our CPU reference
- * within `tol`; returns the max |error| and the max relative error (of values above 1e-6).
+ * within `tol`; returns the max |error|, the max relative error (of values above 1e-6) and the
+ * largest |expected value| (the outputs' scale).
  */
-export async function expectOnnxMatchesReference(graph: Graph, inputs: readonly Tensor[], tol: Tolerance = F32, options?: OnnxExportOptions, label = graph.nodes.map((n) => n.op).join('+')): Promise<{ maxAbs: number; maxRel: number }> {
+export async function expectOnnxMatchesReference(graph: Graph, inputs: readonly Tensor[], tol: Tolerance = F32, options?: OnnxExportOptions, label = graph.nodes.map((n) => n.op).join('+')): Promise<{ maxAbs: number; maxRel: number; scale: number }> {
   const onnx = await exportOnnx(graph, options);
   const got = await runOnnx(onnx.bytes, onnx.inputNames, onnx.outputNames, inputs);
   const expected = executeReference(graph, inputs).outputs;
   expect(got.length).toBe(expected.length);
-  const worst = { maxAbs: 0, maxRel: 0 };
+  const worst = { maxAbs: 0, maxRel: 0, scale: 0 };
   got.forEach((t, i) => {
     const s = expectTensorsClose(t, expected[i], tol, `${label}: output ${i}`);
     worst.maxAbs = Math.max(worst.maxAbs, s.maxAbs);
     worst.maxRel = Math.max(worst.maxRel, s.maxRel);
+    for (const v of expected[i].data) worst.scale = Math.max(worst.scale, Math.abs(v));
   });
   return worst;
 }
