@@ -52,7 +52,10 @@ async function loadWriter(): Promise<WriterStatic> {
     (m) => ((m as { default?: { Writer: WriterStatic } }).default ?? (m as unknown as { Writer: WriterStatic })).Writer,
     (cause: unknown) => {
       writerClass = undefined;
-      throw new MissingPackageError('Writing ONNX needs protobufjs, an optional peer of medimg-webgpu: npm install protobufjs', { cause });
+      // Not installed (Node: ERR_MODULE_NOT_FOUND; a browser: an unresolved bare specifier) is the
+      // usual reason; the cause's own words are kept for anything else.
+      const why = String((cause as Error)?.message ?? cause).split('\n')[0];
+      throw new MissingPackageError(`Writing ONNX needs protobufjs, an optional peer of medimg-webgpu, which could not be loaded (${why}): npm install protobufjs`, { cause });
     },
   );
   return writerClass;
