@@ -58,6 +58,8 @@ export async function withFallback(
   }
 }
 
+const isNode = (): boolean => typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+
 /** Names of CPU implementations of WebGPU/Vulkan, as adapters describe themselves. */
 const SOFTWARE_ADAPTERS: readonly [RegExp, string][] = [
   [/swiftshader/i, 'SwiftShader'],
@@ -97,7 +99,7 @@ export async function chooseBackend(option: BackendOption | undefined, options: 
   }
   if (options.device) return { backend: 'webgpu', reason: 'the GPUDevice given as the device option', gpu: await acquireGpu(options) };
   const present = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
-  if (!present) return { backend: 'wasm', reason: 'no WebGPU in this browser' };
+  if (!present) return { backend: 'wasm', reason: isNode() ? 'no WebGPU in Node (Dawn is the gpu option: nodeGpu())' : 'no WebGPU in this browser' };
   let found: { gpu: GPU; adapter: GPUAdapter };
   try {
     found = await requestGpuAdapter(options);

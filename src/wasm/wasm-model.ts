@@ -8,7 +8,7 @@
  * Tensors cross in the engine's layout (NHWC / NDHWC, batch first): the exporter writes the ONNX
  * graph's inputs and outputs that way, so nothing is transposed here.
  */
-import { GPUExecutionError, ShapeError } from '../errors.ts';
+import { AbortError, GPUExecutionError, ShapeError } from '../errors.ts';
 import type { Graph } from '../graph/ir.ts';
 import { exportOnnx } from '../onnx/index.ts';
 import { chunkSize, defaultChunkBytes, runInChunks } from '../runtime/batch-chunks.ts';
@@ -108,7 +108,7 @@ export class WasmModel extends ModelBase {
   /** One inference, when the model's earlier calls are done. */
   private runOnce(inputs: Tensor[], signal?: AbortSignal): Promise<Tensor[]> {
     const turn = this.queue.then(async () => {
-      signal?.throwIfAborted();
+      if (signal?.aborted) throw new AbortError('the run was aborted before it started', { cause: signal.reason });
       const { ort, session, inputNames, outputNames } = await this.ready(inputs.map((t) => t.shape));
       const feeds: Record<string, InstanceType<OrtModule['Tensor']>> = {};
       inputs.forEach((t, i) => (feeds[inputNames[i]] = new ort.Tensor('float32', t.data, t.shape)));

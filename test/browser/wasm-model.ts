@@ -47,6 +47,8 @@ export interface SurfaceReport {
   nonFiniteAllowed: unknown;
   limit: unknown;
   aborted: unknown;
+  /** A call aborted while it waited behind another call on the same model. */
+  abortedInQueue: unknown;
   disposed: unknown;
   badShape: unknown;
 }
@@ -91,8 +93,15 @@ export async function surface(modelUrl: string, imageUrls: string[]): Promise<Su
       limit: await failure(() => limited.predict(x)),
       aborted: await failure(() => single.predict(x, { signal: abort.signal })),
       badShape: await failure(() => single.predict({ shape: [1, 32, 32, 3], data: new Float32Array(32 * 32 * 3) })),
+      abortedInQueue: 'none',
       disposed: 'none',
     };
+    const stop = new AbortController();
+    const first = single.predict(x);
+    const queued = failure(() => single.predict(x, { signal: stop.signal }));
+    stop.abort(new Error('changed my mind'));
+    await first;
+    report.abortedInQueue = await queued;
     await single.dispose();
     report.disposed = await failure(() => single.predict(x));
     return report;

@@ -41,6 +41,7 @@ describe('WasmModel, the same surface as Model', () => {
     expect(r.nonFiniteAllowed).toBe('none');
     expect(r.limit).toMatchObject({ name: 'LimitError', code: 'LIMIT' });
     expect(r.aborted).toMatchObject({ name: 'AbortError', code: 'ABORTED' });
+    expect(r.abortedInQueue).toMatchObject({ name: 'AbortError', code: 'ABORTED', message: expect.stringMatching(/aborted before it started/) });
     expect(r.badShape).toMatchObject({ code: 'SHAPE' });
     expect(r.disposed).toMatchObject({ message: expect.stringMatching(/disposed/) });
   });

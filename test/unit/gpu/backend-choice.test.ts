@@ -60,7 +60,7 @@ describe("backend 'auto'", () => {
   it('falls to WebAssembly without navigator.gpu (Node has none)', async () => {
     expect((globalThis.navigator as Navigator | undefined)?.gpu).toBeUndefined();
     const choice = await chooseBackend('auto', {});
-    expect(choice).toEqual({ backend: 'wasm', reason: 'no WebGPU in this browser' });
+    expect(choice).toEqual({ backend: 'wasm', reason: 'no WebGPU in Node (Dawn is the gpu option: nodeGpu())' });
   });
 
   it('is the default when no backend is given', async () => {
@@ -160,7 +160,7 @@ describe('withFallback: when ONNX Runtime Web cannot be loaded', () => {
   it("without WebGPU, 'auto' fails as 'no WebGPU' and says what WebAssembly lacks; a forced 'wasm' fails with the loader's error", async () => {
     const noGpu = withFallback(await chooseBackend('auto', {}), missing, {});
     await expect(noGpu).rejects.toBeInstanceOf(WebGPUUnavailableError);
-    await expect(noGpu).rejects.toThrow(/^WebGPU is not available \(no WebGPU in this browser\), and neither is the WebAssembly path: npm install onnxruntime-web$/);
+    await expect(noGpu).rejects.toThrow(/^WebGPU is not available \(no WebGPU in Node .*\), and neither is the WebAssembly path: npm install onnxruntime-web$/);
     const { gpu, calls } = setup(SWIFTSHADER);
     await expect(withFallback(await chooseBackend('wasm', { gpu }), missing, { gpu }, 'wasm')).rejects.toBeInstanceOf(MissingPackageError);
     expect(calls.devices).toBe(0);
