@@ -2,7 +2,9 @@
  * The benchmark page: the engine's host API (window.mi, from src/cli/page) plus window.bench, which
  * times our engine and TF.js backends on the same in-memory bundle, and ONNX Runtime Web on the
  * product's ONNX export (src/onnx) of the same model, on the same adapter, in this one page. Models are prepared here once (the seed network's 96 MB of weights are regenerated in the
- * page, not sent over the DevTools socket) and referred to by key.
+ * page, not sent over the DevTools socket) and referred to by key. Our WebAssembly path (loadModel
+ * with backend 'wasm': our export in ONNX Runtime Web) is timed on the same bundle as `ours-wasm`,
+ * and `backend: 'auto'` reports which backend it takes on this machine and why.
  */
 import '../../src/cli/page/page.ts';
 import { acquireGpu, type GpuContext } from '../../src/gpu/device.ts';
@@ -66,6 +68,36 @@ export interface CellResult {
 
 /** ORT's result must be within this fraction of the output scale (max |ours|) of ours. */
 const ORT_RTOL = 1e-3;
+
+/**
+ * Checks another runtime's first output against our WebGPU output (ORT and our WebAssembly path):
+ * fills maxAbsDiff / outputScale, and `mismatch` when it is wrong, so the cell is not timed.
+ */
+function checkAgainst(reference: Float32Array, check: Pick<CellResult, 'maxAbsDiff' | 'outputScale' | 'mismatch'>, runtime: string) {
+  return (out: Float32Array): boolean => {
+    let diff = 0;
+    let scale = 0;
+    for (let i = 0; i < reference.length; i++) {
+      diff = Math.max(diff, Math.abs(out[i] - reference[i]));
+      scale = Math.max(scale, Math.abs(reference[i]));
+    }
+    if (out.length !== reference.length) check.mismatch = `${runtime} gave ${out.length} values, ours ${reference.length}`;
+    else if (!(diff <= ORT_RTOL * Math.max(scale, 1e-6))) check.mismatch = `output differs from ours: max abs diff ${diff.toExponential(2)} > ${ORT_RTOL} × scale ${scale.toExponential(2)}`;
+    check.maxAbsDiff = diff;
+    check.outputScale = scale;
+    return !check.mismatch;
+  };
+}
+
+/** What `backend: 'auto'` chose for a model on this machine, why, and its load → first result. */
+export interface AutoChoice {
+  backend: string;
+  reason: string;
+  adapter: string;
+  coldMs: number;
+}
+
+const bundleSource = (p: Prepared) => ({ modelJson: p.bundle.modelJson, weights: [new Uint8Array(p.bundle.weightData)] });
 
 const prepared = new Map<string, Prepared>();
 
@@ -262,21 +294,55 @@ const bench = {
       const reference = p.reference.get(batch) ?? (await ourOutput(p, shape, data));
       p.reference.set(batch, reference);
       const check: Pick<CellResult, 'maxAbsDiff' | 'outputScale' | 'mismatch'> = {};
-      const accept = (out: Float32Array) => {
-        let diff = 0;
-        let scale = 0;
-        for (let i = 0; i < reference.length; i++) {
-          diff = Math.max(diff, Math.abs(out[i] - reference[i]));
-          scale = Math.max(scale, Math.abs(reference[i]));
-        }
-        if (out.length !== reference.length) check.mismatch = `ORT gave ${out.length} values, ours ${reference.length}`;
-        else if (!(diff <= ORT_RTOL * Math.max(scale, 1e-6))) check.mismatch = `output differs from ours: max abs diff ${diff.toExponential(2)} > ${ORT_RTOL} × scale ${scale.toExponential(2)}`;
-        check.maxAbsDiff = diff;
-        check.outputScale = scale;
-        return !check.mismatch;
-      };
+      const accept = checkAgainst(reference, check, 'ORT');
       const r = await timeOrt(backend, onnx.bytes, onnx.inputNames[0], onnx.outputNames[0], data, shape, runPlan(budgetMs, maxRuns), accept);
       return { coldMs: r.coldMs, times: r.times, version: r.version, ...check };
+    });
+  },
+
+  /**
+   * Our WebAssembly path: loadModel with backend 'wasm' on the same bundle (our passes, our export
+   * with a symbolic batch, ONNX Runtime Web's WASM EP, one thread: the page is not cross-origin
+   * isolated). Cold start = load → first result; that result is checked against our WebGPU output
+   * as ORT's is, and nothing is timed when it differs.
+   */
+  async oursWasm(key: string, batch: number, budgetMs: number, maxRuns: number) {
+    return guarded(async (): Promise<CellResult> => {
+      const p = prepared.get(key);
+      if (!p) throw new Error(`model ${key} not prepared`);
+      const shape = [batch, ...p.inputShape];
+      const data = inputFor(shape);
+      const t0 = performance.now();
+      const model = await loadModel(bundleSource(p), { backend: 'wasm', inputShape: shape });
+      try {
+        const first = (await model.predict({ shape, data })).data;
+        const coldMs = performance.now() - t0;
+        const reference = p.reference.get(batch) ?? (await ourOutput(p, shape, data));
+        p.reference.set(batch, reference);
+        const check: Pick<CellResult, 'maxAbsDiff' | 'outputScale' | 'mismatch'> = {};
+        if (!checkAgainst(reference, check, 'ours-wasm')(first)) return { coldMs, times: [], ...check };
+        const times = await steadyTimes(() => model.predict({ shape, data }), runPlan(budgetMs, maxRuns));
+        return { coldMs, times, ...check };
+      } finally {
+        await model.dispose();
+      }
+    });
+  },
+
+  /** `backend: 'auto'` as an app's load would run it (no device given): which backend, why, and load → first result at batch 1. */
+  async auto(key: string) {
+    return guarded(async (): Promise<AutoChoice> => {
+      const p = prepared.get(key);
+      if (!p) throw new Error(`model ${key} not prepared`);
+      const shape = [1, ...p.inputShape];
+      const t0 = performance.now();
+      const model = await loadModel(bundleSource(p), { backend: 'auto', inputShape: shape, autotune: false });
+      try {
+        await model.predict({ shape, data: inputFor(shape) });
+        return { backend: model.backend, reason: model.backendReason, adapter: model.adapterName, coldMs: performance.now() - t0 };
+      } finally {
+        await model.dispose();
+      }
     });
   },
 

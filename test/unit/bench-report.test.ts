@@ -1,6 +1,7 @@
 /** Benchmark statistics and report tables (no GPU). */
 import { describe, expect, it } from 'vitest';
 import { comparisonTable, quantile, ratioText, summarise, type BenchRecord } from '../../src/cli/commands/bench-report.ts';
+import { autoTable, wasmRatioText, wasmTable } from '../../src/cli/commands/bench-wasm-report.ts';
 import { toTfjsBundle } from '../../bench/page/tfjs-bundle.ts';
 import type { KerasModel } from '../../src/formats/keras-model.ts';
 
@@ -28,6 +29,40 @@ describe('bench statistics', () => {
     expect(t[2]).toContain('| m | 1 | ours | 100 | 10.0 | 1.00–2.00 | 10 | – | 1.0 | (reference) |');
     expect(t[3]).toContain('ours 2.00× slower');
     expect(t[4]).toContain('failed: no / webgl');
+  });
+});
+
+describe('the WebAssembly tables (issue 12)', () => {
+  const base = { adapter: 'a', runs: 10, p10Ms: 1, p90Ms: 2 };
+  it('puts ours-wasm against ORT WASM and TF.js WASM of the same model and batch', () => {
+    const rows: BenchRecord[] = [
+      { ...base, model: 'm', runtime: 'ours', batch: 1, coldMs: 100, medianMs: 10 },
+      { ...base, model: 'm', runtime: 'ours-wasm', batch: 1, coldMs: 300, medianMs: 21 },
+      { ...base, model: 'm', runtime: 'ort-wasm', batch: 1, coldMs: 250, medianMs: 20 },
+      { ...base, model: 'm', runtime: 'tfjs-wasm', batch: 1, coldMs: 90, medianMs: 42 },
+      { ...base, model: 'm', runtime: 'ours-wasm', batch: 8, error: 'output differs | from ours' },
+    ];
+    const t = wasmTable(rows);
+    const table = t.filter((l) => l.startsWith('| m |'));
+    expect(table).toHaveLength(2);
+    expect(table[0]).toBe('| m | 1 | 21.0 | 20.0 | ours-wasm 1.05× slower | 42.0 | ours-wasm 2.00× faster | 300 | 250 |');
+    expect(table[1]).toContain('failed: output differs / from ours');
+    // A batch without the peer's cell says so rather than inventing a ratio.
+    expect(wasmTable([{ ...base, model: 'n', runtime: 'ours-wasm', batch: 1, medianMs: 5, coldMs: 9 }]).find((l) => l.startsWith('| n |'))).toBe(
+      '| n | 1 | 5.00 | – | – | – | – | 9.00 | – |',
+    );
+    expect(wasmTable(rows.filter((r) => r.runtime !== 'ours-wasm'))).toEqual([]);
+    expect(wasmRatioText(10, 11)).toBe('ours-wasm 1.10× faster');
+  });
+
+  it("reports what backend 'auto' picked per model, and why, failures in their row", () => {
+    const t = autoTable([
+      { model: 'm', backend: 'wasm', reason: 'software adapter (SwiftShader): WebAssembly is faster', adapter: 'WebAssembly (ONNX Runtime Web)', coldMs: 812.4 },
+      { model: 'x', error: 'no | module' },
+    ]);
+    expect(t).toContain('| m | wasm | software adapter (SwiftShader): WebAssembly is faster | WebAssembly (ONNX Runtime Web) | 812 |');
+    expect(t).toContain('| x | failed | no / module | | |');
+    expect(autoTable([])).toEqual([]);
   });
 });
 

@@ -16,18 +16,21 @@ import { REPO_ROOT } from '../page-server.ts';
 import { CliError, UsageError, type CommandIO } from './cli-error.ts';
 import { openBenchSession, type BenchSession } from './bench-session.ts';
 import { comparisonTable, efficiencyTable, memoryTable, summarise, type BenchRecord, type Probe } from './bench-report.ts';
+import { autoTable, wasmTable, type AutoRecord } from './bench-wasm-report.ts';
 
 export const BENCH_HELP = `Usage: mi bench [MODEL] [options]
 
-Times our engine, TF.js (webgpu, webgl, wasm backends) and ONNX Runtime Web (webgpu, wasm EPs, on
-an ONNX export of the same model, checked against our output first) on the same weights in one
-headless Chromium (same adapter), with adapter probes (matrix product, copy) and our kernels' efficiency.
+Times our engine (WebGPU, and its WebAssembly path: ours-wasm), TF.js (webgpu, webgl, wasm backends)
+and ONNX Runtime Web (webgpu, wasm EPs, on an ONNX export of the same model, checked against our output
+first) on the same weights in one headless Chromium (same adapter), with adapter probes (matrix product,
+copy) and our kernels' efficiency; and which backend loadModel's 'auto' picks for each model here, and why.
 Without MODEL: the standard suite (seed network batch 1 and 8, malaria ResNet .h5, bundled malaria CNN,
 MobileNetV2 at 224, U-Net at 256, MeshNet model5 on a 64³ crop).
 
   --batch 1,8          batch sizes (MODEL only; default 1)
   --only TEXT          standard-suite models whose name contains TEXT (comma-separated: any of them)
-  --runtimes LIST      of ours,tfjs-webgpu,tfjs-webgl,tfjs-wasm,ort-webgpu,ort-wasm (default all)
+  --runtimes LIST      of ours,ours-wasm,tfjs-webgpu,tfjs-webgl,tfjs-wasm,ort-webgpu,ort-wasm (default all;
+                       'auto' is reported per model whenever ours or ours-wasm runs)
   --runs N             steady-state runs per cell, at most (default 10)
   --budget-s S         steady-state seconds per cell: slow cells do fewer runs (at least 3, or 2 when
                        one run takes over half the budget, 1 over all of it; stated)
@@ -63,7 +66,7 @@ export interface BenchValues {
   runtime?: string;
 }
 
-const RUNTIMES = ['ours', 'tfjs-webgpu', 'tfjs-webgl', 'tfjs-wasm', 'ort-webgpu', 'ort-wasm'] as const;
+const RUNTIMES = ['ours', 'ours-wasm', 'tfjs-webgpu', 'tfjs-webgl', 'tfjs-wasm', 'ort-webgpu', 'ort-wasm'] as const;
 type RuntimeId = (typeof RUNTIMES)[number];
 
 export interface SuiteModel {
@@ -138,6 +141,7 @@ export async function benchCommand(values: BenchValues, positionals: string[], i
   const started = new Date();
   const session = await openBenchSession([SHARED, ...suite.map((m) => dirname(m.spec.file))].filter((p) => existsSync(p)));
   const records: BenchRecord[] = [];
+  const autos: AutoRecord[] = [];
   const profiles: { model: string; profile: PlanProfile }[] = [];
   let probe: Probe & { adapter: string };
   let browserVersion = '';
@@ -170,6 +174,13 @@ export async function benchCommand(values: BenchValues, positionals: string[], i
           if (r.runtime.startsWith('ort-') && r.version) ortVersion ||= r.version;
         }
       }
+      if (!(prep instanceof Error) && runtimes.some((r) => r === 'ours' || r === 'ours-wasm')) {
+        io.stderr(`${m.name}: backend 'auto'...`);
+        autos.push(await session.call<Omit<AutoRecord, 'model'>>('bench.auto', key).then(
+          (a) => ({ model: m.name, ...a }),
+          (err: Error) => ({ model: m.name, error: String(err.message ?? err).split('\n')[0] }),
+        ));
+      }
       await session.call('bench.drop', key);
     }
   } finally {
@@ -180,7 +191,7 @@ export async function benchCommand(values: BenchValues, positionals: string[], i
     const ours = records.find((o) => o.model === r.model && o.batch === r.batch && o.runtime === 'ours');
     if (ours?.flops && r.medianMs) r.gflops = ours.flops / (r.medianMs * 1e6);
   }
-  const report = renderReport({ started, probe, browserVersion, tfVersion, ortVersion, records, profiles, maxRuns, budgetMs });
+  const report = renderReport({ started, probe, browserVersion, tfVersion, ortVersion, records, autos, profiles, maxRuns, budgetMs });
   for (const line of report) io.stdout(line);
   if (values.doc) await writeFile(values.doc, report.join('\n') + '\n');
   if (values.json) {
@@ -188,7 +199,7 @@ export async function benchCommand(values: BenchValues, positionals: string[], i
       ({ model, runtime, batch, coldMs, coldTunedMs, tuneMs, medianMs, p10Ms, p90Ms, runs, gflops, peakBytes, activationBytes, liveBoundBytes, maxAbsDiff, outputScale, adapter, error }));
     await writeFile(values.json, JSON.stringify(json, null, 1) + '\n');
   }
-  return records.some((r) => r.runtime === 'ours' && r.error) ? 1 : 0;
+  return records.some((r) => (r.runtime === 'ours' || r.runtime === 'ours-wasm') && r.error) ? 1 : 0;
 }
 
 async function cell(
@@ -214,6 +225,14 @@ async function cell(
         activationBytes: r.activationBytes, liveBoundBytes: r.liveBoundBytes, flops: r.flops,
       };
     }
+    if (rt === 'ours-wasm') {
+      // Checked against our WebGPU output like ORT's cells, and untimed when it differs.
+      const r = await session.call<{ coldMs: number; times: number[]; maxAbsDiff?: number; outputScale?: number; mismatch?: string }>(
+        'bench.oursWasm', key, batch, budgetMs, maxRuns);
+      const checked = { maxAbsDiff: r.maxAbsDiff, outputScale: r.outputScale };
+      if (r.mismatch) return { ...base, ...checked, error: r.mismatch };
+      return { ...base, ...checked, coldMs: r.coldMs, ...summarise(r.times) };
+    }
     if (rt.startsWith('ort-')) {
       // The page checks ORT's first result against ours and times nothing when they differ.
       const r = await session.call<{ coldMs: number; times: number[]; version: string; maxAbsDiff?: number; outputScale?: number; mismatch?: string }>(
@@ -238,6 +257,7 @@ interface ReportInput {
   tfVersion: string;
   ortVersion: string;
   records: BenchRecord[];
+  autos: AutoRecord[];
   profiles: { model: string; profile: PlanProfile }[];
   maxRuns: number;
   budgetMs: number;
@@ -276,6 +296,8 @@ function renderReport(x: ReportInput): string[] {
     ...comparisonTable(x.records),
     '',
     ...ortCheckTable(x.records),
+    ...wasmTable(x.records),
+    ...autoTable(x.autos),
     '## Our kernels against the probes (profiler, batch 1, one profiled run)',
     '',
     ...efficiencyTable(x.profiles, x.probe),
@@ -309,13 +331,13 @@ function renderReport(x: ReportInput): string[] {
   ];
 }
 
-/** ORT cells: their first result against ours (the cell fails, untimed, beyond 1e-3 of the output scale). */
+/** ORT and ours-wasm cells: their first result against ours (the cell fails, untimed, beyond 1e-3 of the output scale). */
 function ortCheckTable(records: readonly BenchRecord[]): string[] {
-  const rows = records.filter((r) => r.runtime.startsWith('ort-'));
+  const rows = records.filter((r) => r.runtime.startsWith('ort-') || r.runtime === 'ours-wasm');
   if (rows.length === 0) return [];
   const e = (v: number | undefined) => (v === undefined ? '–' : v.toExponential(2));
   return [
-    '## ONNX Runtime Web: output checked against ours (same input)',
+    '## ONNX Runtime Web and our WebAssembly path: output checked against ours (same input)',
     '',
     '| model | batch | runtime | max abs diff | max abs of ours | verdict |',
     '|---|---:|---|---:|---:|---|',

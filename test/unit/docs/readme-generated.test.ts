@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { correctnessMarkdown, readmeTable, withCorrectnessTable } from '../../../scripts/correctness/render.ts';
 import { parseRatios, performanceSummary, tableAfter, withPerformanceSummary } from '../../../scripts/correctness/performance.ts';
+import { comparisonTable, type BenchRecord } from '../../../src/cli/commands/bench-report.ts';
+import { autoTable } from '../../../src/cli/commands/bench-wasm-report.ts';
 import { correctnessKey, type CorrectnessFile } from '../../../scripts/correctness/schema.ts';
 import { repoRoot } from '../../util/fixtures.ts';
 
@@ -106,6 +108,38 @@ describe('the generators', () => {
     const cells = new Set(tableAfter(bench, 'Models × runtimes').map((r) => `${r.model}|${r.batch}`));
     const table = text.slice(text.indexOf('| model | batch |')).split('\n\n')[0].split('\n').slice(2);
     expect(table.length).toBe(cells.size);
+  });
+
+  it('the summary has our WebAssembly path against ORT WASM and TF.js WASM, and the auto choice, when the bench ran them', () => {
+    const base = { adapter: 'a', runs: 3, p10Ms: 1, p90Ms: 2 };
+    const records: BenchRecord[] = [
+      { ...base, model: 'm', runtime: 'ours', batch: 1, coldMs: 100, medianMs: 10 },
+      { ...base, model: 'm', runtime: 'ours-wasm', batch: 1, coldMs: 300, medianMs: 22 },
+      { ...base, model: 'm', runtime: 'ort-wasm', batch: 1, coldMs: 250, medianMs: 20 },
+      { ...base, model: 'm', runtime: 'tfjs-wasm', batch: 1, coldMs: 90, medianMs: 44 },
+    ];
+    const bench = [
+      '- date: 2026-12-03T06:00:00Z', '- adapter: google swiftshader (x)', '- machine: 2 × cpu, load', '',
+      '## Models × runtimes', '', ...comparisonTable(records), '',
+      '## Our kernels against the probes (profiler, batch 1, one profiled run)', '',
+      '| model | kernel | steps | GPU ms | share | GFLOP/s | % of matmul probe | GB/s | % of copy probe |', '|---|---|---:|---:|---:|---:|---:|---:|---:|', '',
+      '## Our activation memory (planned) against what must be alive at once', '',
+      '| model | batch | planned activations MB | most alive at one step MB | ratio |', '|---|---:|---:|---:|---:|', '',
+      ...autoTable([{ model: 'm', backend: 'wasm', reason: 'software adapter (SwiftShader): WebAssembly is faster', adapter: 'WebAssembly', coldMs: 500 }]),
+    ].join('\n');
+    const text = performanceSummary(bench);
+    const header = text.split('\n').find((l) => l.startsWith('| model | batch |'))!;
+    expect(header).toContain('| ours WASM ms | ours WASM vs ORT WASM | ours WASM vs TF.js WASM |');
+    const row = text.split('\n').find((l) => l.startsWith('| m | 1 |'))!;
+    expect(row.endsWith('| 22.0 | 1.1× slower | 2.0× faster |')).toBe(true);
+    expect(text).toContain('vs ORT WASM from 1.1× slower (m b1) to 1.1× slower (m b1)');
+    expect(text).toContain("picked wasm (software adapter (SwiftShader): WebAssembly is faster) for 1 of 1 models");
+    // A bench from before the WebAssembly path (no ours-wasm rows, no auto section): '—', and no auto line.
+    const before = bench.split('\n').filter((l) => !l.includes('| ours-wasm |')).join('\n').split("## backend: 'auto'")[0];
+    const summary = performanceSummary(before);
+    expect(summary.split('\n').find((l) => l.startsWith('| m | 1 |'))!.endsWith('| — | — | — |')).toBe(true);
+    expect(summary).not.toContain('picked');
+    expect(summary).not.toContain('Our WebAssembly path');
   });
 
   it('a bench table whose header changed is an error, not an empty summary', () => {
