@@ -7,6 +7,7 @@
  *   dist/cli/main.js                                      the `mi` command (bin/mi.mjs runs it when there are no sources)
  *   dist/cli-page/                                        the page `mi` drives in headless Chromium
  *   dist/mi-classifier.js                                 the element, engine and Lit in one module (no bundler)
+ *   dist/vendor/protobufjs-minimal.js                     protobufjs' writer, loaded lazily by the ONNX export
  *
  * Plain JavaScript so it runs with nothing but Node and the dev dependencies.
  */
@@ -22,6 +23,7 @@ const config = (name) => join(root, 'scripts/build', name);
 
 rmSync(dist, { recursive: true, force: true });
 await build({ configFile: config('lib.config.ts') });
+await build({ configFile: config('vendor.config.ts') });
 await build({ configFile: config('element.config.ts') });
 await build({ configFile: config('cli-page.config.ts') });
 

@@ -18,8 +18,10 @@ const packages = [
   ...Object.keys((pkg as { peerDependencies?: Record<string, string> }).peerDependencies ?? {}),
   'vite',
 ];
+/** Bundled separately (vendor.config.ts) and imported from there: see PATHS. */
+const VENDORED = 'protobufjs/minimal.js';
 const external = (id: string) =>
-  id.startsWith('node:') || builtinModules.includes(id) || packages.some((p) => id === p || id.startsWith(`${p}/`));
+  id === VENDORED || id.startsWith('node:') || builtinModules.includes(id) || packages.some((p) => id === p || id.startsWith(`${p}/`));
 
 export default defineConfig({
   root,
@@ -46,6 +48,8 @@ export default defineConfig({
         preserveModules: true,
         preserveModulesRoot: src(''),
         entryFileNames: '[name].js',
+        // src/onnx/proto.ts, the one importer, is dist/onnx/proto.js.
+        paths: { [VENDORED]: '../vendor/protobufjs-minimal.js' },
       },
     },
   },

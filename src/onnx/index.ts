@@ -11,7 +11,7 @@
  * size; nothing in the graph depends on it), or static with `batch`. Every other dimension is
  * fixed, by the model's declared input shapes or by `inputShapes`.
  *
- * protobufjs (an optional peer) writes the bytes; it is imported only here, lazily (./proto.ts).
+ * protobufjs (bundled into dist/vendor by the build) writes the bytes; it is imported only there, lazily (./proto.ts).
  */
 import { OnnxExportError } from '../errors.ts';
 import { inferShapes } from '../compile/shapes.ts';

@@ -5,8 +5,11 @@
  * compiles its encoders with `new Function`, which a page with a strict Content-Security-Policy
  * (no 'unsafe-eval') refuses; this path evaluates no code.
  *
- * protobufjs is an optional peer of the package: it is imported lazily, only when a model is
- * exported, so WebGPU-only apps never load it, and its absence is a MissingPackageError.
+ * protobufjs is imported lazily, only when a model is exported, so WebGPU-only apps never load it.
+ * The package does not depend on it: `npm run build` bundles this one module into
+ * dist/vendor/protobufjs-minimal.js (34 kB; scripts/build/vendor.config.ts) and points this import
+ * there. A failing import (a broken install, or a repository checkout without dev dependencies) is
+ * a MissingPackageError.
  */
 import { MissingPackageError } from '../errors.ts';
 import { ONNX_SCHEMA } from './schema.ts';
@@ -55,7 +58,7 @@ async function loadWriter(): Promise<WriterStatic> {
       // Not installed (Node: ERR_MODULE_NOT_FOUND; a browser: an unresolved bare specifier) is the
       // usual reason; the cause's own words are kept for anything else.
       const why = String((cause as Error)?.message ?? cause).split('\n')[0];
-      throw new MissingPackageError(`Writing ONNX needs protobufjs, an optional peer of medimg-webgpu, which could not be loaded (${why}): npm install protobufjs`, { cause });
+      throw new MissingPackageError(`Writing ONNX needs protobufjs, which could not be loaded (${why}); the package bundles it in dist/vendor, so reinstall medimg-webgpu (in a repository checkout: npm install)`, { cause });
     },
   );
   return writerClass;
