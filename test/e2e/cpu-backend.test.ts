@@ -134,6 +134,8 @@ describe('<mi-classifier> with WebGPU disabled', () => {
     expect(unexpected).toEqual([]);
     const ortFiles = cpu.requests.filter((r) => /onnxruntime-web\/dist\/ort[^/]*\.(m?js|wasm)/.test(r));
     expect(ortFiles.some((r) => r.endsWith('.wasm')), `ORT's .wasm among ${ortFiles.join(', ')}`).toBe(true);
+    // Not cross-origin isolated: one thread, so no worker loads ORT's module a second time (test/e2e/cpu-threads.test.ts has the isolated page).
+    expect(ortFiles.filter((r) => r.includes('ort.wasm.bundle.min.mjs'))).toHaveLength(1);
     console.log(`ONNX Runtime files, same origin: ${ortFiles.map((r) => new URL(r).pathname.split('/').pop()).join(', ')}`);
   });
 });
