@@ -72,7 +72,8 @@ export type LoadedModel = Model | WasmModel;
 
 /**
  * Loads a Keras model (TF.js layers model.json + shards, Keras 2/3 `.h5`, Keras 3 `.keras`) from a
- * URL, files, or bytes, and prepares it for the GPU.
+ * URL, files, or bytes, and prepares it for its backend (`options.backend`): a `Model` on WebGPU, a
+ * `WasmModel` on WebAssembly, with the same calls.
  */
 export function loadModel(source: ModelSource, options: LoadOptions & { backend: 'wasm' }): Promise<WasmModel>;
 export function loadModel(source: ModelSource, options: LoadOptions & ({ backend: 'webgpu' } | { device: GPUDevice; backend?: 'auto' | 'webgpu' })): Promise<Model>;
