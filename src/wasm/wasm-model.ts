@@ -8,7 +8,7 @@
  * Tensors cross in the engine's layout (NHWC / NDHWC, batch first): the exporter writes the ONNX
  * graph's inputs and outputs that way, so nothing is transposed here.
  */
-import { AbortError, GPUExecutionError, ShapeError } from '../errors.ts';
+import { AbortError, GPUExecutionError, MissingPackageError, ShapeError } from '../errors.ts';
 import type { Graph } from '../graph/ir.ts';
 import { exportOnnx } from '../onnx/index.ts';
 import { chunkSize, defaultChunkBytes, runInChunks } from '../runtime/batch-chunks.ts';
@@ -29,6 +29,22 @@ import { loadOrt, type OrtModule, type OrtSession, type WasmOptions } from './or
 export const WASM_MEMORY_LIMITS: MemoryLimits = { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 2 ** 30 };
 /** No single tensor can exceed the whole of WebAssembly's memory. */
 const WASM_ADDRESS_SPACE = 2 ** 32 - 1;
+
+/**
+ * ORT's "no available backend" (its WebAssembly files could not be fetched or started) as a typed
+ * error that says which files, where they were looked for and how to serve them; other errors as they are.
+ */
+function wasmStartError(err: unknown, options: WasmOptions): unknown {
+  const message = String((err as Error)?.message ?? err);
+  if (!/no available backend/i.test(message)) return err;
+  const where = options.wasmPaths === undefined ? "beside ONNX Runtime's module" : `at wasmPaths ${JSON.stringify(options.wasmPaths)}`;
+  return new MissingPackageError(
+    `ONNX Runtime Web could not start its WebAssembly (ort-wasm-simd-threaded.wasm and .mjs, looked for ${where}): ${message}. ` +
+      "Serve them from your origin: with Vite, optimizeDeps: { exclude: ['onnxruntime-web'] }; without a bundler, copy them " +
+      'from node_modules/onnxruntime-web/dist beside ort.wasm.bundle.min.mjs, or set the wasm.wasmPaths option.',
+    { cause: err },
+  );
+}
 
 interface Ready {
   ort: OrtModule;
@@ -74,7 +90,9 @@ export class WasmModel extends ModelBase {
       const graph: Graph = { ...this.graph, inputs: this.graph.inputs.map((input, i) => ({ ...input, shape: [null, ...inputShapes[i].slice(1)] })) };
       ready = (async () => {
         const [ort, exported] = await Promise.all([loadOrt(this.wasm, this.backendReason), exportOnnx(graph)]);
-        const session = await ort.InferenceSession.create(exported.bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+        const session = await ort.InferenceSession.create(exported.bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }).catch(
+          (err: unknown) => Promise.reject(wasmStartError(err, this.wasm)),
+        );
         return { ort, session, inputNames: exported.inputNames, outputNames: exported.outputNames };
       })();
       this.sessions.set(key, ready);

@@ -133,3 +133,11 @@ export async function tiledOnWasm(shape: number[], tile: number) {
     await gpu.dispose();
   }
 }
+
+/** Loads the model on WebAssembly with ORT's .wasm looked for in a folder that does not have it (a fresh page: ORT sets up once). */
+export async function wrongWasmPaths(modelUrl: string) {
+  return failure(async () => {
+    const m = await loadModel(modelUrl, { backend: 'wasm', wasm: { wasmPaths: '/nowhere/' }, inputShape: [1, 64, 64, 3] });
+    await m.dispose();
+  });
+}
