@@ -110,12 +110,15 @@ export function writeTsApp(root) {
       null,
       2,
     ),
-    'app.ts': `import { loadModel, clearModelCache, tensor, ModelFetchError, type Model, type LoadOptions, type Tensor } from 'medimg-webgpu';
+    'app.ts': `import { loadModel, clearModelCache, tensor, ModelFetchError, type LoadedModel, type Model, type LoadOptions, type Tensor } from 'medimg-webgpu';
 import { MiClassifier, type MiResultDetail } from 'medimg-webgpu/element';
 
 const options: LoadOptions = { inputShape: [1, 64, 64, 3], logits: false };
 export async function classify(pixels: Float32Array): Promise<number> {
-  const model: Model = await loadModel('/model/model.json', options);
+  // loadModel's result runs on either backend (WebGPU: Model, WebAssembly: WasmModel) with the same calls.
+  const model: LoadedModel = await loadModel('/model/model.json', options);
+  const onGpu: Model = await loadModel('/model/model.json', { ...options, backend: 'webgpu' });
+  await onGpu.dispose();
   const y: Tensor = await model.predict(tensor(pixels, [1, 64, 64, 3]));
   await model.dispose();
   return y.data[0];
