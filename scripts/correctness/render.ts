@@ -177,9 +177,9 @@ export function correctnessMarkdown(file: CorrectnessFile): string {
     // Kernels are our shaders: WebGPU records only (ONNX Runtime picks its own on WebAssembly).
     const onGpu = g.records.filter((r) => backendOf(r) === 'webgpu');
     const kernelSets = distinct(onGpu.map((r) => (r.kernels ? r.kernels.join(', ') : '')));
-    if (kernelSets.length === 1 && kernelSets[0]) lines.push(`- Kernels (every case): ${kernelSets[0]}.`);
+    if (kernelSets.length === 1 && kernelSets[0]) lines.push(`- Kernels on WebGPU (every case): ${kernelSets[0]}.`);
     else {
-      for (const r of onGpu) lines.push(`- Kernels, ${r.case}: ${r.kernels?.length ? r.kernels.join(', ') : 'not recorded'}.`);
+      for (const r of onGpu) lines.push(`- Kernels on WebGPU, ${r.case}: ${r.kernels?.length ? r.kernels.join(', ') : 'not recorded'}.`);
     }
     for (const r of g.records) if (r.artefact) lines.push(`- ${r.case}: ${r.artefact}`);
     lines.push('');
