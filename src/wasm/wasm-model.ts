@@ -53,14 +53,21 @@ interface Ready {
   outputNames: string[];
 }
 
+/** Sessions kept per model (see WasmModel.sessions). */
+const MAX_SESSIONS = 3;
+
 export class WasmModel extends ModelBase {
   readonly backend = 'wasm' as const;
   readonly adapterName = 'WebAssembly (ONNX Runtime Web)';
   readonly memoryLimits = WASM_MEMORY_LIMITS;
   /**
-   * ONNX Runtime sessions by input shape without the batch (the export fixes every other dimension):
-   * usually one; more for a fully convolutional model run on other sizes than it declares (MeshNet
-   * declares 256³ and runs on crops and tiles), as the WebGPU model plans one per shape.
+   * ONNX Runtime sessions by input shape, batch included, most recently used last. The export fixes
+   * the batch: ORT plans a static graph better (malaria CNN at batch 8: 5.0 ms against 7.2-7.6 ms
+   * with a symbolic batch, same machine, interleaved runs), which is what keeps us within reach of
+   * ORT's own WASM numbers. Usually one or two (a batch and its last chunk); more for a fully
+   * convolutional model run on other sizes than it declares (MeshNet declares 256³ and runs on crops
+   * and tiles), as the WebGPU model plans one per shape. At most MAX_SESSIONS are kept: each holds
+   * its own copy of the weights in WebAssembly memory.
    */
   private readonly sessions = new Map<string, Promise<Ready>>();
   /** Calls run one after another: an ORT session runs one inference at a time. */
@@ -75,7 +82,7 @@ export class WasmModel extends ModelBase {
     super(graph, description, "chosen by backend: 'wasm'");
   }
 
-  /** Exports the graph and creates the ONNX Runtime session for these input shapes (batch free). */
+  /** Exports the graph and creates the ONNX Runtime session for these input shapes. */
   prepare(inputShapes: readonly (readonly number[])[]): Promise<unknown> {
     this.checkShapes(inputShapes);
     return this.ready(inputShapes);
@@ -83,13 +90,18 @@ export class WasmModel extends ModelBase {
 
   private ready(inputShapes: readonly (readonly number[])[]): Promise<Ready> {
     if (this.disposed) throw new GPUExecutionError('the model was disposed');
-    // Exported for the sizes given (checkShapes has checked the graph accepts them), batch left open.
-    const key = inputShapes.map((shape) => shape.slice(1).join('x')).join(',');
+    // Exported for the shapes given, batch included (checkShapes has checked the graph accepts them).
+    const key = inputShapes.map((shape) => shape.join('x')).join(',');
     let ready = this.sessions.get(key);
-    if (!ready) {
+    if (ready) {
+      this.sessions.delete(key); // most recently used goes last
+      this.sessions.set(key, ready);
+    } else {
+      this.evictOldest();
       const graph: Graph = { ...this.graph, inputs: this.graph.inputs.map((input, i) => ({ ...input, shape: [null, ...inputShapes[i].slice(1)] })) };
+      const batch = inputShapes[0][0];
       ready = (async () => {
-        const [ort, exported] = await Promise.all([loadOrt(this.wasm, this.backendReason), exportOnnx(graph)]);
+        const [ort, exported] = await Promise.all([loadOrt(this.wasm, this.backendReason), exportOnnx(graph, { batch })]);
         const session = await ort.InferenceSession.create(exported.bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }).catch(
           (err: unknown) => Promise.reject(wasmStartError(err, this.wasm)),
         );
@@ -100,6 +112,14 @@ export class WasmModel extends ModelBase {
       pending.catch(() => this.sessions.get(key) === pending && this.sessions.delete(key));
     }
     return ready;
+  }
+
+  /** Drops the least recently used session when MAX_SESSIONS are held, releasing it after the calls already queued. */
+  private evictOldest(): void {
+    if (this.sessions.size < MAX_SESSIONS) return;
+    const [key, oldest] = this.sessions.entries().next().value as [string, Promise<Ready>];
+    this.sessions.delete(key);
+    this.queue = this.queue.then(() => oldest.then((r) => r.session.release(), () => undefined)).catch(() => undefined);
   }
 
   /** Shapes the graph accepts, and no activation beyond the limits (ShapeError / LimitError before ORT sees them). */
