@@ -135,7 +135,9 @@ export async function loadDisposeCycles(url: string, cycles: number, shared: boo
   let differentOutputs = 0;
   for (let c = 0; c < cycles; c++) {
     const t0 = performance.now();
-    const m = await loadModel(url, { device, inputShape: [1, 64, 64, 3], autotune: false, cache: false });
+    // backend 'webgpu': on this machine's software adapter 'auto' would take WebAssembly, and these
+    // cycles are about GPU buffers and devices.
+    const m = await loadModel(url, { device, backend: 'webgpu', inputShape: [1, 64, 64, 3], autotune: false, cache: false });
     const y = Array.from((await m.predict(x)).data);
     await m.dispose();
     ms.push(performance.now() - t0);
