@@ -302,7 +302,7 @@ const bench = {
 
   /**
    * Our WebAssembly path: loadModel with backend 'wasm' on the same bundle (our passes, our export
-   * with a symbolic batch, ONNX Runtime Web's WASM EP, one thread: the page is not cross-origin
+   * with the batch fixed, ONNX Runtime Web's WASM EP, one thread: the page is not cross-origin
    * isolated). Cold start = load → first result; that result is checked against our WebGPU output
    * as ORT's is, and nothing is timed when it differs.
    */

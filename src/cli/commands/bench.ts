@@ -66,7 +66,12 @@ export interface BenchValues {
   runtime?: string;
 }
 
-const RUNTIMES = ['ours', 'ours-wasm', 'tfjs-webgpu', 'tfjs-webgl', 'tfjs-wasm', 'ort-webgpu', 'ort-wasm'] as const;
+/**
+ * Cells run in this order per model. ours-wasm runs right after ort-wasm: placed after our WebGPU
+ * cell it met the page in another state (SwiftShader's threads and the heap that cell left) and
+ * ran up to 2× slower than the same export in ORT a minute later, with p90s 2-5× its median.
+ */
+const RUNTIMES = ['ours', 'tfjs-webgpu', 'tfjs-webgl', 'tfjs-wasm', 'ort-webgpu', 'ort-wasm', 'ours-wasm'] as const;
 type RuntimeId = (typeof RUNTIMES)[number];
 
 export interface SuiteModel {
