@@ -47,7 +47,7 @@ export interface MedicalImage {
   windows?: VoiWindow[];
   /** DICOM: the file's VOI LUT Sequence, if any. */
   voiLut?: VoiLut;
-  /** The DICOM Photometric Interpretation as stored (MONOCHROME1 is already inverted? no: see `inverted`). */
+  /** The DICOM Photometric Interpretation as stored (for MONOCHROME1 see `inverted`). */
   photometric?: string;
   /**
    * MONOCHROME1: true. The intensities in `data` are NOT inverted (they are the modality values,
