@@ -181,3 +181,14 @@ export class OnnxExportError extends EngineError {
     this.layerName = layerName;
   }
 }
+
+/**
+ * A DICOM file (or series) that cannot be read: not DICOM, a truncated or lying element, pixel data
+ * shorter than the header says, a transfer syntax the engine has no decoder for (named by UID and
+ * name), a corrupt compressed frame, or a series whose slices do not fit together. Names the file.
+ */
+export class DicomFormatError extends EngineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DICOM_FORMAT', message, options);
+  }
+}
