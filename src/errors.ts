@@ -192,3 +192,13 @@ export class DicomFormatError extends EngineError {
     super('DICOM_FORMAT', message, options);
   }
 }
+
+/**
+ * A NIfTI-1/2 file (`.nii`, `.nii.gz`) cannot be read: bad sizeof_hdr or magic, dims that are not
+ * positive, an unknown datatype, truncated data or gzip stream. Names the file.
+ */
+export class NiftiFormatError extends EngineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NIFTI_FORMAT', message, options);
+  }
+}
