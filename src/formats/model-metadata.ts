@@ -17,6 +17,7 @@
  */
 import { absoluteUrl, resolveUrl } from './fetch-bytes.ts';
 import type { ModelSource } from './read-model.ts';
+import type { WindowSpec } from './medical/types.ts';
 
 /** The parts of a model's `metadata.json` the engine reads; every field is optional. */
 export interface ModelMetadata {
@@ -36,9 +37,44 @@ export interface ModelMetadata {
     offset?: number;
     mean?: number[];
     std?: number[];
+    /**
+     * Medical images (DICOM, NIfTI, 16-bit PNG): how intensities become [0, 1] before `range`: a
+     * window `{ center, width, function? }` (DICOM's VOI formula), 'from-file' (the file's own
+     * window, else min-max) or 'min-max'.
+     */
+    window?: WindowSpec;
+    /** What [0, 1] after the window becomes before `scale` (default [0, 255]: the usual pixel range). */
+    range?: [number, number];
+    /**
+     * Volumes (3-D models, input [1, d, h, w, 1]): 'native' feeds the image's axes in its own order
+     * (NIfTI (i, j, k) as nibabel's get_fdata(); a DICOM series (slice, row, col)); 'reversed' feeds
+     * them last first ((k, j, i); (col, row, slice)).
+     */
+    orientation?: VolumeOrientation;
   };
   /** The model files this metadata describes, by format (`{ keras: "model.keras", tfjs: "model.json" }`). */
   files?: Record<string, string>;
+}
+
+/** How a volume's axes map to a 3-D model's input (see ModelMetadata.input.orientation). */
+export type VolumeOrientation = 'native' | 'reversed';
+export const VOLUME_ORIENTATIONS: readonly VolumeOrientation[] = ['native', 'reversed'];
+
+const WINDOW_FUNCTIONS = ['LINEAR', 'LINEAR_EXACT', 'SIGMOID'] as const;
+
+/** A window spec from JSON, or the reason it is not one. */
+export function parseWindowSpec(v: unknown): { window: WindowSpec } | { why: string } {
+  if (v === 'from-file' || v === 'min-max') return { window: v };
+  if (typeof v === 'string') return { why: `"${v}" is not 'from-file', 'min-max' or { center, width }` };
+  if (!isObject(v)) return { why: 'not { center, width } or a string' };
+  const { center, width } = v;
+  const fn = v.function;
+  if (!isNumber(center)) return { why: 'center is not a number' };
+  if (!isNumber(width) || width <= 0) return { why: 'width is not a positive number' };
+  if (fn !== undefined && !WINDOW_FUNCTIONS.includes(fn as (typeof WINDOW_FUNCTIONS)[number])) {
+    return { why: `function ${JSON.stringify(fn)} is not ${WINDOW_FUNCTIONS.join(', ')}` };
+  }
+  return { window: fn === undefined ? { center, width } : { center, width, function: fn as (typeof WINDOW_FUNCTIONS)[number] } };
 }
 
 /** The `metadata` load option: an object, a URL of the file, or false to look for none. */
@@ -152,6 +188,20 @@ function parseInput(d: Record<string, unknown>, drop: (field: string, value: unk
   if (d.resize !== undefined) {
     if (typeof d.resize === 'string') input.resize = d.resize;
     else drop('resize', d.resize, 'a string');
+  }
+  if (d.window !== undefined && d.window !== null) {
+    const w = parseWindowSpec(d.window);
+    if ('window' in w) input.window = w.window;
+    else drop('window', d.window, `a window (${w.why})`);
+  }
+  if (d.range !== undefined && d.range !== null) {
+    const r = d.range;
+    if (Array.isArray(r) && r.length === 2 && r.every(isNumber) && r[0] !== r[1]) input.range = [r[0], r[1]];
+    else drop('range', r, 'two different numbers [low, high]');
+  }
+  if (d.orientation !== undefined && d.orientation !== null) {
+    if (VOLUME_ORIENTATIONS.includes(d.orientation as VolumeOrientation)) input.orientation = d.orientation as VolumeOrientation;
+    else drop('orientation', d.orientation, `one of ${VOLUME_ORIENTATIONS.join(', ')}`);
   }
   return input;
 }

@@ -6,6 +6,8 @@
  *   pixel p in 0..255 (RGB, or grey by Keras' luma weights when channels = 1)
  *   x = ((p · scale + offset) − mean[c]) / std[c]
  */
+import type { WindowSpec } from '../formats/medical/types.ts';
+import type { VolumeOrientation } from '../formats/model-metadata.ts';
 export interface PreprocessOptions {
   /** Target size; defaults to the model's declared input height and width. */
   height?: number;
@@ -26,6 +28,15 @@ export interface PreprocessOptions {
   std?: readonly number[];
   /** Channels the model wants: 3 (RGB) or 1 (grey); defaults to the model's declared channels. */
   channels?: 1 | 3;
+  /**
+   * Medical images (a MedicalImage from loadImage): how intensities become [0, 1] (a window, the
+   * file's own, or min-max); default the model's metadata, else 'from-file'. Ignored for pixels.
+   */
+  window?: WindowSpec;
+  /** What [0, 1] after the window becomes before `scale`; default the metadata's, else [0, 255]. */
+  range?: readonly [number, number];
+  /** Volumes for 3-D models: 'native' (default) or 'reversed' axes (see ModelMetadata.input.orientation). */
+  orientation?: VolumeOrientation;
 }
 
 /** Decoded pixels already in memory (e.g. from src/runtime/image-decode.ts), row-major HWC, 0..255. */

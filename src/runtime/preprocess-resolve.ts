@@ -12,7 +12,8 @@
  * (`usedDefault`, `reason`): a wrong scale gives confident wrong answers, so it must never be silent.
  * Pure: no DOM, no fetch, no GPU.
  */
-import { fileNameOf, type ModelMetadata } from '../formats/model-metadata.ts';
+import { fileNameOf, type ModelMetadata, type VolumeOrientation } from '../formats/model-metadata.ts';
+import type { WindowSpec } from '../formats/medical/types.ts';
 import type { InputScalingLayer } from '../graph/input-scaling.ts';
 import type { PreprocessOptions } from './preprocess-options.ts';
 
@@ -39,10 +40,26 @@ export interface ResolvedPreprocessOptions {
   std: number[];
 }
 
+/** The fields for medical images (MedicalImage from loadImage), each with its source. */
+export type IntensityField = 'window' | 'range' | 'orientation';
+
+/** How a medical image's intensities become the 0..255-style pixels the recipe above then scales. */
+export interface ResolvedIntensity {
+  /** Default 'from-file' (the file's own window, else min-max). */
+  window: WindowSpec;
+  /** What [0, 1] after the window becomes; default [0, 255]. */
+  range: [number, number];
+  /** Volumes: default 'native'. */
+  orientation: VolumeOrientation;
+  sources: Record<IntensityField, PreprocessSource>;
+}
+
 /** How a model's images are preprocessed, and why: a plain object (it crosses page boundaries as JSON). */
 export interface ModelPreprocessing {
   options: ResolvedPreprocessOptions;
   sources: Record<PreprocessField, PreprocessSource>;
+  /** Medical images only: window, range and volume orientation (metadata, option or default). */
+  intensity: ResolvedIntensity;
   /** True when scale and offset came only from the default (nothing said how the model was trained). */
   usedDefault: boolean;
   /** From the metadata, when it says. */
@@ -122,9 +139,20 @@ export function resolvePreprocessing(evidence: PreprocessEvidence, explicit: Pre
   const mean = pick('mean', mi.mean, raw ? [0] : undefined, [0]);
   const std = pick('std', mi.std, raw ? [1] : undefined, [1]);
 
+  const intensity: ResolvedIntensity = {
+    window: mi.window ?? 'from-file',
+    range: mi.range ? [mi.range[0], mi.range[1]] : [0, 255],
+    orientation: mi.orientation ?? 'native',
+    sources: {
+      window: mi.window !== undefined ? 'metadata' : 'default',
+      range: mi.range !== undefined ? 'metadata' : 'default',
+      orientation: mi.orientation !== undefined ? 'metadata' : 'default',
+    },
+  };
   const base: ModelPreprocessing = {
     options: { ...size, channels, resize, scale, offset, mean, std },
     sources,
+    intensity,
     usedDefault: false,
     labels: meta?.labels,
     outputActivation: meta?.outputActivation,
@@ -158,7 +186,11 @@ export function withOverrides(base: ModelPreprocessing, explicit: PreprocessOpti
   set('offset', 'offset', explicit.offset);
   set('mean', 'mean', explicit.mean ? [...explicit.mean] : undefined);
   set('std', 'std', explicit.std ? [...explicit.std] : undefined);
-  const resolved: ModelPreprocessing = { ...base, options, sources, notes: [...base.notes] };
+  const intensity: ResolvedIntensity = { ...base.intensity, sources: { ...base.intensity.sources } };
+  if (explicit.window !== undefined) (intensity.window = explicit.window), (intensity.sources.window = 'option');
+  if (explicit.range !== undefined) (intensity.range = [explicit.range[0], explicit.range[1]]), (intensity.sources.range = 'option');
+  if (explicit.orientation !== undefined) (intensity.orientation = explicit.orientation), (intensity.sources.orientation = 'option');
+  const resolved: ModelPreprocessing = { ...base, options, sources, intensity, notes: [...base.notes] };
   resolved.usedDefault = sources.scale === 'default' && sources.offset === 'default';
   resolved.reason = reasonOf(resolved);
   return resolved;
