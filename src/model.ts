@@ -18,6 +18,8 @@ import type { ImageSource } from './runtime/preprocess-source.ts';
 import { autotune, type AutotuneOptions, type TuneReport } from './scheduler/autotune.ts';
 import { checkedShapes, planLayout, type LayoutLimits } from './scheduler/layout.ts';
 import { shapeToString, sizeOf, type Tensor } from './tensor.ts';
+import type { Explanation } from './explain/grad-cam.ts';
+import type { ExplainOptions, ExplainRunner } from './explain/explainer.ts';
 
 export type { ModelInfo, ModelDescription, RunOptions, MemoryLimits } from './runtime/model-base.ts';
 
@@ -225,6 +227,34 @@ export class Model extends ModelBase {
     return inputShapes.map((s) => (chunk > 0 && chunk < s[0] ? [chunk, ...s.slice(1)] : [...s]));
   }
 
+  /**
+   * Grad-CAM heatmaps (see ModelBase.explain). Its forward variant is a second Model on this one's
+   * device; after the device was replaced, the variants are made again on the new one.
+   */
+  override async explain(input: Tensor, options: ExplainOptions = {}): Promise<Explanation> {
+    await this.liveDevice();
+    if (this.cpu) return this.cpu.explain(input, options);
+    if (this.explainer && this.explainerGpu !== this.current) {
+      const stale = this.explainer;
+      this.explainer = undefined;
+      await stale.dispose().catch(() => undefined);
+    }
+    this.explainerGpu = this.current;
+    return super.explain(input, options);
+  }
+
+  /** The device explain()'s variants were made on. */
+  private explainerGpu?: GpuContext;
+
+  protected explainRunner(graph: Graph): ExplainRunner {
+    return new Model(graph, this.current, false, this.tuning, {
+      metadata: this.metadata,
+      allowNonFinite: this.allowNonFinite,
+      limits: this.limits,
+      backendReason: this.reason,
+    });
+  }
+
   /** The device's buffer limits with the engine's own, for planning. */
   private layoutLimits(gpu: GpuContext): LayoutLimits {
     const { maxStorageBufferBindingSize, maxBufferSize } = gpu.device.limits;
@@ -262,6 +292,7 @@ export class Model extends ModelBase {
     for (const p of plans) if (p.status === 'fulfilled') p.value.dispose();
     this.plans.clear();
     this.preprocessor?.dispose();
+    await this.explainer?.dispose();
     await this.cpu?.dispose();
     if (this.ownsDevice) this.current.device.destroy();
   }

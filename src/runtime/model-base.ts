@@ -13,6 +13,8 @@ import { checkInputFinite } from '../non-finite.ts';
 import { shapeToString, sizeOf, type Tensor } from '../tensor.ts';
 import type { BatchProgress } from './batch-chunks.ts';
 import { checkImageSize } from './image-header.ts';
+import type { Explanation } from '../explain/grad-cam.ts';
+import { Explainer, type ExplainOptions, type ExplainRunner } from '../explain/explainer.ts';
 import type { ImageInput, PreprocessOptions } from './preprocess-options.ts';
 import { resolvePreprocessing, withOverrides, type ModelMetadata, type ModelPreprocessing } from './preprocess-resolve.ts';
 import type { ImageSource } from './preprocess-source.ts';
@@ -44,6 +46,11 @@ export interface ModelDescription {
    * to when the device is lost and no new one can be had (src/model.ts, liveDevice).
    */
   deviceLossFallback?: () => Promise<ModelBase>;
+  /**
+   * The graph as Keras wrote it, before passes (BatchNorm folding, fusion) and the logits option:
+   * explain() finds its target and head here (Keras names, unfolded head). Default: the run graph.
+   */
+  sourceGraph?: Graph;
 }
 
 /** Options of one predict/run/predictImage call. */
@@ -88,6 +95,10 @@ export abstract class ModelBase {
   readonly preprocessing: ModelPreprocessing;
   /** Why the model runs where it does (backendReason); a model that moves after a device loss updates it. */
   protected reason: string;
+  /** The graph before passes (ModelDescription.sourceGraph), for explain(). */
+  protected readonly sourceGraph: Graph;
+  /** Grad-CAM's compiled forward variants, made on the first explain() (src/explain/explainer.ts). */
+  protected explainer?: Explainer;
   /** 'webgpu' or 'wasm' (ONNX Runtime Web). */
   abstract readonly backend: BackendName;
   /** Human-readable name of what runs the model (a GPU adapter, or WebAssembly). */
@@ -105,6 +116,7 @@ export abstract class ModelBase {
     this.allowNonFinite = description.allowNonFinite ?? false;
     this.limits = resolveLimits(description.limits);
     this.reason = description.backendReason ?? defaultReason;
+    this.sourceGraph = description.sourceGraph ?? graph;
     this.preprocessing =
       description.preprocessing ??
       resolvePreprocessing({ declared: graph.inputs.length === 1 ? graph.inputs[0].shape : undefined, inputLayer: inputScalingLayer(graph) });
@@ -141,6 +153,29 @@ export abstract class ModelBase {
 
   /** Frees what the model holds. */
   abstract dispose(): Promise<void>;
+
+  /**
+   * A model of the same backend (same device, limits and options) for another graph: explain()'s
+   * forward variant. Its owner disposes it.
+   */
+  protected abstract explainRunner(graph: Graph): ExplainRunner;
+
+  /**
+   * Grad-CAM heatmaps for a batch (one input, one output models): per item, where the evidence for
+   * the class lies in the target layer's feature map. Target: `options.layer`'s output, else the input
+   * of the first Flatten or global pooling layer after the last spatial layer; class: `classIndex`,
+   * else the predicted one; score: the class's pre-activation output (one sigmoid unit: the logit for
+   * class 1, its negative for class 0); map: ReLU(Σ_c mean(d score / d A_c) · A_c) / max, at the
+   * target's resolution ([N, h, w]). One forward pass on this backend (a second compiled variant of
+   * the graph, made on first use) and the head's backward on the CPU. A head holding a layer without
+   * a backward pass here is refused with UnsupportedLayerError naming it.
+   */
+  async explain(input: Tensor, options: ExplainOptions = {}): Promise<Explanation> {
+    this.requireSingleIO('explain()');
+    this.checkRunInputs([input], options);
+    this.explainer ??= new Explainer(this.sourceGraph, (g) => this.explainRunner(g));
+    return this.explainer.explain(input, options);
+  }
 
   /** Runs a single-input, single-output model. The input's first dimension is the batch. */
   async predict(input: Tensor, options: RunOptions = {}): Promise<Tensor> {

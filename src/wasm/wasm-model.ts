@@ -19,6 +19,7 @@ import type { ImageInput, PreprocessOptions } from '../runtime/preprocess-option
 import { resolvePreprocess, type PreprocessSpec } from '../runtime/preprocess-spec.ts';
 import { checkedShapes } from '../scheduler/layout.ts';
 import type { Tensor } from '../tensor.ts';
+import type { ExplainRunner } from '../explain/explainer.ts';
 import { loadOrt, type OrtModule, type OrtSession, type WasmOptions } from './ort.ts';
 
 /**
@@ -205,9 +206,15 @@ export class WasmModel extends ModelBase {
   }
 
   /** Releases the ONNX Runtime session. */
+  /** explain()'s forward variant: another ONNX export (with the target as an output) on ORT. */
+  protected explainRunner(graph: Graph): ExplainRunner {
+    return new WasmModel(graph, { metadata: this.metadata, allowNonFinite: this.allowNonFinite, limits: this.limits, backendReason: this.backendReason }, this.wasm);
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    await this.explainer?.dispose();
     const sessions = [...this.sessions.values()];
     this.sessions.clear();
     await this.queue;

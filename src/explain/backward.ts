@@ -1,0 +1,211 @@
+/**
+ * Backward passes of the head ops, on the CPU, in float64: d score / d tensor from the head's output
+ * back to the Grad-CAM target.
+ *
+ * Why the CPU: after the target a head is small. A pooled head is a vector per image; a Flatten head
+ * is one matrix-vector product per Dense per image, and the last Dense's gradient for one class is a
+ * single weight column (rows whose incoming gradient is zero are skipped). The largest head we know
+ * (VGG's Flatten → Dense 4096, 25088 × 4096) is ~1e8 multiply-adds per image, about as much as its
+ * forward Dense on the CPU; everything spatial before the target stays on the GPU.
+ *
+ * Each function gets the node, its input and output values (from the forward pass) and the gradient
+ * of its output, and returns the gradient of each input (undefined where no gradient flows).
+ */
+import { UnsupportedLayerError } from '../errors.ts';
+import { ActivationKind, F32_MAX, type Activation, type GraphNode } from '../graph/ir.ts';
+import type { BatchNormAttrs } from '../ops/batch-norm.ts';
+import type { ConcatenateAttrs } from '../ops/concatenate.ts';
+import type { GlobalPoolAttrs } from '../ops/global-pool.ts';
+import type { MergeAttrs } from '../ops/merge.ts';
+import type { RescalingAttrs } from '../ops/rescaling.ts';
+import type { SoftmaxAttrs } from '../ops/softmax.ts';
+import { activate } from '../reference/activation.ts';
+import { sizeOf, type Tensor } from '../tensor.ts';
+
+export type Grad = Float64Array;
+
+type Backward = (node: GraphNode, inputs: readonly Tensor[], output: Tensor, gy: Grad) => (Grad | undefined)[];
+
+const refuse = (node: GraphNode, why: string): UnsupportedLayerError =>
+  new UnsupportedLayerError(node.name, node.kerasClass, `Grad-CAM cannot differentiate through it: ${why}`);
+
+/** d act(x) / dx: exact for the piecewise-linear activations, a central difference (float64) for the smooth ones. */
+export function activationDerivative(act: Activation, x: number): number {
+  switch (act.kind) {
+    case ActivationKind.Linear:
+      return 1;
+    case ActivationKind.Relu:
+      return x > 0 ? 1 : 0;
+    case ActivationKind.Relu6:
+      return x > 0 && x < 6 ? 1 : 0;
+    case ActivationKind.LeakyRelu:
+      return x >= 0 ? 1 : act.alpha;
+    case ActivationKind.HardSigmoidKeras2:
+      return x > -2.5 && x < 2.5 ? 0.2 : 0;
+    case ActivationKind.HardSigmoidKeras3:
+      return x > -3 && x < 3 ? 1 / 6 : 0;
+    case ActivationKind.ReluGeneral:
+      if (x >= act.beta) return act.beta === F32_MAX ? 1 : 0; // F32_MAX: no max_value
+      return x >= act.gamma ? 1 : act.alpha;
+    case ActivationKind.Sigmoid: {
+      const s = activate(act, x);
+      return s * (1 - s);
+    }
+    case ActivationKind.Tanh: {
+      const t = Math.tanh(x);
+      return 1 - t * t;
+    }
+    default: {
+      // ELU, SELU, GELU, softplus, swish, mish, ...: smooth, so a central difference in float64 is
+      // accurate to ~1e-10 relative, far below float32 activations.
+      const h = 1e-5 * Math.max(1, Math.abs(x));
+      return (activate(act, x + h) - activate(act, x - h)) / (2 * h);
+    }
+  }
+}
+
+function denseBackward(node: GraphNode, [x]: readonly Tensor[], out: Tensor, gy: Grad): Grad[] {
+  const units = out.shape[out.shape.length - 1];
+  const inDim = x.shape[x.shape.length - 1];
+  const rows = x.data.length / inDim;
+  const w = node.weights[0].data; // Keras layout [in, units]
+  const gx = new Float64Array(x.data.length);
+  for (let r = 0; r < rows; r++) {
+    for (let u = 0; u < units; u++) {
+      const g = gy[r * units + u];
+      if (g === 0) continue;
+      const base = r * inDim;
+      for (let i = 0; i < inDim; i++) gx[base + i] += g * w[i * units + u];
+    }
+  }
+  return [gx];
+}
+
+function globalPoolBackward(node: GraphNode, [x]: readonly Tensor[], out: Tensor, gy: Grad): Grad[] {
+  const { mode } = node.attrs as unknown as GlobalPoolAttrs;
+  const n = x.shape[0];
+  const c = x.shape[x.shape.length - 1];
+  const spatial = sizeOf(x.shape.slice(1, -1));
+  const gx = new Float64Array(x.data.length);
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      const g = gy[b * c + ch];
+      if (mode === 'avg') {
+        for (let s = 0; s < spatial; s++) gx[(b * spatial + s) * c + ch] = g / spatial;
+        continue;
+      }
+      // Max: TensorFlow's reduce_max gradient shares it equally among the positions that tie for the max.
+      const peak = out.data[b * c + ch];
+      let ties = 0;
+      for (let s = 0; s < spatial; s++) if (x.data[(b * spatial + s) * c + ch] === peak) ties++;
+      for (let s = 0; s < spatial; s++) if (x.data[(b * spatial + s) * c + ch] === peak) gx[(b * spatial + s) * c + ch] = g / ties;
+    }
+  }
+  return [gx];
+}
+
+/** Per-channel (last axis) scale of an affine op: gx = gy · scale[c]. */
+function perChannel(gy: Grad, scale: ArrayLike<number>): Grad {
+  const gx = new Float64Array(gy.length);
+  const c = scale.length;
+  for (let i = 0; i < gy.length; i++) gx[i] = gy[i] * scale[i % c];
+  return gx;
+}
+
+function batchNormBackward(node: GraphNode, [x]: readonly Tensor[], _out: Tensor, gy: Grad): Grad[] {
+  const { axis, epsilon } = node.attrs as unknown as BatchNormAttrs;
+  if (axis !== -1 && axis !== x.shape.length - 1) throw refuse(node, `BatchNormalization over axis ${axis} (only the channel axis, last)`);
+  const weight = (name: string) => node.weights.find((w) => w.name === name)?.data;
+  const variance = weight('moving_variance')!;
+  const gamma = weight('gamma');
+  const scale = Array.from(variance, (v, c) => (gamma ? gamma[c] : 1) / Math.sqrt(v + epsilon));
+  return [perChannel(gy, scale)];
+}
+
+function rescalingBackward(node: GraphNode, _inputs: readonly Tensor[], _out: Tensor, gy: Grad): Grad[] {
+  const { scale } = node.attrs as unknown as RescalingAttrs;
+  return [perChannel(gy, scale)];
+}
+
+function softmaxBackward(node: GraphNode, _inputs: readonly Tensor[], y: Tensor, gy: Grad): Grad[] {
+  const { axis } = node.attrs as unknown as SoftmaxAttrs;
+  if (axis !== -1 && axis !== y.shape.length - 1) throw refuse(node, `softmax over axis ${axis} (only the last)`);
+  const k = y.shape[y.shape.length - 1];
+  const gx = new Float64Array(gy.length);
+  for (let r = 0; r < gy.length / k; r++) {
+    let dot = 0;
+    for (let j = 0; j < k; j++) dot += gy[r * k + j] * y.data[r * k + j];
+    for (let j = 0; j < k; j++) gx[r * k + j] = y.data[r * k + j] * (gy[r * k + j] - dot);
+  }
+  return [gx];
+}
+
+function mergeBackward(node: GraphNode, inputs: readonly Tensor[], out: Tensor, gy: Grad): Grad[] {
+  const { kind } = node.attrs as unknown as MergeAttrs;
+  if (inputs.some((t) => t.data.length !== out.data.length)) throw refuse(node, 'a merge of differently shaped (broadcast) inputs');
+  return inputs.map((_x, j) => {
+    const gx = new Float64Array(gy.length);
+    for (let i = 0; i < gy.length; i++) {
+      switch (kind) {
+        case 'add':
+          gx[i] = gy[i];
+          break;
+        case 'subtract':
+          gx[i] = j === 0 ? gy[i] : -gy[i];
+          break;
+        case 'average':
+          gx[i] = gy[i] / inputs.length;
+          break;
+        case 'multiply': {
+          let p = gy[i];
+          inputs.forEach((o, m) => (p = m === j ? p : p * o.data[i]));
+          gx[i] = p;
+          break;
+        }
+        case 'maximum':
+        case 'minimum': {
+          // The gradient goes to the first input holding the result (ties: the first, as TF's does for two).
+          const first = inputs.findIndex((o) => o.data[i] === out.data[i]);
+          gx[i] = first === j ? gy[i] : 0;
+          break;
+        }
+      }
+    }
+    return gx;
+  });
+}
+
+function concatenateBackward(node: GraphNode, inputs: readonly Tensor[], out: Tensor, gy: Grad): Grad[] {
+  const rank = out.shape.length;
+  const raw = (node.attrs as unknown as ConcatenateAttrs).axis;
+  const axis = raw < 0 ? raw + rank : raw;
+  const outer = sizeOf(out.shape.slice(0, axis));
+  const outRow = sizeOf(out.shape.slice(axis));
+  let offset = 0;
+  return inputs.map((x) => {
+    const row = sizeOf(x.shape.slice(axis));
+    const gx = new Float64Array(x.data.length);
+    for (let o = 0; o < outer; o++) for (let i = 0; i < row; i++) gx[o * row + i] = gy[o * outRow + offset + i];
+    offset += row;
+    return gx;
+  });
+}
+
+const same: Backward = (_node, _inputs, _out, gy) => [gy];
+
+export const BACKWARD: Readonly<Record<string, Backward>> = {
+  dense: denseBackward,
+  activation: (node, [x], _out, gy) => {
+    const act = (node.attrs as { activation: Activation }).activation;
+    return [gy.map((g, i) => (g === 0 ? 0 : g * activationDerivative(act, x.data[i])))];
+  },
+  softmax: softmaxBackward,
+  identity: same,
+  flatten: same,
+  reshape: same,
+  global_pool: globalPoolBackward,
+  batch_norm: batchNormBackward,
+  rescaling: rescalingBackward,
+  merge: mergeBackward,
+  concatenate: concatenateBackward,
+};
