@@ -166,6 +166,8 @@ async function createModel(graph: Graph, choice: BackendChoice, ownsDevice: bool
     allowNonFinite: options.allowNonFinite,
     limits: options.limits,
     backendReason: choice.reason,
+    // explain() works on the graph as written (Keras names, BatchNorm unfolded), logits option aside.
+    sourceGraph: options.allowNonFinite ? exactNonFinite(graph) : graph,
   };
   // 'auto' on a device of its own: if that device is lost and no new one can be had, WebAssembly.
   if (choice.gpu && ownsDevice && (options.backend ?? 'auto') === 'auto') {
