@@ -1,0 +1,66 @@
+/**
+ * Runs inside the test page (dynamic import through Vite): loads one model (by URL, or a conformance
+ * zoo model rebuilt from its architecture and seeded weights as test/browser/zoo.ts does), takes the
+ * first `batch` items of an .npy input, and calls model.explain once per case. Errors come back as
+ * { name, code, message } per case, so a refusal can be asserted without losing the other cases.
+ */
+import { loadModel, modelFromKeras, type BackendName, type LoadedModel } from '../../src/api.ts';
+import { EngineError } from '../../src/errors.ts';
+import { kerasModelFromArchitecture } from '../../src/formats/from-architecture.ts';
+import { parseNpy } from '../../src/formats/npy.ts';
+import type { WeightTensor } from '../../src/graph/ir.ts';
+import { toWire, type WireTensor } from '../../src/cli/wire.ts';
+import { zooValues, type ZooWeight } from './zoo.ts';
+
+export interface GradCamPageCase {
+  classIndex?: number[];
+  layer?: string;
+}
+
+export type GradCamPageResult =
+  | { maps: WireTensor; logits: WireTensor; classIndex: number[]; layer: string; targetShape: number[] }
+  | { error: { name: string; code?: string; message: string; layerName?: string } };
+
+async function zooModel(dirUrl: string, backend: BackendName): Promise<LoadedModel> {
+  const [architecture, listing] = await Promise.all([
+    fetch(`${dirUrl}/model.json`).then((r) => r.json()),
+    fetch(`${dirUrl}/weights.json`).then((r) => r.json() as Promise<{ weights: ZooWeight[] }>),
+  ]);
+  const byLayer = new Map<string, WeightTensor[]>();
+  for (const w of listing.weights) {
+    if (w.skip) continue;
+    const list = byLayer.get(w.layer) ?? [];
+    list.push({ name: w.name, shape: w.shape, data: zooValues(w.shape.reduce((a, b) => a * b, 1), w.seed!, w.offset!, w.scale!) });
+    byLayer.set(w.layer, list);
+  }
+  const keras = kerasModelFromArchitecture(architecture, (layer) => byLayer.get(layer.name), { format: 'zoo' });
+  return modelFromKeras(keras, { backend });
+}
+
+export async function explainInPage(
+  model: { url?: string; zooDirUrl?: string },
+  inputUrl: string,
+  batch: number,
+  cases: GradCamPageCase[],
+  backend: BackendName,
+): Promise<{ backend: BackendName; results: GradCamPageResult[] }> {
+  const loaded = model.zooDirUrl ? await zooModel(model.zooDirUrl, backend) : await loadModel(model.url!, { backend });
+  try {
+    const whole = parseNpy(new Uint8Array(await (await fetch(inputUrl)).arrayBuffer()), inputUrl);
+    const per = whole.data.length / whole.shape[0];
+    const input = { shape: [batch, ...whole.shape.slice(1)], data: whole.data.slice(0, batch * per) };
+    const results: GradCamPageResult[] = [];
+    for (const c of cases) {
+      try {
+        const e = await loaded.explain(input, { classIndex: c.classIndex, layer: c.layer });
+        results.push({ maps: toWire(e.maps), logits: toWire(e.logits), classIndex: e.classIndex, layer: e.layer, targetShape: e.targetShape });
+      } catch (err) {
+        const x = err as Error & { layerName?: string };
+        results.push({ error: { name: x.name, code: err instanceof EngineError ? err.code : undefined, message: x.message, layerName: x.layerName } });
+      }
+    }
+    return { backend: loaded.backend, results };
+  } finally {
+    await loaded.dispose();
+  }
+}
