@@ -13,6 +13,12 @@ import { ActivationKind, LINEAR, type Activation, type Graph, type GraphNode } f
 import { executeReference } from '../../../src/reference/execute.ts';
 import type { Tensor } from '../../../src/tensor.ts';
 import { randomArray, randomTensor } from '../../util/random.ts';
+import { join } from 'node:path';
+import { buildGraph } from '../../../src/compile/from-keras.ts';
+import { stripOutputActivation } from '../../../src/compile/passes/logits.ts';
+import { readModelFiles } from '../../../src/formats/node-files.ts';
+import { readKerasModel } from '../../../src/formats/read-model.ts';
+import { fixturesDir } from '../../util/fixtures.ts';
 
 const act = (kind: ActivationKind, alpha = 0): Activation => ({ kind, alpha, beta: 0, gamma: 0 });
 let seed = 100;
@@ -156,6 +162,23 @@ describe('Grad-CAM weights', () => {
       const generic = genericWeights(head, target, [], classes);
       for (let i = 0; i < generic.length; i++) expect(closed![i]).toBeCloseTo(generic[i], 12);
       if (units === 1) expect(closed![0]).toBeCloseTo(-head.nodes[2].weights[0].data[0] / 24, 12); // class 0: −logit
+    }
+  });
+
+  it('the malaria ResNet fixture (GAP → Dense sigmoid): closed form and generic path agree on its real weights', async () => {
+    const file = join(fixturesDir(), 'models/malaria-resnet-keras2-h5/malaria_model.h5');
+    const g = stripOutputActivation(buildGraph(await readKerasModel(await readModelFiles(file))));
+    const target = findTarget(g, [2, 224, 224, 3]);
+    const head = headOf(g, target);
+    expect(head.layer).toBe('max_pooling2d_3');
+    expect(head.nodes.map((n) => n.kerasClass)).toEqual(['GlobalAveragePooling2D', 'Dense']);
+    const c = head.nodes[1].weights[0].shape[0];
+    const a = randomTensor([2, 24, 24, c], 5, 0, 3);
+    for (const classes of [[0, 1], [1, 0]]) {
+      const closed = closedFormWeights(head, a, classes)!;
+      const generic = genericWeights(head, a, [], classes);
+      for (let i = 0; i < generic.length; i++) expect(closed[i]).toBeCloseTo(generic[i], 12);
+      expect(closed[0]).toBeCloseTo(-closed[c], 12); // class 0 and class 1 of one unit: opposite weights
     }
   });
 
