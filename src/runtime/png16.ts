@@ -3,13 +3,20 @@
  * model-image path (runtime/image-decode.ts) which keeps TensorFlow's convention of the high byte.
  * Grey (+alpha) gives [rows, cols]; RGB(A) gives [rows, cols, 3]; alpha is dropped. PNGs of 8 bits or
  * fewer, and palette PNGs, come through decodeImage (values 0..255), so loadImage takes any PNG.
+ *
+ * Each image carries one window: the full range of its samples (centre 2^(n−1), width 2^n, which the
+ * DICOM LINEAR formula maps to x / (2^n − 1) exactly), so the 'from-file' window of a PNG leaves its
+ * values as they are instead of stretching them to min..max.
  */
 import { decode as decodePng } from 'fast-png';
 import { ImageInputError } from '../errors.ts';
 import type { EngineLimits } from '../limits.ts';
 import { checkImageHeader, pngInflatesBeyondHeader } from './image-header.ts';
 import { decodeImage } from './image-decode.ts';
-import type { MedicalImage } from '../formats/medical/types.ts';
+import type { MedicalImage, VoiWindow } from '../formats/medical/types.ts';
+
+/** The window that maps n-bit samples 0..2^n−1 onto [0, 1] unchanged in shape. */
+const fullRange = (bits: number): VoiWindow => ({ center: 2 ** (bits - 1), width: 2 ** bits, explanation: `the full range of ${bits}-bit samples` });
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -35,6 +42,7 @@ export function readPng(bytes: Uint8Array, options: { name?: string; limits?: Pa
       data: img.data,
       shape: img.channels === 1 ? [img.height, img.width] : [img.height, img.width, 3],
       channels: img.channels,
+      windows: [fullRange(8)],
       description: img.source,
     };
   }
@@ -60,6 +68,7 @@ export function readPng(bytes: Uint8Array, options: { name?: string; limits?: Pa
     data,
     shape: channels === 1 ? [height, width] : [height, width, 3],
     channels,
+    windows: [fullRange(16)],
     description: `PNG 16-bit ${kind}, ${width}×${height}`,
   };
 }
