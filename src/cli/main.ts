@@ -10,6 +10,7 @@ import { benchCommand, BENCH_HELP, BENCH_OPTIONS } from './commands/bench.ts';
 import { profileCommand, PROFILE_HELP, PROFILE_OPTIONS } from './commands/profile.ts';
 import { integrityCommand, INTEGRITY_HELP, INTEGRITY_OPTIONS } from './commands/integrity.ts';
 import { convertCommand, CONVERT_HELP, CONVERT_OPTIONS } from './commands/convert.ts';
+import { decodeCommand, DECODE_HELP, DECODE_OPTIONS } from './commands/decode.ts';
 import { packageVersion } from './version.ts';
 
 const MAIN_HELP = `Usage: mi <command> [options]
@@ -22,6 +23,7 @@ Commands:
   profile   per-layer GPU time of a model (timestamp queries), table and Chrome trace
   integrity write (or --check) integrity.json beside a model: the sha256 of each file, checked by every load
   convert   write a Keras model as ONNX (--to onnx -o model.onnx), in Node, no Python
+  decode    a DICOM file or series, NIfTI or PNG as float32 .npy (intensities as the format defines them)
 
 Run "mi <command> --help" for a command's options; "mi --version" prints the version.
 `;
@@ -38,6 +40,7 @@ const COMMANDS: Record<string, Command> = {
   profile: { help: PROFILE_HELP, options: PROFILE_OPTIONS, run: (v, p, io) => profileCommand(v, p, io) },
   integrity: { help: INTEGRITY_HELP, options: INTEGRITY_OPTIONS, run: (v, p, io) => integrityCommand(v, p, io) },
   convert: { help: CONVERT_HELP, options: CONVERT_OPTIONS, run: (v, p, io) => convertCommand(v, p, io) },
+  decode: { help: DECODE_HELP, options: DECODE_OPTIONS, run: (v, p, io) => decodeCommand(v, p, io) },
 };
 
 /** Planned commands (future issues): recognised, so users get a clear answer rather than "unknown". */
