@@ -56,6 +56,11 @@ export interface MedicalImage {
   inverted?: boolean;
   /** What the source held, for messages and reports: "DICOM JPEG-LS lossless, 16-bit signed, 20 slices". */
   description: string;
+  /**
+   * Things a user should know that did not stop the read: a DICOM series sorted by Instance Number
+   * (positions missing), uneven slice spacing, files of a folder that were skipped.
+   */
+  notes?: string[];
 }
 
 /** How intensities become display/model values in [0, 1] (then ×255 for the 0..255 image pipeline). */
