@@ -156,20 +156,10 @@ export async function predict(values: Values, positionals: string[], io: Command
     const { info } = loaded;
     let preprocessing: ModelPreprocessing | undefined;
     if (imageBytes && imageOpts) {
-      checkInputCount(info, 1, 'an --image');
-      preprocessing = withOverrides(loaded.preprocessing, {
-        height: imageOpts.size?.[0],
-        width: imageOpts.size?.[1],
-        scale: imageOpts.scale && scaleValue(imageOpts.scale),
-        offset: imageOpts.offset,
-      });
-      const o = preprocessing.options;
-      const { size, channels } = imageShapeFor(info.inputs[0].shape, o.height && o.width ? [o.height, o.width] : undefined, imageOpts.grayscale);
-      // A flag's scale keeps its own form (1/N divides); a resolved one divides when it is 1/N.
-      const scale = imageOpts.scale ?? scaleFrom(o.scale);
-      const t = imageToTensor(imageBytes, { ...o, size, channels, scale, grayscale: imageOpts.grayscale, name: values.image!, limits });
-      tensors.push(t);
-      if (values['save-input']) await writeOut(values['save-input'], t);
+      const image = imageInput(imageBytes, imageOpts, values.image!, info, loaded.preprocessing, limits);
+      preprocessing = image.preprocessing;
+      tensors.push(image.tensor);
+      if (values['save-input']) await writeOut(values['save-input'], image.tensor);
     }
     checkInputs(info, tensors, inputs);
     const { outputs, ms } = await runtime
@@ -193,10 +183,45 @@ export async function predict(values: Values, positionals: string[], io: Command
   }
 }
 
-const isBackend = (b: string): b is BackendOption => b === 'webgpu' || b === 'wasm' || b === 'auto';
+/**
+ * `--image`: the model's input tensor ([1, H, W, C]) for an image, with the preprocessing it used
+ * (flags over the model's own: metadata, input layer, default). Shared with `mi explain`.
+ */
+export function imageInput(
+  bytes: Uint8Array,
+  imageOpts: ImageFlags,
+  name: string,
+  info: ModelInfo,
+  modelPreprocessing: ModelPreprocessing,
+  limits: Partial<EngineLimits>,
+): { tensor: Tensor; preprocessing: ModelPreprocessing } {
+  checkInputCount(info, 1, 'an --image');
+  const preprocessing = withOverrides(modelPreprocessing, {
+    height: imageOpts.size?.[0],
+    width: imageOpts.size?.[1],
+    scale: imageOpts.scale && scaleValue(imageOpts.scale),
+    offset: imageOpts.offset,
+  });
+  const o = preprocessing.options;
+  const { size, channels } = imageShapeFor(info.inputs[0].shape, o.height && o.width ? [o.height, o.width] : undefined, imageOpts.grayscale);
+  // A flag's scale keeps its own form (1/N divides); a resolved one divides when it is 1/N.
+  const scale = imageOpts.scale ?? scaleFrom(o.scale);
+  const tensor = imageToTensor(bytes, { ...o, size, channels, scale, grayscale: imageOpts.grayscale, name, limits });
+  return { tensor, preprocessing };
+}
+
+export const isBackend = (b: string): b is BackendOption => b === 'webgpu' || b === 'wasm' || b === 'auto';
+
+/** The --image flags (parsed). */
+export interface ImageFlags {
+  size?: [number, number];
+  scale?: Scale;
+  offset?: number;
+  grayscale: boolean;
+}
 
 /** The --image flags; those not given stay undefined, for the model's own preprocessing to fill. */
-function parseImageOptions(values: Values): { size?: [number, number]; scale?: Scale; offset?: number; grayscale: boolean } {
+export function parseImageOptions(values: Pick<Values, 'size' | 'scale' | 'offset' | 'grayscale'>): ImageFlags {
   try {
     const offset = values.offset === undefined ? undefined : Number(values.offset);
     if (offset !== undefined && (!Number.isFinite(offset) || values.offset?.trim() === '')) {
@@ -213,11 +238,14 @@ function parseImageOptions(values: Values): { size?: [number, number]; scale?: S
   }
 }
 
+/** The --max-* and --batch-chunk-bytes flags as parsed. */
+export type LimitFlags = Pick<Values, 'max-image-pixels' | 'max-model-bytes' | 'max-tensor-elements' | 'max-config-depth' | 'batch-chunk-bytes'>;
+
 /** The --max-* flags as the engine's `limits` option (src/limits.ts); only those given. */
-function parseLimits(values: Values): Partial<EngineLimits> {
+export function parseLimits(values: LimitFlags): Partial<EngineLimits> {
   const limits: Partial<EngineLimits> = {};
   for (const [name, flag] of Object.entries(LIMIT_FLAGS) as [LimitName, string][]) {
-    const text = values[flag.slice(2) as keyof Values] as string | undefined;
+    const text = values[flag.slice(2) as keyof LimitFlags];
     if (text === undefined) continue;
     const n = Number(text);
     if (!(text.trim() !== '' && Number.isFinite(n) && n > 0)) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
@@ -238,7 +266,7 @@ function showProgress({ done, total }: { done: number; total: number }): void {
 let shownProgress = false;
 
 /** The one stderr line when the scale was assumed: what was assumed, and how to say otherwise. */
-function defaultNotice(p: ModelPreprocessing, model: string): string {
+export function defaultNotice(p: ModelPreprocessing, model: string): string {
   const ignored = p.notes.length ? `; ${p.notes.join('; ')}` : '';
   return `mi predict: ${p.reason}${ignored} (pass --scale/--offset, or add ${sidecarNames(model).join(' or ')} beside the model)`;
 }
@@ -258,7 +286,7 @@ function labelNote(output: Tensor, rule: OutputRule, logits = false): string {
 }
 
 /** Resolves MODEL (a folder means its model.json) and checks the files exist. */
-function modelFiles(model: string, architecture: string | undefined): ModelFiles {
+export function modelFiles(model: string, architecture: string | undefined): ModelFiles {
   let path = resolve(model);
   if (!existsSync(path)) throw new CliError(`model file not found: ${model}`);
   if (statSync(path).isDirectory()) {
@@ -269,7 +297,7 @@ function modelFiles(model: string, architecture: string | undefined): ModelFiles
   return { model: path, architecture: architecture ? resolve(architecture) : undefined };
 }
 
-async function readNpy(path: string): Promise<Tensor> {
+export async function readNpy(path: string): Promise<Tensor> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -284,7 +312,7 @@ async function readNpy(path: string): Promise<Tensor> {
   }
 }
 
-async function readImage(path: string, limits: Partial<EngineLimits>): Promise<Uint8Array> {
+export async function readImage(path: string, limits: Partial<EngineLimits>): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -296,7 +324,7 @@ async function readImage(path: string, limits: Partial<EngineLimits>): Promise<U
   return bytes;
 }
 
-function fsReason(err: unknown): string {
+export function fsReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES') return 'permission denied';
@@ -309,7 +337,7 @@ function codeOf(err: unknown): string | undefined {
 }
 
 /** Puts a load failure into words that name the model file and the kind of problem. */
-function loadError(err: unknown, model: string, runtime: RuntimeName, inputs: string[], tensors: Tensor[]): unknown {
+export function loadError(err: unknown, model: string, runtime: RuntimeName, inputs: string[], tensors: Tensor[]): unknown {
   const msg = (err as Error)?.message ?? String(err);
   switch (codeOf(err)) {
     case 'MODEL_FORMAT':
@@ -326,14 +354,14 @@ function loadError(err: unknown, model: string, runtime: RuntimeName, inputs: st
 }
 
 /** Starting a runtime fails for want of Chromium or of a WebGPU adapter. */
-function startError(err: unknown, runtime: RuntimeName): unknown {
+export function startError(err: unknown, runtime: RuntimeName): unknown {
   const msg = (err as Error)?.message ?? String(err);
   if (codeOf(err) === 'WEBGPU_UNAVAILABLE') return new CliError(`no WebGPU adapter (${runtime} runtime): ${msg}`, { cause: err });
   if (codeOf(err) === 'NO_CHROMIUM') return new CliError(msg, { cause: err });
   return err;
 }
 
-function shapeContext(err: unknown, inputs: string[], tensors: Tensor[]): unknown {
+export function shapeContext(err: unknown, inputs: string[], tensors: Tensor[]): unknown {
   if (codeOf(err) !== 'SHAPE') return err;
   const given = tensors.map((t, i) => `${inputs[i] ?? 'image'} is ${shapeToString(t.shape)}`).join(', ');
   return new CliError(`wrong input shape (${given}): ${(err as Error).message}`, { cause: err });
@@ -346,7 +374,7 @@ function checkInputCount(info: ModelInfo, n: number, what: string): void {
 }
 
 /** Rank and channels must match what the model declares; spatial sizes may differ (fully convolutional models). */
-function checkInputs(info: ModelInfo, tensors: Tensor[], names: string[]): void {
+export function checkInputs(info: ModelInfo, tensors: Tensor[], names: string[]): void {
   checkInputCount(info, tensors.length, `${tensors.length} input(s)`);
   info.inputs.forEach((declared, i) => {
     const got = tensors[i].shape;
@@ -377,7 +405,7 @@ export function numbered(path: string, i: number): string {
   return path.endsWith('.npy') ? `${path.slice(0, -4)}.${i}.npy` : `${path}.${i}.npy`;
 }
 
-async function writeOut(path: string, t: Tensor): Promise<void> {
+export async function writeOut(path: string, t: Tensor): Promise<void> {
   try {
     await writeFile(path, toNpy(t));
   } catch (err) {
