@@ -155,6 +155,22 @@ const api = {
       return { outputs: ids, ms: performance.now() - t0 };
     });
   },
+  /** Grad-CAM of a loaded model on a staged input (see Model.explain); the maps and logits are staged for `take`. */
+  async explainStaged(handle: number, input: { id: number; shape: number[] }, options: { classIndex?: number; layer?: string } = {}) {
+    return guarded(async () => {
+      const model = models.get(handle);
+      if (!model) throw new Error(`no model with handle ${handle}`);
+      const data = staged.get(input.id) ?? new Float32Array(0);
+      staged.delete(input.id);
+      const t0 = performance.now();
+      const e = await model.explain({ shape: input.shape, data }, options);
+      const stage = (t: { shape: readonly number[]; data: Float32Array }) => {
+        staged.set(nextStaged, t.data);
+        return { id: nextStaged++, shape: [...t.shape] };
+      };
+      return { maps: stage(e.maps), logits: stage(e.logits), classIndex: e.classIndex, layer: e.layer, targetShape: e.targetShape, ms: performance.now() - t0 };
+    });
+  },
   take(id: number, offset: number, count: number): string {
     return f32ToBase64(staged.get(id)!.subarray(offset, offset + count));
   },

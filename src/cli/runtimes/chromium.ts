@@ -180,6 +180,18 @@ function pageRuntime(page: Page, server: PageServer, adapterName: string, closeA
         await page.evaluate((ids) => (globalThis as unknown as Win).mi.drop(ids), r.outputs.map((o) => o.id));
       }
     },
+    async explain(input, options = {}) {
+      if (handle === undefined) throw new Error('no model loaded');
+      const staged = { id: await upload(page, input.data), shape: [...input.shape] };
+      const r = unwrap(await page.evaluate((h, x, o) => (globalThis as unknown as Win).mi.explainStaged(h, x, o), handle, staged, options), localise);
+      try {
+        const maps = { shape: r.maps.shape, data: await download(page, r.maps.id, r.maps.shape) };
+        const logits = { shape: r.logits.shape, data: await download(page, r.logits.id, r.logits.shape) };
+        return { maps, logits, classIndex: r.classIndex, layer: r.layer, targetShape: r.targetShape, ms: r.ms };
+      } finally {
+        await page.evaluate((ids) => (globalThis as unknown as Win).mi.drop(ids), [r.maps.id, r.logits.id]);
+      }
+    },
     close: closeAll,
   };
 }

@@ -62,6 +62,12 @@ export async function openNodeRuntime(): Promise<Runtime> {
       const outputs = await model.run(inputs, { onProgress: options.onProgress });
       return { outputs, ms: performance.now() - t0 };
     },
+    async explain(input, options = {}) {
+      if (!model) throw new Error('no model loaded');
+      const t0 = performance.now();
+      const e = await model.explain(input, options);
+      return { ...e, ms: performance.now() - t0 };
+    },
     async close() {
       const m = model;
       model = undefined;

@@ -36,6 +36,22 @@ export interface RunOptions {
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
+/** model.explain's options that cross to the runtime (mi explain's --class, --layer). */
+export interface ExplainRequest {
+  classIndex?: number;
+  layer?: string;
+}
+
+/** model.explain's result (src/explain/grad-cam.ts), with the time it took. */
+export interface ExplainResult {
+  maps: Tensor;
+  logits: Tensor;
+  classIndex: number[];
+  layer: string;
+  targetShape: number[];
+  ms: number;
+}
+
 /** What a runtime says about the model it loaded. */
 export interface LoadedModel {
   info: ModelInfo;
@@ -57,6 +73,8 @@ export interface Runtime {
   load(files: ModelFiles, options?: LoadOptions): Promise<LoadedModel>;
   /** Runs the loaded model: one tensor per input, one per output in Keras' order. */
   run(inputs: Tensor[], options?: RunOptions): Promise<{ outputs: Tensor[]; ms: number }>;
+  /** Grad-CAM of the loaded model on one input tensor (model.explain). */
+  explain(input: Tensor, options?: ExplainRequest): Promise<ExplainResult>;
   /** Frees the model and the GPU, stops the browser and the server. Safe to call twice. */
   close(): Promise<void>;
 }
