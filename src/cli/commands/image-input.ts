@@ -76,9 +76,25 @@ export function imageToTensor(bytes: Uint8Array, options: ImageInputOptions): Te
   // The resize allocates h × w × channels floats: a huge --size (or declared input) stops here.
   checkLimit(options.limits, 'maxTensorElements', h * w * options.channels, `the resized image [1, ${h}, ${w}, ${options.channels}]`, 'elements');
   const img = decodeImage(bytes, { channels: options.channels, grayscale: options.grayscale, name: options.name, limits: options.limits });
+  return pixelsToTensor(img, options);
+}
+
+/**
+ * Pixels already decoded (0..255-style float32, HWC, `channels` as the model wants) → resized and
+ * scaled `[1, H, W, C]`: the second half of imageToTensor, shared with medical images (their
+ * windowed intensities, see medical-image-input.ts).
+ */
+export function pixelsToTensor(img: { width: number; height: number; channels: 1 | 3; data: Float32Array }, options: ImageInputOptions): Tensor {
+  const [h, w] = options.size;
+  checkLimit(options.limits, 'maxTensorElements', h * w * options.channels, `the resized image [1, ${h}, ${w}, ${options.channels}]`, 'elements');
   const resize = options.resize === 'nearest' ? resizeImageNearest : resizeImageBilinear;
   const resized = resize({ shape: [1, img.height, img.width, img.channels], data: img.data }, h, w);
-  const out = resized.data;
+  normalise(resized.data, img.channels, options);
+  return resized;
+}
+
+/** In place: x · scale + offset, then (x − mean) / std per channel, each step rounded to float32 as TF's ops are. */
+export function normalise(out: Float32Array, C: number, options: Pick<ImageInputOptions, 'scale' | 'offset' | 'mean' | 'std'>): void {
   const { offset, scale } = options;
   // Float32Array stores round each step to float32, as TF's float32 ops do.
   if ('divide' in scale) for (let i = 0; i < out.length; i++) out[i] = Math.fround(out[i] / scale.divide) + offset;
@@ -86,14 +102,12 @@ export function imageToTensor(bytes: Uint8Array, options: ImageInputOptions): Te
   const mean = options.mean ?? [0];
   const std = options.std ?? [1];
   if (mean.some((m) => m !== 0) || std.some((s) => s !== 1)) {
-    const C = img.channels;
     for (const [what, v] of [['mean', mean], ['std', std]] as const) {
       if (v.length !== 1 && v.length !== C) throw new ImageInputError(`${what} needs 1 or ${C} values, got ${v.length}`);
     }
     const at = (v: readonly number[], c: number) => v[v.length === 1 ? 0 : c];
     for (let i = 0; i < out.length; i++) out[i] = (out[i] - at(mean, i % C)) / at(std, i % C);
   }
-  return resized;
 }
 
 /**
