@@ -11,6 +11,7 @@ import { profileCommand, PROFILE_HELP, PROFILE_OPTIONS } from './commands/profil
 import { integrityCommand, INTEGRITY_HELP, INTEGRITY_OPTIONS } from './commands/integrity.ts';
 import { convertCommand, CONVERT_HELP, CONVERT_OPTIONS } from './commands/convert.ts';
 import { decodeCommand, DECODE_HELP, DECODE_OPTIONS } from './commands/decode.ts';
+import { explainCommand, EXPLAIN_HELP, EXPLAIN_OPTIONS } from './commands/explain.ts';
 import { packageVersion } from './version.ts';
 
 const MAIN_HELP = `Usage: mi <command> [options]
@@ -24,6 +25,7 @@ Commands:
   integrity write (or --check) integrity.json beside a model: the sha256 of each file, checked by every load
   convert   write a Keras model as ONNX (--to onnx -o model.onnx), in Node, no Python
   decode    a DICOM file or series, NIfTI or PNG as float32 .npy (intensities as the format defines them)
+  explain   Grad-CAM heatmaps of a classifier's decision as .npy (N, h, w), optionally over the image as a PNG
 
 Run "mi <command> --help" for a command's options; "mi --version" prints the version.
 `;
@@ -41,6 +43,7 @@ const COMMANDS: Record<string, Command> = {
   integrity: { help: INTEGRITY_HELP, options: INTEGRITY_OPTIONS, run: (v, p, io) => integrityCommand(v, p, io) },
   convert: { help: CONVERT_HELP, options: CONVERT_OPTIONS, run: (v, p, io) => convertCommand(v, p, io) },
   decode: { help: DECODE_HELP, options: DECODE_OPTIONS, run: (v, p, io) => decodeCommand(v, p, io) },
+  explain: { help: EXPLAIN_HELP, options: EXPLAIN_OPTIONS, run: (v, p, io) => explainCommand(v, p, io) },
 };
 
 /** Planned commands (future issues): recognised, so users get a clear answer rather than "unknown". */
