@@ -33,6 +33,7 @@ Decodes a medical image to float32 .npy (in Node; no browser or GPU needed):
 Options:
   -o, --output X.npy     write the intensities (without it, only the summary line is printed)
   --window C,W           apply the DICOM LINEAR window with centre C and width W, scaled to [0, 1]
+                         (a negative centre needs the = form: --window=-600,1500)
   --voi                  apply the file's own first window (its VOI LUT Function too), or its VOI LUT
   --max-image-pixels N   limits, as for mi predict
   --max-tensor-elements N
