@@ -69,6 +69,18 @@ export function toVolumeTensor(image: MedicalImage, options: VolumeOptions = {})
   return { data, shape: [1, dims[0], dims[1], dims[2], 1] };
 }
 
+/**
+ * In place on a volume tensor (one channel): x · scale + offset, then (x − mean) / std, as the image
+ * recipe does after its resize (volumes are not resized: volume models are fully convolutional).
+ */
+export function normaliseVolume(t: Tensor, o: { scale: number; offset: number; mean: readonly number[]; std: readonly number[] }): Tensor {
+  const mean = o.mean[0] ?? 0;
+  const std = o.std[0] ?? 1;
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) d[i] = (d[i] * o.scale + o.offset - mean) / std;
+  return t;
+}
+
 /** The window step, then [0, 1] → range. */
 function windowed(image: MedicalImage, spec: WindowSpec, range: readonly [number, number]): Float32Array {
   const unit = windowFromSpec(image, spec)(image.data);

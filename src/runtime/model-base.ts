@@ -15,6 +15,7 @@ import type { BatchProgress } from './batch-chunks.ts';
 import { checkImageSize } from './image-header.ts';
 import type { Explanation } from '../explain/grad-cam.ts';
 import { Explainer, type ExplainOptions, type ExplainRunner } from '../explain/explainer.ts';
+import { isMedicalImage, normaliseVolume, toModelImage, toVolumeTensor } from './medical-input.ts';
 import type { ImageInput, PreprocessOptions } from './preprocess-options.ts';
 import { resolvePreprocessing, withOverrides, type ModelMetadata, type ModelPreprocessing } from './preprocess-resolve.ts';
 import type { ImageSource } from './preprocess-source.ts';
@@ -190,6 +191,27 @@ export abstract class ModelBase {
    */
   resolvePreprocessing(options: PreprocessOptions = {}): ModelPreprocessing {
     return withOverrides(this.preprocessing, options);
+  }
+
+  /**
+   * Medical images (loadImage's MedicalImage) as predictImage takes them: each windowed by the
+   * options' `window`/`range`, else the model's metadata, else the file's own window (min-max when it
+   * has none), as pixels on `range` (0..255 by default) for the usual resize and scale. For a 3-D
+   * model (input [N, D, H, W, C]) one volume becomes the whole input tensor, scaled as the recipe says.
+   * Other images pass through untouched.
+   */
+  protected fromMedical(image: ImageInput | readonly ImageInput[], options: PreprocessOptions): { images: ImageInput | readonly ImageInput[] } | { volume: Tensor } {
+    const list = Array.isArray(image) ? (image as readonly ImageInput[]) : [image as ImageInput];
+    if (!list.some(isMedicalImage)) return { images: image };
+    const p = this.resolvePreprocessing(options);
+    const { window, range, orientation } = p.intensity;
+    if (this.graph.inputs[0]?.shape.length === 5) {
+      if (list.length !== 1 || !isMedicalImage(list[0])) throw new ShapeError('a 3-D model takes one volume (a MedicalImage from loadImage) per call');
+      const volume = toVolumeTensor(list[0], { window, range, orientation });
+      checkLimit(this.limits, 'maxTensorElements', volume.data.length, `the volume ${shapeToString(volume.shape)}`, 'elements');
+      return { volume: normaliseVolume(volume, p.options) };
+    }
+    return { images: list.map((im) => (isMedicalImage(im) ? toModelImage(im, { window, range }) : im)) };
   }
 
   /** predict() and predictImage() need one input and one output. */

@@ -6,7 +6,7 @@
  *   pixel p in 0..255 (RGB, or grey by Keras' luma weights when channels = 1)
  *   x = ((p · scale + offset) − mean[c]) / std[c]
  */
-import type { WindowSpec } from '../formats/medical/types.ts';
+import type { MedicalImage, WindowSpec } from '../formats/medical/types.ts';
 import type { VolumeOrientation } from '../formats/model-metadata.ts';
 export interface PreprocessOptions {
   /** Target size; defaults to the model's declared input height and width. */
@@ -56,4 +56,6 @@ export type ImageInput =
   | HTMLVideoElement
   | VideoFrame
   | ImageData
-  | PixelImage;
+  | PixelImage
+  /** From loadImage: windowed by the options' or the model's metadata `window`, then as pixels. */
+  | MedicalImage;

@@ -6,6 +6,7 @@
 import { ImageInputError } from '../errors.ts';
 import type { EngineLimits } from '../limits.ts';
 import { checkImageBlob } from './image-header.ts';
+import { isMedicalImage } from './medical-input.ts';
 import type { ImageInput, PixelImage } from './preprocess-options.ts';
 
 /** An image ready to upload: its pixels in memory, or a source the browser copies into a texture. */
@@ -40,6 +41,8 @@ function checkPixels(image: PixelImage, what: string): PixelImage {
 export function classifyImage(input: ImageInput, index: number, canCopyExternal: boolean): ImageSource {
   const what = `image ${index}`;
   if (input === null || typeof input !== 'object') throw new ImageInputError(`${what} is ${input === null ? 'null' : typeof input}, not an image`);
+  // predictImage turns MedicalImages into pixels first (ModelBase.fromMedical); reaching here means a caller skipped that.
+  if (isMedicalImage(input)) throw new ImageInputError(`${what} is a MedicalImage (${input.name}): window it first with toModelImage, or pass it to predictImage`);
   if ('channels' in input && 'data' in input) {
     const image = checkPixels(input, what);
     return { kind: 'pixels', width: image.width, height: image.height, image };
