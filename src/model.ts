@@ -171,6 +171,9 @@ export class Model extends ModelBase {
    */
   async predictImage(image: ImageInput | readonly ImageInput[], options: PreprocessOptions & RunOptions = {}): Promise<Tensor> {
     this.requireSingleIO('predictImage()');
+    const medical = this.fromMedical(image, options);
+    if ('volume' in medical) return this.predict(medical.volume, options);
+    image = medical.images;
     await this.liveDevice();
     if (this.cpu) return this.cpu.predictImage(image, options);
     const { pre, sources, spec } = this.imageRequest(image, options);
@@ -187,6 +190,9 @@ export class Model extends ModelBase {
    * the GPU (`[N, H, W, C]`): for tests and debugging.
    */
   async preprocess(image: ImageInput | readonly ImageInput[], options: PreprocessOptions = {}): Promise<Tensor> {
+    const medical = this.fromMedical(image, options);
+    if ('volume' in medical) return medical.volume;
+    image = medical.images;
     await this.liveDevice();
     if (this.cpu) return this.cpu.preprocess(image, options);
     const { pre, sources, spec } = this.imageRequest(image, options);

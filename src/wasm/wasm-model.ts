@@ -185,7 +185,9 @@ export class WasmModel extends ModelBase {
    */
   async predictImage(image: ImageInput | readonly ImageInput[], options: PreprocessOptions & RunOptions = {}): Promise<Tensor> {
     this.requireSingleIO('predictImage()');
-    const input = this.preprocessChecked(image, options, options.allowNonFinite ?? this.allowNonFinite);
+    const medical = this.fromMedical(image, options);
+    if ('volume' in medical) return this.predict(medical.volume, options);
+    const input = this.preprocessChecked(medical.images, options, options.allowNonFinite ?? this.allowNonFinite);
     // The recipe and float pixels were checked above; the tensor made from them needs no second pass.
     const [out] = await this.run([input], { ...options, allowNonFinite: true });
     return out;
@@ -193,7 +195,8 @@ export class WasmModel extends ModelBase {
 
   /** The input tensor predictImage would feed the model for these images and options (`[N, H, W, C]`). */
   async preprocess(image: ImageInput | readonly ImageInput[], options: PreprocessOptions = {}): Promise<Tensor> {
-    return this.preprocessChecked(image, options, true);
+    const medical = this.fromMedical(image, options);
+    return 'volume' in medical ? medical.volume : this.preprocessChecked(medical.images, options, true);
   }
 
   private preprocessChecked(image: ImageInput | readonly ImageInput[], options: PreprocessOptions, allowNonFinite: boolean): Tensor {
