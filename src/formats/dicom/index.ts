@@ -1,41 +1,56 @@
 /**
  * DICOM reading: Part 10 files and series to MedicalImage (float32 after the modality LUT), and the
  * VOI functions (windows, VOI LUTs) that turn those intensities into [0, 1]. This file is the public
- * surface other modules import; the work lives beside it.
+ * surface other modules import; the work lives beside it (see src/formats/dicom/README.md).
  */
 import type { MedicalImage } from '../medical/types.ts';
 import type { EngineLimits } from '../../limits.ts';
+import { decodeDicom, type DecodedDicom } from './decode.ts';
+import { bareStart, hasPart10Prefix } from './parse.ts';
+import { readSeries } from './series.ts';
+import { decodeInWorker, workerByDefault } from './worker-client.ts';
 
 export interface DicomReadOptions {
   /** The file's name, for messages (default "DICOM file"). */
   name?: string;
-  /** Limits checked before allocating (maxImagePixels for rows × cols × frames × samples). */
+  /**
+   * Limits checked before allocating: maxImagePixels (rows × columns) and maxTensorElements
+   * (rows × columns × frames × samples, or × slices for a series).
+   */
   limits?: Partial<EngineLimits>;
   signal?: AbortSignal;
   /** Decode in a module Worker (default: true in a browser window, false in Node and in workers). */
   worker?: boolean;
+  /** readDicomSeries: the Series Instance UID to read when the files hold several series. */
+  seriesUid?: string;
+  /**
+   * Browser only: the folder URL the optional codec packages are served under, laid out like
+   * node_modules (`<base>/@cornerstonejs/codec-charls/dist/…`). Default: `/node_modules/` of the page.
+   */
+  codecBaseUrl?: string;
 }
 
-/** True for "DICM" at offset 128, or a plausible preamble-less start (a group 0002 or 0008 element). */
+/** True for "DICM" at offset 128, or a plausible preamble-less start (group 0002 meta, or a bare data set). */
 export function isDicom(bytes: Uint8Array): boolean {
-  if (bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d) return true;
-  if (bytes.length < 8) return false;
-  const group = bytes[0]! | (bytes[1]! << 8);
-  return group === 0x0002 || group === 0x0008;
+  return hasPart10Prefix(bytes) || bareStart(bytes) !== undefined;
+}
+
+function decodeOne(bytes: Uint8Array, options: DicomReadOptions): Promise<DecodedDicom> {
+  const name = options.name ?? 'DICOM file';
+  const useWorker = options.worker ?? workerByDefault();
+  const decodeOptions = { name, limits: options.limits, signal: options.signal, codecBaseUrl: options.codecBaseUrl };
+  return useWorker ? decodeInWorker(bytes, decodeOptions) : decodeDicom(bytes, decodeOptions);
 }
 
 /** Reads one DICOM file (one or several frames). */
 export async function readDicom(bytes: Uint8Array, options: DicomReadOptions = {}): Promise<MedicalImage> {
-  void bytes;
-  void options;
-  throw new Error('readDicom: not yet');
+  return (await decodeOne(bytes, options)).image;
 }
 
 /** Reads the files of one series into a volume [slices, rows, cols] sorted along the slice normal. */
 export async function readDicomSeries(files: readonly { name: string; bytes: Uint8Array }[], options: DicomReadOptions = {}): Promise<MedicalImage> {
-  void files;
-  void options;
-  throw new Error('readDicomSeries: not yet');
+  return readSeries(files, { seriesUid: options.seriesUid, limits: options.limits }, (file) => decodeOne(file.bytes, { ...options, name: file.name }));
 }
 
 export { applyWindow, applyVoiLut, windowFromSpec } from './voi.ts';
+export { terminateDicomWorker } from './worker-client.ts';
