@@ -228,3 +228,10 @@ export type { PlanProfile, ProfileOptions, StepProfile } from './runtime/profile
 export type { AutotuneOptions, TuneReport, TuneDecision } from './scheduler/autotune.ts';
 export { memoryTuneCache, persistentTuneCache, type TuneCache } from './scheduler/tune-cache.ts';
 export { aggregateByLayer, formatLayerTable, toChromeTrace, type LayerProfile, type ChromeTrace } from './runtime/profile-report.ts';
+export { loadImage, sniffMedicalImage, type LoadImageOptions, type LoadImageSource, type ImageFileSource } from './runtime/load-image.ts';
+export { toModelImage, toVolumeTensor, isMedicalImage, type ModelImageOptions, type VolumeOptions } from './runtime/medical-input.ts';
+export type { MedicalImage, WindowSpec, VoiWindow, VoiLut } from './formats/medical/types.ts';
+export { readNifti, isNifti, type NiftiReadOptions, type NiftiImage, type NiftiHeader } from './formats/nifti/index.ts';
+export { readPng } from './runtime/png16.ts';
+export type { VolumeOrientation } from './formats/model-metadata.ts';
+export type { ResolvedIntensity, IntensityField } from './runtime/preprocess-resolve.ts';
