@@ -235,3 +235,6 @@ export { readNifti, isNifti, type NiftiReadOptions, type NiftiImage, type NiftiH
 export { readPng } from './runtime/png16.ts';
 export type { VolumeOrientation } from './formats/model-metadata.ts';
 export type { ResolvedIntensity, IntensityField } from './runtime/preprocess-resolve.ts';
+export type { Explanation } from './explain/grad-cam.ts';
+export type { ExplainOptions } from './explain/explainer.ts';
+export { heatmapToRgba, describeHeatmap, overlayHeatmap, upsampleMap, colormapColor, COLORMAPS, type Colormap, type HeatmapStyle } from './explain/overlay.ts';
