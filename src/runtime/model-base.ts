@@ -172,7 +172,11 @@ export abstract class ModelBase {
    * a backward pass here is refused with UnsupportedLayerError naming it.
    */
   async explain(input: Tensor, options: ExplainOptions = {}): Promise<Explanation> {
-    this.requireSingleIO('explain()');
+    // The model's own inputs and outputs: extraOutputs (debugging) do not count.
+    const { inputs, outputs } = this.sourceGraph;
+    if (inputs.length !== 1 || outputs.length !== 1) {
+      throw new ShapeError(`explain() is for models with one input and one output; this one has ${inputs.length} and ${outputs.length}`);
+    }
     this.checkRunInputs([input], options);
     this.explainer ??= new Explainer(this.sourceGraph, (g) => this.explainRunner(g));
     return this.explainer.explain(input, options);
