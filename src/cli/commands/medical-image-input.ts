@@ -20,7 +20,7 @@ import type { EngineLimits } from '../../limits.ts';
 import type { ModelInfo } from '../../model.ts';
 import { loadImage } from '../../runtime/load-image.ts';
 import { toModelImage, toVolumeTensor } from '../../runtime/medical-input.ts';
-import { withOverrides, type ModelPreprocessing } from '../../runtime/preprocess-resolve.ts';
+import { resolvePreprocessing, withOverrides, type ModelPreprocessing } from '../../runtime/preprocess-resolve.ts';
 import type { Tensor } from '../../tensor.ts';
 import { readImageFiles, parseWindowFlag } from './decode.ts';
 import { CliError, UsageError } from './cli-error.ts';
@@ -84,7 +84,9 @@ export function medicalImageInput(
   limits: Partial<EngineLimits>,
 ): { tensor: Tensor; preprocessing: ModelPreprocessing } {
   if (info.inputs.length !== 1) throw new CliError(`wrong number of inputs: the model takes ${info.inputs.length}, an --image gives 1`);
-  const preprocessing = withOverrides(modelPreprocessing, {
+  // A runtime built before the intensity fields existed sends none: the defaults then apply.
+  const base = modelPreprocessing.intensity ? modelPreprocessing : { ...modelPreprocessing, intensity: resolvePreprocessing({}).intensity };
+  const preprocessing = withOverrides(base, {
     height: pixelFlags.size?.[0],
     width: pixelFlags.size?.[1],
     scale: pixelFlags.scale && scaleValue(pixelFlags.scale),

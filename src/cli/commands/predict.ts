@@ -18,6 +18,7 @@ import { describeRecipe, scaleOrigin, withOverrides, type ModelPreprocessing } f
 import { shapeToString, type Tensor } from '../../tensor.ts';
 import { chooseRuntime, openRuntime, type ModelFiles, type RuntimeName } from '../runtimes/runtime.ts';
 import { CliError, UsageError, type CommandIO } from './cli-error.ts';
+import { describeWindow, medicalImageInput, readMedicalImage } from './medical-image-input.ts';
 import { imageShapeFor, imageToTensor, parseScale, parseSize, scaleFrom, scaleValue, type Scale } from './image-input.ts';
 
 export const PREDICT_HELP = `Usage: mi predict MODEL (--input X.npy ... | --image FILE) [options]
@@ -42,6 +43,14 @@ Input (one of):
     --offset O           added after scaling
     --grayscale          convert colour to grey (TF decode_image weights 0.299/0.587/0.114)
     --save-input F.npy   also write the preprocessed tensor
+  --image FILE|FOLDER    a DICOM file or folder (one series) or a NIfTI (.nii, .nii.gz): intensities
+                         windowed to [0, 1] by the flags below, else the metadata's input.window,
+                         else the file's own window (min-max without one), mapped onto
+                         input.range (default 0..255), then as above: one frame for a 2-D model
+                         (grey repeated to RGB), the whole volume for a 3-D one (no resize)
+    --window C,W         the DICOM LINEAR window (a negative centre: --window=-600,1500)
+    --voi                the file's own first window
+    --frame N            the frame, series slice or NIfTI k slice for a 2-D model (default 0)
 
 Output:
   --output Y.npy         float32 .npy of the output shape, batch included. A model with several
@@ -79,6 +88,9 @@ export const PREDICT_OPTIONS = {
   offset: { type: 'string' },
   grayscale: { type: 'boolean' },
   'save-input': { type: 'string' },
+  window: { type: 'string' },
+  voi: { type: 'boolean' },
+  frame: { type: 'string' },
   output: { type: 'string', short: 'o' },
   logits: { type: 'boolean' },
   runtime: { type: 'string' },
@@ -102,6 +114,9 @@ export interface Values {
   scale?: string;
   offset?: string;
   grayscale?: boolean;
+  window?: string;
+  voi?: boolean;
+  frame?: string;
   'save-input'?: string;
   output?: string;
   logits?: boolean;
@@ -137,7 +152,12 @@ export async function predict(values: Values, positionals: string[], io: Command
   const files = modelFiles(positionals[0], values.architecture);
   const tensors: Tensor[] = [];
   for (const path of inputs) tensors.push(await readNpy(path));
-  const imageBytes = values.image ? await readImage(values.image, limits) : undefined;
+  // DICOM (a file or a series folder) and NIfTI go through loadImage; PNG/JPEG keep the 8-bit path.
+  const medical = values.image ? await readMedicalImage(values.image, limits) : undefined;
+  if (values.image && !medical && (values.window || values.voi || values.frame)) {
+    throw new UsageError('--window, --voi and --frame are for DICOM and NIfTI images; a PNG or JPEG is read as 8-bit pixels');
+  }
+  const imageBytes = values.image && !medical ? await readImage(values.image, limits) : undefined;
   for (const out of [values.output, values['save-input']]) {
     const dir = out ? dirname(resolve(out)) : undefined;
     if (dir && !existsSync(dir)) throw new CliError(`cannot write ${out}: no such folder ${dir}`);
@@ -155,8 +175,10 @@ export async function predict(values: Values, positionals: string[], io: Command
       .catch((err) => Promise.reject(loadError(err, positionals[0], runtimeName, inputs, tensors)));
     const { info } = loaded;
     let preprocessing: ModelPreprocessing | undefined;
-    if (imageBytes && imageOpts) {
-      const image = imageInput(imageBytes, imageOpts, values.image!, info, loaded.preprocessing, limits);
+    if ((imageBytes || medical) && imageOpts) {
+      const image = medical
+        ? medicalImageInput(medical, values, imageOpts, info, loaded.preprocessing, limits)
+        : imageInput(imageBytes!, imageOpts, values.image!, info, loaded.preprocessing, limits);
       preprocessing = image.preprocessing;
       tensors.push(image.tensor);
       if (values['save-input']) await writeOut(values['save-input'], image.tensor);
@@ -171,7 +193,8 @@ export async function predict(values: Values, positionals: string[], io: Command
     // With --image the input shape is known only after load, so the plan is compiled by the run.
     const runNote = inputShape ? '' : ', incl. compile';
     const labels = outputs.length === 1 ? labelNote(outputs[0], loaded.preprocessing, values.logits) : '';
-    const recipe = preprocessing ? ` · preprocessing: ${scaleOrigin(preprocessing, 'flags')} (${describeRecipe(preprocessing.options)})` : '';
+    const windowNote = medical && preprocessing ? `${describeWindow(preprocessing)}, ` : '';
+    const recipe = preprocessing ? ` · preprocessing: ${windowNote}${scaleOrigin(preprocessing, 'flags')} (${describeRecipe(preprocessing.options)})` : '';
     if (preprocessing?.usedDefault) io.stderr(defaultNotice(preprocessing, files.model));
     io.stdout(
       `${outputs.length === 1 ? 'output' : 'outputs'} ${shapes} float32 ${where}${labels}${recipe} · ${total.toFixed(1)} ms (run ${ms.toFixed(1)} ms${runNote}) · ` +
