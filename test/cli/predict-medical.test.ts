@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNpy, toNpy } from '../../src/formats/npy.ts';
 import { resizeImageBilinear } from '../../src/runtime/image-resize.ts';
+import type { Tensor } from '../../src/tensor.ts';
 import { fixturesDir, repoRoot } from '../util/fixtures.ts';
 import { mi, show, tempDir } from './run-mi.ts';
 
@@ -19,14 +20,14 @@ const out = tempDir();
 const npy = (path: string) => parseNpy(readFileSync(path));
 
 /** [0, 1] intensities (rows, cols) → the malaria CNN's input by the steps its metadata states. */
-function pixelsFor(unit: { data: Float32Array; shape: number[] }): { data: Float32Array; shape: number[] } {
+function pixelsFor(unit: Tensor): Tensor {
   const [h, w] = unit.shape;
   const rgb = new Float32Array(h * w * 3);
   for (let i = 0; i < h * w; i++) rgb[i * 3] = rgb[i * 3 + 1] = rgb[i * 3 + 2] = unit.data[i] * 255;
   return resizeImageBilinear({ shape: [1, h, w, 3], data: rgb }, 64, 64); // scale 1, offset 0: no change
 }
 
-async function predictNpy(input: { data: Float32Array; shape: number[] }, name: string, model = join(MODEL, 'model.keras')): Promise<Float32Array> {
+async function predictNpy(input: Tensor, name: string, model = join(MODEL, 'model.keras')): Promise<Float32Array> {
   const inPath = join(out, `${name}.in.npy`);
   const outPath = join(out, `${name}.out.npy`);
   writeFileSync(inPath, toNpy(input));
