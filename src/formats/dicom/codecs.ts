@@ -80,7 +80,8 @@ export function loadCodec(id: Exclude<CodecId, 'native' | 'rle'>, syntaxUid: str
 }
 
 function baseUrl(given?: string): string {
-  const base = given ?? new URL('/node_modules/', (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/').href;
+  const here = (globalThis as { location?: { href: string } }).location?.href ?? 'http://localhost/';
+  const base = new URL(given ?? '/node_modules/', here).href;
   return base.endsWith('/') ? base : `${base}/`;
 }
 
@@ -116,17 +117,31 @@ async function importModule(spec: PackageSpec, syntaxUid: string, name: string, 
   try {
     const res = await fetch(url);
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    // A dev server's SPA fallback answers a missing file with the app's index.html, status 200.
+    if ((res.headers.get('content-type') ?? '').includes('text/html')) throw new Error('the server answered with an HTML page');
     text = await res.text();
   } catch (cause) {
     throw missing(spec, syntaxUid, name, `was not found at ${url}`, cause);
   }
   // Emscripten's CommonJS build: run it with a module object and take its export. `require` gets
-  // an empty object (dcmjs-codecs requires dcmjs, which its frame decoders do not use).
+  // a stand-in (dcmjs-codecs requires dcmjs at load for its transcoder, which the frame decoders
+  // never call).
   const module = { exports: {} as unknown };
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  new Function('module', 'exports', 'require', `${text}\n//# sourceURL=${url}`)(module, module.exports, () => ({}));
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    new Function('module', 'exports', 'require', `${text}\n//# sourceURL=${url}`)(module, module.exports, () => standIn);
+  } catch (cause) {
+    throw missing(spec, syntaxUid, name, `at ${url} could not be run (${(cause as Error)?.message ?? cause})`, cause);
+  }
   return { mod: module.exports, wasmDir };
 }
+
+/** Any property of it, called or not, is itself: what a module's top-level destructuring of a package it does not use needs. */
+const standIn: unknown = new Proxy(function standIn() {}, {
+  get: (_target, key) => (key === Symbol.toPrimitive ? () => '' : standIn),
+  apply: () => standIn,
+  construct: () => standIn as object,
+});
 
 async function instantiate(id: Exclude<CodecId, 'native' | 'rle'>, syntaxUid: string, name: string, codecBaseUrl?: string): Promise<FrameCodec> {
   const spec = PACKAGES[id];

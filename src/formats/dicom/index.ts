@@ -1,13 +1,12 @@
 /**
  * DICOM reading: Part 10 files and series to MedicalImage (float32 after the modality LUT), and the
  * VOI functions (windows, VOI LUTs) that turn those intensities into [0, 1]. This file is the public
- * surface other modules import; the work lives beside it (see src/formats/dicom/README.md).
+ * surface other modules import; the work lives beside it.
  */
 import type { MedicalImage } from '../medical/types.ts';
 import type { EngineLimits } from '../../limits.ts';
-import { decodeDicom, type DecodedDicom } from './decode.ts';
-import { bareStart, hasPart10Prefix } from './parse.ts';
-import { readSeries } from './series.ts';
+import type { DecodedDicom } from './decode.ts';
+import { bareStart, hasPart10Prefix } from './sniff.ts';
 import { decodeInWorker, workerByDefault } from './worker-client.ts';
 
 export interface DicomReadOptions {
@@ -38,8 +37,12 @@ export function isDicom(bytes: Uint8Array): boolean {
 function decodeOne(bytes: Uint8Array, options: DicomReadOptions): Promise<DecodedDicom> {
   const name = options.name ?? 'DICOM file';
   const useWorker = options.worker ?? workerByDefault();
-  const decodeOptions = { name, limits: options.limits, signal: options.signal, codecBaseUrl: options.codecBaseUrl };
-  return useWorker ? decodeInWorker(bytes, decodeOptions) : decodeDicom(bytes, decodeOptions);
+  // A relative codecBaseUrl means the page's URL, not the worker script's: made absolute here.
+  const codecBaseUrl = options.codecBaseUrl !== undefined && typeof document !== 'undefined' ? new URL(options.codecBaseUrl, document.baseURI).href : options.codecBaseUrl;
+  const decodeOptions = { name, limits: options.limits, signal: options.signal, codecBaseUrl };
+  // The parser and decoders load on first use: a page that never reads DICOM does not fetch them,
+  // and one that decodes in the worker fetches them there.
+  return useWorker ? decodeInWorker(bytes, decodeOptions) : import('./decode.ts').then((m) => m.decodeDicom(bytes, decodeOptions));
 }
 
 /** Reads one DICOM file (one or several frames). */
@@ -49,6 +52,7 @@ export async function readDicom(bytes: Uint8Array, options: DicomReadOptions = {
 
 /** Reads the files of one series into a volume [slices, rows, cols] sorted along the slice normal. */
 export async function readDicomSeries(files: readonly { name: string; bytes: Uint8Array }[], options: DicomReadOptions = {}): Promise<MedicalImage> {
+  const { readSeries } = await import('./series.ts');
   return readSeries(files, { seriesUid: options.seriesUid, limits: options.limits }, (file) => decodeOne(file.bytes, { ...options, name: file.name }));
 }
 

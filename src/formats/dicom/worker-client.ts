@@ -18,6 +18,7 @@ interface Pending {
 let worker: Worker | undefined;
 const pending = new Map<number, Pending>();
 let nextId = 1;
+let answered = 0;
 
 /** True where readDicom uses a worker by default: a browser window with module workers. */
 export function workerByDefault(): boolean {
@@ -41,6 +42,7 @@ function start(): Worker {
     const p = pending.get(msg.id);
     if (!p) return;
     pending.delete(msg.id);
+    answered++;
     if (msg.error) p.reject(deserializeError(msg.error, p.name));
     else p.resolve(msg.result!);
   };
@@ -86,4 +88,9 @@ export function decodeInWorker(bytes: Uint8Array, options: DecodeOptions & { nam
 /** Ends the worker (tests; an app that wants its memory back). Pending reads reject. */
 export function terminateDicomWorker(): void {
   stop('was terminated');
+}
+
+/** Whether the worker runs and how many files it has answered (tests check the worker path was taken). */
+export function dicomWorkerState(): { running: boolean; answered: number } {
+  return { running: worker !== undefined, answered };
 }
