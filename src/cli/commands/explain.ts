@@ -15,6 +15,7 @@ import type { ModelMetadata } from '../../runtime/preprocess-resolve.ts';
 import { shapeToString, type Tensor } from '../../tensor.ts';
 import { chooseRuntime, openRuntime, type RuntimeName } from '../runtimes/runtime.ts';
 import { CliError, UsageError, type CommandIO } from './cli-error.ts';
+import { describeWindow, medicalImageInput, readMedicalImage } from './medical-image-input.ts';
 import {
   checkInputs, defaultNotice, fsReason, imageInput, isBackend, loadError, modelFiles, parseImageOptions, parseLimits, readImage, readNpy,
   shapeContext, startError, writeOut, type Values as PredictValues,
@@ -30,15 +31,17 @@ of the score's gradient; map = ReLU(sum of weighted channels) / its maximum.
 
 Input (one of):
   --input X.npy          float32 channels-last batch (N, H, W, C)
-  --image FILE           a PNG or JPEG, preprocessed as mi predict --image does
-                         (--size, --scale, --offset, --grayscale as there)
+  --image FILE|FOLDER    a PNG or JPEG, a DICOM file or series folder, or a NIfTI, preprocessed as
+                         mi predict --image does (--size, --scale, --offset, --grayscale,
+                         --window C,W, --voi, --frame N as there)
 
 Options:
   -o, --output CAM.npy   the maps, float32, shape (N, h, w) at the target layer's resolution
   --class K              explain class K for every item (default: each item's predicted class)
   --layer NAME           the Keras layer whose output is explained (a 2-D feature map)
-  --overlay OUT.png      the map upsampled (bilinear) over the image (--image) or the input
-                         (min-max scaled); with N > 1 items OUT.0.png, OUT.1.png, ...
+  --overlay OUT.png      the map upsampled (bilinear) over the image (a PNG/JPEG --image, at its
+                         own size) or the model's input (min-max scaled: --input, DICOM, NIfTI);
+                         with N > 1 items OUT.0.png, OUT.1.png, ...
   --colormap M           jet (default), inferno, viridis or gray
   --opacity A            the map's weight in the overlay, 0..1 (default 0.5)
   --backend, --runtime, --architecture, --max-*, --batch-chunk-bytes: as for mi predict
@@ -54,6 +57,9 @@ export const EXPLAIN_OPTIONS = {
   scale: { type: 'string' },
   offset: { type: 'string' },
   grayscale: { type: 'boolean' },
+  window: { type: 'string' },
+  voi: { type: 'boolean' },
+  frame: { type: 'string' },
   output: { type: 'string', short: 'o' },
   class: { type: 'string' },
   layer: { type: 'string' },
@@ -73,6 +79,9 @@ export const EXPLAIN_OPTIONS = {
 } as const satisfies ParseArgsConfig['options'];
 
 export interface ExplainValues extends Omit<PredictValues, 'input' | 'logits' | 'save-input'> {
+  window?: string;
+  voi?: boolean;
+  frame?: string;
   input?: string;
   class?: string;
   layer?: string;
@@ -104,7 +113,12 @@ export async function explainCommand(values: ExplainValues, positionals: string[
 
   const files = modelFiles(positionals[0], values.architecture);
   const given = values.input ? await readNpy(values.input) : undefined;
-  const imageBytes = values.image ? await readImage(values.image, limits) : undefined;
+  // As mi predict: DICOM (a file or a series folder) and NIfTI through loadImage, PNG/JPEG as 8-bit pixels.
+  const medical = values.image ? await readMedicalImage(values.image, limits) : undefined;
+  if (values.image && !medical && (values.window || values.voi || values.frame)) {
+    throw new UsageError('--window, --voi and --frame are for DICOM and NIfTI images; a PNG or JPEG is read as 8-bit pixels');
+  }
+  const imageBytes = values.image && !medical ? await readImage(values.image, limits) : undefined;
   for (const out of [values.output, values.overlay]) {
     const dir = out ? dirname(resolve(out)) : undefined;
     if (dir && !existsSync(dir)) throw new CliError(`cannot write ${out}: no such folder ${dir}`);
@@ -121,9 +135,13 @@ export async function explainCommand(values: ExplainValues, positionals: string[
       .load(files, { limits, backend })
       .catch((err) => Promise.reject(loadError(err, positionals[0], runtimeName, names, given ? [given] : [])));
     let input = given;
-    if (imageBytes && imageOpts) {
-      const image = imageInput(imageBytes, imageOpts, values.image!, loaded.info, loaded.preprocessing, limits);
+    let windowNote = '';
+    if ((imageBytes || medical) && imageOpts) {
+      const image = medical
+        ? medicalImageInput(medical, values, imageOpts, loaded.info, loaded.preprocessing, limits)
+        : imageInput(imageBytes!, imageOpts, values.image!, loaded.info, loaded.preprocessing, limits);
       if (image.preprocessing.usedDefault) io.stderr(defaultNotice(image.preprocessing, files.model).replace('mi predict', 'mi explain'));
+      if (medical) windowNote = ` · ${describeWindow(image.preprocessing)}`;
       input = image.tensor;
     }
     checkInputs(loaded.info, [input!], names);
@@ -143,7 +161,7 @@ export async function explainCommand(values: ExplainValues, positionals: string[
     }
     io.stdout(
       `maps ${shapeToString(e.maps.shape)} float32 → ${written} · ${e.ms.toFixed(1)} ms · ` +
-        `${loaded.backend === 'wasm' ? 'WebAssembly (ONNX Runtime Web)' : `WebGPU: ${runtime.adapterName || 'unknown adapter'}`} · ${runtime.name}`,
+        `${loaded.backend === 'wasm' ? 'WebAssembly (ONNX Runtime Web)' : `WebGPU: ${runtime.adapterName || 'unknown adapter'}`} · ${runtime.name}${windowNote}`,
     );
     return 0;
   } finally {
