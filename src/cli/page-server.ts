@@ -54,10 +54,11 @@ async function startViteServer(allow: string[]): Promise<PageServer> {
     logLevel: 'error',
     clearScreen: false,
     server: { host: '127.0.0.1', port: 0, strictPort: false, fs: { allow: [REPO_ROOT, ...allow] }, hmr: false },
-    // protobufjs (the ONNX export of the WebAssembly path) and dicom-parser (the DICOM reader, also
-    // in its worker) are CommonJS: pre-bundled at start, the only dependencies that need it.
-    // onnxruntime-web is served as it is, so its .wasm stays beside its module.
-    optimizeDeps: { noDiscovery: true, include: ['protobufjs/minimal.js', 'dicom-parser'], exclude: ['onnxruntime-web'] },
+    // protobufjs (the ONNX export of the WebAssembly path), dicom-parser (the DICOM reader, also in
+    // its worker) and jpeg-js (image decoding, which loadImage brings into the page) are CommonJS:
+    // pre-bundled at start, the only dependencies that need it. onnxruntime-web is served as it is,
+    // so its .wasm stays beside its module.
+    optimizeDeps: { noDiscovery: true, include: ['protobufjs/minimal.js', 'dicom-parser', 'jpeg-js'], exclude: ['onnxruntime-web'] },
   });
   await server.listen();
   const address = server.httpServer?.address();
