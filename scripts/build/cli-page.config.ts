@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 export default defineConfig({
   root: fileURLToPath(new URL('../../src/cli/page/', import.meta.url)),
   base: './',
+  // The DICOM decode worker as an ES module, as it is started ({ type: 'module' }).
+  worker: { format: 'es' },
   publicDir: false,
   logLevel: 'warn',
   build: {

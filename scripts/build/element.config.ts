@@ -13,6 +13,10 @@ export default defineConfig({
   // The library needs no public folder; the repo root's files must not be copied into dist/.
   publicDir: false,
   logLevel: 'warn',
+  // The DICOM decode worker is emitted beside this file (dist/assets/); './' keeps its URL relative
+  // to mi-classifier.js wherever an app serves it.
+  base: './',
+  worker: { format: 'es' },
   build: {
     outDir: 'dist',
     emptyOutDir: false,

@@ -27,6 +27,11 @@ export default defineConfig({
   root,
   publicDir: false,
   logLevel: 'warn',
+  // The DICOM decode worker (src/formats/dicom/worker-client.ts) is built into dist/assets/ as one
+  // self-contained module (parser and inflater inside); './' makes its `new URL(…, import.meta.url)`
+  // relative to the module that starts it, not to the consumer's site root.
+  base: './',
+  worker: { format: 'es' },
   build: {
     outDir: 'dist',
     emptyOutDir: false,
