@@ -9,6 +9,9 @@ interface Sample {
   url: string;
   label: string;
   path: string;
+  /** 'dicom': the cell as a DICOM file (demo/dicom-sample.ts); `thumbnail` is its PNG. */
+  format?: 'dicom';
+  thumbnail?: string;
 }
 
 const cells = document.querySelector<MiClassifier>('#cells')!;
@@ -26,6 +29,7 @@ cells.addEventListener('mi-result', (e) => {
   const top = e.detail.probabilities[0];
   note(`mi-result ${top.label} ${(top.p * 100).toFixed(1)} % (${e.detail.ms.toFixed(1)} ms)`);
 });
+cells.addEventListener('mi-explain', (e) => note(`mi-explain ${e.detail.label}, layer ${e.detail.layer}: ${e.detail.description}`));
 cells.addEventListener('mi-error', (e) => note(`mi-error ${e.detail.code}: ${e.detail.message}`));
 
 /** Fills the gallery from the dev server's list; an empty list (no fixtures) shows a note instead. */
@@ -47,9 +51,11 @@ async function buildGallery(): Promise<void> {
     button.dataset.url = s.url;
     button.dataset.path = s.path;
     button.setAttribute('aria-pressed', 'false');
-    button.title = `${s.label}: ${name}`;
-    const img = Object.assign(document.createElement('img'), { src: s.url, alt: `${s.label} cell ${name}` });
-    button.append(img, s.label);
+    const dicom = s.format === 'dicom';
+    button.title = `${s.label}: ${name}${dicom ? ' (the cell as a DICOM file)' : ''}`;
+    const img = Object.assign(document.createElement('img'), { src: s.thumbnail ?? s.url, alt: `${s.label} cell ${name}` });
+    button.append(img, dicom ? `${s.label} · DICOM` : s.label);
+    if (dicom) button.dataset.format = 'dicom';
     button.addEventListener('click', () => {
       gallery.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
       cells.src = s.url;

@@ -4,13 +4,15 @@
  *   /models/malaria-cnn/*   the project's demo model (weights/malaria-cnn), read in place
  *   /samples.json           a few sample cells from ../shared/fixtures (`[]` when the folder is missing)
  *   /samples/<class>/<file> one of those cells, streamed from the fixtures folder
+ *   /samples/<class>/<file>.dcm  the same cell wrapped in a DICOM file at request time (demo/dicom-sample.ts)
  *
  * The fixtures are read by path, never copied into the repository or the build.
  */
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connect, Plugin } from 'vite';
+import { pngToDicom } from './dicom-sample.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const MODEL_DIR = join(REPO_ROOT, 'weights', 'malaria-cnn');
@@ -30,7 +32,13 @@ export interface Sample {
   url: string;
   label: string;
   path: string;
+  /** 'dicom': `url` is the cell as a DICOM file; `thumbnail` is its PNG. */
+  format?: 'dicom';
+  thumbnail?: string;
 }
+
+/** How many cells of each class the gallery also offers as DICOM. */
+const DICOM_PER_CLASS = 1;
 
 /** The first cells of each class, in file-name order (the same order every time). */
 export function listSamples(): Sample[] {
@@ -43,8 +51,25 @@ export function listSamples(): Sample[] {
       .filter((n) => n.toLowerCase().endsWith('.png'))
       .sort()
       .slice(0, PER_CLASS)
-      .map((name) => ({ url: `/samples/${label}/${encodeURIComponent(name)}`, label, path: `${CELLS}/${label}/${name}` }));
+      .flatMap((name, i) => {
+        const url = `/samples/${label}/${encodeURIComponent(name)}`;
+        const png: Sample = { url, label, path: `${CELLS}/${label}/${name}` };
+        const dicom: Sample = { ...png, url: `${url}.dcm`, format: 'dicom', thumbnail: url };
+        return i < DICOM_PER_CLASS ? [png, dicom] : [png];
+      });
   });
+}
+
+/** Serves `<cell>.png.dcm`: the cell as DICOM, made from the fixture on each request. */
+function sendDicomSample(res: Parameters<Connect.NextHandleFunction>[1], rel: string): boolean {
+  const root = join(fixturesDir(), CELLS);
+  const png = resolve(root, rel.slice(0, -'.dcm'.length));
+  if (!png.startsWith(root + sep) || !png.toLowerCase().endsWith('.png') || !existsSync(png)) return false;
+  const bytes = pngToDicom(readFileSync(png), 1 + listSamples().findIndex((s) => png.endsWith(s.path)));
+  res.setHeader('Content-Type', 'application/dicom');
+  res.setHeader('Content-Length', String(bytes.length));
+  res.end(bytes);
+  return true;
 }
 
 const TYPES: Record<string, string> = {
@@ -53,6 +78,7 @@ const TYPES: Record<string, string> = {
   '.keras': 'application/zip',
   '.h5': 'application/x-hdf5',
   '.png': 'image/png',
+  '.dcm': 'application/dicom',
 };
 
 /** Streams `file` if it lies inside `dir` (no `..` escapes); false when it does not exist. */
@@ -79,6 +105,7 @@ export function demoRoutes(): Plugin {
         }
         const served =
           (path.startsWith('/models/malaria-cnn/') && sendFile(res, MODEL_DIR, path.slice('/models/malaria-cnn/'.length))) ||
+          (path.startsWith('/samples/') && path.endsWith('.dcm') && sendDicomSample(res, path.slice('/samples/'.length))) ||
           (path.startsWith('/samples/') && sendFile(res, join(fixturesDir(), CELLS), path.slice('/samples/'.length)));
         if (served) return;
         if (path.startsWith('/models/') || path.startsWith('/samples/')) {

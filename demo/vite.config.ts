@@ -15,7 +15,8 @@ export default defineConfig({
   },
   // The engine's and Lit's dependencies are plain ESM: serving them as they are avoids the
   // optimiser's mid-session "new dependencies, reloading" that would interrupt a first visit or a test.
-  // protobufjs (the ONNX export of the WebAssembly path) is CommonJS: pre-bundled at start, the only
-    // dependency that needs it. onnxruntime-web is served as it is, so its .wasm stays beside its module.
-    optimizeDeps: { noDiscovery: true, include: ['protobufjs/minimal.js'], exclude: ['onnxruntime-web'] },
+  // CommonJS dependencies are pre-bundled at start, the only ones that need it: protobufjs (the ONNX
+  // export of the WebAssembly path), dicom-parser (DICOM) and jpeg-js (JPEG decoding in loadImage).
+  // onnxruntime-web is served as it is, so its .wasm stays beside its module.
+  optimizeDeps: { noDiscovery: true, include: ['protobufjs/minimal.js', 'dicom-parser', 'jpeg-js'], exclude: ['onnxruntime-web'] },
 });

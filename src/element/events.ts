@@ -6,6 +6,7 @@ import type { BackendName, ModelInfo, ModelPreprocessing } from '../index.ts';
 import type { ModelMetadata } from './config.ts';
 import type { LabelledProbability } from './probabilities.ts';
 import type { LoadPhase } from './loader.ts';
+import type { MiExplainDetail } from './heatmap.ts';
 
 /** `mi-load`: the model is downloaded, compiled and warmed up. */
 export interface MiLoadDetail {
@@ -61,6 +62,7 @@ declare global {
     'mi-load': CustomEvent<MiLoadDetail>;
     'mi-result': CustomEvent<MiResultDetail>;
     'mi-error': CustomEvent<MiErrorDetail>;
+    'mi-explain': CustomEvent<MiExplainDetail>;
   }
 }
 

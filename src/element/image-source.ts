@@ -31,8 +31,8 @@ export async function bitmapFromFile(file: Blob & { name?: string }, limits?: Pa
   }
 }
 
-/** Downloads and decodes the `src` image (the only request the element makes besides the model). */
-export async function bitmapFromUrl(url: string, signal: AbortSignal, limits?: Partial<EngineLimits>): Promise<ImageBitmap> {
+/** Downloads the `src` file (the only request the element makes besides the model). */
+export async function blobFromUrl(url: string, signal: AbortSignal): Promise<Blob> {
   let res: Response;
   try {
     res = await fetch(url, { signal });
@@ -41,7 +41,11 @@ export async function bitmapFromUrl(url: string, signal: AbortSignal, limits?: P
     throw new ImageLoadError(`Could not download the image ${url} (network error or no CORS permission)`, { cause });
   }
   if (!res.ok) throw new ImageLoadError(`Could not download the image ${url}: HTTP ${res.status}`);
-  const blob = await res.blob();
+  return res.blob();
+}
+
+/** Decodes a downloaded image (after the same header check as a file). */
+export async function bitmapFromBlob(blob: Blob, url: string, limits?: Partial<EngineLimits>): Promise<ImageBitmap> {
   await checkImageBlob(blob, url, limits);
   try {
     return await createImageBitmap(blob, DECODE);

@@ -14,6 +14,7 @@ export type { MiLoadDetail, MiResultDetail, MiErrorDetail, MiProgressDetail } fr
 export type { LabelledProbability } from './probabilities.ts';
 export type { ModelMetadata } from './config.ts';
 export type { ElementImage } from './image-source.ts';
+export type { MiExplainDetail } from './heatmap.ts';
 
 // Where there is no DOM (server-side rendering, Node) there is nothing to register, and importing
 // must not throw; lit's own Node build supplies the HTMLElement the class extends there.

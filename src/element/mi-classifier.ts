@@ -7,7 +7,11 @@ import { LitElement, type PropertyValues } from 'lit';
 import type { BackendOption, ModelInfo, ModelSource } from '../index.ts';
 import { attributeOptions, parseLabels, withSize, type PreprocessAttributes } from './config.ts';
 import { errorDetail, miEvent, type MiErrorDetail, type MiLoadDetail, type MiResultDetail } from './events.ts';
-import { bitmapFromFile, bitmapFromUrl, drawPreview, engineInput, whenDecoded, type ElementImage } from './image-source.ts';
+import { bitmapFromBlob, bitmapFromFile, blobFromUrl, drawPreview, engineInput, whenDecoded, type ElementImage } from './image-source.ts';
+import { entriesOf, filesOf } from './dropped-files.ts';
+import { HeatmapLayer, explainDetail, type MiExplainDetail } from './heatmap.ts';
+import { headOf, isMedicalBytes, medicalCaption, previewPixels, readMedical, windowed, type MedicalShown } from './medical-source.ts';
+import { COLORMAPS, type Colormap } from '../explain/overlay.ts';
 import { openModel, type LoadPhase, type OpenedModel } from './loader.ts';
 import { labelBars, type LabelledProbability } from './probabilities.ts';
 import { backendBadge, renderClassifier, type View } from './render.ts';
@@ -16,12 +20,20 @@ import { styles } from './styles.ts';
 /** Preprocessing inputs whose change re-classifies the current image. */
 const PREPROCESS_PROPS = ['labels', 'inputSize', 'scale', 'offset', 'mean', 'std', 'grayscale', 'resize'] as const;
 
+/** What is shown and classified: a browser image, or the windowed frame of a DICOM/NIfTI. */
+type Shown = ElementImage | MedicalShown;
+const isMedical = (x: Shown | undefined): x is MedicalShown => !!x && (x as MedicalShown).kind === 'medical';
+
 /**
  * Classifies an image with a Keras model on the GPU (WebGPU) and shows the class probabilities.
  *
  * ```html
- * <mi-classifier model="/models/malaria-cnn/model.json" src="cell.png"></mi-classifier>
+ * <mi-classifier model="/models/malaria-cnn/model.json" src="cell.png" heatmap></mi-classifier>
  * ```
+ *
+ * Images: PNG and JPEG (decoded by the browser), DICOM (a file, a multi-frame file, or the files or
+ * folder of a series) and NIfTI (`.nii`, `.nii.gz`), read by the engine with the model's metadata
+ * window. With `heatmap`, a Grad-CAM map of the top class is drawn over the image (`mi-explain`).
  *
  * Preprocessing attributes default to the model's `metadata.json` (beside the model), else to what
  * the model implies (an input Rescaling layer takes raw pixels; its declared input size), else
@@ -33,6 +45,7 @@ const PREPROCESS_PROPS = ['labels', 'inputSize', 'scale', 'offset', 'mean', 'std
  * @fires {CustomEvent<MiLoadDetail>} mi-load - The model is downloaded, compiled and warmed up. `detail`: `{ info, adapter, metadata, preprocessing, ms }`.
  * @fires {CustomEvent<MiResultDetail>} mi-result - An image was classified. `detail`: `{ probabilities: [{ label, p }], ms, outputs, outputShape, adapter }`.
  * @fires {CustomEvent<MiProgressDetail>} mi-progress - Loading moved on, for a progress display of your own. `detail`: `{ phase, fraction, loadedBytes, totalBytes, text }`: `phase` goes `download` → `compile` → `warmup`, `fraction` (of the whole load) never decreases and ends at 1 just before `mi-load`, `loadedBytes`/`totalBytes` count the model's files during the download (from the network or the browser's cache).
+ * @fires {CustomEvent<MiExplainDetail>} mi-explain - A heatmap was computed for the latest result. `detail`: `{ classIndex, label, layer, map, shape, description, ms }`.
  * @fires {CustomEvent<MiErrorDetail>} mi-error - Loading or classifying failed. `detail`: `{ code, message }` (`WEBGPU_UNAVAILABLE`, `MODEL_FETCH`, `MODEL_FORMAT`, `IMAGE_LOAD`, ...).
  *
  * @cssprop [--mi-font=system-ui] - Font family.
@@ -61,6 +74,9 @@ const PREPROCESS_PROPS = ['labels', 'inputSize', 'scale', 'offset', 'mean', 'std
  * @csspart status - The live status line (result, time, adapter).
  * @csspart adapter - The GPU adapter name inside the status line.
  * @csspart backend - The badge saying where the model runs: "GPU · <adapter>" or "CPU · WebAssembly, <reason>".
+ * @csspart heatmap - The Grad-CAM overlay canvas over the image (its accessible name says where the hot region is).
+ * @csspart heatmap-toggle - The button that shows or hides the heatmap.
+ * @csspart heatmap-caption - The sentence under the image saying which class and layer the heatmap explains and where it is hot.
  * @csspart error - The visible error message.
  */
 export class MiClassifier extends LitElement {
@@ -82,6 +98,9 @@ export class MiClassifier extends LitElement {
     backend: {},
     src: {},
     image: { attribute: false },
+    heatmap: { type: Boolean, reflect: true },
+    heatmapOpacity: { type: Number, attribute: 'heatmap-opacity' },
+    colormap: {},
     _view: { state: true, attribute: false },
   };
 
@@ -127,11 +146,21 @@ export class MiClassifier extends LitElement {
   src?: string;
   /** An image to classify: ImageBitmap, HTMLImageElement, HTMLCanvasElement, VideoFrame or ImageData. */
   image?: ElementImage;
+  /**
+   * Show a Grad-CAM heatmap of the top class over the image (model.explain: where the model looked).
+   * The toggle button under the image sets it too.
+   */
+  heatmap = false;
+  /** Opacity of the heatmap over the image, 0..1 (default 0.5). */
+  heatmapOpacity = 0.5;
+  /** The heatmap's colour map: `jet` (default), `inferno`, `viridis` or `gray`. */
+  colormap: Colormap = 'jet';
 
-  private _view: Omit<View, 'preview'> = { state: 'empty', hasImage: false, dragging: false };
+  private _view: Omit<View, 'preview' | 'heatmap' | 'heatmapOn'> = { state: 'empty', hasImage: false, dragging: false };
   private readonly preview = Object.assign(document.createElement('canvas'), { hidden: true });
+  private readonly heat = new HeatmapLayer();
   private opened?: OpenedModel;
-  private current?: ElementImage;
+  private current?: Shown;
   private ownedBitmap?: ImageBitmap;
   private loadAbort?: AbortController;
   private srcAbort?: AbortController;
@@ -158,6 +187,11 @@ export class MiClassifier extends LitElement {
   /** The latest result (the last `mi-result` detail). */
   get result(): MiResultDetail | undefined {
     return this.lastResult;
+  }
+
+  /** The heatmap shown for the latest result (the last `mi-explain` detail), if any. */
+  get explanation(): MiExplainDetail | undefined {
+    return this.heat.detail;
   }
 
   /** Opens the file picker (what the drop zone does on click, Enter or Space). */
@@ -197,6 +231,8 @@ export class MiClassifier extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('model') || changed.has('metadata') || changed.has('integrity') || changed.has('backend')) void this.load();
     if (changed.has('src') && this.src) void this.loadSrc(this.src);
+    if (changed.has('colormap') || changed.has('heatmapOpacity')) this.heat.repaint(this.colormapName(), this.heatmapOpacity);
+    if (changed.has('heatmap') && this.hasUpdated) void this.updateHeatmap();
     if (changed.has('image') && this.image) void this.classify(this.image);
     else if (!changed.has('model') && PREPROCESS_PROPS.some((p) => changed.has(p)) && this.current && this.opened) {
       void this.classifyCurrent();
@@ -205,7 +241,7 @@ export class MiClassifier extends LitElement {
 
   protected override render() {
     return renderClassifier(
-      { ...this._view, preview: this.preview },
+      { ...this._view, preview: this.preview, heatmap: this.heat.canvas, heatmapOn: this.heatmap },
       {
         pick: () => this.openFilePicker(),
         keydown: (e) => {
@@ -222,20 +258,23 @@ export class MiClassifier extends LitElement {
         drop: (e) => {
           e.preventDefault();
           this.setView({ dragging: false });
-          const file = e.dataTransfer?.files[0];
-          if (file) void this.loadFile(file);
+          const dropped = entriesOf(e.dataTransfer); // now: the transfer is emptied after this handler
+          void filesOf(dropped).then((files) => this.loadFiles(files), (err) => this.fail(errorDetail(err, 'IMAGE_LOAD'), 'classify'));
         },
         fileChosen: (e) => {
           const input = e.target as HTMLInputElement;
-          const file = input.files?.[0];
-          if (file) void this.loadFile(file);
+          const files = Array.from(input.files ?? []);
+          if (files.length > 0) void this.loadFiles(files);
           input.value = ''; // choosing the same file again must fire change again
+        },
+        toggleHeatmap: () => {
+          this.heatmap = !this.heatmap;
         },
       },
     );
   }
 
-  private setView(patch: Partial<Omit<View, 'preview'>>): void {
+  private setView(patch: Partial<Omit<View, 'preview' | 'heatmap' | 'heatmapOn'>>): void {
     this._view = { ...this._view, ...patch };
   }
 
@@ -318,51 +357,99 @@ export class MiClassifier extends LitElement {
   }
 
   /** Makes `image` the shown one; `owned` bitmaps (decoded here from files or `src`) are closed when replaced. */
-  private showImage(image: ElementImage, name: string | undefined, owned: boolean): void {
+  private showImage(image: Shown, name: string | undefined, owned: boolean): void {
     if (this.ownedBitmap && this.ownedBitmap !== image) this.ownedBitmap.close();
-    this.ownedBitmap = owned ? (image as ImageBitmap) : undefined;
+    this.ownedBitmap = owned && !isMedical(image) ? (image as ImageBitmap) : undefined;
     this.current = image;
-    drawPreview(this.preview, image);
-    this.preview.setAttribute('aria-label', name ? `Image to classify: ${name}` : 'Image to classify');
-    this.setView({ hasImage: true, imageName: name });
+    this.heat.clear();
+    const caption = isMedical(image) ? medicalCaption(image, name) : name;
+    if (isMedical(image)) this.drawMedical(image);
+    else drawPreview(this.preview, image);
+    this.preview.setAttribute('aria-label', caption ? `Image to classify: ${caption}` : 'Image to classify');
+    this.setView({ hasImage: true, imageName: caption, explained: undefined });
+  }
+
+  private drawMedical(shown: MedicalShown): void {
+    const pixels = previewPixels(shown.pixels, this.intensity().range);
+    this.preview.width = pixels.width;
+    this.preview.height = pixels.height;
+    this.preview.getContext('2d')?.putImageData(pixels, 0, 0);
+  }
+
+  /** The window and range DICOM/NIfTI intensities get for the loaded model (its metadata; 'from-file' before one loads). */
+  private intensity() {
+    const resolved = this.opened?.model.resolvePreprocessing(attributeOptions(this.preprocessAttributes())).intensity;
+    return { window: resolved?.window ?? ('from-file' as const), range: resolved?.range ?? ([0, 255] as const) };
   }
 
   private async loadSrc(src: string): Promise<void> {
     this.srcAbort?.abort();
     const abort = (this.srcAbort = new AbortController());
+    const name = decodeURIComponent(src.split('/').pop() ?? src);
     try {
-      const bitmap = await bitmapFromUrl(src, abort.signal, this.opened?.model.limits);
-      if (abort.signal.aborted) return bitmap.close();
-      this.showImage(bitmap, decodeURIComponent(src.split('/').pop() ?? src), true);
+      const blob = await blobFromUrl(src, abort.signal);
+      const shown = isMedicalBytes(await headOf(blob))
+        ? await this.readMedicalFiles([Object.assign(blob, { name })], abort.signal)
+        : await bitmapFromBlob(blob, src, this.opened?.model.limits);
+      if (abort.signal.aborted) return void (!isMedical(shown) && shown.close());
+      this.showImage(shown, name, true);
       await this.classifyCurrent();
     } catch (err) {
       if (!abort.signal.aborted) this.fail(errorDetail(err, 'IMAGE_LOAD'), 'classify');
     }
   }
 
-  private async loadFile(file: File): Promise<void> {
+  /**
+   * Files dropped or picked: one PNG/JPEG goes to the browser's decoder; DICOM/NIfTI (one file, or
+   * the DICOM files of a series or folder, other files in it skipped) to the engine's readers.
+   */
+  private async loadFiles(files: readonly File[]): Promise<void> {
     this.srcAbort?.abort();
+    const abort = (this.srcAbort = new AbortController());
     try {
-      const bitmap = await bitmapFromFile(file, this.opened?.model.limits);
-      this.showImage(bitmap, file.name, true);
+      const medical: File[] = [];
+      for (const f of files) if (isMedicalBytes(await headOf(f))) medical.push(f);
+      if (medical.length === 0) {
+        if (files.length !== 1) throw new Error(`None of the ${files.length} files is a DICOM or NIfTI image; drop one PNG or JPEG, or the files of one DICOM series`);
+        const bitmap = await bitmapFromFile(files[0]!, this.opened?.model.limits);
+        if (abort.signal.aborted) return bitmap.close();
+        this.showImage(bitmap, files[0]!.name, true);
+      } else {
+        const shown = await this.readMedicalFiles(medical, abort.signal);
+        if (abort.signal.aborted) return;
+        const name = medical.length > 1 ? `${medical.length} DICOM files` : medical[0]!.name;
+        this.showImage(shown, name, true);
+      }
       await this.classifyCurrent();
     } catch (err) {
-      this.fail(errorDetail(err, 'IMAGE_LOAD'), 'classify');
+      if (!abort.signal.aborted) this.fail(errorDetail(err, 'IMAGE_LOAD'), 'classify');
     }
+  }
+
+  private readMedicalFiles(files: readonly (Blob & { name?: string })[], signal: AbortSignal): Promise<MedicalShown> {
+    const { window, range } = this.intensity();
+    return readMedical(files, window, range, this.opened?.model.limits, signal);
   }
 
   private async classifyCurrent(): Promise<MiResultDetail | undefined> {
     const opened = this.opened;
-    const image = this.current;
+    let image = this.current;
     // Before the model is ready the image waits: load() classifies it when done.
     if (!opened || !image) return undefined;
     const seq = ++this.classifySeq;
     const inError = this._view.state === 'error' && this._view.error?.during === 'load';
     if (inError) return undefined;
-    this.setView({ state: 'classifying', error: undefined });
+    this.setView({ state: 'classifying', error: undefined, explained: undefined });
+    this.heat.clear();
     try {
       const t0 = performance.now();
-      const { input, release } = await engineInput(image);
+      if (isMedical(image)) {
+        // The model (its metadata window) or the attributes may have changed since the file was read.
+        const { window, range } = this.intensity();
+        image = this.current = windowed(image.image, window, range);
+        this.drawMedical(image);
+      }
+      const { input, release } = isMedical(image) ? { input: image.pixels, release: () => {} } : await engineInput(image);
       const pre = withSize(opened.model.resolvePreprocessing(attributeOptions(this.preprocessAttributes())).options);
       const out = await opened.model.predictImage(input, pre).finally(release);
       const ms = performance.now() - t0;
@@ -375,12 +462,56 @@ export class MiClassifier extends LitElement {
       this.lastResult = detail;
       this.setView({ state: 'result', bars: probabilities, ms, adapter: detail.adapter });
       this.dispatchEvent(miEvent('mi-result', detail));
+      if (this.heatmap) await this.explainCurrent(seq);
       return detail;
     } catch (err) {
       // Superseded work fails too (a model replaced or released mid-run is disposed under it): silently.
       if (seq === this.classifySeq && opened === this.opened) this.fail(errorDetail(err), 'classify');
       return undefined;
     }
+  }
+
+  /** The heatmap was switched on or off: show it (computing it once per result) or hide it. */
+  private async updateHeatmap(): Promise<void> {
+    if (!this.heatmap) {
+      this.heat.hide();
+      this.setView({ explained: undefined });
+      return;
+    }
+    if (this.heat.detail) {
+      this.heat.show(this.heat.detail, this.colormapName(), this.heatmapOpacity);
+      this.setView({ explained: this.heat.detail });
+    } else if (this.lastResult && this._view.state === 'result') {
+      try {
+        await this.explainCurrent(this.classifySeq);
+      } catch (err) {
+        this.fail(errorDetail(err), 'classify');
+      }
+    }
+  }
+
+  /** Grad-CAM of the top class of the current image, over it. */
+  private async explainCurrent(seq: number): Promise<void> {
+    const opened = this.opened;
+    const image = this.current;
+    const top = this.lastResult?.probabilities[0];
+    if (!opened || !image || !top) return;
+    const t0 = performance.now();
+    const { input, release } = isMedical(image) ? { input: image.pixels, release: () => {} } : await engineInput(image);
+    const pre = withSize(opened.model.resolvePreprocessing(attributeOptions(this.preprocessAttributes())).options);
+    const x = await opened.model.preprocess(input, pre).finally(release);
+    const e = await opened.model.explain(x);
+    if (seq !== this.classifySeq || opened !== this.opened || !this.heatmap) return;
+    const [h, w] = e.targetShape as [number, number];
+    const classIndex = e.classIndex[0]!;
+    const detail = explainDetail(e.maps.data, [h, w], classIndex, top.label, e.layer, performance.now() - t0);
+    this.heat.show(detail, this.colormapName(), this.heatmapOpacity);
+    this.setView({ explained: detail });
+    this.dispatchEvent(miEvent('mi-explain', detail));
+  }
+
+  private colormapName(): Colormap {
+    return COLORMAPS.includes(this.colormap) ? this.colormap : 'jet';
   }
 
   /** `labels` as set: an array (property) or the attribute's comma list / JSON. */

@@ -7,6 +7,7 @@ import { cssWidth } from './css-width.ts';
 import type { MiErrorDetail } from './events.ts';
 import { formatPercent, type LabelledProbability } from './probabilities.ts';
 import type { LoadPhase } from './loader.ts';
+import type { MiExplainDetail } from './heatmap.ts';
 
 /** Everything the template shows. */
 export interface View {
@@ -22,6 +23,12 @@ export interface View {
   imageName?: string;
   dragging: boolean;
   preview: HTMLCanvasElement;
+  /** The Grad-CAM overlay canvas, drawn over the preview. */
+  heatmap: HTMLCanvasElement;
+  /** Whether the heatmap is switched on (the toggle's state). */
+  heatmapOn: boolean;
+  /** The explanation shown, for the caption. */
+  explained?: MiExplainDetail;
 }
 
 /** What the template calls back. */
@@ -32,6 +39,7 @@ export interface Handlers {
   dragleave(): void;
   drop(e: DragEvent): void;
   fileChosen(e: Event): void;
+  toggleHeatmap(): void;
 }
 
 const NO_WEBGPU_TITLE = 'This browser has no WebGPU';
@@ -86,6 +94,22 @@ function renderBars(bars: LabelledProbability[]): TemplateResult {
     </table>`;
 }
 
+/** The heatmap toggle (after a result) and the caption saying what the shown heatmap explains. */
+function renderHeatmapControls(v: View, on: Handlers): TemplateResult | typeof nothing {
+  if (!v.hasImage || !(v.state === 'result' || v.explained)) return nothing;
+  const e = v.explained;
+  return html`<div class="heatmap-row">
+    <button part="heatmap-toggle" type="button" aria-pressed=${v.heatmapOn ? 'true' : 'false'} @click=${on.toggleHeatmap}>
+      ${v.heatmapOn ? 'Hide heatmap' : 'Show where the model looked'}
+    </button>
+    ${v.heatmapOn && e
+      ? html`<p part="heatmap-caption">Heatmap of <strong>${e.label}</strong> (Grad-CAM, layer ${e.layer}): ${e.description}.</p>`
+      : v.heatmapOn
+        ? html`<p part="heatmap-caption">Computing the heatmap…</p>`
+        : nothing}
+  </div>`;
+}
+
 function statusText(v: View): TemplateResult | string {
   switch (v.state) {
     case 'empty':
@@ -111,6 +135,7 @@ export function renderClassifier(v: View, on: Handlers): TemplateResult {
     ? `Image ${v.imageName ? `"${v.imageName}" ` : ''}chosen. Press to choose another image, or drop one here.`
     : 'Choose an image to classify, or drop one here.';
   v.preview.hidden = !v.hasImage;
+  if (!v.hasImage || !v.heatmapOn) v.heatmap.hidden = true;
   return html`<div class="card" part="container">
     <div
       part="dropzone"
@@ -124,13 +149,14 @@ export function renderClassifier(v: View, on: Handlers): TemplateResult {
       @dragleave=${on.dragleave}
       @drop=${on.drop}
     >
-      ${v.preview}
+      <span class="stage">${v.preview}${v.heatmap}</span>
       <span class="hint" aria-hidden="true">${v.hasImage ? 'Drop or choose another image' : 'Drop an image here, or click to choose one'}</span>
     </div>
-    <input type="file" accept="image/*" hidden tabindex="-1" @change=${on.fileChosen} />
+    <input type="file" accept="image/*,.dcm,.dicom,.nii,.gz,application/dicom" multiple hidden tabindex="-1" @change=${on.fileChosen} />
     ${v.state === 'loading' && v.progress ? renderProgress(v.progress) : nothing}
     ${v.error ? renderError(v.error) : nothing}
     ${v.bars && (v.state === 'result' || v.state === 'classifying') ? renderBars(v.bars) : nothing}
+    ${renderHeatmapControls(v, on)}
     <p part="status" role="status" aria-live="polite">${statusText(v)}</p>
     ${v.badge ? html`<span part="backend" class="badge">${v.badge}</span>` : nothing}
   </div>`;

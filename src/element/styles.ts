@@ -61,6 +61,48 @@ export const styles = css`
     image-rendering: auto;
     border-radius: calc(var(--_radius) / 2);
   }
+  .stage {
+    position: relative;
+    display: inline-block;
+    line-height: 0;
+  }
+  [part='heatmap'] {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    image-rendering: auto;
+    pointer-events: none;
+    border-radius: calc(var(--_radius) / 2);
+  }
+  .heatmap-row {
+    display: grid;
+    gap: 0.3rem;
+  }
+  [part='heatmap-toggle'] {
+    justify-self: start;
+    font: inherit;
+    font-size: 0.85rem;
+    padding: 0.25rem 0.7rem;
+    border: 1px solid var(--_accent);
+    border-radius: 999px;
+    background: transparent;
+    color: var(--_accent);
+    cursor: pointer;
+  }
+  [part='heatmap-toggle'][aria-pressed='true'] {
+    background: var(--_accent);
+    color: var(--mi-bg, #fff);
+  }
+  [part='heatmap-toggle']:focus-visible {
+    outline: 3px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  [part='heatmap-caption'] {
+    margin: 0;
+    font-size: 0.8rem;
+    color: var(--mi-muted, #5b6477);
+  }
   .hint {
     font-size: 0.85rem;
     color: var(--mi-muted, #5b6477);

@@ -59,7 +59,7 @@ export async function closeWindow(page: Page | undefined): Promise<void> {
 
 /** An element event as recorded in the page. */
 export interface RecordedEvent {
-  type: 'mi-load' | 'mi-result' | 'mi-error';
+  type: 'mi-load' | 'mi-result' | 'mi-error' | 'mi-explain';
   target: string;
   detail: any;
 }
@@ -72,12 +72,14 @@ export async function recordEvents(page: Page): Promise<void> {
   await page.evaluateOnNewDocument(() => {
     const w = window as unknown as { miEvents: unknown[] };
     w.miEvents = [];
-    for (const type of ['mi-load', 'mi-result', 'mi-error']) {
+    for (const type of ['mi-load', 'mi-result', 'mi-error', 'mi-explain']) {
       document.addEventListener(
         type,
         (e) => {
           const target = (e.target as Element | null)?.id ?? '';
-          w.miEvents.push({ type, target, detail: JSON.parse(JSON.stringify((e as CustomEvent).detail)) });
+          // Typed arrays (mi-explain's map) become plain arrays, which JSON keeps in order.
+          const plain = JSON.stringify((e as CustomEvent).detail, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v));
+          w.miEvents.push({ type, target, detail: JSON.parse(plain) });
         },
         true,
       );
