@@ -95,7 +95,8 @@ export function tagName(tag: string): string {
  */
 function checkLengths({ dataSet, bytes }: ParsedDicom, name: string): void {
   for (const element of Object.values(dataSet.elements)) {
-    if (element.hadUndefinedLength || element.encapsulatedPixelData) continue;
+    // dicom-parser adds a synthetic (0002,0010) for bare data sets: a value, no offset.
+    if (element.hadUndefinedLength || element.encapsulatedPixelData || element.dataOffset === undefined) continue;
     const end = element.dataOffset + element.length;
     if (end <= bytes.length) continue;
     if (element.tag === PIXEL_DATA) {

@@ -72,6 +72,19 @@ describe('readDicom against pydicom', () => {
     expect(j2k.description).toContain('JPEG 2000 (lossy)');
   });
 
+  it('bare data sets (no preamble, no meta header): implicit and explicit VR sniffed, same values', async () => {
+    for (const file of ['implicit_le.dcm', 'ct_signed16.dcm']) {
+      const whole = fixture(file);
+      // (0002,0000) File Meta Information Group Length, UL, right after "DICM": the data set follows the group.
+      const groupLength = new DataView(whole.buffer, whole.byteOffset).getUint32(132 + 8, true);
+      const bare = whole.subarray(132 + 12 + groupLength);
+      expect(isDicom(bare)).toBe(true);
+      const image = await readDicom(bare, { name: `bare ${file}` });
+      expect(compare(image.data, readNpyF32(join(REF, 'ct_signed16.npy')))).toEqual({ maxError: 0, differing: 0 });
+      expect(image.description).toContain(file === 'implicit_le.dcm' ? 'Implicit VR Little Endian' : 'Explicit VR Little Endian');
+    }
+  });
+
   it('isDicom: Part 10, no preamble, bare data sets; not PNG, zip or text', () => {
     expect(isDicom(fixture('ct_signed16.dcm'))).toBe(true);
     expect(isDicom(fixture('no_preamble.dcm'))).toBe(true);

@@ -55,6 +55,27 @@ describe('readDicomSeries', () => {
     expect(volume.notes?.join(' ')).toMatch(/uneven slice spacing/);
   });
 
+  it('no Image Position (Patient): sorted by Instance Number, with a note; no slice spacing is made up', async () => {
+    const files = folder(join(DICOM, 'series-oblique')).map((f) => {
+      // (0020,0032) DS → (0021,0032): the element is still there, as a private one the reader ignores.
+      const bytes = f.bytes.slice();
+      const tag = [0x20, 0x00, 0x32, 0x00, 0x44, 0x53];
+      const at = bytes.findIndex((_, i) => tag.every((b, k) => bytes[i + k] === b));
+      expect(at).toBeGreaterThan(0);
+      bytes[at] = 0x21;
+      return { name: f.name, bytes };
+    });
+    const volume = await readDicomSeries(files);
+    // Instance Numbers: s_e 1, s_d 2, s_c 3, s_b 4, s_a 5.
+    const want = ['s_e.dcm', 's_d.dcm', 's_c.dcm', 's_b.dcm', 's_a.dcm'];
+    for (const [i, name] of want.entries()) {
+      const slice = await readDicom(files.find((f) => f.name === name)!.bytes);
+      expect(sha256(volume.data.subarray(i * 192, (i + 1) * 192)), `slice ${i} should be ${name}`).toBe(sha256(slice.data));
+    }
+    expect(volume.notes).toContain('slices sorted by Instance Number: the files lack Image Position/Orientation (Patient)'.replace('the files lack', 'some files lack'));
+    expect(volume.spacing).toBeUndefined();
+  });
+
   it('several series: refused naming each; seriesUid picks one', async () => {
     const brain = folder(join(fixturesDir(), 'dicom', 'brain-series')).slice(0, 3);
     const oblique = folder(join(DICOM, 'series-oblique'));
