@@ -8,7 +8,9 @@
  * example does with its resize. The model's input is the whole image resized (no crop), so the map
  * covers the whole image.
  */
+import type { LoadedModel } from '../api.ts';
 import { describeHeatmap, heatmapToRgba, type Colormap } from '../explain/overlay.ts';
+import type { ImageInput, PreprocessOptions } from '../runtime/preprocess-options.ts';
 
 /** What the element shows and reports of an explanation (`mi-explain`'s detail). */
 export interface MiExplainDetail {
@@ -73,14 +75,12 @@ export class HeatmapLayer {
   }
 }
 
-/** The detail for one explained image: the map and its description. */
-export function explainDetail(
-  map: Float32Array,
-  shape: [number, number],
-  classIndex: number,
-  label: string,
-  layer: string,
-  ms: number,
-): MiExplainDetail {
-  return { classIndex, label, layer, map, shape, description: describeHeatmap(map, shape[1], shape[0]), ms };
+/** Grad-CAM of the predicted class of one image (preprocessed as predictImage does), as the element shows it. */
+export async function explainImage(model: LoadedModel, input: ImageInput, pre: PreprocessOptions, label: string): Promise<MiExplainDetail> {
+  const t0 = performance.now();
+  const x = await model.preprocess(input, pre);
+  const e = await model.explain(x);
+  const [h, w] = e.targetShape as [number, number];
+  const map = e.maps.data;
+  return { classIndex: e.classIndex[0]!, label, layer: e.layer, map, shape: [h, w], description: describeHeatmap(map, w, h), ms: performance.now() - t0 };
 }

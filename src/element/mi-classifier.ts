@@ -7,10 +7,11 @@ import { LitElement, type PropertyValues } from 'lit';
 import type { BackendOption, ModelInfo, ModelSource } from '../index.ts';
 import { attributeOptions, parseLabels, withSize, type PreprocessAttributes } from './config.ts';
 import { errorDetail, miEvent, type MiErrorDetail, type MiLoadDetail, type MiResultDetail } from './events.ts';
-import { bitmapFromBlob, bitmapFromFile, blobFromUrl, drawPreview, engineInput, whenDecoded, type ElementImage } from './image-source.ts';
+import { engineInput, whenDecoded, type ElementImage } from './image-source.ts';
 import { entriesOf, filesOf } from './dropped-files.ts';
-import { HeatmapLayer, explainDetail, type MiExplainDetail } from './heatmap.ts';
-import { headOf, isMedicalBytes, medicalCaption, previewPixels, readMedical, windowed, type MedicalShown } from './medical-source.ts';
+import { HeatmapLayer, explainImage, type MiExplainDetail } from './heatmap.ts';
+import { discard, drawShown, isMedical, takeFiles, takeUrl, type IntakeContext, type Shown, type Taken } from './intake.ts';
+import { medicalCaption, windowed } from './medical-source.ts';
 import { COLORMAPS, type Colormap } from '../explain/overlay.ts';
 import { openModel, type LoadPhase, type OpenedModel } from './loader.ts';
 import { labelBars, type LabelledProbability } from './probabilities.ts';
@@ -20,9 +21,6 @@ import { styles } from './styles.ts';
 /** Preprocessing inputs whose change re-classifies the current image. */
 const PREPROCESS_PROPS = ['labels', 'inputSize', 'scale', 'offset', 'mean', 'std', 'grayscale', 'resize'] as const;
 
-/** What is shown and classified: a browser image, or the windowed frame of a DICOM/NIfTI. */
-type Shown = ElementImage | MedicalShown;
-const isMedical = (x: Shown | undefined): x is MedicalShown => !!x && (x as MedicalShown).kind === 'medical';
 
 /**
  * Classifies an image with a Keras model on the GPU (WebGPU) and shows the class probabilities.
@@ -230,7 +228,7 @@ export class MiClassifier extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('model') || changed.has('metadata') || changed.has('integrity') || changed.has('backend')) void this.load();
-    if (changed.has('src') && this.src) void this.loadSrc(this.src);
+    if (changed.has('src') && this.src) void this.take((ctx) => takeUrl(this.src!, ctx));
     if (changed.has('colormap') || changed.has('heatmapOpacity')) this.heat.repaint(this.colormapName(), this.heatmapOpacity);
     if (changed.has('heatmap') && this.hasUpdated) void this.updateHeatmap();
     if (changed.has('image') && this.image) void this.classify(this.image);
@@ -259,12 +257,12 @@ export class MiClassifier extends LitElement {
           e.preventDefault();
           this.setView({ dragging: false });
           const dropped = entriesOf(e.dataTransfer); // now: the transfer is emptied after this handler
-          void filesOf(dropped).then((files) => this.loadFiles(files), (err) => this.fail(errorDetail(err, 'IMAGE_LOAD'), 'classify'));
+          void this.take(async (ctx) => takeFiles(await filesOf(dropped), ctx));
         },
         fileChosen: (e) => {
           const input = e.target as HTMLInputElement;
           const files = Array.from(input.files ?? []);
-          if (files.length > 0) void this.loadFiles(files);
+          if (files.length > 0) void this.take((ctx) => takeFiles(files, ctx));
           input.value = ''; // choosing the same file again must fire change again
         },
         toggleHeatmap: () => {
@@ -363,72 +361,29 @@ export class MiClassifier extends LitElement {
     this.current = image;
     this.heat.clear();
     const caption = isMedical(image) ? medicalCaption(image, name) : name;
-    if (isMedical(image)) this.drawMedical(image);
-    else drawPreview(this.preview, image);
+    drawShown(this.preview, image, this.intensity().range);
     this.preview.setAttribute('aria-label', caption ? `Image to classify: ${caption}` : 'Image to classify');
     this.setView({ hasImage: true, imageName: caption, explained: undefined });
   }
 
-  private drawMedical(shown: MedicalShown): void {
-    const pixels = previewPixels(shown.pixels, this.intensity().range);
-    this.preview.width = pixels.width;
-    this.preview.height = pixels.height;
-    this.preview.getContext('2d')?.putImageData(pixels, 0, 0);
-  }
-
   /** The window and range DICOM/NIfTI intensities get for the loaded model (its metadata; 'from-file' before one loads). */
-  private intensity() {
+  private intensity(): Omit<IntakeContext, 'signal'> {
     const resolved = this.opened?.model.resolvePreprocessing(attributeOptions(this.preprocessAttributes())).intensity;
-    return { window: resolved?.window ?? ('from-file' as const), range: resolved?.range ?? ([0, 255] as const) };
+    return { window: resolved?.window ?? 'from-file', range: resolved?.range ?? [0, 255], limits: this.opened?.model.limits };
   }
 
-  private async loadSrc(src: string): Promise<void> {
+  /** Reads a new image (a `src`, dropped or chosen files), shows it and classifies it; a newer one supersedes it. */
+  private async take(read: (ctx: IntakeContext) => Promise<Taken>): Promise<void> {
     this.srcAbort?.abort();
     const abort = (this.srcAbort = new AbortController());
-    const name = decodeURIComponent(src.split('/').pop() ?? src);
     try {
-      const blob = await blobFromUrl(src, abort.signal);
-      const shown = isMedicalBytes(await headOf(blob))
-        ? await this.readMedicalFiles([Object.assign(blob, { name })], abort.signal)
-        : await bitmapFromBlob(blob, src, this.opened?.model.limits);
-      if (abort.signal.aborted) return void (!isMedical(shown) && shown.close());
-      this.showImage(shown, name, true);
+      const taken = await read({ ...this.intensity(), signal: abort.signal });
+      if (abort.signal.aborted) return discard(taken);
+      this.showImage(taken.shown, taken.name, true);
       await this.classifyCurrent();
     } catch (err) {
       if (!abort.signal.aborted) this.fail(errorDetail(err, 'IMAGE_LOAD'), 'classify');
     }
-  }
-
-  /**
-   * Files dropped or picked: one PNG/JPEG goes to the browser's decoder; DICOM/NIfTI (one file, or
-   * the DICOM files of a series or folder, other files in it skipped) to the engine's readers.
-   */
-  private async loadFiles(files: readonly File[]): Promise<void> {
-    this.srcAbort?.abort();
-    const abort = (this.srcAbort = new AbortController());
-    try {
-      const medical: File[] = [];
-      for (const f of files) if (isMedicalBytes(await headOf(f))) medical.push(f);
-      if (medical.length === 0) {
-        if (files.length !== 1) throw new Error(`None of the ${files.length} files is a DICOM or NIfTI image; drop one PNG or JPEG, or the files of one DICOM series`);
-        const bitmap = await bitmapFromFile(files[0]!, this.opened?.model.limits);
-        if (abort.signal.aborted) return bitmap.close();
-        this.showImage(bitmap, files[0]!.name, true);
-      } else {
-        const shown = await this.readMedicalFiles(medical, abort.signal);
-        if (abort.signal.aborted) return;
-        const name = medical.length > 1 ? `${medical.length} DICOM files` : medical[0]!.name;
-        this.showImage(shown, name, true);
-      }
-      await this.classifyCurrent();
-    } catch (err) {
-      if (!abort.signal.aborted) this.fail(errorDetail(err, 'IMAGE_LOAD'), 'classify');
-    }
-  }
-
-  private readMedicalFiles(files: readonly (Blob & { name?: string })[], signal: AbortSignal): Promise<MedicalShown> {
-    const { window, range } = this.intensity();
-    return readMedical(files, window, range, this.opened?.model.limits, signal);
   }
 
   private async classifyCurrent(): Promise<MiResultDetail | undefined> {
@@ -447,7 +402,7 @@ export class MiClassifier extends LitElement {
         // The model (its metadata window) or the attributes may have changed since the file was read.
         const { window, range } = this.intensity();
         image = this.current = windowed(image.image, window, range);
-        this.drawMedical(image);
+        drawShown(this.preview, image, range);
       }
       const { input, release } = isMedical(image) ? { input: image.pixels, release: () => {} } : await engineInput(image);
       const pre = withSize(opened.model.resolvePreprocessing(attributeOptions(this.preprocessAttributes())).options);
@@ -496,15 +451,10 @@ export class MiClassifier extends LitElement {
     const image = this.current;
     const top = this.lastResult?.probabilities[0];
     if (!opened || !image || !top) return;
-    const t0 = performance.now();
     const { input, release } = isMedical(image) ? { input: image.pixels, release: () => {} } : await engineInput(image);
     const pre = withSize(opened.model.resolvePreprocessing(attributeOptions(this.preprocessAttributes())).options);
-    const x = await opened.model.preprocess(input, pre).finally(release);
-    const e = await opened.model.explain(x);
+    const detail = await explainImage(opened.model, input, pre, top.label).finally(release);
     if (seq !== this.classifySeq || opened !== this.opened || !this.heatmap) return;
-    const [h, w] = e.targetShape as [number, number];
-    const classIndex = e.classIndex[0]!;
-    const detail = explainDetail(e.maps.data, [h, w], classIndex, top.label, e.layer, performance.now() - t0);
     this.heat.show(detail, this.colormapName(), this.heatmapOpacity);
     this.setView({ explained: detail });
     this.dispatchEvent(miEvent('mi-explain', detail));
