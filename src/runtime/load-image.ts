@@ -11,7 +11,6 @@ import { isDicom, readDicom, readDicomSeries } from '../formats/dicom/index.ts';
 import { fileNameOf } from '../formats/model-metadata.ts';
 import type { MedicalImage } from '../formats/medical/types.ts';
 import { isNifti, readNifti } from '../formats/nifti/index.ts';
-import { isPng, readPng } from './png16.ts';
 
 /** One file: a URL, a File/Blob, or its bytes. */
 export type ImageFileSource = string | URL | Blob | Uint8Array | ArrayBuffer | { name: string; bytes: Uint8Array | ArrayBuffer };
@@ -29,9 +28,11 @@ export interface LoadImageOptions {
   fetch?: typeof fetch;
 }
 
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
 /** What kind of medical image the bytes hold, or undefined. */
 export function sniffMedicalImage(bytes: Uint8Array): 'dicom' | 'nifti' | 'png' | undefined {
-  if (isPng(bytes)) return 'png';
+  if (PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return 'png';
   if (isNifti(bytes)) return 'nifti';
   if (isDicom(bytes)) return 'dicom';
   return undefined;
@@ -58,7 +59,8 @@ export async function loadImage(source: LoadImageSource, options: LoadImageOptio
   const [{ name, bytes }] = files;
   switch (sniffMedicalImage(bytes)) {
     case 'png':
-      return readPng(bytes, { name, limits });
+      // Loaded when a PNG comes: a page reading only DICOM/NIfTI does not bundle the PNG decoder.
+      return (await import('./png16.ts')).readPng(bytes, { name, limits });
     case 'nifti':
       return readNifti(bytes, { name, limits });
     case 'dicom':
