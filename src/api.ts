@@ -232,7 +232,6 @@ export { loadImage, sniffMedicalImage, type LoadImageOptions, type LoadImageSour
 export { toModelImage, toVolumeTensor, isMedicalImage, type ModelImageOptions, type VolumeOptions } from './runtime/medical-input.ts';
 export type { MedicalImage, WindowSpec, VoiWindow, VoiLut } from './formats/medical/types.ts';
 export { readNifti, isNifti, type NiftiReadOptions, type NiftiImage, type NiftiHeader } from './formats/nifti/index.ts';
-export { readPng } from './runtime/png16.ts';
 export type { VolumeOrientation } from './formats/model-metadata.ts';
 export type { ResolvedIntensity, IntensityField } from './runtime/preprocess-resolve.ts';
 export type { Explanation } from './explain/grad-cam.ts';
