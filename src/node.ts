@@ -14,6 +14,8 @@ export * from './api.ts';
 export { readModelFiles } from './formats/node-files.ts';
 /** PNG/JPEG bytes to pixels for `model.predictImage`, with TensorFlow's decode conventions (no DOM needed). */
 export { decodeImage, type DecodedImage } from './runtime/image-decode.ts';
+/** A PNG as intensities in its own units (16-bit: 0..65535); loadImage reads PNGs with it too. */
+export { readPng } from './runtime/png16.ts';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
