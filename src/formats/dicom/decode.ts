@@ -9,7 +9,7 @@ import { loadCodec } from './codecs.ts';
 import type { DecodedFrame, FrameCodec, FrameInfo } from './codecs.ts';
 import { readHeader, type DicomHeader } from './header.ts';
 import { parseDicomBytes } from './parse.ts';
-import { encapsulatedFrame, nativeFrame, storeFrame } from './pixels.ts';
+import { encapsulatedFrame, nativeFrame, nativeFrameBytes, storeFrame } from './pixels.ts';
 import { decodeRleFrame } from './rle.ts';
 import { describeSyntax, transferSyntax } from './transfer-syntax.ts';
 
@@ -58,6 +58,16 @@ export async function decodeDicom(bytes: Uint8Array, options: DecodeOptions = {}
   checkLimit(options.limits, 'maxTensorElements', h.rows * h.cols * h.frames * h.samples,
     `DICOM pixel data "${name}" (${h.frames} frame(s) of ${h.cols}×${h.rows}×${h.samples})`, 'values');
 
+  // The pixel data must be able to hold what the header declares, before the output is allocated
+  // (a Number of Frames of 60000 on a 9 kB file must not cost a gigabyte first).
+  if (syntax.codec === 'native' && !pixelElement.encapsulatedPixelData) {
+    const need = h.bitsAllocated === 1 ? Math.ceil((h.rows * h.cols * h.frames) / 8) : nativeFrameBytes(h) * h.frames;
+    if (pixelElement.length < need) {
+      throw new DicomFormatError(`${name}: the pixel data is truncated: ${pixelElement.length} bytes where the header (rows × columns × samples × bits × ${h.frames} frame(s)) needs ${need}`);
+    }
+  } else if (pixelElement.encapsulatedPixelData && (pixelElement.fragments?.length ?? 0) < h.frames && !(pixelElement.basicOffsetTable?.length)) {
+    throw new DicomFormatError(`${name}: the header declares ${h.frames} frames; the encapsulated pixel data holds ${pixelElement.fragments?.length ?? 0} fragment(s) and no offset table`);
+  }
   let codec: FrameCodec | undefined;
   if (syntax.codec !== 'native' && syntax.codec !== 'rle') {
     codec = await loadCodec(syntax.codec, syntax.uid, name, options.codecBaseUrl);

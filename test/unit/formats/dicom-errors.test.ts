@@ -5,7 +5,7 @@
  * (the codec's failure as DicomFormatError), not DICOM at all, an aborted read.
  */
 import { describe, expect, it } from 'vitest';
-import { AbortError, DicomFormatError, LimitError } from '../../../src/errors.ts';
+import { AbortError, DicomFormatError, EngineError, LimitError } from '../../../src/errors.ts';
 import { readDicom } from '../../../src/formats/dicom/index.ts';
 import { fixture } from './dicom-refs.ts';
 
@@ -72,6 +72,35 @@ describe('malformed DICOM: typed errors', () => {
       const r = await readDicom(whole.subarray(0, end), { name: 'cut' }).then(() => 'ok', (e: unknown) => e);
       if (r !== 'ok') expect(r, `cut at ${end}`).toBeInstanceOf(DicomFormatError);
     }
+  });
+
+  it('more frames declared than the pixel data holds: refused before the output is allocated', async () => {
+    const bytes = fixture('multiframe_fg.dcm').slice();
+    // Number of Frames (0028,0008) IS "4 " → "9 ".
+    const tag = [0x28, 0x00, 0x08, 0x00, 0x49, 0x53, 0x02, 0x00];
+    const at = bytes.findIndex((_, i) => tag.every((b, k) => bytes[i + k] === b));
+    expect(at).toBeGreaterThan(0);
+    bytes[at + 8] = 0x39;
+    const err = await failure(bytes, 'nine.dcm');
+    expect(err).toBeInstanceOf(DicomFormatError);
+    expect(err.message).toBe('nine.dcm: the pixel data is truncated: 8192 bytes where the header (rows × columns × samples × bits × 9 frame(s)) needs 18432');
+  });
+
+  it('300 random byte mutations of nine fixtures: each reads or fails with an engine error, none hangs', async () => {
+    let seed = 20261203;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const names = ['ct_signed16', 'rle_ct', 'jpegls_lossless', 'j2k_lossless', 'multiframe_fg', 'voi_lut', 'deflated', 'ybr422_jpeg', 'explicit_big'];
+    const untyped: string[] = [];
+    for (let k = 0; k < 300; k++) {
+      const name = names[k % names.length]!;
+      const bytes = fixture(`${name}.dcm`).slice();
+      // Half the mutations in the header (first 900 bytes), half anywhere.
+      const span = k % 2 ? bytes.length : 900;
+      for (let j = 0; j < 1 + Math.floor(random() * 4); j++) bytes[Math.floor(random() * span)] = Math.floor(random() * 256);
+      const err = await readDicom(bytes, { name }).then(() => undefined, (e: unknown) => e);
+      if (err !== undefined && !(err instanceof EngineError)) untyped.push(`${name} #${k}: ${String(err)}`);
+    }
+    expect(untyped).toEqual([]);
   });
 
   it('an aborted read: AbortError', async () => {
