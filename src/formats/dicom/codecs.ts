@@ -131,6 +131,14 @@ async function importModule(spec: PackageSpec, syntaxUid: string, name: string, 
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     new Function('module', 'exports', 'require', `${text}\n//# sourceURL=${url}`)(module, module.exports, () => standIn);
   } catch (cause) {
+    if (cause instanceof EvalError) {
+      // A Content Security Policy without 'unsafe-eval': the glue cannot be run this way at all.
+      throw new MissingPackageError(
+        `${name}: pixel data in transfer syntax ${describeSyntax(syntaxUid)} needs ${spec.pkg}, whose CommonJS glue this page's Content Security Policy does not let run ` +
+          `(it needs 'unsafe-eval' and 'wasm-unsafe-eval' in script-src); uncompressed and RLE DICOM need neither`,
+        { cause },
+      );
+    }
     throw missing(spec, syntaxUid, name, `at ${url} could not be run (${(cause as Error)?.message ?? cause})`, cause);
   }
   return { mod: module.exports, wasmDir };
