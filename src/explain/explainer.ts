@@ -1,8 +1,9 @@
 /**
  * model.explain(): Grad-CAM on either backend. The forward pass is the model's own graph compiled a
  * second time, lazily on the first explain() of a target layer and cached: its outputs are the
- * logits (final sigmoid/softmax removed), the target activation, and any tensor the head reads from
- * outside the target's path, all from ONE run. Naming the target as an output keeps it unfused (the
+ * logits (final sigmoid/softmax removed), the target activation, any tensor the head reads from
+ * outside the target's path and the head's own values (its fused activations split off so the
+ * pre-activation values exist), all from ONE run. Naming them as outputs keeps them unfused (the
  * passes never fold away a graph output), so predict()'s plan is untouched. The head's backward
  * runs on the CPU (src/explain/backward.ts says why).
  */
@@ -55,13 +56,12 @@ export class Explainer {
     if (!variant) {
       // headOf refuses an unsupported head before anything is compiled.
       const head = headOf(this.graph, target);
-      const outputs = [head.output, head.target, ...head.external];
-      variant = Promise.resolve({ head, runner: this.makeRunner(optimizeGraph({ ...this.graph, outputs })) });
+      variant = Promise.resolve({ head, runner: this.makeRunner(optimizeGraph(head.graph)) });
       this.variants.set(target, variant);
     }
     const { head, runner } = await variant;
-    const [logits, activation, ...external] = await runner.run([input], { signal: options.signal, allowNonFinite: options.allowNonFinite });
-    return gradCam(head, logits, activation, external, options.classIndex);
+    const values = await runner.run([input], { signal: options.signal, allowNonFinite: options.allowNonFinite });
+    return gradCam(head, values, options.classIndex);
   }
 
   async dispose(): Promise<void> {

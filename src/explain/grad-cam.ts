@@ -4,8 +4,8 @@
  * weight of channel c is the spatial mean of d score / d A_c, and the map is
  * ReLU(Σ_c weight_c · A_c) divided by its maximum (an all-zero map stays zero).
  *
- * The head's values are recomputed on the CPU from the target (and any tensor the head reads from
- * outside it) with the reference ops (src/reference), then differentiated by src/explain/backward.ts.
+ * The head's forward values come from the same GPU (or WebAssembly) pass as the logits (the explain
+ * variant returns them all, src/explain/explainer.ts); src/explain/backward.ts differentiates them.
  * A global-average-pooling → Dense head has the closed form weight_c = ±W[c, k] / (H·W) and skips both.
  */
 import { ShapeError } from '../errors.ts';
@@ -82,24 +82,21 @@ export function closedFormWeights(head: GradCamHead, target: Tensor, classes: re
 }
 
 /**
- * The channel weights by differentiating the head: its forward on the CPU from the target (and the
- * external tensors), then the backward passes from the output to the target; [N, C].
+ * The channel weights by differentiating the head from its output back to the target, given the
+ * forward values of every tensor it reads (`head.tensors`); [N, C], the spatial mean of d score / d A.
  */
-export function genericWeights(head: GradCamHead, target: Tensor, external: readonly Tensor[], classes: readonly number[]): Float64Array {
-  const graph: Graph = {
-    inputs: [{ name: head.target, shape: [...target.shape] }, ...head.external.map((name, i) => ({ name, shape: [...external[i].shape] }))],
-    outputs: [head.output],
-    nodes: head.nodes,
-    meta: { name: 'grad-cam head', kerasVersion: '', format: 'graph' },
+export function backwardWeights(head: GradCamHead, tensors: ReadonlyMap<string, Tensor>, classes: readonly number[]): Float64Array {
+  const value = (name: string): Tensor => {
+    const t = tensors.get(name);
+    if (!t) throw new Error(`internal: Grad-CAM has no value for tensor "${name}"`);
+    return t;
   };
-  const { outputs, tensors } = executeReference(graph, [target, ...external], true);
-  const grads = new Map<string, Grad>([[head.output, seedGradient(outputs[0], classes)]]);
+  const grads = new Map<string, Grad>([[head.output, seedGradient(value(head.output), classes)]]);
   for (let i = head.nodes.length - 1; i >= 0; i--) {
     const node = head.nodes[i];
     const gy = grads.get(node.output);
     if (!gy) continue;
-    const inputs = node.inputs.map((t) => tensors.get(t)!);
-    const gxs = BACKWARD[node.op](node, inputs, tensors.get(node.output)!, gy);
+    const gxs = BACKWARD[node.op](node, node.inputs.map(value), value(node.output), gy);
     node.inputs.forEach((t, j) => {
       const gx = gxs[j];
       if (!gx || head.external.includes(t)) return;
@@ -108,6 +105,7 @@ export function genericWeights(head: GradCamHead, target: Tensor, external: read
       else for (let e = 0; e < acc.length; e++) acc[e] += gx[e];
     });
   }
+  const target = value(head.target);
   const ga = grads.get(head.target) ?? new Float64Array(target.data.length);
   const [n, h, w, c] = target.shape;
   const weights = new Float64Array(n * c);
@@ -115,6 +113,20 @@ export function genericWeights(head: GradCamHead, target: Tensor, external: read
     for (let s = 0; s < h * w; s++) for (let ch = 0; ch < c; ch++) weights[b * c + ch] += ga[(b * h * w + s) * c + ch];
   }
   return weights.map((v) => v / (h * w));
+}
+
+/**
+ * backwardWeights with the head's forward values computed on the CPU (reference ops) from the target
+ * and the external tensors: for tests, and for heads given without a GPU forward.
+ */
+export function genericWeights(head: GradCamHead, target: Tensor, external: readonly Tensor[], classes: readonly number[]): Float64Array {
+  const graph: Graph = {
+    inputs: [{ name: head.target, shape: [...target.shape] }, ...head.external.map((name, i) => ({ name, shape: [...external[i].shape] }))],
+    outputs: [head.output],
+    nodes: head.nodes,
+    meta: { name: 'grad-cam head', kerasVersion: '', format: 'graph' },
+  };
+  return backwardWeights(head, executeReference(graph, [target, ...external], true).tensors, classes);
 }
 
 /** ReLU(Σ_c weight_c · A_c) per item, divided by its maximum; [N, h, w]. */
@@ -136,9 +148,15 @@ export function camMaps(target: Tensor, weights: Float64Array): Tensor {
   return { shape: [n, h, w], data: maps };
 }
 
-/** Grad-CAM maps from the forward pass's logits, target activation and external tensors. */
-export function gradCam(head: GradCamHead, logits: Tensor, target: Tensor, external: readonly Tensor[], requested?: number | readonly number[]): Explanation {
+/**
+ * Grad-CAM maps from one forward pass's values of `head.tensors` (in that order: logits, target,
+ * external tensors, the head's own).
+ */
+export function gradCam(head: GradCamHead, values: readonly Tensor[], requested?: number | readonly number[]): Explanation {
+  const tensors = new Map(head.tensors.map((name, i) => [name, values[i]]));
+  const logits = tensors.get(head.output)!;
+  const target = tensors.get(head.target)!;
   const classIndex = classesFor(logits, requested);
-  const weights = closedFormWeights(head, target, classIndex) ?? genericWeights(head, target, external, classIndex);
+  const weights = closedFormWeights(head, target, classIndex) ?? backwardWeights(head, tensors, classIndex);
   return { maps: camMaps(target, weights), classIndex, layer: head.layer, targetShape: target.shape.slice(1, 3), logits };
 }

@@ -39,6 +39,16 @@ export interface GradCamHead {
   nodes: GraphNode[];
   /** Tensors the head reads that do not depend on the target (their values come from the forward pass). */
   external: string[];
+  /**
+   * Every tensor the backward pass reads, in this order: the output (logits), the target, the
+   * external tensors, then the head's own (pre-activation values included).
+   */
+  tensors: string[];
+  /**
+   * The graph the forward pass runs: the source graph with the head's fused activations split off
+   * (so the pre-activation values exist) and `tensors` as its outputs (so no pass fuses them away).
+   */
+  graph: Graph;
 }
 
 /** The Keras layer that produced a tensor (`layer:call:index`, or a node's internal `base/op:out`). */
@@ -102,14 +112,25 @@ export function headOf(graph: Graph, target: string): GradCamHead {
     }
   }
   const external = [...new Set(nodes.flatMap((n) => n.inputs).filter((t) => !dependent.has(t)))];
-  return { target, layer: layerOfTensor(graph, target), output, nodes: nodes.flatMap(splitActivation), external };
+  const split = new Map(nodes.map((n) => [n, splitActivation(n)]));
+  const headNodes = nodes.flatMap((n) => split.get(n)!);
+  const tensors = [...new Set([output, target, ...external, ...headNodes.flatMap((n) => [...n.inputs, n.output])])];
+  return {
+    target,
+    layer: layerOfTensor(graph, target),
+    output,
+    nodes: headNodes,
+    external,
+    tensors,
+    graph: { ...graph, nodes: graph.nodes.flatMap((n) => split.get(n) ?? [n]), outputs: tensors },
+  };
 }
 
 /** A node with a fused (non-linear) activation as the node without it, then an activation node. */
 function splitActivation(node: GraphNode): GraphNode[] {
   const act = node.attrs.activation as Activation | undefined;
   if (!FUSED_ACTIVATION_OPS.has(node.op) || !act || act.kind === ActivationKind.Linear) return [node];
-  const pre = `${node.output}#pre`;
+  const pre = `${node.name}/preactivation:out`;
   return [
     { ...node, attrs: { ...node.attrs, activation: LINEAR }, output: pre },
     { name: node.name, kerasClass: node.kerasClass, op: 'activation', inputs: [pre], output: node.output, attrs: { activation: act }, weights: [] },

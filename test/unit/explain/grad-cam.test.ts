@@ -92,6 +92,13 @@ describe('Grad-CAM target and head', () => {
     expect(head.layer).toBe('drop');
     expect(head.nodes.map((n) => n.op)).toEqual(['flatten', 'dense', 'activation', 'dense', 'dense', 'activation', 'merge', 'concatenate', 'dense']);
     expect(head.external).toEqual([]);
+    // The forward pass returns logits, target, then every head value; fused activations are split
+    // so their pre-activation values exist (and stay unfused, being graph outputs).
+    expect(head.tensors.slice(0, 2)).toEqual(['logits:0:0', 'drop:0:0']);
+    expect(head.tensors).toContain('fc/preactivation:out');
+    expect(head.graph.outputs).toEqual(head.tensors);
+    expect(head.graph.nodes.filter((n) => n.name === 'fc').map((n) => n.op)).toEqual(['dense', 'activation']);
+    expect(head.graph.nodes.find((n) => n.name === 'conv')).toBe(g.nodes[0]);
   });
 
   it('takes a named layer and refuses names it does not know or non-spatial layers', () => {
