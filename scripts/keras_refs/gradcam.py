@@ -5,7 +5,7 @@ Regenerate (from the repository root; needs TF + Keras 3 and ../shared/fixtures;
 
 The recipe is Keras' own Grad-CAM example (keras.io/examples/vision/grad_cam): a model with outputs
 [target_layer.output, model.output] with the last activation removed, tf.GradientTape, pooled grads =
-mean of the gradient over the spatial axes, heatmap = relu(A @ pooled) / max. Two changes, both from
+mean of the gradient over the spatial axes, heatmap = relu(A @ pooled) / max. Three changes, all from
 the definition in issue 13 that the engine implements:
   - each batch item has its own class and its own pooled gradient (the example pools over the batch
     axis too, which only makes sense for a batch of one);
