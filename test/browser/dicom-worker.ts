@@ -80,3 +80,15 @@ export async function workerEndsMidRead(bigUrl: string, smallUrl: string): Promi
   }
   return { ended, aborted, next };
 }
+
+/** The same read with `worker: false`: decoded in the window itself (codecs fetched there). */
+export async function decodeInline(url: string): Promise<Decoded | Failure> {
+  const before = dicomWorkerState().answered;
+  try {
+    const image = await readDicom(await bytesOf(url), { name: url.split('/').pop(), worker: false });
+    if (dicomWorkerState().answered !== before) throw new Error('the worker answered a worker: false read');
+    return { shape: image.shape, sha256: await hash(image.data), description: image.description };
+  } catch (err) {
+    return asFailure(err);
+  }
+}

@@ -52,6 +52,14 @@ describe('readDicom in Chromium (decode worker)', () => {
     }
   });
 
+  it('worker: false decodes in the window to the same bytes', async () => {
+    for (const file of ['jpegls_lossless.dcm', 'j2k_lossless.dcm']) {
+      const r = await call<Decoded | Failure>('decodeInline', fileUrl(join(DICOM, file)));
+      const node = await readDicom(fixture(file), { name: file });
+      expect(r, file).toEqual({ shape: node.shape, sha256: sha256(node.data), description: node.description });
+    }
+  });
+
   it('codecs not served where codecBaseUrl says: MissingPackageError naming the syntax and the install command', async () => {
     const failure = await call<Failure>('missingCodec', fileUrl(join(DICOM, 'jpegls_lossless.dcm')));
     expect(failure, failure.message).toMatchObject({ name: 'MissingPackageError', code: 'MISSING_PACKAGE' });

@@ -53,7 +53,7 @@ export async function readDicom(bytes: Uint8Array, options: DicomReadOptions = {
 /** Reads the files of one series into a volume [slices, rows, cols] sorted along the slice normal. */
 export async function readDicomSeries(files: readonly { name: string; bytes: Uint8Array }[], options: DicomReadOptions = {}): Promise<MedicalImage> {
   const { readSeries } = await import('./series.ts');
-  return readSeries(files, { seriesUid: options.seriesUid, limits: options.limits }, (file) => decodeOne(file.bytes, { ...options, name: file.name }));
+  return readSeries(files, { seriesUid: options.seriesUid, limits: options.limits, signal: options.signal }, (file) => decodeOne(file.bytes, { ...options, name: file.name }));
 }
 
 export { applyWindow, applyVoiLut, windowFromSpec } from './voi.ts';

@@ -6,7 +6,7 @@
  * The spacing between slices is the mean step from the first to the last position; uneven steps get
  * a note. Headers are read first (cheap), so pixels are decoded only for the chosen series.
  */
-import { DicomFormatError } from '../../errors.ts';
+import { AbortError, DicomFormatError } from '../../errors.ts';
 import { checkLimit, type EngineLimits } from '../../limits.ts';
 import type { MedicalImage } from '../medical/types.ts';
 import { dot, normalOf, type DecodedDicom } from './decode.ts';
@@ -22,6 +22,7 @@ export interface SeriesOptions {
   /** Which series to read when the files hold several (its Series Instance UID). */
   seriesUid?: string;
   limits?: Partial<EngineLimits>;
+  signal?: AbortSignal;
 }
 
 interface Slice {
@@ -44,6 +45,7 @@ export async function readSeries(
   const slices: Slice[] = [];
   const skipped: string[] = [];
   for (const file of files) {
+    if (options.signal?.aborted) throw new AbortError(`Reading the DICOM series was aborted: ${String(options.signal.reason)}`, { cause: options.signal.reason });
     const base = file.name.split(/[\\/]/).pop() ?? file.name;
     if (base.toUpperCase() === 'DICOMDIR') {
       skipped.push(file.name);
