@@ -132,6 +132,10 @@ function convert(file: Uint8Array, h: NiftiHeader, voxels: number): Float32Array
   const big = src instanceof BigInt64Array || src instanceof BigUint64Array;
   const at = big ? (i: number) => Number((src as BigInt64Array)[i]) : (i: number) => (src as ArrayLike<number>)[i];
 
+  if (channelsOut === 1 && !big && n >= 2) {
+    transposeBlocked(src as ArrayLike<number>, out, shape, stride, h.scaling);
+    return out;
+  }
   const d0 = shape[0];
   const s0 = stride[0];
   const counter = new Array<number>(n).fill(0);
@@ -158,6 +162,60 @@ function convert(file: Uint8Array, h: NiftiHeader, voxels: number): Float32Array
     }
   }
   return out;
+}
+
+/** Rows of the last axis handled together: their writes for one i are contiguous in the output. */
+const BLOCK = 32;
+
+/**
+ * File order (axis 0 fastest) → C order, scaled, for one value per voxel. Writing one file row (a run
+ * of i) at a time would touch a new cache line per value (stride J·K·… floats); instead BLOCK rows
+ * that differ only in the LAST axis are read side by side, so for each i the BLOCK values written are
+ * adjacent in the output (that axis has stride 1). On the 256³ t1_crop (uint8, gzip) readNifti went
+ * from about 1.2 s to 0.45–0.8 s on a busy 2-core machine (inflating alone: 0.1–0.2 s); blocks of
+ * 16 and 64 measured no better.
+ */
+function transposeBlocked(src: ArrayLike<number>, out: Float32Array, shape: number[], stride: number[], scaling: NiftiHeader['scaling']): void {
+  const n = shape.length;
+  const last = n - 1;
+  const d0 = shape[0];
+  const s0 = stride[0];
+  const dLast = shape[last];
+  // File strides (in voxels) of each axis: axis 0 is 1, axis m is the product of the axes before it.
+  const fileStride = new Array<number>(n);
+  fileStride[0] = 1;
+  for (let m = 1; m < n; m++) fileStride[m] = fileStride[m - 1] * shape[m - 1];
+  const rowLast = fileStride[last];
+  const slope = scaling?.slope ?? 1;
+  const inter = scaling?.inter ?? 0;
+  const scaled = scaling !== undefined;
+  // Odometer over the middle axes 1..n-2 (none for 2-D).
+  const counter = new Array<number>(n).fill(0);
+  const middles = shape.slice(1, last).reduce((a, b) => a * b, 1);
+  let fileBase = 0;
+  let outBase = 0;
+  for (let mid = 0; mid < middles; mid++) {
+    for (let k0 = 0; k0 < dLast; k0 += BLOCK) {
+      const kb = Math.min(BLOCK, dLast - k0);
+      const f0 = fileBase + k0 * rowLast;
+      const o0 = outBase + k0; // the last axis has output stride 1
+      for (let i = 0; i < d0; i++) {
+        const o = o0 + i * s0;
+        let f = f0 + i;
+        if (scaled) for (let kk = 0; kk < kb; kk++, f += rowLast) out[o + kk] = src[f] * slope + inter;
+        else for (let kk = 0; kk < kb; kk++, f += rowLast) out[o + kk] = src[f];
+      }
+    }
+    for (let m = 1; m < last; m++) {
+      counter[m]++;
+      fileBase += fileStride[m];
+      outBase += stride[m];
+      if (counter[m] < shape[m]) break;
+      fileBase -= fileStride[m] * shape[m];
+      outBase -= stride[m] * shape[m];
+      counter[m] = 0;
+    }
+  }
 }
 
 function swapBytes(b: Uint8Array, size: number): void {
