@@ -7,7 +7,11 @@
  */
 import { Gunzip } from 'fflate';
 
-/** Input pushed per step: 64 kB of deflate can make at most ~66 MB of output. */
+/**
+ * Input pushed per step. Before the header is checked, 4 kB (at most ~4 MB of output from a bomb);
+ * once a target of checked size exists, 64 kB (fewer calls; the excess is dropped as it comes).
+ */
+const HEADER_CHUNK = 1 << 12;
 const CHUNK = 1 << 16;
 
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -44,7 +48,7 @@ export class BoundedGunzip {
   /** Inflates until at least `n` bytes are out or the stream ends; returns how many are out. */
   pull(n: number): number {
     while (this.length < n && !this.ended && this.consumed < this.input.length) {
-      const end = Math.min(this.consumed + CHUNK, this.input.length);
+      const end = Math.min(this.consumed + (this.target ? CHUNK : HEADER_CHUNK), this.input.length);
       this.stream.push(this.input.subarray(this.consumed, end), end === this.input.length);
       this.consumed = end;
     }
