@@ -14,7 +14,7 @@ import { fixturesDir } from '../../util/fixtures.ts';
 import { compare, fixture, readNpyF32, REF, refInfo, sha256, strided } from './dicom-refs.ts';
 
 const OWN = [
-  'ct_signed16', 'ct_12bit_masked', 'implicit_le', 'explicit_big', 'deflated', 'no_preamble', 'rle_ct', 'rgb_rle',
+  'ct_signed16', 'ct_12bit_masked', 'implicit_le', 'explicit_big', 'deflated', 'no_preamble', 'rle_ct', 'rgb_rle', 'jpeg_lossless_p14',
   'jpegls_lossless', 'jpegls_near', 'j2k_lossless', 'j2k_lossy', 'jpeg12_extended', 'ybr422_jpeg', 'ybr_full',
   'rgb_planar', 'mono1', 'sigmoid_u8', 'multiframe_fg', 'voi_lut', 'modality_lut', 'bits1', 's32',
 ];
