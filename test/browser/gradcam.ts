@@ -43,12 +43,14 @@ export async function explainInPage(
   batch: number,
   cases: GradCamPageCase[],
   backend: BackendName,
-): Promise<{ backend: BackendName; results: GradCamPageResult[] }> {
+): Promise<{ backend: BackendName; results: GradCamPageResult[]; predictChange: number }> {
   const loaded = model.zooDirUrl ? await zooModel(model.zooDirUrl, backend) : await loadModel(model.url!, { backend });
   try {
     const whole = parseNpy(new Uint8Array(await (await fetch(inputUrl)).arrayBuffer()), inputUrl);
     const per = whole.data.length / whole.shape[0];
     const input = { shape: [batch, ...whole.shape.slice(1)], data: whole.data.slice(0, batch * per) };
+    // explain() compiles a variant of its own: predict's plan and outputs must not change.
+    const before = await loaded.predict(input);
     const results: GradCamPageResult[] = [];
     for (const c of cases) {
       try {
@@ -59,7 +61,10 @@ export async function explainInPage(
         results.push({ error: { name: x.name, code: err instanceof EngineError ? err.code : undefined, message: x.message, layerName: x.layerName } });
       }
     }
-    return { backend: loaded.backend, results };
+    const after = await loaded.predict(input);
+    // Background autotuning may swap predict's kernels meanwhile (sums in another order): not bit-exact.
+    const predictChange = before.data.reduce((m, v, i) => Math.max(m, Math.abs(v - after.data[i])), 0);
+    return { backend: loaded.backend, results, predictChange };
   } finally {
     await loaded.dispose();
   }

@@ -58,6 +58,7 @@ async function explainInPage(name: string, cases: GradCamPageCase[], backend: Te
   return (await page.evaluate(`import('/test/browser/gradcam.ts').then((m) => m.explainInPage(...${JSON.stringify(args)}))`)) as {
     backend: TestBackend;
     results: GradCamPageResult[];
+    predictChange: number;
   };
 }
 
@@ -73,6 +74,7 @@ describe.each(BACKENDS)('Grad-CAM vs Keras on %s', (backend) => {
       const cases = ref.cases.map((c) => ({ classIndex: c.requestedClass ?? undefined, layer: c.requestedLayer ?? undefined }));
       const run = await explainInPage(name, cases, backend);
       expect(run.backend).toBe(backend);
+      expect(run.predictChange, 'predict() after explain() gives the same outputs').toBeLessThanOrEqual(1e-5);
       ref.cases.forEach((c, i) => {
         const r = run.results[i];
         if ('error' in r) throw new Error(`${name} ${c.name}: ${r.error.name}: ${r.error.message}`);
