@@ -4,6 +4,7 @@
  * modality LUT (rescale, per frame when Enhanced functional groups say so, or a Modality LUT
  * Sequence), the VOI module (windows, VOI LUT Sequence) and the geometry a series is sorted by.
  */
+import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
 import type { VoiLut, VoiWindow } from '../medical/types.ts';
 import { DicomFormatError } from '../../errors.ts';
@@ -100,14 +101,16 @@ function lutOf(ds: DataSet, item: DataSet, name: string, signedInput: boolean): 
   if (entries === undefined || first === undefined || bits === undefined || !data) {
     throw new DicomFormatError(`${name}: a LUT item lacks its LUT Descriptor (0028,3002) or LUT Data (0028,3006)`);
   }
-  // The descriptor's first mapped value is SS for signed input (its VR is lost in implicit VR files).
-  if (signedInput && first > 0x7fff) first -= 0x10000;
+  // The descriptor's first mapped value is SS when the LUT's input can be negative: its VR says so in
+  // explicit VR files; in implicit VR files, what the input is decides.
+  const vr = item.elements[T.lutDescriptor]?.vr;
+  if ((vr === 'SS' || (vr === undefined && signedInput)) && first > 0x7fff) first -= 0x10000;
   const n = entries === 0 ? 65536 : entries;
   const bytes = item.byteArray as Uint8Array;
   const table = new Uint16Array(n);
   if (data.length >= n * 2) {
     const view = new DataView(bytes.buffer, bytes.byteOffset + data.dataOffset, n * 2);
-    const little = ds.byteArrayParser === undefined || ds.byteArrayParser.readUint16(new Uint8Array([1, 0]), 0) === 1;
+    const little = ds.byteArrayParser !== dicomParser.bigEndianByteArrayParser;
     for (let i = 0; i < n; i++) table[i] = view.getUint16(i * 2, little);
   } else if (data.length >= n && bits <= 8) {
     // Old files pack 8-bit entries one per byte.
