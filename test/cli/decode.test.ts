@@ -3,7 +3,7 @@
  * sums and sampled voxels, a small scaled file whole), a 16-bit PNG with every bit, the summary
  * line, and one-line failures for malformed input and bad flags.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
@@ -114,5 +114,22 @@ describe('mi decode', () => {
     for (const f of [0, 19]) for (let y = 0; y < 256; y += 8) for (let x = 0; x < 256; x += 8) picked.push(got.data[(f * 256 + y) * 256 + x]);
     expect(sample.data.length).toBe(picked.length);
     expect(maxAbs(picked, sample.data)).toBe(0);
+  });
+
+  it('a folder is its DICOM files: others beside them are left out; none at all is an error', async () => {
+    const dir = join(tempDir(), 'series');
+    mkdirSync(dir);
+    const src = join(fixturesDir(), 'dicom', 'brain-series');
+    for (const f of readdirSync(src)) copyFileSync(join(src, f), join(dir, f));
+    writeFileSync(join(dir, 'README.txt'), 'not a slice');
+    const r = await mi(['decode', dir]);
+    expect(r.code, show(r)).toBe(0);
+    expect(r.stdout).toMatch(/\(20 files\).*shape \(20, 256, 256\)/);
+    const empty = join(tempDir(), 'empty');
+    mkdirSync(empty);
+    writeFileSync(join(empty, 'a.txt'), 'x');
+    const e = await mi(['decode', empty]);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toMatch(/has no DICOM files \(1 other files\)/);
   });
 });

@@ -12,7 +12,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { applyVoiLut, applyWindow } from '../../formats/dicom/index.ts';
+import { applyVoiLut, applyWindow, isDicom } from '../../formats/dicom/index.ts';
 import type { MedicalImage, VoiWindow } from '../../formats/medical/types.ts';
 import { toNpy } from '../../formats/npy.ts';
 import { loadImage } from '../../runtime/load-image.ts';
@@ -24,8 +24,8 @@ export const DECODE_HELP = `Usage: mi decode FILE|FOLDER [-o X.npy] [--window C,
 Decodes a medical image to float32 .npy (in Node; no browser or GPU needed):
   DICOM    after the modality LUT (rescale slope/intercept or Modality LUT Sequence): shape
            (rows, cols) for one frame, (frames, rows, cols) for a multi-frame file or a series,
-           (rows, cols, 3) for colour. A FOLDER is one series: its DICOM files, sorted along the
-           slice normal.
+           (rows, cols, 3) for colour. A FOLDER is one series: its DICOM files (others are left
+           out), sorted along the slice normal.
   NIfTI    .nii / .nii.gz with scl_slope/scl_inter applied, laid out as nibabel's get_fdata():
            axes (i, j, k[, t]), C order.
   PNG      (rows, cols) or (rows, cols, 3); 16-bit files keep all 16 bits.
@@ -38,7 +38,8 @@ Options:
   --max-image-pixels N   limits, as for mi predict
   --max-tensor-elements N
 
-Prints one line: format, shape, dtype, min/max, spacing. MONOCHROME1 is not inverted here.
+Prints one line: format, shape, dtype, min/max, spacing (and the reader's notes on stderr, such as
+uneven slice spacing). MONOCHROME1 is not inverted here.
 `;
 
 export const DECODE_OPTIONS = {
@@ -96,7 +97,12 @@ export async function readImageFiles(path: string): Promise<{ name: string; byte
         .filter((p) => statSync(p).isFile())
     : [path];
   if (paths.length === 0) throw new CliError(`folder ${path} has no files`);
-  return Promise.all(paths.map(async (p) => ({ name: stat.isDirectory() ? p : basename(p), bytes: new Uint8Array(await readFile(p)) })));
+  const files = await Promise.all(paths.map(async (p) => ({ name: stat.isDirectory() ? p : basename(p), bytes: new Uint8Array(await readFile(p)) })));
+  if (!stat.isDirectory()) return files;
+  // A folder is a DICOM series: files beside it (a LICENSE, a README, thumbnails) are left out.
+  const dicom = files.filter((f) => isDicom(f.bytes));
+  if (dicom.length === 0) throw new CliError(`folder ${path} has no DICOM files (${files.length} other files)`);
+  return dicom;
 }
 
 export async function decodeCommand(values: Values, positionals: string[], io: CommandIO): Promise<number> {
@@ -116,6 +122,7 @@ export async function decodeCommand(values: Values, positionals: string[], io: C
     }
   }
   const how = window ? ` · window ${window.center},${window.width} → [0, 1]` : values.voi ? ' · file VOI → [0, 1]' : '';
+  for (const note of image.notes ?? []) io.stderr(`mi decode: note: ${note}`);
   io.stdout(`${summary(shown)}${how}${values.output ? ` → ${values.output}` : ''}`);
   return 0;
 }
