@@ -169,7 +169,7 @@ async function instantiate(id: Exclude<CodecId, 'native' | 'rle'>, syntaxUid: st
     throw missing(spec, syntaxUid, name, `could not start its WebAssembly (${(cause as Error)?.message ?? cause})`, cause);
   }
   const Decoder = (id === 'jpeg-baseline' ? instance.JPEGDecoder : id === 'jpeg-ls' ? instance.JpegLSDecoder : instance.J2KDecoder)!;
-  return emscriptenCodec(Decoder, id);
+  return emscriptenCodec(Decoder, id, instance);
 }
 
 // --- The codecs' own APIs (typed here: the packages are optional) ---
@@ -182,16 +182,30 @@ interface EmscriptenDecoder {
   getInterleaveMode?(): number;
   delete(): void;
 }
-type EmscriptenModule = Partial<Record<'JPEGDecoder' | 'JpegLSDecoder' | 'J2KDecoder', new () => EmscriptenDecoder>>;
+type EmscriptenModule = Partial<Record<'JPEGDecoder' | 'JpegLSDecoder' | 'J2KDecoder', new () => EmscriptenDecoder>> & {
+  /** The C++ exception's what(), for the pointer a failed call throws (builds with exception support). */
+  getExceptionMessage?(pointer: number): unknown;
+};
 type EmscriptenFactory = (options?: Record<string, unknown>) => Promise<EmscriptenModule>;
 
-/** Emscripten throws numbers (pointers) or strings; a typed error either way. */
-function codecFailure(id: string, err: unknown): DicomFormatError {
-  const what = typeof err === 'number' ? `WebAssembly exception ${err}` : err instanceof Error ? err.message : String(err);
+/** Emscripten throws numbers (C++ exception pointers) or strings; a typed error either way, with the codec's words. */
+function codecFailure(id: string, err: unknown, module?: EmscriptenModule): DicomFormatError {
+  let what: string;
+  if (typeof err === 'number') {
+    let words: unknown;
+    try {
+      words = module?.getExceptionMessage?.(err);
+    } catch {
+      words = undefined;
+    }
+    // getExceptionMessage returns [type, message] in recent Emscripten, the message alone in older ones.
+    const text = Array.isArray(words) ? words.filter(Boolean).join(': ') : typeof words === 'string' ? words : '';
+    what = text || `WebAssembly exception ${err}`;
+  } else what = err instanceof Error ? err.message : String(err);
   return new DicomFormatError(`the ${id} decoder rejected the frame: ${what}`, { cause: err });
 }
 
-function emscriptenCodec(Decoder: new () => EmscriptenDecoder, id: string): FrameCodec {
+function emscriptenCodec(Decoder: new () => EmscriptenDecoder, id: string, module: EmscriptenModule): FrameCodec {
   return {
     decode(frame, info) {
       const decoder = new Decoder();
@@ -200,7 +214,7 @@ function emscriptenCodec(Decoder: new () => EmscriptenDecoder, id: string): Fram
         try {
           decoder.decode();
         } catch (err) {
-          throw codecFailure(id, err);
+          throw codecFailure(id, err, module);
         }
         const fi = decoder.getFrameInfo();
         if (fi.width !== info.cols || fi.height !== info.rows || fi.componentCount !== info.samples) {
