@@ -118,7 +118,7 @@ describe('mi explain', () => {
     expect(pool.stderr.trim().split('\n')).toHaveLength(1);
     const missing = await mi(['explain', tiny, '--input', tinyInput, '-o', join(tmp, 'x.npy'), '--layer', 'nope']);
     expect(missing.code, show(missing)).toBe(1);
-    expect(missing.stderr).toMatch(/no layer named "nope"/);
+    expect(missing.stderr.trim()).toBe('mi explain: no layer named "nope" in this model');
     for (const [args, message] of [
       [['--input', tinyInput], /give -o CAM.npy and\/or --overlay/],
       [['--input', tinyInput, '-o', 'x.npy', '--class', 'two'], /--class must be a class index/],

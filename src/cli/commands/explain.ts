@@ -147,7 +147,11 @@ export async function explainCommand(values: ExplainValues, positionals: string[
     checkInputs(loaded.info, [input!], names);
     const e = await runtime
       .explain(input!, { classIndex, layer: values.layer })
-      .catch((err) => Promise.reject(shapeContext(err, names, [input!])));
+      // Grad-CAM's own refusals (no such layer, a class out of range) are not about the input's shape.
+      .catch((err) => {
+        const msg = String((err as Error)?.message ?? err);
+        return Promise.reject(msg.startsWith('explain: ') ? new CliError(msg.slice('explain: '.length), { cause: err }) : shapeContext(err, names, [input!]));
+      });
     if (values.output) await writeOut(values.output, e.maps);
     const overlays = values.overlay ? await writeOverlays(values.overlay, e.maps, input!, imageBytes, values.image, { colormap, opacity }) : [];
     const [n, h, w] = e.maps.shape;
