@@ -71,7 +71,8 @@ export function loadCodec(id: Exclude<CodecId, 'native' | 'rle'>, syntaxUid: str
   const key = `${id} ${isNode() ? '' : baseUrl(codecBaseUrl)}`;
   let p = loaded.get(key);
   if (!p) {
-    p = instantiate(id, syntaxUid, name, codecBaseUrl);
+    // A codec whose WebAssembly trapped (abort, out of bounds) may be left broken: the next file gets a fresh instance.
+    p = instantiate(id, syntaxUid, name, codecBaseUrl, () => loaded.delete(key));
     loaded.set(key, p);
     // A failed load is not cached: installing the package and trying again must work.
     p.catch(() => loaded.delete(key));
@@ -151,7 +152,7 @@ const standIn: unknown = new Proxy(function standIn() {}, {
   construct: () => standIn as object,
 });
 
-async function instantiate(id: Exclude<CodecId, 'native' | 'rle'>, syntaxUid: string, name: string, codecBaseUrl?: string): Promise<FrameCodec> {
+async function instantiate(id: Exclude<CodecId, 'native' | 'rle'>, syntaxUid: string, name: string, codecBaseUrl: string | undefined, onTrap: () => void): Promise<FrameCodec> {
   const spec = PACKAGES[id];
   const { mod, wasmDir } = await importModule(spec, syntaxUid, name, codecBaseUrl);
   const m = mod as Record<string, unknown> & { default?: Record<string, unknown> };
@@ -169,7 +170,7 @@ async function instantiate(id: Exclude<CodecId, 'native' | 'rle'>, syntaxUid: st
     throw missing(spec, syntaxUid, name, `could not start its WebAssembly (${(cause as Error)?.message ?? cause})`, cause);
   }
   const Decoder = (id === 'jpeg-baseline' ? instance.JPEGDecoder : id === 'jpeg-ls' ? instance.JpegLSDecoder : instance.J2KDecoder)!;
-  return emscriptenCodec(Decoder, id, instance);
+  return emscriptenCodec(Decoder, id, instance, onTrap);
 }
 
 // --- The codecs' own APIs (typed here: the packages are optional) ---
@@ -205,7 +206,7 @@ function codecFailure(id: string, err: unknown, module?: EmscriptenModule): Dico
   return new DicomFormatError(`the ${id} decoder rejected the frame: ${what}`, { cause: err });
 }
 
-function emscriptenCodec(Decoder: new () => EmscriptenDecoder, id: string, module: EmscriptenModule): FrameCodec {
+function emscriptenCodec(Decoder: new () => EmscriptenDecoder, id: string, module: EmscriptenModule, onTrap: () => void): FrameCodec {
   return {
     decode(frame, info) {
       const decoder = new Decoder();
@@ -214,6 +215,7 @@ function emscriptenCodec(Decoder: new () => EmscriptenDecoder, id: string, modul
         try {
           decoder.decode();
         } catch (err) {
+          if (typeof err !== 'number') onTrap();
           throw codecFailure(id, err, module);
         }
         const fi = decoder.getFrameInfo();
@@ -229,7 +231,12 @@ function emscriptenCodec(Decoder: new () => EmscriptenDecoder, id: string, modul
         const planar = id === 'jpeg-ls' && info.samples > 1 && decoder.getInterleaveMode?.() === 0;
         return { bytes, bytesPerSample, planar, rgb: id === 'jpeg-baseline' && info.samples === 3 };
       } finally {
-        decoder.delete();
+        try {
+          decoder.delete();
+        } catch {
+          // After a trap the heap may be unusable; the instance is dropped (onTrap), the error already typed.
+          onTrap();
+        }
       }
     },
   };
