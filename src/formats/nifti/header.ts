@@ -122,7 +122,10 @@ export function parseNiftiHeader(bytes: Uint8Array, name: string): NiftiHeader {
     fail(known ? `datatype ${known} (${h.datatypeCode}) is not supported` : `unknown datatype code ${h.datatypeCode}`);
   }
   const minOffset = size + 4;
-  const voxOffset = Math.max(Math.floor(Number(h.vox_offset)), minOffset);
+  const rawOffset = Number(h.vox_offset);
+  if (!Number.isFinite(rawOffset) || rawOffset > Number.MAX_SAFE_INTEGER) fail(`vox_offset ${rawOffset} is not a byte offset`);
+  // nibabel's fix for a single file: an offset inside the header means "right after it".
+  const voxOffset = Math.max(Math.floor(rawOffset), minOffset);
 
   let scaling: NiftiHeader['scaling'];
   const slope = Number(h.scl_slope);

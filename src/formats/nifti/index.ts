@@ -76,6 +76,11 @@ export function readNifti(given: Uint8Array, options: NiftiReadOptions = {}): Ni
 
   let file = bytes;
   if (gz) {
+    // Deflate expands at most ~1032:1, so a stream this short cannot hold what the header claims
+    // (a huge vox_offset would otherwise size the buffer below).
+    if (end > bytes.length * 1032 + 1024) {
+      throw new NiftiFormatError(`${shown}: truncated data: the header needs ${end} bytes, more than ${bytes.length} bytes of gzip can inflate to`);
+    }
     // The header's sizes are within the limits: inflate exactly that much, no more.
     file = gz.into(end);
     const got = inflate(end);

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { LimitError, NiftiFormatError } from '../../../src/errors.ts';
 import { isNifti, readNifti } from '../../../src/formats/nifti/index.ts';
@@ -108,6 +109,18 @@ describe('readNifti: malformed files get typed errors', () => {
   it('bad files are not taken for NIfTI by the sniffer', () => {
     for (const name of ['bad_magic.nii', 'bad_sizeof_hdr.nii', 'header_only.nii']) expect(isNifti(readFileSync(join(NIFTI, 'tiny', name))), name).toBe(false);
     expect(isNifti(new Uint8Array([0x1f, 0x8b, 1, 2, 3]))).toBe(false);
+  });
+
+  it('a vox_offset that is no offset (1e30, NaN) is refused, in a plain file and in gzip (found by the fuzzer)', () => {
+    for (const value of [1e30, NaN]) {
+      const b = new Uint8Array(readFileSync(join(NIFTI, 'tiny', 'scl_int16.nii')));
+      new DataView(b.buffer, b.byteOffset).setFloat32(108, value, true);
+      for (const bytes of [b, new Uint8Array(gzipSync(b))]) expect(() => readNifti(bytes, { name: 'x.nii' })).toThrow(/x\.nii: vox_offset .* is not a byte offset/);
+    }
+    // A plausible offset that the gzip stream cannot reach: refused before the buffer is made.
+    const b = new Uint8Array(readFileSync(join(NIFTI, 'tiny', 'scl_int16.nii')));
+    new DataView(b.buffer, b.byteOffset).setFloat32(108, 2 ** 40, true);
+    expect(() => readNifti(new Uint8Array(gzipSync(b)), { name: 'y.nii.gz' })).toThrow(/more than \d+ bytes of gzip can inflate to/);
   });
 
   it('a smaller maxTensorElements refuses a volume that fits the default', () => {
