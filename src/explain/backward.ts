@@ -14,15 +14,15 @@
  * of its output, and returns the gradient of each input (undefined where no gradient flows).
  */
 import { UnsupportedLayerError } from '../errors.ts';
-import { ActivationKind, F32_MAX, type Activation, type GraphNode } from '../graph/ir.ts';
+import type { Activation, GraphNode } from '../graph/ir.ts';
 import type { BatchNormAttrs } from '../ops/batch-norm.ts';
 import type { ConcatenateAttrs } from '../ops/concatenate.ts';
 import type { GlobalPoolAttrs } from '../ops/global-pool.ts';
 import type { MergeAttrs } from '../ops/merge.ts';
 import type { RescalingAttrs } from '../ops/rescaling.ts';
 import type { SoftmaxAttrs } from '../ops/softmax.ts';
-import { activate } from '../reference/activation.ts';
 import { sizeOf, type Tensor } from '../tensor.ts';
+import { activationDerivative } from './activation-grad.ts';
 
 export type Grad = Float64Array;
 
@@ -30,41 +30,6 @@ type Backward = (node: GraphNode, inputs: readonly Tensor[], output: Tensor, gy:
 
 const refuse = (node: GraphNode, why: string): UnsupportedLayerError =>
   new UnsupportedLayerError(node.name, node.kerasClass, `Grad-CAM cannot differentiate through it: ${why}`);
-
-/** d act(x) / dx: exact for the piecewise-linear activations, a central difference (float64) for the smooth ones. */
-export function activationDerivative(act: Activation, x: number): number {
-  switch (act.kind) {
-    case ActivationKind.Linear:
-      return 1;
-    case ActivationKind.Relu:
-      return x > 0 ? 1 : 0;
-    case ActivationKind.Relu6:
-      return x > 0 && x < 6 ? 1 : 0;
-    case ActivationKind.LeakyRelu:
-      return x >= 0 ? 1 : act.alpha;
-    case ActivationKind.HardSigmoidKeras2:
-      return x > -2.5 && x < 2.5 ? 0.2 : 0;
-    case ActivationKind.HardSigmoidKeras3:
-      return x > -3 && x < 3 ? 1 / 6 : 0;
-    case ActivationKind.ReluGeneral:
-      if (x >= act.beta) return act.beta === F32_MAX ? 1 : 0; // F32_MAX: no max_value
-      return x >= act.gamma ? 1 : act.alpha;
-    case ActivationKind.Sigmoid: {
-      const s = activate(act, x);
-      return s * (1 - s);
-    }
-    case ActivationKind.Tanh: {
-      const t = Math.tanh(x);
-      return 1 - t * t;
-    }
-    default: {
-      // ELU, SELU, GELU, softplus, swish, mish, ...: smooth, so a central difference in float64 is
-      // accurate to ~1e-10 relative, far below float32 activations.
-      const h = 1e-5 * Math.max(1, Math.abs(x));
-      return (activate(act, x + h) - activate(act, x - h)) / (2 * h);
-    }
-  }
-}
 
 function denseBackward(node: GraphNode, [x]: readonly Tensor[], out: Tensor, gy: Grad): Grad[] {
   const units = out.shape[out.shape.length - 1];

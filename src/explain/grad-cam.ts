@@ -9,8 +9,6 @@
  * A global-average-pooling → Dense head has the closed form weight_c = ±W[c, k] / (H·W) and skips both.
  */
 import { ShapeError } from '../errors.ts';
-import type { Graph } from '../graph/ir.ts';
-import { executeReference } from '../reference/execute.ts';
 import type { Tensor } from '../tensor.ts';
 import { BACKWARD, type Grad } from './backward.ts';
 import type { GradCamHead } from './head.ts';
@@ -113,20 +111,6 @@ export function backwardWeights(head: GradCamHead, tensors: ReadonlyMap<string, 
     for (let s = 0; s < h * w; s++) for (let ch = 0; ch < c; ch++) weights[b * c + ch] += ga[(b * h * w + s) * c + ch];
   }
   return weights.map((v) => v / (h * w));
-}
-
-/**
- * backwardWeights with the head's forward values computed on the CPU (reference ops) from the target
- * and the external tensors: for tests, and for heads given without a GPU forward.
- */
-export function genericWeights(head: GradCamHead, target: Tensor, external: readonly Tensor[], classes: readonly number[]): Float64Array {
-  const graph: Graph = {
-    inputs: [{ name: head.target, shape: [...target.shape] }, ...head.external.map((name, i) => ({ name, shape: [...external[i].shape] }))],
-    outputs: [head.output],
-    nodes: head.nodes,
-    meta: { name: 'grad-cam head', kerasVersion: '', format: 'graph' },
-  };
-  return backwardWeights(head, executeReference(graph, [target, ...external], true).tensors, classes);
 }
 
 /** ReLU(Σ_c weight_c · A_c) per item, divided by its maximum; [N, h, w]. */

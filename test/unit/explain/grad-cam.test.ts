@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UnsupportedLayerError, ShapeError } from '../../../src/errors.ts';
-import { camMaps, classesFor, closedFormWeights, genericWeights } from '../../../src/explain/grad-cam.ts';
-import { findTarget, headOf } from '../../../src/explain/head.ts';
-import { activationDerivative } from '../../../src/explain/backward.ts';
+import { backwardWeights, camMaps, classesFor, closedFormWeights } from '../../../src/explain/grad-cam.ts';
+import { findTarget, headOf, type GradCamHead } from '../../../src/explain/head.ts';
+import { activationDerivative } from '../../../src/explain/activation-grad.ts';
 import { activate } from '../../../src/reference/activation.ts';
 import { ActivationKind, LINEAR, type Activation, type Graph, type GraphNode } from '../../../src/graph/ir.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
@@ -38,6 +38,20 @@ const conv = (name: string, input: string, cin: number, filters: number) =>
 
 function graph(nodes: GraphNode[], inputShape: (number | null)[]): Graph {
   return { inputs: [{ name: 'x:0:0', shape: inputShape }], outputs: [nodes[nodes.length - 1].output], nodes, meta: { name: 't', kerasVersion: '3.0.0', format: 'test' } };
+}
+
+/**
+ * backwardWeights with the head's forward values from the CPU reference (the product takes them
+ * from the GPU pass): the target (and external tensors) in, every head tensor out.
+ */
+function genericWeights(head: GradCamHead, target: Tensor, external: readonly Tensor[], classes: readonly number[]): Float64Array {
+  const graph: Graph = {
+    inputs: [{ name: head.target, shape: [...target.shape] }, ...head.external.map((name, i) => ({ name, shape: [...external[i].shape] }))],
+    outputs: [head.output],
+    nodes: head.nodes,
+    meta: { name: 'grad-cam head', kerasVersion: '', format: 'test' },
+  };
+  return backwardWeights(head, executeReference(graph, [target, ...external], true).tensors, classes);
 }
 
 /** conv → BN → Flatten → Dense tanh → (Dense a, Dense elu b) → Multiply → Concatenate(·, a) → Dense 3. */
@@ -206,16 +220,22 @@ describe('Grad-CAM weights', () => {
   });
 
   it('activation derivatives match central differences', () => {
-    const kinds = [ActivationKind.Relu, ActivationKind.Relu6, ActivationKind.Elu, ActivationKind.Selu, ActivationKind.Gelu, ActivationKind.Sigmoid, ActivationKind.Tanh, ActivationKind.Swish, ActivationKind.LeakyRelu, ActivationKind.Softplus, ActivationKind.Mish, ActivationKind.HardSigmoidKeras3];
+    const kinds = Object.values(ActivationKind).filter((k): k is ActivationKind => typeof k === 'number' && k !== ActivationKind.ReluGeneral);
     for (const kind of kinds) {
       const a = act(kind, 0.3);
       for (const x of [-2.3, -0.7, 0.4, 1.9, 7.1]) {
         const h = 1e-6;
         const fd = (activate(a, x + h) - activate(a, x - h)) / (2 * h);
+        // erf to 1.5e-7 (Abramowitz & Stegun) for GELU: 5 decimals hold.
         expect(activationDerivative(a, x), `${ActivationKind[kind]} at ${x}`).toBeCloseTo(fd, 5);
       }
     }
   });
+});
+
+it('ReLU with a slope, a threshold and a max (Keras ReLU layer): derivative alpha, 1, 0 on its three pieces', () => {
+  const a: Activation = { kind: ActivationKind.ReluGeneral, alpha: 0.1, beta: 6, gamma: 0.5 };
+  expect([-1, 0.2, 0.7, 5.9, 6.5].map((x) => activationDerivative(a, x))).toEqual([0.1, 0.1, 1, 1, 0]);
 });
 
 describe('Grad-CAM classes and maps', () => {
