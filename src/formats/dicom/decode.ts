@@ -136,6 +136,8 @@ function toImage(h: DicomHeader, data: Float32Array, name: string, syntaxName: s
   if (h.windows.length) image.windows = h.windows;
   if (h.voiLut) image.voiLut = h.voiLut;
   if (h.photometric === 'MONOCHROME1') image.inverted = true;
+  const range = storedRange(h);
+  if (range) image.valueRange = range;
   return image;
 }
 
@@ -158,4 +160,23 @@ export function normalOf(o: readonly number[]): number[] {
 
 export function dot(a: readonly number[], b: readonly number[]): number {
   return a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
+}
+
+/**
+ * The values Bits Stored allows, through the rescale (all frames' together), or undefined under a
+ * Modality LUT Sequence (whose output range is its table's, not a line's).
+ */
+function storedRange(h: DicomHeader): [number, number] | undefined {
+  if (h.modalityLut || h.bitsStored < 1 || h.bitsStored > 32) return undefined;
+  const lo = h.signed ? -(2 ** (h.bitsStored - 1)) : 0;
+  const hi = h.signed ? 2 ** (h.bitsStored - 1) - 1 : 2 ** h.bitsStored - 1;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const { slope, intercept } of h.rescale ?? [{ slope: 1, intercept: 0 }]) {
+    for (const v of [lo * slope + intercept, hi * slope + intercept]) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+  }
+  return Number.isFinite(min) && Number.isFinite(max) && max > min ? [min, max] : undefined;
 }

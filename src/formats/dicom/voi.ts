@@ -94,7 +94,8 @@ export function applyMinMax(data: ArrayLike<number>, min: number, max: number, o
 /**
  * The function that maps `image`'s intensities (or any array in its units, e.g. one slice) to
  * [0, 1] as `spec` says: a given window; 'from-file' = the file's first window, else its VOI LUT,
- * else min..max of the image; 'min-max' = min..max of the image. MONOCHROME1 images are inverted
+ * else the full range its stored values can take (`valueRange`), else min..max of the image;
+ * 'min-max' = min..max of the image. MONOCHROME1 images are inverted
  * after (1 - y).
  */
 export function windowFromSpec(image: MedicalImage, spec: WindowSpec): (data: ArrayLike<number>, out?: Float32Array) => Float32Array {
@@ -110,6 +111,10 @@ export function windowFromSpec(image: MedicalImage, spec: WindowSpec): (data: Ar
   } else if (spec === 'from-file' && image.voiLut) {
     const lut = image.voiLut;
     map = (data, out) => applyVoiLut(data, lut, out);
+  } else if (spec === 'from-file' && image.valueRange) {
+    // No VOI in the file: the stored values as they are (DICOM's identity), their full range onto [0, 1].
+    const [min, max] = image.valueRange;
+    map = (data, out) => applyMinMax(data, min, max, out);
   } else if (spec === 'from-file' || spec === 'min-max') {
     const [min, max] = finiteRange(image.data);
     map = (data, out) => applyMinMax(data, min, max, out);

@@ -54,6 +54,13 @@ export interface MedicalImage {
    * as pydicom's apply_modality_lut gives); the VOI step inverts its output so bright means dense.
    */
   inverted?: boolean;
+  /**
+   * The range the stored values can take, in the units of `data`: DICOM, the Bits Stored range (signed
+   * or not) through the rescale; PNG, 0..2^depth − 1. What 'from-file' maps onto [0, 1] when the file
+   * has no window of its own (DICOM's "no VOI transform": the stored values as they are, so an 8-bit
+   * image keeps its pixel values). Absent (float data, a Modality LUT Sequence): min..max is used.
+   */
+  valueRange?: [number, number];
   /** What the source held, for messages and reports: "DICOM JPEG-LS lossless, 16-bit signed, 20 slices". */
   description: string;
   /**
@@ -66,7 +73,7 @@ export interface MedicalImage {
 /** How intensities become display/model values in [0, 1] (then ×255 for the 0..255 image pipeline). */
 export type WindowSpec =
   | { center: number; width: number; function?: VoiWindow['function'] }
-  /** The file's own first window (or its VOI LUT), else the data's min..max. */
+  /** The file's own first window (or its VOI LUT), else the stored values' full range (`valueRange`), else the data's min..max. */
   | 'from-file'
   /** The data's min..max, linearly. */
   | 'min-max';
