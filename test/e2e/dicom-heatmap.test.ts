@@ -51,7 +51,7 @@ async function dicomSample(): Promise<{ url: string; path: string }> {
   return dicom;
 }
 
-it('classifies a cell given as DICOM exactly as the same pixels given as an array, and as Keras', async () => {
+it('classifies a cell given as DICOM exactly as the same pixels given as a .npy, and as Keras', async () => {
   const sample = await dicomSample();
   expect(sample.url).toMatch(/\.png\.dcm$/);
   await page.click(`#gallery button[data-url="${sample.url}"]`);
