@@ -15,6 +15,8 @@ import { zooValues, type ZooWeight } from './zoo.ts';
 export interface GradCamPageCase {
   classIndex?: number[];
   layer?: string;
+  /** Call with a signal already aborted. */
+  aborted?: boolean;
 }
 
 export type GradCamPageResult =
@@ -54,7 +56,8 @@ export async function explainInPage(
     const results: GradCamPageResult[] = [];
     for (const c of cases) {
       try {
-        const e = await loaded.explain(input, { classIndex: c.classIndex, layer: c.layer });
+        const signal = c.aborted ? AbortSignal.abort(new Error('stopped by the test')) : undefined;
+        const e = await loaded.explain(input, { classIndex: c.classIndex, layer: c.layer, signal });
         results.push({ maps: toWire(e.maps), logits: toWire(e.logits), classIndex: e.classIndex, layer: e.layer, targetShape: e.targetShape });
       } catch (err) {
         const x = err as Error & { layerName?: string };

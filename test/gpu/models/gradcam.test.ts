@@ -97,9 +97,11 @@ describe.each(BACKENDS)('Grad-CAM vs Keras on %s', (backend) => {
     });
   }
 
-  it('refuses a target whose head holds a layer without a backward pass (MaxPooling2D), naming it', async () => {
-    const run = await explainInPage('tiny_head', [{ layer: 'conv1' }, { layer: 'flatten' }, { layer: 'nope' }, { classIndex: [3, 0] }], backend);
-    const [pool, flat, missing, badClass] = run.results.map((r) => ('error' in r ? r.error : undefined));
+  it('refuses a head it cannot differentiate (naming the layer), unknown layers, classes out of range; an aborted call ends with AbortError', async () => {
+    const run = await explainInPage('tiny_head', [{ layer: 'conv1' }, { layer: 'flatten' }, { layer: 'nope' }, { classIndex: [3, 0] }, { aborted: true }, {}], backend);
+    const [pool, flat, missing, badClass, aborted] = run.results.map((r) => ('error' in r ? r.error : undefined));
+    expect(aborted).toMatchObject({ name: 'AbortError', code: 'ABORTED' });
+    expect(run.results[5]).not.toHaveProperty('error'); // the model still explains after all that
     expect(pool).toMatchObject({ name: 'UnsupportedLayerError', code: 'UNSUPPORTED_LAYER', layerName: 'pool1' });
     expect(pool!.message).toMatch(/Layer "pool1" \(MaxPooling2D\).*Grad-CAM cannot differentiate through MaxPooling2D/);
     expect(flat).toMatchObject({ code: 'SHAPE' });
