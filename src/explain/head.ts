@@ -74,9 +74,12 @@ export function findTarget(graph: Graph, inputShape: readonly number[], layer?: 
     }
     return tensor;
   }
+  // Spatial: a feature map with more than one position (a GlobalAveragePooling2D with keepdims
+  // makes a rank-4 [N, 1, 1, C] that is not one).
+  const spatial = (shape: readonly number[]) => shape.length >= 4 && shape.slice(1, -1).some((d) => d > 1);
   let lastSpatial = -1;
   graph.nodes.forEach((n, i) => {
-    if (shapes.get(n.output)!.length >= 4) lastSpatial = i;
+    if (spatial(shapes.get(n.output)!)) lastSpatial = i;
   });
   const head = graph.nodes.find((n, i) => i > lastSpatial && (n.op === 'flatten' || n.op === 'global_pool') && shapes.get(n.inputs[0])!.length >= 4);
   if (!head) {

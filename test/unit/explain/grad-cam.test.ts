@@ -139,6 +139,27 @@ describe('Grad-CAM target and head', () => {
     expect((caught as Error).message).toMatch(/Layer "conv2" \(Conv2D\).*Grad-CAM cannot differentiate through Conv2D/);
   });
 
+  it('a GlobalAveragePooling2D with keepdims (rank 4, 1×1) is the head, not the last spatial layer', () => {
+    const g = graph(
+      [
+        conv('conv', 'x:0:0', 2, 4),
+        node('gap', 'global_pool', ['conv:0:0'], { mode: 'avg', keepdims: true, spatialRank: 2 }, [], 'GlobalAveragePooling2D'),
+        node('drop', 'identity', ['gap:0:0'], {}, [], 'Dropout'),
+        node('flatten', 'flatten', ['drop:0:0'], {}, [], 'Flatten'),
+        dense('logits', 'flatten:0:0', 4, 2),
+      ],
+      [null, 5, 5, 2],
+    );
+    const target = findTarget(g, [1, 5, 5, 2]);
+    expect(target).toBe('conv:0:0');
+    const head = headOf(g, target);
+    const a = randomTensor([1, 5, 5, 4], 3);
+    const closed = closedFormWeights(head, a, [1]);
+    expect(closed).toBeDefined(); // GAP → Dropout → Flatten → Dense still has the closed form
+    const generic = genericWeights(head, a, [], [1]);
+    for (let i = 0; i < 4; i++) expect(closed![i]).toBeCloseTo(generic[i], 12);
+  });
+
   it('refuses a model with no head to find', () => {
     const g = graph([conv('conv1', 'x:0:0', 2, 4)], [null, 5, 5, 2]);
     expect(() => findTarget(g, [1, 5, 5, 2])).toThrow(/no Flatten or global pooling layer/);
