@@ -100,4 +100,24 @@ describe('mi predict --image with DICOM and NIfTI', () => {
     const viaNpy = await predictNpy(input, 'vol', model);
     expect(Array.from(npy(outPath).data)).toEqual(Array.from(viaNpy));
   });
+
+  it('--frame picks a frame of a multi-frame DICOM (windowed by its functional groups\' window); a frame too far is one line', async () => {
+    const mf = join(repoRoot, 'test', 'fixtures', 'dicom', 'multiframe_fg.dcm');
+    const voi = join(out, 'mf-voi.npy');
+    expect((await mi(['decode', mf, '--voi', '-o', voi])).code).toBe(0);
+    const all = npy(voi);
+    expect(all.shape).toEqual([4, 32, 32]);
+    const unit = { data: all.data.slice(2 * 1024, 3 * 1024), shape: [32, 32] };
+    const saved = join(out, 'mf.input.npy');
+    const r = await mi(['predict', join(MODEL, 'model.keras'), '--image', mf, '--frame', '2', '--save-input', saved, '--runtime', 'node']);
+    expect(r.code, show(r)).toBe(0);
+    const expected = pixelsFor(unit).data;
+    let worst = 0;
+    npy(saved).data.forEach((x, i) => (worst = Math.max(worst, Math.abs(x - expected[i]))));
+    // The same window and steps: identical.
+    expect(worst).toBe(0);
+    const far = await mi(['predict', join(MODEL, 'model.keras'), '--image', mf, '--frame', '9', '--runtime', 'node']);
+    expect(far.code).toBe(1);
+    expect(far.stderr.trim()).toMatch(/^mi predict: multiframe_fg\.dcm has 4 frames; frame 9 asked for$/);
+  });
 });
