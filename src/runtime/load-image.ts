@@ -15,8 +15,8 @@ import { isNifti, readNifti } from '../formats/nifti/index.ts';
 /** One file: a URL, a File/Blob, or its bytes. */
 export type ImageFileSource = string | URL | Blob | Uint8Array | ArrayBuffer | { name: string; bytes: Uint8Array | ArrayBuffer };
 
-/** A file, or several (the slices of one DICOM series). */
-export type LoadImageSource = ImageFileSource | readonly ImageFileSource[];
+/** A file, or several (the slices of one DICOM series): an array, or an `<input multiple>`'s FileList. */
+export type LoadImageSource = ImageFileSource | readonly ImageFileSource[] | FileList;
 
 export interface LoadImageOptions {
   /** A name for messages when the source has none (bytes). */
@@ -46,7 +46,8 @@ export function sniffMedicalImage(bytes: Uint8Array): 'dicom' | 'nifti' | 'png' 
  * DicomFormatError / NiftiFormatError for malformed files; LimitError for sizes over the limits.
  */
 export async function loadImage(source: LoadImageSource, options: LoadImageOptions = {}): Promise<MedicalImage> {
-  const list = Array.isArray(source) ? (source as readonly ImageFileSource[]) : [source as ImageFileSource];
+  const isList = Array.isArray(source) || (typeof FileList !== 'undefined' && source instanceof FileList);
+  const list = isList ? Array.from(source as ArrayLike<ImageFileSource>) : [source as ImageFileSource];
   if (list.length === 0) throw new ImageInputError('loadImage: no files given');
   const files = await Promise.all(list.map((s, i) => readSource(s, i, options)));
   options.signal?.throwIfAborted();
