@@ -196,6 +196,8 @@ export async function predict(values: Values, positionals: string[], io: Command
     const windowNote = medical && preprocessing ? `${describeWindow(preprocessing)}, ` : '';
     const recipe = preprocessing ? ` · preprocessing: ${windowNote}${scaleOrigin(preprocessing, 'flags')} (${describeRecipe(preprocessing.options)})` : '';
     if (preprocessing?.usedDefault) io.stderr(defaultNotice(preprocessing, files.model));
+    // A window the metadata meant but that was dropped changes every answer: say so.
+    if (medical) for (const note of preprocessing?.notes.filter((n) => /input\.(window|range|orientation)/.test(n)) ?? []) io.stderr(`mi predict: ${note}`);
     io.stdout(
       `${outputs.length === 1 ? 'output' : 'outputs'} ${shapes} float32 ${where}${labels}${recipe} · ${total.toFixed(1)} ms (run ${ms.toFixed(1)} ms${runNote}) · ` +
         `${loaded.backend === 'wasm' ? `WebAssembly (ONNX Runtime Web): ${loaded.backendReason}` : `WebGPU: ${runtime.adapterName || 'unknown adapter'}`} · ${runtime.name}`,
