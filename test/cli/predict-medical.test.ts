@@ -59,11 +59,13 @@ describe('mi predict --image with DICOM and NIfTI', () => {
     copyFileSync(join(MODEL, 'model.keras'), join(dir, 'model.keras'));
     const meta = JSON.parse(readFileSync(join(MODEL, 'metadata.json'), 'utf8'));
     meta.input.window = { center: -600, width: 1500 };
+    meta.input.orientation = 'RAS'; // not a value we know: dropped, and said on stderr
     writeFileSync(join(dir, 'metadata.json'), JSON.stringify(meta));
     const saved = join(out, 'meta.input.npy');
     const r = await mi(['predict', join(dir, 'model.keras'), '--image', CT, '--save-input', saved, '--runtime', 'node']);
     expect(r.code, show(r)).toBe(0);
     expect(r.stdout).toMatch(/window -600,1500 \(metadata\) → \[0, 255\]/);
+    expect(r.stderr.trim()).toBe('mi predict: metadata.json: input.orientation "RAS" is not one of native, reversed: ignored');
     const unit = join(out, 'ct-lung.npy');
     expect((await mi(['decode', CT, '--window=-600,1500', '-o', unit])).code).toBe(0);
     expect(Array.from(npy(saved).data)).toEqual(Array.from(pixelsFor(npy(unit)).data));
