@@ -8,6 +8,7 @@
  *   dist/cli-page/                                        the page `mi` drives in headless Chromium
  *   dist/mi-classifier.js                                 the element, engine and Lit in one module (no bundler)
  *   dist/vendor/protobufjs-minimal.js                     protobufjs' writer, loaded lazily by the ONNX export
+ *   dist/vendor/<package>/                                the readers' libraries, bundled (lib.config.ts), and NOTICES.md
  *
  * Plain JavaScript so it runs with nothing but Node and the dev dependencies.
  */
@@ -32,7 +33,25 @@ const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin
 });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 rewriteDeclarationImports(dist);
+writeVendorNotices(join(dist, 'vendor', 'NOTICES.md'));
 console.log('build: dist/ written');
+
+/**
+ * The licences of the packages bundled into dist/ rather than installed (lib.config.ts: jsfive with
+ * pako, dicom-parser, nifti-reader-js; vendor.config.ts: protobufjs), which ask that copies carry them.
+ */
+function writeVendorNotices(file) {
+  const bundled = ['jsfive', 'pako', 'dicom-parser', 'nifti-reader-js', 'protobufjs'];
+  const parts = ['# Bundled third-party code', '', 'dist/vendor/ holds code from these packages; their licences follow.', ''];
+  for (const name of bundled) {
+    const dir = join(root, 'node_modules', name);
+    const licence = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
+    if (!licence) throw new Error(`build: ${name} has no LICENSE file to carry into dist/vendor/NOTICES.md`);
+    const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    parts.push(`## ${name} ${version}`, '', '```', readFileSync(join(dir, licence), 'utf8').trim(), '```', '');
+  }
+  writeFileSync(file, parts.join('\n'));
+}
 
 /**
  * The sources import each other as `./x.ts` (run as they are by Vite and tsx). tsc's
