@@ -7,7 +7,7 @@
  */
 import { ImageInputError } from '../errors.ts';
 import type { EngineLimits } from '../limits.ts';
-import { isDicom, readDicom, readDicomSeries } from '../formats/dicom/index.ts';
+import { isDicom, readDicom, readDicomSeries, type DicomReadOptions } from '../formats/dicom/index.ts';
 import { fileNameOf } from '../formats/model-metadata.ts';
 import type { MedicalImage } from '../formats/medical/types.ts';
 import { isNifti, readNifti } from '../formats/nifti/index.ts';
@@ -26,6 +26,8 @@ export interface LoadImageOptions {
   signal?: AbortSignal;
   /** Default: globalThis.fetch. */
   fetch?: typeof fetch;
+  /** Passed to the DICOM reader: decode in a Worker or not, the series to read, where codecs are served. */
+  dicom?: Pick<DicomReadOptions, 'worker' | 'seriesUid' | 'codecBaseUrl'>;
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -55,7 +57,7 @@ export async function loadImage(source: LoadImageSource, options: LoadImageOptio
   if (files.length > 1) {
     const notDicom = files.find((f) => !isDicom(f.bytes));
     if (notDicom) throw new ImageInputError(`loadImage: several files are read as one DICOM series, but ${notDicom.name} is not DICOM`);
-    return readDicomSeries(files, { limits, signal });
+    return readDicomSeries(files, { ...options.dicom, limits, signal });
   }
   const [{ name, bytes }] = files;
   switch (sniffMedicalImage(bytes)) {
@@ -65,7 +67,7 @@ export async function loadImage(source: LoadImageSource, options: LoadImageOptio
     case 'nifti':
       return readNifti(bytes, { name, limits });
     case 'dicom':
-      return readDicom(bytes, { name, limits, signal });
+      return readDicom(bytes, { ...options.dicom, name, limits, signal });
     default:
       throw new ImageInputError(`${name} is not DICOM, NIfTI (.nii, .nii.gz) or PNG (${bytes.length} bytes)`);
   }
