@@ -40,7 +40,7 @@ export interface ModelMetadata {
     /**
      * Medical images (DICOM, NIfTI, 16-bit PNG): how intensities become [0, 1] before `range`: a
      * window `{ center, width, function? }` (DICOM's VOI formula), 'from-file' (the file's own
-     * window, else min-max) or 'min-max'.
+     * window, else its stored values' full range, else min-max) or 'min-max'.
      */
     window?: WindowSpec;
     /** What [0, 1] after the window becomes before `scale` (default [0, 255]: the usual pixel range). */

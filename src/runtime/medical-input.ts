@@ -15,7 +15,7 @@ import type { Tensor } from '../tensor.ts';
 import type { PixelImage } from './preprocess-options.ts';
 
 export interface ModelImageOptions {
-  /** Default 'from-file': the file's own first window (or VOI LUT), else min-max. */
+  /** Default 'from-file': the file's own first window (or VOI LUT), else its stored values' full range (DICOM), else min-max. */
   window?: WindowSpec;
   /** What [0, 1] after the window becomes (default [0, 255]). */
   range?: readonly [number, number];

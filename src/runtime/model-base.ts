@@ -199,7 +199,7 @@ export abstract class ModelBase {
 
   /**
    * Medical images (loadImage's MedicalImage) as predictImage takes them: each windowed by the
-   * options' `window`/`range`, else the model's metadata, else the file's own window (min-max when it
+   * options' `window`/`range`, else the model's metadata, else the file's own window (its stored range or min-max when it
    * has none), as pixels on `range` (0..255 by default) for the usual resize and scale. For a 3-D
    * model (input [N, D, H, W, C]) one volume becomes the whole input tensor, scaled as the recipe says.
    * Other images pass through untouched.

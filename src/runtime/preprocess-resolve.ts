@@ -45,7 +45,7 @@ export type IntensityField = 'window' | 'range' | 'orientation';
 
 /** How a medical image's intensities become the 0..255-style pixels the recipe above then scales. */
 export interface ResolvedIntensity {
-  /** Default 'from-file' (the file's own window, else min-max). */
+  /** Default 'from-file' (the file's own window, else its stored values' full range, else min-max). */
   window: WindowSpec;
   /** What [0, 1] after the window becomes; default [0, 255]. */
   range: [number, number];

@@ -2,7 +2,7 @@
  * `--image` for medical images (mi predict, mi explain): a DICOM file, a DICOM folder (a series), or
  * a NIfTI (.nii, .nii.gz) is read with loadImage, windowed as the flags say (`--window C,W`, `--voi`),
  * else as the model's metadata says (input.window, range, orientation), else the file's own window
- * (min-max when it has none), and becomes:
+ * (without one: a DICOM's stored-value range, else min-max), and becomes:
  * - for a 2-D model ([N, H, W, C]): one frame (`--frame`, default 0) as pixels on `range` (0..255 by
  *   default), grey repeated to RGB for a 3-channel model, then resized and scaled exactly as an 8-bit
  *   PNG is (pixelsToTensor);

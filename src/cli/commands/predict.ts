@@ -45,7 +45,7 @@ Input (one of):
     --save-input F.npy   also write the preprocessed tensor
   --image FILE|FOLDER    a DICOM file or folder (one series) or a NIfTI (.nii, .nii.gz): intensities
                          windowed to [0, 1] by the flags below, else the metadata's input.window,
-                         else the file's own window (min-max without one), mapped onto
+                         else the file's own window (without one: its stored range or min-max), onto
                          input.range (default 0..255), then as above: one frame for a 2-D model
                          (grey repeated to RGB), the whole volume for a 3-D one (no resize)
     --window C,W         the DICOM LINEAR window (a negative centre: --window=-600,1500)
