@@ -17,7 +17,7 @@ const SRC = resolve(__dirname, '../../src');
  * Bottom to top. A stage may import any stage before it in this list, never one after it.
  * Leaves first (errors, limits, tensors, shaders' loader), then the pipeline as DESIGN.md draws it:
  * graph IR ← model readers ← op modules ← compile (import, shapes, passes: they ask ops through
- * hooks) ← scheduler ← explain (Grad-CAM: head analysis and backward, used by the models) ← runtime ← wasm (the WebAssembly backend) ← the public API ← the front ends, and the CPU reference on top:
+ * hooks) ← scheduler ← explain (Grad-CAM: head analysis and backward, used by the models) ← runtime ← wasm (the WebAssembly backend) ← segment (the whole-volume pipeline: conform, tiled inference, write-back; it takes any VolumeModel, so it needs no model class) ← the public API ← the front ends, and the CPU reference on top:
  * it is the oracle the tests judge the product with, so nothing in the product may import it.
  */
 const ORDER: readonly string[] = [
@@ -37,6 +37,7 @@ const ORDER: readonly string[] = [
   'explain',
   'runtime',
   'wasm',
+  'segment',
   'model.ts',
   'api.ts',
   'index.ts',
