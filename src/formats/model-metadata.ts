@@ -23,6 +23,11 @@ import type { WindowSpec } from './medical/types.ts';
 export interface ModelMetadata {
   name?: string;
   labels?: string[];
+  /**
+   * Segmentation models: a colour per label, in label order, as CSS hex ('#rrggbb' or '#rgb'), for the
+   * label table and overlays (a default palette otherwise).
+   */
+  colors?: string[];
   /** 'sigmoid' | 'softmax' | 'linear': how to turn outputs into probabilities. */
   outputActivation?: string;
   /** For one sigmoid unit: p > threshold means labels[1]. */
@@ -144,6 +149,10 @@ export function parseModelMetadata(doc: unknown, from: string): { metadata?: Mod
   if (doc.labels !== undefined) {
     if (Array.isArray(doc.labels) && doc.labels.every((l) => typeof l === 'string' || typeof l === 'number')) meta.labels = doc.labels.map(String);
     else drop('labels', doc.labels, 'a list of names');
+  }
+  if (doc.colors !== undefined) {
+    if (Array.isArray(doc.colors) && doc.colors.every((c) => typeof c === 'string' && /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(c))) meta.colors = [...(doc.colors as string[])];
+    else drop('colors', doc.colors, "a list of CSS hex colours ('#rrggbb')");
   }
   if (doc.outputActivation !== undefined) {
     if (typeof doc.outputActivation === 'string') meta.outputActivation = doc.outputActivation;

@@ -82,6 +82,14 @@ describe('beside a URL model', () => {
       'metadata.json: input.scale "1/255" is not a number: ignored',
     ]);
   });
+
+  it('colors (segmentation label colours): CSS hex kept, anything else dropped with a note', () => {
+    const ok = parseMetadataText(json({ labels: ['bg', 'grey', 'white'], colors: ['#000000', '#888', '#FFFFFF'] }), 'http://h/metadata.json');
+    expect(ok.metadata?.colors).toEqual(['#000000', '#888', '#FFFFFF']);
+    const bad = parseMetadataText(json({ colors: ['red', '#00ff00'] }), 'http://h/metadata.json');
+    expect(bad.metadata?.colors).toBeUndefined();
+    expect(bad.notes).toEqual([`metadata.json: colors ["red","#00ff00"] is not a list of CSS hex colours ('#rrggbb'): ignored`]);
+  });
 });
 
 describe('the metadata option', () => {
