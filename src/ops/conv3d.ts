@@ -1,7 +1,13 @@
 /**
  * Conv3D: Keras' 3-D convolution (channels-last, kernel [kd, kh, kw, cin, cout]) with fused bias
- * and activation: TF's asymmetric 'same' padding per axis, strides and dilation. Runs
- * shaders/conv3d.wgsl. Grouped 3-D convolution (Keras 3 `groups`) is rejected.
+ * and activation: TF's asymmetric 'same' padding per axis, strides and dilation. Grouped 3-D
+ * convolution (Keras 3 `groups`) is rejected.
+ *
+ * Two kernels (chooseConv3DVariant): shaders/conv3d_blocked.wgsl, 4 voxels × all output channels
+ * per invocation, for layers of at most 16 output channels (MeshNet's 3, 5 and 11), and
+ * shaders/conv3d.wgsl, 4 voxels × 4 channels, for wider layers. The rule reads the channel counts
+ * only, never the spatial size, so a sub-volume of a tiled run (src/runtime/tiled-volume.ts) runs the
+ * same kernel, with the same order of additions, as the whole volume.
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import { activationConstants, parseActivation } from '../graph/activations.ts';
@@ -19,6 +25,23 @@ import { countOf, requireWeight, softmaxDraft, tupleOf } from './util.ts';
 export interface Conv3DAttrs extends Conv3DGeometry {
   filters: number;
   activation: Activation;
+  /** Forces a kernel where it applies (tests, the kernel lab); absent: chosen by chooseConv3DVariant. */
+  variant?: Conv3DVariant;
+}
+
+export type Conv3DVariant = 'blocked' | 'direct';
+
+/** Output channels conv3d_blocked.wgsl can hold (its named accumulators acc0 .. acc15). */
+export const BLOCKED_MAX_CHANNELS = 16;
+
+/**
+ * 'blocked' when the output channels fit its accumulators: on SwiftShader it ran MeshNet's layers
+ * several times faster than 'direct' (docs/kernels/conv3d.md), which pads 5 channels to 8 lanes and
+ * reloads every input value once per channel block. 'direct' otherwise, or when forced.
+ */
+export function chooseConv3DVariant(filters: number, forced?: Conv3DVariant): Conv3DVariant {
+  if (forced === 'direct' || filters > BLOCKED_MAX_CHANNELS) return 'direct';
+  return 'blocked';
 }
 
 const WG = 64;
@@ -90,26 +113,47 @@ export const conv3d = defineOp<Conv3DAttrs>({
     const [gz, gy, gx] = conv3dAxes(a, inputShapes[0]);
     const bias = node.weights[1]?.data ?? new Float32Array(F);
     const taps = a.kernelSize[0] * a.kernelSize[1] * a.kernelSize[2];
+    const flops = 2 * N * OD * OH * OW * F * taps * C;
+    const geometry = {
+      batch: N, inD: D, inH: H, inW: W, outD: OD, outH: OH, outW: OW,
+      kD: a.kernelSize[0], kH: a.kernelSize[1], kW: a.kernelSize[2],
+      strideD: a.strides[0], strideH: a.strides[1], strideW: a.strides[2],
+      dilationD: a.dilation[0], dilationH: a.dilation[1], dilationW: a.dilation[2],
+      padFront: gz.padBefore, padTop: gy.padBefore, padLeft: gx.padBefore,
+    };
+    const kernel = { kind: 'constant' as const, data: padChannelsToVec4(node.weights[0].data, F), label: `${node.name}/kernel` };
+    if (chooseConv3DVariant(F, a.variant) === 'blocked') {
+      return [
+        {
+          label: `${node.name}/conv3d`,
+          shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'conv3d_blocked.wgsl'],
+          constants: { WG, IN_C: C, OUT_C: F, ...activationConstants(a.activation) },
+          params: geometry,
+          bindings: {
+            input: { kind: 'tensor', name: node.inputs[0] },
+            kernel,
+            bias: { kind: 'constant', data: bias, label: `${node.name}/bias` },
+            output: { kind: 'tensor', name: node.output },
+          },
+          dispatch: dispatch1D(N * OD * OH * Math.ceil(OW / PIXELS), WG),
+          flops,
+        },
+      ];
+    }
     return [
       {
         label: `${node.name}/conv3d`,
         shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'lib_conv_4px.wgsl', 'conv3d.wgsl'],
         constants: { WG, ...activationConstants(a.activation) },
-        params: {
-          batch: N, inD: D, inH: H, inW: W, inC: C, outD: OD, outH: OH, outW: OW, outC: F, outBlocks: blocks,
-          kD: a.kernelSize[0], kH: a.kernelSize[1], kW: a.kernelSize[2],
-          strideD: a.strides[0], strideH: a.strides[1], strideW: a.strides[2],
-          dilationD: a.dilation[0], dilationH: a.dilation[1], dilationW: a.dilation[2],
-          padFront: gz.padBefore, padTop: gy.padBefore, padLeft: gx.padBefore,
-        },
+        params: { ...geometry, inC: C, outC: F, outBlocks: blocks },
         bindings: {
           input: { kind: 'tensor', name: node.inputs[0] },
-          kernel: { kind: 'constant', data: padChannelsToVec4(node.weights[0].data, F), label: `${node.name}/kernel` },
+          kernel,
           bias: { kind: 'constant', data: padChannelsToVec4(bias, F), label: `${node.name}/bias` },
           output: { kind: 'tensor', name: node.output },
         },
         dispatch: dispatch1D(N * OD * OH * Math.ceil(OW / PIXELS) * blocks, WG),
-        flops: 2 * N * OD * OH * OW * F * taps * C,
+        flops,
       },
     ];
   },

@@ -1,12 +1,14 @@
 /**
- * Conv3D kernel (shaders/conv3d.wgsl) vs the float64 CPU reference on small awkward volumes: odd
+ * Conv3D kernels (shaders/conv3d_blocked.wgsl for ≤ 16 output channels, shaders/conv3d.wgsl for
+ * all; each case runs on every kernel that can take it) vs the float64 CPU reference on small awkward volumes: odd
  * sizes (7×9×11), channels 1/3/5 (not multiples of 4) in and out, TF's asymmetric 'same' padding
  * with stride 2 on odd and even sizes, dilation 2 and 4 with 'same' and 'valid', non-cubic
- * kernels, batch 2, no bias, fused activations. Shapes stay small: SwiftShader runs on the CPU.
+ * kernels, batch 2, no bias, fused activations, every channel count 1..16 of the blocked kernel's
+ * guards (its vec4 weight blocks end at 4, 8, 12, 16). Shapes stay small: SwiftShader runs on the CPU.
  */
 import { describe, it } from 'vitest';
 import { parseActivation } from '../../../src/graph/activations.ts';
-import type { Conv3DAttrs } from '../../../src/ops/conv3d.ts';
+import { BLOCKED_MAX_CHANNELS, type Conv3DAttrs, type Conv3DVariant } from '../../../src/ops/conv3d.ts';
 import type { Padding } from '../../../src/geometry/window.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose, F32 } from '../../util/compare.ts';
@@ -40,10 +42,19 @@ const cases: Conv3DCase[] = [
   { name: 'non-cubic 2×3×1 valid, batch 2, no bias', input: [2, 5, 7, 6, 5], filters: 7, kernel: [2, 3, 1], padding: 'valid', noBias: true },
   { name: 'batch 2, 3×3×3 same, Cin 5 → 5, tanh', input: [2, 5, 6, 7, 5], filters: 5, kernel: [3, 3, 3], padding: 'same', act: 'tanh' },
   { name: 'MeshNet-like block: 21 → 21, dilation 2 same, elu', input: [1, 6, 7, 9, 21], filters: 21, kernel: [3, 3, 3], dilation: [2, 2, 2], padding: 'same', act: 'elu' },
+  { name: 'MeshNet model11 block: 11 → 11, dilation 8 same on 9×10×13, elu', input: [1, 9, 10, 13, 11], filters: 11, kernel: [3, 3, 3], dilation: [8, 8, 8], padding: 'same', act: 'elu' },
+  { name: 'dilation 16 same on 5×6×18 (only the centre plane inside), Cin 5 → 5, relu', input: [1, 5, 6, 18, 5], filters: 5, kernel: [3, 3, 3], dilation: [16, 16, 16], padding: 'same', act: 'relu' },
+  { name: '3×3×3 same, Cin 2 → 12, stride 2 in x only', input: [1, 4, 5, 9, 2], filters: 12, kernel: [3, 3, 3], strides: [1, 1, 2], padding: 'same' },
+  { name: '3×3×3 same, Cin 4 → 13', input: [1, 4, 5, 6, 4], filters: 13, kernel: [3, 3, 3], padding: 'same', act: 'relu' },
+  { name: '3×3×3 same, Cin 6 → 16 (the blocked kernel\'s widest), dilation 2', input: [1, 5, 5, 7, 6], filters: 16, kernel: [3, 3, 3], dilation: [2, 2, 2], padding: 'same', act: 'elu' },
+  { name: '2×2×2 valid, Cin 3 → 17 (direct only)', input: [1, 4, 4, 5, 3], filters: 17, kernel: [2, 2, 2], padding: 'valid' },
+  // The channel counts no case above has, so every guard of the blocked kernel runs.
+  ...[2, 4, 6, 9, 10, 14, 15].map((f): Conv3DCase => ({ name: `3×3×3 same on 3×4×6, Cin 2 → ${f}`, input: [1, 3, 4, 6, 2], filters: f, kernel: [3, 3, 3], padding: 'same', act: 'relu' })),
 ];
 
-function attrsFor(c: Conv3DCase): Conv3DAttrs {
+function attrsFor(c: Conv3DCase, variant: Conv3DVariant): Conv3DAttrs {
   return {
+    variant,
     filters: c.filters,
     kernelSize: c.kernel,
     strides: c.strides ?? [1, 1, 1],
@@ -53,22 +64,24 @@ function attrsFor(c: Conv3DCase): Conv3DAttrs {
   };
 }
 
-describe('conv3d kernel vs CPU reference', () => {
+const variantsFor = (c: Conv3DCase): Conv3DVariant[] => (c.filters <= BLOCKED_MAX_CHANNELS ? ['blocked', 'direct'] : ['direct']);
+
+describe('conv3d kernels vs CPU reference', () => {
   cases.forEach((c, i) => {
-    it(c.name, async () => {
+    it.each(variantsFor(c))(`${c.name} [%s]`, async (variant) => {
       const cin = c.input[4];
       const fanIn = c.kernel[0] * c.kernel[1] * c.kernel[2] * cin;
       // Glorot-like scale keeps outputs O(1), as in trained networks.
       const s = Math.sqrt(3 / fanIn) * 1.5;
       const weights = [{ name: 'kernel', shape: [...c.kernel, cin, c.filters], data: randomArray(fanIn * c.filters, 100 + i, -s, s) }];
       if (!c.noBias) weights.push({ name: 'bias', shape: [c.filters], data: randomArray(c.filters, 200 + i, -0.2, 0.2) });
-      const graph = singleOpGraph({ op: 'conv3d', attrs: attrsFor(c) as unknown as Record<string, unknown>, weights, inputShapes: [c.input] });
+      const graph = singleOpGraph({ op: 'conv3d', attrs: attrsFor(c, variant) as unknown as Record<string, unknown>, weights, inputShapes: [c.input] });
       const x = randomTensor(c.input, 300 + i);
       const [gpu] = await runGraphOnGpu(graph, [x]);
       const { outputs } = executeReference(graph, [x]);
       // f32 sums of at most 27·21 = 567 products, split per tap, vs float64: ~1e-6 at O(1)
       // outputs, as for conv2d; the project default atol 1e-5 + rtol 1e-4 holds with margin.
-      expectTensorsClose(gpu, outputs[0], F32, c.name);
+      expectTensorsClose(gpu, outputs[0], F32, `${c.name} [${variant}]`);
     });
   });
 });

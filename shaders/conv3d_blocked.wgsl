@@ -1,0 +1,189 @@
+// Register-blocked 3-D convolution for few output channels (MeshNet: 5 and 11 channels, 3×3×3
+// kernels, dilations 1..16, 'same' padding), channels-last, with fused bias and activation:
+//   out[n, oz, oy, ox, co] = activate(bias[co] + Σ_{kz, ky, kx, ci} in[n, iz, iy, ix, ci] · w[kz, ky, kx, ci, co])
+//   iz = oz·strideD − padFront + kz·dilationD   (likewise iy, ix); taps outside the input read zero.
+//
+// Linked from: lib_flat_main.wgsl (entry point, flat item index). src/ops/conv3d.ts picks this
+// kernel when outC ≤ 16 (conv3d.wgsl, 4 px × 4 ch per invocation, runs the rest).
+//
+// Work split: one invocation computes FOUR x-adjacent output voxels × ALL output channels. Each
+// accumulator is a vec4 over the four voxels, one per output channel (acc0 .. acc15), so no lane
+// is wasted on channels that do not exist (conv3d.wgsl pads 5 channels to 8 lanes) and each input
+// value, loaded once, serves every output channel. OUT_C and IN_C are pipeline overrides: the
+// channel guards below (`if (OUT_C > k)`) are resolved when the pipeline is compiled, and the
+// channel loop has a constant trip count. The accumulators are named variables, not an array,
+// because an array indexed in a loop lives in memory on SwiftShader.
+//
+// Weight layout: Keras' kernel [kD, kH, kW, inC, outC] with the output channels zero-padded to
+// whole vec4 blocks by the host (src/ops/conv3d.ts), read as vec4:
+// kernel[(tap·IN_C + ci)·OUT_BLOCKS + blk]; every invocation reads the same weights in the same
+// order. The bias is read per channel.
+//
+// Bounds: a kernel plane (kz) or row (ky) outside the input is skipped for all four voxels (they
+// share iz and iy). Columns differ per voxel: an out-of-range column reads a clamped, in-range
+// address and `select` turns the value into 0 (no out-of-bounds access, no 0 · inf = NaN, so a
+// non-finite input reaches exactly the outputs whose window holds it). Voxels past outW are
+// computed and not written.
+//
+// Accuracy: the sums run over the taps in order (kz, ky, kx, ci), the same order for every voxel
+// wherever it lies in the tensor, so a voxel computed in a sub-volume (src/runtime/tiled-volume.ts)
+// gets the same bits. MeshNet's reductions are short (27 taps × ≤ 16 channels).
+
+struct Params {
+  batch: u32,
+  inD: u32,
+  inH: u32,
+  inW: u32,
+  outD: u32,
+  outH: u32,
+  outW: u32,
+  kD: u32,
+  kH: u32,
+  kW: u32,
+  strideD: u32,
+  strideH: u32,
+  strideW: u32,
+  dilationD: u32,
+  dilationH: u32,
+  dilationW: u32,
+  padFront: u32,
+  padTop: u32,
+  padLeft: u32,
+}
+
+// Input channels and output channels (1 ..= 16) of the layer, set by the host.
+override IN_C: u32 = 1u;
+override OUT_C: u32 = 1u;
+// vec4 columns of the padded kernel and bias.
+override OUT_BLOCKS: u32 = (OUT_C + 3u) / 4u;
+
+@group(0) @binding(1) var<storage, read> input: array<f32>;
+@group(0) @binding(2) var<storage, read> kernel: array<vec4f>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> output: array<f32>;
+
+// Output voxels along x per invocation (the dispatch in src/ops/conv3d.ts counts tiles of this width).
+const PIXELS: u32 = 4u;
+
+fn items() -> u32 {
+  let tilesX = (params.outW + PIXELS - 1u) / PIXELS;
+  return params.batch * params.outD * params.outH * tilesX;
+}
+
+fn item(idx: u32) {
+  let tilesX = (params.outW + PIXELS - 1u) / PIXELS;
+  let ox0 = (idx % tilesX) * PIXELS;
+  let outRow = idx / tilesX; // (n·outD + oz)·outH + oy
+  let oy = outRow % params.outH;
+  let plane = outRow / params.outH; // n·outD + oz
+  let oz = plane % params.outD;
+  let n = plane / params.outD;
+
+  let z0 = i32(oz * params.strideD) - i32(params.padFront);
+  let y0 = i32(oy * params.strideH) - i32(params.padTop);
+  // Input column of voxel p for kernel column kx: x0 + p·strideW + kx·dilationW.
+  let x0 = vec4i(0, 1, 2, 3) * i32(params.strideW) + (i32(ox0 * params.strideW) - i32(params.padLeft));
+  let inW = i32(params.inW);
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  for (var kz = 0u; kz < params.kD; kz++) {
+    let iz = z0 + i32(kz * params.dilationD);
+    if (iz < 0 || iz >= i32(params.inD)) {
+      continue;
+    }
+    for (var ky = 0u; ky < params.kH; ky++) {
+      let iy = y0 + i32(ky * params.dilationH);
+      if (iy < 0 || iy >= i32(params.inH)) {
+        continue;
+      }
+      let rowBase = ((n * params.inD + u32(iz)) * params.inH + u32(iy)) * params.inW;
+      for (var kx = 0u; kx < params.kW; kx++) {
+        let ix = x0 + vec4i(i32(kx * params.dilationW));
+        let inside = (ix >= vec4i(0)) & (ix < vec4i(inW));
+        let base = (vec4u(rowBase) + vec4u(clamp(ix, vec4i(0), vec4i(inW - 1)))) * IN_C;
+        var w = (((kz * params.kH + ky) * params.kW + kx) * IN_C) * OUT_BLOCKS;
+        for (var ci = 0u; ci < IN_C; ci++) {
+          let v = vec4f(
+            select(0.0, input[base.x + ci], inside.x),
+            select(0.0, input[base.y + ci], inside.y),
+            select(0.0, input[base.z + ci], inside.z),
+            select(0.0, input[base.w + ci], inside.w),
+          );
+          let w0 = kernel[w];
+          acc0 += v * w0.x;
+          if (OUT_C > 1u) { acc1 += v * w0.y; }
+          if (OUT_C > 2u) { acc2 += v * w0.z; }
+          if (OUT_C > 3u) { acc3 += v * w0.w; }
+          if (OUT_C > 4u) {
+            let w1 = kernel[w + 1u];
+            acc4 += v * w1.x;
+            if (OUT_C > 5u) { acc5 += v * w1.y; }
+            if (OUT_C > 6u) { acc6 += v * w1.z; }
+            if (OUT_C > 7u) { acc7 += v * w1.w; }
+          }
+          if (OUT_C > 8u) {
+            let w2 = kernel[w + 2u];
+            acc8 += v * w2.x;
+            if (OUT_C > 9u) { acc9 += v * w2.y; }
+            if (OUT_C > 10u) { acc10 += v * w2.z; }
+            if (OUT_C > 11u) { acc11 += v * w2.w; }
+          }
+          if (OUT_C > 12u) {
+            let w3 = kernel[w + 3u];
+            acc12 += v * w3.x;
+            if (OUT_C > 13u) { acc13 += v * w3.y; }
+            if (OUT_C > 14u) { acc14 += v * w3.z; }
+            if (OUT_C > 15u) { acc15 += v * w3.w; }
+          }
+          w += OUT_BLOCKS;
+        }
+      }
+    }
+  }
+  let outBase = (outRow * params.outW + ox0) * OUT_C;
+  storeChannel(outBase, ox0, 0u, acc0);
+  if (OUT_C > 1u) { storeChannel(outBase, ox0, 1u, acc1); }
+  if (OUT_C > 2u) { storeChannel(outBase, ox0, 2u, acc2); }
+  if (OUT_C > 3u) { storeChannel(outBase, ox0, 3u, acc3); }
+  if (OUT_C > 4u) { storeChannel(outBase, ox0, 4u, acc4); }
+  if (OUT_C > 5u) { storeChannel(outBase, ox0, 5u, acc5); }
+  if (OUT_C > 6u) { storeChannel(outBase, ox0, 6u, acc6); }
+  if (OUT_C > 7u) { storeChannel(outBase, ox0, 7u, acc7); }
+  if (OUT_C > 8u) { storeChannel(outBase, ox0, 8u, acc8); }
+  if (OUT_C > 9u) { storeChannel(outBase, ox0, 9u, acc9); }
+  if (OUT_C > 10u) { storeChannel(outBase, ox0, 10u, acc10); }
+  if (OUT_C > 11u) { storeChannel(outBase, ox0, 11u, acc11); }
+  if (OUT_C > 12u) { storeChannel(outBase, ox0, 12u, acc12); }
+  if (OUT_C > 13u) { storeChannel(outBase, ox0, 13u, acc13); }
+  if (OUT_C > 14u) { storeChannel(outBase, ox0, 14u, acc14); }
+  if (OUT_C > 15u) { storeChannel(outBase, ox0, 15u, acc15); }
+}
+
+// Writes channel c of the invocation's voxels that exist (ox0 + p < outW), biased and activated.
+fn storeChannel(outBase: u32, ox0: u32, c: u32, sum: vec4f) {
+  let s = sum + bias[c];
+  output[outBase + c] = activate(s.x);
+  if (ox0 + 1u < params.outW) {
+    output[outBase + OUT_C + c] = activate(s.y);
+  }
+  if (ox0 + 2u < params.outW) {
+    output[outBase + 2u * OUT_C + c] = activate(s.z);
+  }
+  if (ox0 + 3u < params.outW) {
+    output[outBase + 3u * OUT_C + c] = activate(s.w);
+  }
+}
