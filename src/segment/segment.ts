@@ -141,7 +141,8 @@ export async function segmentVolume(model: SegmentModel, image: MedicalImage, op
 
 /**
  * The model's input values: metadata.input's window (default min–max) onto [0, 1], then its range
- * (default [0, 1]), scale, offset, mean and std, in that order; with none of those fields, min–max
+ * (default [0, 1]), scale, offset, mean and std, in that order (without a window or range, the
+ * stored intensities go straight to scale/offset/mean/std); with none of those fields, min–max
  * to [0, 1] (brainchop's convention), said in the notes. Float32 arithmetic as numpy's
  * (v − min) / (max − min) on float32 data, so a volume matches a NumPy-made reference exactly.
  */
@@ -153,10 +154,15 @@ function normalise(data: Float32Array, metadata: ModelMetadata | undefined, note
     return minMax(data);
   }
   notes.push(`normalised as the model's metadata says (${given.join(', ')})`);
-  const unit = recipe.window && recipe.window !== 'min-max'
-    ? windowFromSpec({ format: 'nifti', name: 'volume', data, shape: [data.length], channels: 1, description: '' }, recipe.window)(data)
-    : minMax(data);
-  const [lo, hi] = recipe.range ?? [0, 1];
+  // A window or range says "map intensities onto [0, 1], then onto range"; without either, the
+  // scale/offset/mean/std apply to the intensities as stored (as the image recipe's to raw pixels).
+  const windowed = recipe.window !== undefined || recipe.range !== undefined;
+  const unit = !windowed
+    ? Float32Array.from(data)
+    : recipe.window && recipe.window !== 'min-max'
+      ? windowFromSpec({ format: 'nifti', name: 'volume', data, shape: [data.length], channels: 1, description: '' }, recipe.window)(data)
+      : minMax(data);
+  const [lo, hi] = windowed ? (recipe.range ?? [0, 1]) : [0, 1];
   const scale = recipe.scale ?? 1;
   const offset = recipe.offset ?? 0;
   const mean = recipe.mean?.[0] ?? 0;
