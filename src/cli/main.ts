@@ -12,6 +12,7 @@ import { integrityCommand, INTEGRITY_HELP, INTEGRITY_OPTIONS } from './commands/
 import { convertCommand, CONVERT_HELP, CONVERT_OPTIONS } from './commands/convert.ts';
 import { decodeCommand, DECODE_HELP, DECODE_OPTIONS } from './commands/decode.ts';
 import { explainCommand, EXPLAIN_HELP, EXPLAIN_OPTIONS } from './commands/explain.ts';
+import { segmentCommand, SEGMENT_HELP, SEGMENT_OPTIONS } from './commands/segment.ts';
 import { packageVersion } from './version.ts';
 
 const MAIN_HELP = `Usage: mi <command> [options]
@@ -26,6 +27,7 @@ Commands:
   convert   write a Keras model as ONNX (--to onnx -o model.onnx), in Node, no Python
   decode    a DICOM file or series, NIfTI or PNG as float32 .npy (intensities as the format defines them)
   explain   Grad-CAM heatmaps of a classifier's decision as .npy (N, h, w), optionally over the image as a PNG
+  segment   label a 3-D scan (NIfTI or DICOM series) with a segmentation model; labels as NIfTI in the scan's space
 
 Run "mi <command> --help" for a command's options; "mi --version" prints the version.
 `;
@@ -44,6 +46,7 @@ const COMMANDS: Record<string, Command> = {
   convert: { help: CONVERT_HELP, options: CONVERT_OPTIONS, run: (v, p, io) => convertCommand(v, p, io) },
   decode: { help: DECODE_HELP, options: DECODE_OPTIONS, run: (v, p, io) => decodeCommand(v, p, io) },
   explain: { help: EXPLAIN_HELP, options: EXPLAIN_OPTIONS, run: (v, p, io) => explainCommand(v, p, io) },
+  segment: { help: SEGMENT_HELP, options: SEGMENT_OPTIONS, run: (v, p, io) => segmentCommand(v, p, io) },
 };
 
 /** Planned commands (future issues): recognised, so users get a clear answer rather than "unknown". */
