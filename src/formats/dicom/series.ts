@@ -83,8 +83,31 @@ export async function readSeries(
   };
   delete image.spacing;
   if (first.pixelSpacing && spacing !== undefined) image.spacing = [spacing, ...first.pixelSpacing];
+  const affine = seriesAffine(ordered, spacing, first);
+  if (affine) image.affine = affine;
   if (notes.length) image.notes = notes;
   return image;
+}
+
+/**
+ * The voxel→world affine of the [slice, row, column] volume in RAS (nibabel's convention, as a
+ * NIfTI's): the first sorted slice's Image Position (Patient), the row and column direction cosines
+ * times the pixel spacing, the slice normal times the mean step; DICOM's LPS becomes RAS by negating
+ * x and y. Undefined without positions, orientation, pixel spacing or a slice step.
+ */
+function seriesAffine(ordered: Slice[], spacing: number | undefined, h: DicomHeader): number[][] | undefined {
+  const o = h.orientation;
+  const p0 = ordered[0]!.position !== undefined ? ordered[0]!.header.positions?.[0] : undefined;
+  if (!o || !p0 || !h.pixelSpacing || spacing === undefined || !(spacing > 0)) return undefined;
+  const normal = normalOf(o);
+  const [betweenRows, betweenColumns] = h.pixelSpacing;
+  // Column c of the affine: where one step along voxel axis c goes (slice, row index, column index).
+  const axes = [normal.map((v) => v * spacing), o.slice(3, 6).map((v) => v * betweenRows), o.slice(0, 3).map((v) => v * betweenColumns)];
+  const rows = [0, 1, 2].map((r) => {
+    const lpsToRas = r < 2 ? -1 : 1;
+    return [axes[0][r]! * lpsToRas, axes[1][r]! * lpsToRas, axes[2][r]! * lpsToRas, p0[r]! * lpsToRas];
+  });
+  return [...rows, [0, 0, 0, 1]];
 }
 
 function seriesName(files: readonly SeriesFile[]): string {

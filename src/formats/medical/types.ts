@@ -41,7 +41,10 @@ export interface MedicalImage {
   spacing?: number[];
   /** DICOM: Image Orientation (Patient), row then column direction cosines. */
   orientation?: number[];
-  /** NIfTI: the 4×4 voxel→world affine nibabel reports (sform, else qform, else pixdim), row-major. */
+  /**
+   * The 4×4 voxel→world (RAS, mm) affine, row-major. NIfTI: what nibabel reports (sform, else qform,
+   * else pixdim). A DICOM series with positions, orientation and spacing: for its [slice, row, col] axes.
+   */
   affine?: number[][];
   /** DICOM: the windows the file carries (first is the default `--voi`), if any. */
   windows?: VoiWindow[];
