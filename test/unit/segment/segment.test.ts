@@ -7,28 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { AbortError, DicomFormatError, ShapeError } from '../../../src/errors.ts';
 import type { MedicalImage } from '../../../src/formats/medical/types.ts';
-import { segmentVolume, type SegmentModel, type SegmentProgress } from '../../../src/segment/segment.ts';
-import type { Tensor } from '../../../src/tensor.ts';
-
-/** Threshold-at-0.5 model: scores [0.5, x] per voxel; a graph with no nodes has no receptive field. */
-function thresholdModel(metadata?: SegmentModel['metadata']): SegmentModel & { calls: number } {
-  const model = {
-    calls: 0,
-    metadata,
-    graph: { inputs: [{ name: 'x', shape: [null, null, null, null, 1] }], outputs: ['x'], nodes: [], meta: { name: 't', kerasVersion: '', format: 'test' } },
-    memoryLimits: { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 2 ** 30 },
-    async predict(t: Tensor): Promise<Tensor> {
-      model.calls++;
-      const out = new Float32Array(t.data.length * 2);
-      for (let n = 0; n < t.data.length; n++) {
-        out[2 * n] = 0.5;
-        out[2 * n + 1] = t.data[n];
-      }
-      return { shape: [...t.shape.slice(0, 4), 2], data: out };
-    },
-  };
-  return model;
-}
+import { segmentVolume, type SegmentProgress } from '../../../src/segment/segment.ts';
+import { thresholdModel } from './threshold-model.ts';
 
 /** A 30×36×24 RAS volume of 2 mm voxels: a bright ellipsoid (value 200) on 0, with a gradient. */
 function phantom(): MedicalImage {
