@@ -35,9 +35,9 @@ export type Conv3DVariant = 'blocked' | 'direct';
 export const BLOCKED_MAX_CHANNELS = 16;
 
 /**
- * 'blocked' when the output channels fit its accumulators: on SwiftShader it ran MeshNet's layers
- * several times faster than 'direct' (docs/kernels/conv3d.md), which pads 5 channels to 8 lanes and
- * reloads every input value once per channel block. 'direct' otherwise, or when forced.
+ * 'blocked' when the output channels fit its accumulators: on SwiftShader it runs MeshNet's layers
+ * 2–4× faster than 'direct' (docs/kernels/conv3d.md), which pads 5 channels to 8 lanes and reloads
+ * every input value once per block of 4 channels. 'direct' otherwise, or when forced.
  */
 export function chooseConv3DVariant(filters: number, forced?: Conv3DVariant): Conv3DVariant {
   if (forced === 'direct' || filters > BLOCKED_MAX_CHANNELS) return 'direct';
@@ -121,7 +121,7 @@ export const conv3d = defineOp<Conv3DAttrs>({
       dilationD: a.dilation[0], dilationH: a.dilation[1], dilationW: a.dilation[2],
       padFront: gz.padBefore, padTop: gy.padBefore, padLeft: gx.padBefore,
     };
-    const kernel = { kind: 'constant' as const, data: padChannelsToVec4(node.weights[0].data, F), label: `${node.name}/kernel` };
+    const kernelLabel = `${node.name}/kernel`;
     if (chooseConv3DVariant(F, a.variant) === 'blocked') {
       return [
         {
@@ -131,7 +131,8 @@ export const conv3d = defineOp<Conv3DAttrs>({
           params: geometry,
           bindings: {
             input: { kind: 'tensor', name: node.inputs[0] },
-            kernel,
+            // Keras' layout as it is: the kernel reads scalars (see its header for why).
+            kernel: { kind: 'constant', data: node.weights[0].data, label: kernelLabel },
             bias: { kind: 'constant', data: bias, label: `${node.name}/bias` },
             output: { kind: 'tensor', name: node.output },
           },
@@ -148,7 +149,7 @@ export const conv3d = defineOp<Conv3DAttrs>({
         params: { ...geometry, inC: C, outC: F, outBlocks: blocks },
         bindings: {
           input: { kind: 'tensor', name: node.inputs[0] },
-          kernel,
+          kernel: { kind: 'constant', data: padChannelsToVec4(node.weights[0].data, F), label: kernelLabel },
           bias: { kind: 'constant', data: padChannelsToVec4(bias, F), label: `${node.name}/bias` },
           output: { kind: 'tensor', name: node.output },
         },
