@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { AbortError, DicomFormatError, ShapeError } from '../../../src/errors.ts';
 import type { MedicalImage } from '../../../src/formats/medical/types.ts';
 import { segmentVolume, type SegmentProgress } from '../../../src/segment/segment.ts';
+import { headBox } from '../../../src/segment/crop.ts';
 import { thresholdModel } from './threshold-model.ts';
 
 /** A 30×36×24 RAS volume of 2 mm voxels: a bright ellipsoid (value 200) on 0, with a gradient. */
@@ -56,6 +57,27 @@ describe('segmentVolume', () => {
     const p = cropped.probabilities!;
     expect(p.shape).toEqual([30, 36, 24, 2]);
     for (let v = 0; v < 100; v++) expect(p.data[2 * v] + p.data[2 * v + 1]).toBeCloseTo(1, 5);
+  });
+
+  it("metadata orientation 'reversed' feeds (k, j, i) and turns the answer back: same labels", async () => {
+    const native = await segmentVolume(thresholdModel(), phantom(), { conform: grid });
+    const seen: (readonly number[])[] = [];
+    const model = thresholdModel({ input: { orientation: 'reversed' } });
+    const predict = model.predict.bind(model);
+    model.predict = async (t) => (seen.push(t.shape), predict(t));
+    const reversed = await segmentVolume(model, phantom(), { conform: false, crop: true });
+    const plain = await segmentVolume(thresholdModel(), phantom(), { conform: false, crop: true });
+    expect(reversed.labels.data).toEqual(plain.labels.data);
+    expect(native.labels.data).toEqual(plain.labels.data);
+    // The phantom's head box, grown by nothing (no receptive field), reversed: k first.
+    expect(seen[0].slice(1, 4)).toEqual([...plain.notes.find((n) => n.startsWith('cropped'))!.match(/(\d+)×(\d+)×(\d+)/)!.slice(1).map(Number)].reverse());
+  });
+
+  it('the head box grows by the receptive field and stays inside the volume', () => {
+    const data = new Float32Array(10 * 10 * 10);
+    data[(4 * 10 + 5) * 10 + 6] = 1; // one bright voxel at (4, 5, 6)
+    expect(headBox(data, [10, 10, 10], { before: [2, 1, 0], after: [3, 9, 1] })).toEqual({ start: [2, 4, 6], size: [6, 6, 2] });
+    expect(headBox(new Float32Array(1000), [10, 10, 10], { before: [0, 0, 0], after: [0, 0, 0] })).toBeUndefined();
   });
 
   it('metadata names and colours the labels; a wrong count falls back with a note', async () => {
