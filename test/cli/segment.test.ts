@@ -69,6 +69,21 @@ describe('mi segment', () => {
     for (let v = 0; v < 50; v++) expect(p.data[3 * v] + p.data[3 * v + 1] + p.data[3 * v + 2]).toBeCloseTo(1, 5);
   });
 
+  it('a DICOM series folder: labels on the series\' own [slice, row, col] grid with its affine', { timeout: 300_000 }, async () => {
+    const series = join(fixturesDir(), 'dicom', 'brain-series');
+    const labels = join(dir, 'series-labels.nii');
+    // A coarse 32³ grid of 8 mm keeps the run small; the write-back still fills every voxel of the series.
+    const r = await mi(['segment', join(MODEL_DIR, 'model.json'), '--volume', series, '-o', labels, '--grid', '32,8', '--runtime', 'node']);
+    expect(r.code, show(r)).toBe(0);
+    const got = readNifti(readFileSync(labels));
+    expect(got.shape).toEqual([20, 256, 256]);
+    // The series' affine (formats/dicom/series.ts): first slice at pydicom's position, LPS → RAS.
+    // (within float32 storage of the header: 1e-4 mm here)
+    [110.5, 78.3063, -72.7575].forEach((v, r) => expect(Math.abs(got.affine![r][3] - v)).toBeLessThan(1e-4));
+    expect(r.stdout).toMatch(/^labels 20×256×256 → .* · background \d+ voxels/);
+    expect(r.stderr).toContain('uneven slice spacing'); // the reader's note on 1 % jitter, passed on
+  });
+
   it('a 4-D volume or a truncated file is one line on stderr, before any GPU work', { timeout: 60_000 }, async () => {
     const four = join(dir, 'four.nii');
     writeFileSync(four, writeNifti(new Float32Array(4 * 4 * 4 * 2), [4, 4, 4, 2], AFFINE));
