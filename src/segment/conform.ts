@@ -79,8 +79,14 @@ function voxelMap(from: Grid, to: Grid): Affine {
   return multiply(invert(from.affine), to.affine);
 }
 
+/**
+ * Called after each slab of the target's first axis with the fraction done: for progress, and to
+ * stop a long resampling (an exception thrown here ends it, e.g. an AbortError).
+ */
+export type SlabCallback = (fraction: number) => void;
+
 /** Calls `each(index, x, y, z)` for every target voxel in C order with its source coordinates. */
-function forEachTarget(from: Grid, to: Grid, each: (index: number, x: number, y: number, z: number) => void): void {
+function forEachTarget(from: Grid, to: Grid, each: (index: number, x: number, y: number, z: number) => void, onSlab?: SlabCallback): void {
   const v = voxelMap(from, to);
   const [I, J, K] = to.shape;
   let index = 0;
@@ -92,6 +98,7 @@ function forEachTarget(from: Grid, to: Grid, each: (index: number, x: number, y:
       const z0 = v[2][0] * i + v[2][1] * j + v[2][3];
       for (let k = 0; k < K; k++, index++) each(index, x0 + v[0][2] * k, y0 + v[1][2] * k, z0 + v[2][2] * k);
     }
+    onSlab?.((i + 1) / I);
   }
 }
 
@@ -101,7 +108,7 @@ function checkData(data: Float32Array, grid: Grid, what: string): void {
 }
 
 /** Resamples `data` on `from` onto `to` by trilinear interpolation (scipy order 1, mode 'constant', cval 0). */
-export function resampleLinear(data: Float32Array, from: Grid, to: Grid): Float32Array {
+export function resampleLinear(data: Float32Array, from: Grid, to: Grid, onSlab?: SlabCallback): Float32Array {
   checkData(data, from, 'resampleLinear');
   const [I, J, K] = from.shape;
   const out = new Float32Array(to.shape[0] * to.shape[1] * to.shape[2]);
@@ -124,7 +131,7 @@ export function resampleLinear(data: Float32Array, from: Grid, to: Grid): Float3
     const c10 = data[b + dx] * (1 - fz) + data[b + dx + dz] * fz;
     const c11 = data[b + dx + dy] * (1 - fz) + data[b + dx + dy + dz] * fz;
     out[index] = (c00 * (1 - fy) + c01 * fy) * (1 - fx) + (c10 * (1 - fy) + c11 * fy) * fx;
-  });
+  }, onSlab);
   return out;
 }
 
@@ -138,7 +145,7 @@ const SNAP = 1e-6;
 const snap = (x: number) => Math.round(x / SNAP) * SNAP;
 
 /** Resamples labels on `from` onto `to` by nearest neighbour (scipy order 0, mode 'constant', cval 0). */
-export function resampleNearest(labels: Float32Array, from: Grid, to: Grid): Float32Array {
+export function resampleNearest(labels: Float32Array, from: Grid, to: Grid, onSlab?: SlabCallback): Float32Array {
   checkData(labels, from, 'resampleNearest');
   const [I, J, K] = from.shape;
   const out = new Float32Array(to.shape[0] * to.shape[1] * to.shape[2]);
@@ -148,6 +155,6 @@ export function resampleNearest(labels: Float32Array, from: Grid, to: Grid): Flo
     const z = snap(zs);
     if (!(x >= 0 && x <= I - 1 && y >= 0 && y <= J - 1 && z >= 0 && z <= K - 1)) return;
     out[index] = labels[(Math.floor(x + 0.5) * J + Math.floor(y + 0.5)) * K + Math.floor(z + 0.5)];
-  });
+  }, onSlab);
   return out;
 }

@@ -16,7 +16,7 @@ import type { MedicalImage } from '../formats/medical/types.ts';
 import type { ModelMetadata } from '../formats/model-metadata.ts';
 import { predictVolumeTiled, receptiveField, type Extent3, type VolumeModel } from '../runtime/tiled-volume.ts';
 import { determinant3 } from './affine.ts';
-import { conformGrid, resampleLinear, resampleNearest, sameGrid, type ConformSpec, type Grid, type Shape3 } from './conform.ts';
+import { conformGrid, resampleLinear, resampleNearest, sameGrid, type ConformSpec, type Grid, type Shape3, type SlabCallback } from './conform.ts';
 import { extractBox, headBox, insertBox, type Box } from './crop.ts';
 import { argmax, labelTable, labelVolumes, softmaxInPlace, type LabelEntry, type LabelVolume } from './labels.ts';
 import { checkVolume } from './volume-input.ts';
@@ -80,7 +80,12 @@ export async function segmentVolume(model: SegmentModel, image: MedicalImage, op
   const grid: Grid = options.conform === false ? input.grid : conformGrid(input.grid, options.conform || {});
   const onInputGrid = sameGrid(grid, input.grid);
   if (options.conform !== false) notes.push(onInputGrid ? 'conform skipped: the volume is already on the model grid' : `conformed ${input.grid.shape.join('×')} to ${grid.shape.join('×')} (${options.conform ? 'given grid' : '1 mm LIA'}, trilinear)`);
-  const conformed = onInputGrid ? input.data : resampleLinear(input.data, input.grid, grid);
+  // Between slabs of a resampling: progress, and the abort check (a 256³ resampling takes a second or more).
+  const during = (stage: SegmentStage, scale = 1) => (fraction: number) => {
+    progress({ stage, fraction: fraction * scale });
+    checkAbort(stage);
+  };
+  const conformed = onInputGrid ? input.data : resampleLinear(input.data, input.grid, grid, during('conform'));
   progress({ stage: 'conform', fraction: 1 });
 
   checkAbort('normalise');
@@ -117,7 +122,7 @@ export async function segmentVolume(model: SegmentModel, image: MedicalImage, op
   progress({ stage: 'write-back', fraction: 0 });
   const boxLabels = argmax(boxScores, classes);
   const gridLabels = options.crop ? insertBox(boxLabels, grid.shape, box) : boxLabels;
-  const labels = onInputGrid ? gridLabels : resampleNearest(gridLabels, grid, input.grid);
+  const labels = onInputGrid ? gridLabels : resampleNearest(gridLabels, grid, input.grid, options.probabilities ? during('write-back', 0.5) : during('write-back'));
   const table = labelTable(classes, model.metadata, notes);
   const voxelMm3 = Math.abs(determinant3(input.grid.affine));
   const result: SegmentResult = {
@@ -132,7 +137,7 @@ export async function segmentVolume(model: SegmentModel, image: MedicalImage, op
     else notes.push('probabilities: the model ends in softmax, its outputs are used as they are');
     // Outside a crop box only background was: probability 1 for class 0.
     const gridScores = options.crop ? insertBox(boxScores, grid.shape, box, classes, (c) => (c === 0 ? 1 : 0)) : boxScores;
-    const data = onInputGrid ? gridScores : resampleChannels(gridScores, classes, grid, input.grid);
+    const data = onInputGrid ? gridScores : resampleChannels(gridScores, classes, grid, input.grid, (f) => during('write-back')(0.5 + f / 2));
     result.probabilities = { ...asImage(image, data, input.grid, 'probabilities', `${classes}-class probabilities of ${image.name}`), shape: [...input.grid.shape, classes] };
   }
   progress({ stage: 'write-back', fraction: 1 });
@@ -201,14 +206,14 @@ function transpose(data: Float32Array, [A, B, C]: Shape3, channels: number): Flo
 }
 
 /** Each channel of a [grid…, channels] volume resampled (trilinear) onto `to`, interleaved again. */
-function resampleChannels(data: Float32Array, channels: number, from: Grid, to: Grid): Float32Array {
+function resampleChannels(data: Float32Array, channels: number, from: Grid, to: Grid, onSlab: SlabCallback): Float32Array {
   const voxelsFrom = data.length / channels;
   const voxelsTo = to.shape[0] * to.shape[1] * to.shape[2];
   const out = new Float32Array(voxelsTo * channels);
   const one = new Float32Array(voxelsFrom);
   for (let c = 0; c < channels; c++) {
     for (let v = 0; v < voxelsFrom; v++) one[v] = data[v * channels + c];
-    const moved = resampleLinear(one, from, to);
+    const moved = resampleLinear(one, from, to, (f) => onSlab((c + f) / channels));
     for (let v = 0; v < voxelsTo; v++) out[v * channels + c] = moved[v];
   }
   return out;

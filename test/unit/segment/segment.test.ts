@@ -45,6 +45,13 @@ describe('segmentVolume', () => {
     expect(r.labelTable.map((e) => e.color)).toEqual(['#000000', '#cd3e4e']);
     // Every stage reported, in order, with the tiles (64³ in tiles of 32: 8).
     expect([...new Set(stages.map((s) => s.stage))]).toEqual(['conform', 'normalise', 'infer', 'write-back']);
+    // Conform and write-back report per slab: fractions rise to 1.
+    for (const stage of ['conform', 'write-back']) {
+      const f = stages.filter((s) => s.stage === stage).map((s) => s.fraction);
+      expect(f.length).toBeGreaterThan(10);
+      expect(f.every((v, n) => n === 0 || v >= f[n - 1])).toBe(true);
+      expect(f.at(-1)).toBe(1);
+    }
     expect(stages.filter((s) => s.tiles).map((s) => s.tile)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
@@ -95,6 +102,11 @@ describe('segmentVolume', () => {
     await expect(run).rejects.toThrow(AbortError);
     expect(model.calls).toBe(2);
     await expect(segmentVolume(model, phantom(), { signal: AbortSignal.abort('no') })).rejects.toThrow(/aborted \(conform\)/);
+    // Inside a resampling too: between slabs of the conform.
+    const mid = new AbortController();
+    const conforming = segmentVolume(model, phantom(), { conform: grid, signal: mid.signal, onProgress: (p) => p.stage === 'conform' && p.fraction > 0.5 && mid.abort('mid-conform') });
+    await expect(conforming).rejects.toThrow(/aborted \(conform\): mid-conform/);
+    expect(model.calls).toBe(2);
   });
 
   it('bad volumes are typed errors naming the volume', async () => {
