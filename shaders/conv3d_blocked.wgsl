@@ -3,8 +3,9 @@
 //   out[n, oz, oy, ox, co] = activate(bias[co] + Σ_{kz, ky, kx, ci} in[n, iz, iy, ix, ci] · w[kz, ky, kx, ci, co])
 //   iz = oz·strideD − padFront + kz·dilationD   (likewise iy, ix); taps outside the input read zero.
 //
-// Linked from: lib_flat_main.wgsl (entry point, flat item index). src/ops/conv3d.ts picks this
-// kernel when outC ≤ 16 (conv3d.wgsl, 4 px × 4 ch per invocation, runs the rest).
+// Linked from: lib_flat_main.wgsl (entry point, flat item index), lib_conv3d_blocked.wgsl (Params,
+// bindings, items(), storeChannel()). src/ops/conv3d.ts picks this kernel when outC ≤ 16 and the
+// layer is not one conv3d_blocked_x3.wgsl takes (conv3d.wgsl, 4 px × 4 ch, runs the rest).
 //
 // Work split: one invocation computes FOUR x-adjacent output voxels × ALL output channels. Each
 // accumulator is a vec4 over the four voxels, one per output channel (acc0 .. acc15), so no lane
@@ -34,44 +35,7 @@
 // wherever it lies in the tensor, so a voxel computed in a sub-volume (src/runtime/tiled-volume.ts)
 // gets the same bits. MeshNet's reductions are short (27 taps × ≤ 16 channels).
 
-struct Params {
-  batch: u32,
-  inD: u32,
-  inH: u32,
-  inW: u32,
-  outD: u32,
-  outH: u32,
-  outW: u32,
-  kD: u32,
-  kH: u32,
-  kW: u32,
-  strideD: u32,
-  strideH: u32,
-  strideW: u32,
-  dilationD: u32,
-  dilationH: u32,
-  dilationW: u32,
-  padFront: u32,
-  padTop: u32,
-  padLeft: u32,
-}
 
-// Input channels and output channels (1 ..= 16) of the layer, set by the host.
-override IN_C: u32 = 1u;
-override OUT_C: u32 = 1u;
-
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read> kernel: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> output: array<f32>;
-
-// Output voxels along x per invocation (the dispatch in src/ops/conv3d.ts counts tiles of this width).
-const PIXELS: u32 = 4u;
-
-fn items() -> u32 {
-  let tilesX = (params.outW + PIXELS - 1u) / PIXELS;
-  return params.batch * params.outD * params.outH * tilesX;
-}
 
 fn item(idx: u32) {
   let tilesX = (params.outW + PIXELS - 1u) / PIXELS;
@@ -164,19 +128,4 @@ fn item(idx: u32) {
   if (OUT_C > 13u) { storeChannel(outBase, ox0, 13u, acc13); }
   if (OUT_C > 14u) { storeChannel(outBase, ox0, 14u, acc14); }
   if (OUT_C > 15u) { storeChannel(outBase, ox0, 15u, acc15); }
-}
-
-// Writes channel c of the invocation's voxels that exist (ox0 + p < outW), biased and activated.
-fn storeChannel(outBase: u32, ox0: u32, c: u32, sum: vec4f) {
-  let s = sum + bias[c];
-  output[outBase + c] = activate(s.x);
-  if (ox0 + 1u < params.outW) {
-    output[outBase + OUT_C + c] = activate(s.y);
-  }
-  if (ox0 + 2u < params.outW) {
-    output[outBase + 2u * OUT_C + c] = activate(s.z);
-  }
-  if (ox0 + 3u < params.outW) {
-    output[outBase + 3u * OUT_C + c] = activate(s.w);
-  }
 }

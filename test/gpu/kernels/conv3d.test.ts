@@ -1,6 +1,7 @@
 /**
- * Conv3D kernels (shaders/conv3d_blocked.wgsl for ≤ 16 output channels, shaders/conv3d.wgsl for
- * all; each case runs on every kernel that can take it) vs the float64 CPU reference on small awkward volumes: odd
+ * Conv3D kernels (shaders/conv3d_blocked.wgsl for ≤ 16 output channels, conv3d_blocked_x3.wgsl
+ * where also the kernel rows are 3 wide at dilation 1 and stride 1, shaders/conv3d.wgsl for all;
+ * each case runs on every kernel that can take it) vs the float64 CPU reference on small awkward volumes: odd
  * sizes (7×9×11), channels 1/3/5 (not multiples of 4) in and out, TF's asymmetric 'same' padding
  * with stride 2 on odd and even sizes, dilation 2 and 4 with 'same' and 'valid', non-cubic
  * kernels, batch 2, no bias, fused activations, every channel count 1..16 of the blocked kernel's
@@ -64,7 +65,11 @@ function attrsFor(c: Conv3DCase, variant: Conv3DVariant): Conv3DAttrs {
   };
 }
 
-const variantsFor = (c: Conv3DCase): Conv3DVariant[] => (c.filters <= BLOCKED_MAX_CHANNELS ? ['blocked', 'direct'] : ['direct']);
+function variantsFor(c: Conv3DCase): Conv3DVariant[] {
+  if (c.filters > BLOCKED_MAX_CHANNELS) return ['direct'];
+  const rowOf3 = c.kernel[2] === 3 && (c.dilation?.[2] ?? 1) === 1 && (c.strides?.[2] ?? 1) === 1;
+  return rowOf3 ? ['blocked_x3', 'blocked', 'direct'] : ['blocked', 'direct'];
+}
 
 describe('conv3d kernels vs CPU reference', () => {
   cases.forEach((c, i) => {
