@@ -39,7 +39,8 @@ describe('mi segment', () => {
   const input = parseNpy(readFileSync(join(MODEL_DIR, 'ref', 'model5_gw_ae.t1cube32.input.npy')));
   const output = parseNpy(readFileSync(join(MODEL_DIR, 'ref', 'model5_gw_ae.t1cube32.output.npy')));
   const volume = join(dir, 'crop-ali.nii.gz');
-  writeFileSync(volume, writeNifti(toAli(input.data, 1), [N, N, N], AFFINE, { gzip: true }));
+  // sform code 2 (aligned): the labels keep the input's code.
+  writeFileSync(volume, writeNifti(toAli(input.data, 1), [N, N, N], AFFINE, { gzip: true, sformCode: 2 }));
 
   it('labels in the volume\'s own space equal Keras\' labels; volumes and names in the summary', { timeout: 300_000 }, async () => {
     const labels = join(dir, 'labels.nii.gz');
@@ -50,6 +51,7 @@ describe('mi segment', () => {
     expect(got.shape).toEqual([N, N, N]);
     expect(got.header.datatype.name).toBe('uint8');
     got.affine!.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(AFFINE[i][j], 5)));
+    expect(got.header.xformCode).toBe(2);
     // Keras' labels, permuted like the volume.
     const keras = toAli(output.data, 3);
     let same = 0;

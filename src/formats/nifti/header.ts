@@ -62,6 +62,8 @@ export interface NiftiHeader {
   affine: number[][];
   /** Which transform the affine came from. */
   affineFrom: 'sform' | 'qform' | 'pixdim';
+  /** That transform's code (sform_code or qform_code: 1 scanner, 2 aligned, 3 Talairach, 4 MNI); 0 for pixdim. */
+  xformCode: number;
 }
 
 /** NIfTI-1's and NIfTI-2's header sizes; the data of a single-file image starts 4 bytes later at the earliest. */
@@ -147,6 +149,7 @@ export function parseNiftiHeader(bytes: Uint8Array, name: string): NiftiHeader {
     scaling,
     affine,
     affineFrom: from,
+    xformCode: from === 'sform' ? Number(h.sform_code) : from === 'qform' ? Number(h.qform_code) : 0,
   };
 }
 

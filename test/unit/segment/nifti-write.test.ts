@@ -45,6 +45,7 @@ describe('writeNifti', () => {
           expect(image.shape).toEqual(s.shape);
           expect(image.data).toEqual(s.data);
           expect(gap(image.affine!, s.affine)).toBeLessThan(1e-5);
+          expect([image.header.affineFrom, image.header.xformCode]).toEqual(['sform', s.options.sformCode ?? 1]);
         }
       });
     });
