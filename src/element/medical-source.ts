@@ -27,13 +27,19 @@ export interface MedicalShown {
   pixels: PixelImage;
 }
 
-/** Whether these bytes are for loadImage (DICOM, NIfTI) rather than the browser's decoder. */
+/**
+ * Whether these first bytes are for loadImage (DICOM, NIfTI) rather than the browser's decoder. Any
+ * gzip stream goes there too: no browser decodes a gzipped image, and a `.nii.gz`'s header may only
+ * come out of a deflate block longer than the bytes read here (t1_crop's needs 16 kB); loadImage
+ * reads the whole file and says clearly when it is not NIfTI after all.
+ */
 export function isMedicalBytes(bytes: Uint8Array): boolean {
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return true;
   const kind = sniffMedicalImage(bytes);
   return kind === 'dicom' || kind === 'nifti';
 }
 
-/** The first bytes of a blob: enough to tell DICOM ("DICM" at 128) and NIfTI (gzip or a 348/540-byte header). */
+/** The first bytes of a blob: enough to tell DICOM ("DICM" at 128), NIfTI (a 348/540-byte header) and gzip. */
 export async function headOf(blob: Blob): Promise<Uint8Array> {
   return new Uint8Array(await blob.slice(0, 1024).arrayBuffer());
 }

@@ -5,7 +5,8 @@
  *   model.predictImage through the public API), and as real Keras classified the PNG;
  * - the heatmap toggle draws model.explain's map over the image, says in words where it is hot, and
  *   the map is the API's for the same input;
- * - a DICOM series chosen as several files is read as one volume and its middle slice classified;
+ * - a DICOM series chosen as several files, and a NIfTI volume, are read as volumes and their middle
+ *   slice classified;
  * - screenshot: test-artifacts/mi-classifier-dicom-heatmap.png.
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -154,4 +155,17 @@ it('reads the files of a DICOM series chosen together as one volume and classifi
   expect(e.detail.outputs.every((v: number) => Number.isFinite(v))).toBe(true);
   const label = await page.$eval('#cells', (el) => el.shadowRoot!.querySelector('[part=image]')!.getAttribute('aria-label'));
   expect(label).toMatch(/20 DICOM files \(DICOM, slice 11 of 20\)/);
+});
+
+it('reads a chosen NIfTI volume and classifies its middle slice', async () => {
+  await page.bringToFront();
+  const [chooser] = await Promise.all([
+    page.waitForFileChooser({ timeout: 30_000 }),
+    page.$eval('#cells', (el) => (el as unknown as { openFilePicker(): void }).openFilePicker()),
+  ]);
+  await chooser.accept([join(fixturesDir(), 'volumes', 't1_crop.nii.gz')]);
+  const e = await waitForEvent(page, 'mi-result', ++results, 'cells');
+  expect(e.detail.outputs.every((v: number) => Number.isFinite(v))).toBe(true);
+  const label = await page.$eval('#cells', (el) => el.shadowRoot!.querySelector('[part=image]')!.getAttribute('aria-label'));
+  expect(label).toBe('Image to classify: t1_crop.nii.gz (NIfTI, slice 129 of 256)');
 });
