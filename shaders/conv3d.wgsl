@@ -3,7 +3,9 @@
 //   iz = oz·strideD − padFront + kz·dilationD   (likewise iy, ix); taps outside the input read zero.
 //
 // Linked from: lib_flat_main.wgsl (entry point, flat item index), lib_conv_4px.wgsl (one tap's
-// sums, shared with conv2d_grouped.wgsl).
+// sums, shared with conv2d_grouped.wgsl). Runs the layers of more than 16 output channels (and any
+// layer forced to 'direct'): src/ops/conv3d.ts gives narrower ones to conv3d_blocked.wgsl or
+// conv3d_blocked_x3.wgsl, 2–4× faster on MeshNet's 5- and 11-channel layers (docs/kernels/conv3d.md).
 //
 // Work split (as conv2d_grouped.wgsl): one invocation computes FOUR consecutive output channels (one
 // channel block `cblk`) of FOUR x-adjacent output voxels ox0 .. ox0+3, so each weight vec4 serves
