@@ -6,6 +6,7 @@
  */
 import { modelFromKeras, type BackendName } from '../../src/api.ts';
 import { kerasModelFromArchitecture } from '../../src/formats/from-architecture.ts';
+import type { KerasModel } from '../../src/formats/keras-model.ts';
 import { parseNpy } from '../../src/formats/npy.ts';
 import type { WeightTensor } from '../../src/graph/ir.ts';
 import { toWire, type WireTensor } from '../../src/cli/wire.ts';
@@ -68,8 +69,8 @@ function firstSample(t: Tensor): Tensor {
   return { shape, data: t.data.slice(0, t.data.length / t.shape[0]) };
 }
 
-export async function runZoo(dirUrl: string, options: ZooRunOptions): Promise<ZooRunResult> {
-  const t0 = performance.now();
+/** The zoo model in `dirUrl` as a Keras model: its architecture JSON with the seeded weights regenerated. */
+export async function zooKerasModel(dirUrl: string): Promise<KerasModel> {
   const [architecture, listing] = await Promise.all([
     fetch(`${dirUrl}/model.json`).then((r) => r.json()),
     fetch(`${dirUrl}/weights.json`).then((r) => r.json() as Promise<{ weights: ZooWeight[] }>),
@@ -82,7 +83,12 @@ export async function runZoo(dirUrl: string, options: ZooRunOptions): Promise<Zo
     list.push({ name: w.name, shape: w.shape, data: zooValues(size, w.seed!, w.offset!, w.scale!) });
     byLayer.set(w.layer, list);
   }
-  const keras = kerasModelFromArchitecture(architecture, (layer) => byLayer.get(layer.name), { format: 'zoo' });
+  return kerasModelFromArchitecture(architecture, (layer) => byLayer.get(layer.name), { format: 'zoo' });
+}
+
+export async function runZoo(dirUrl: string, options: ZooRunOptions): Promise<ZooRunResult> {
+  const t0 = performance.now();
+  const keras = await zooKerasModel(dirUrl);
   const model = await modelFromKeras(keras, { backend: options.backend ?? 'webgpu', extraOutputs: options.extraOutputs });
   const buildMs = performance.now() - t0;
   try {
