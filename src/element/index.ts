@@ -1,15 +1,19 @@
 /// <reference types="@webgpu/types" />
 /**
- * `medimg-webgpu/element`: importing this module defines `<mi-classifier>` (once, even if two
- * bundles import it) and re-exports its class and event types.
+ * `medimg-webgpu/element`: importing this module defines `<mi-classifier>` and `<mi-segmenter>`
+ * (each once, even if two bundles import it) and re-exports their classes and event types.
  *
  * ```ts
  * import 'medimg-webgpu/element';
  * ```
  */
 import { MiClassifier } from './mi-classifier.ts';
+import { MiSegmenter } from './mi-segmenter.ts';
 
 export { MiClassifier } from './mi-classifier.ts';
+export { MiSegmenter } from './mi-segmenter.ts';
+export type { MiSegmentResultDetail, SegmenterImage } from './mi-segmenter.ts';
+export type { SegmentClass } from './segment-mask.ts';
 export type { MiLoadDetail, MiResultDetail, MiErrorDetail, MiProgressDetail } from './events.ts';
 export type { LabelledProbability } from './probabilities.ts';
 export type { ModelMetadata } from './config.ts';
@@ -21,9 +25,13 @@ export type { MiExplainDetail } from './heatmap.ts';
 if (typeof customElements !== 'undefined' && !customElements.get('mi-classifier')) {
   customElements.define('mi-classifier', MiClassifier);
 }
+if (typeof customElements !== 'undefined' && !customElements.get('mi-segmenter')) {
+  customElements.define('mi-segmenter', MiSegmenter);
+}
 
 declare global {
   interface HTMLElementTagNameMap {
     'mi-classifier': MiClassifier;
+    'mi-segmenter': MiSegmenter;
   }
 }

@@ -1,0 +1,416 @@
+/**
+ * `<mi-segmenter>`: a 2-D segmentation model (U-Net style, output `[1, H, W, K]`) on a page, in one
+ * element: an image in, its mask drawn over it with a colour per class, a legend whose buttons show
+ * or hide each class, and the class areas in `mi-result`. It reuses the classifier's model loading
+ * (loader.ts), image intake (intake.ts: src, dropped or chosen files, DICOM/NIfTI) and events; the
+ * mask arithmetic is segment-mask.ts. 3-D models (volumes in three planes) are to come.
+ */
+import { LitElement, type PropertyValues } from 'lit';
+import type { BackendOption, LoadedModel, ModelMetadata, ModelSource } from '../index.ts';
+import type { ImageInput, PixelImage } from '../runtime/preprocess-options.ts';
+import { attributeOptions, parseLabels, withSize, type PreprocessAttributes } from './config.ts';
+import { entriesOf, filesOf } from './dropped-files.ts';
+import { errorDetail, miEvent, type MiErrorDetail, type MiLoadDetail } from './events.ts';
+import { engineInput, sizeOf, whenDecoded, type ElementImage } from './image-source.ts';
+import { discard, drawShown, takeFiles, takeUrl, type IntakeContext, type Taken } from './intake.ts';
+import { openModel, type LoadPhase } from './loader.ts';
+import { medicalCaption, windowed, type MedicalShown } from './medical-source.ts';
+import { backendBadge } from './render.ts';
+import { displayPixels, maskDescription, maskFromScores, overlayPixels, segmentClasses, type SegmentClass, type SegmentMask } from './segment-mask.ts';
+import { renderSegmenter, type SegmenterView } from './segmenter-render.ts';
+import { segmenterStyles } from './segmenter-styles.ts';
+
+/** Images the segmenter takes through `image`: the classifier's, plus decoded pixels (8-bit or float). */
+export type SegmenterImage = ElementImage | PixelImage;
+
+/** `mi-result` of `<mi-segmenter>`. */
+export interface MiSegmentResultDetail {
+  /** Every class the model can give, with its area in the mask. */
+  classes: SegmentClass[];
+  /** The class of each pixel (argmax), row-major, at the model's output size `shape`. */
+  mask: Uint8Array;
+  /** `[height, width]` of `mask`. */
+  shape: [number, number];
+  /** Milliseconds for preprocessing, inference, read-back and the mask. */
+  ms: number;
+  adapter: string;
+}
+
+type Shown = SegmenterImage | MedicalShown;
+const isMed = (x: Shown): x is MedicalShown => (x as MedicalShown).kind === 'medical';
+const isPixels = (x: Shown): x is PixelImage => !isMed(x) && 'data' in x && 'channels' in x;
+const isLoaded = (m: unknown): m is LoadedModel =>
+  typeof m === 'object' && m !== null && typeof (m as LoadedModel).predictImage === 'function' && typeof (m as LoadedModel).prepare === 'function';
+
+/** Width and height of what the engine is given. */
+function sizeOfInput(input: PixelImage | ImageInput): { width: number; height: number } {
+  if ('channels' in input && 'data' in input) return { width: (input as PixelImage).width, height: (input as PixelImage).height };
+  return sizeOf(input as ElementImage);
+}
+
+const PREPROCESS_PROPS = ['inputSize', 'scale', 'offset', 'mean', 'std', 'grayscale', 'resize'] as const;
+
+/**
+ * Segments an image with a Keras model on the GPU (WebGPU) and draws the mask over it.
+ *
+ * ```html
+ * <mi-segmenter model="/models/lung-unet/model.json" src="chest.png" opacity="0.4"></mi-segmenter>
+ * ```
+ *
+ * @summary A drop-in WebGPU 2-D segmenter for Keras U-Nets.
+ * @tagname mi-segmenter
+ *
+ * @fires {CustomEvent<MiLoadDetail>} mi-load - The model is loaded, compiled and warmed up.
+ * @fires {CustomEvent<MiProgressDetail>} mi-progress - Loading moved on (as `<mi-classifier>`'s).
+ * @fires {CustomEvent<MiSegmentResultDetail>} mi-result - An image was segmented. `detail`: `{ classes: [{ index, name, colour, pixels, fraction }], mask, shape, ms, adapter }`.
+ * @fires {CustomEvent<MiErrorDetail>} mi-error - Loading or segmenting failed. `detail`: `{ code, message }`.
+ *
+ * @csspart container - The card. @csspart dropzone - The focusable drop zone. @csspart image - The image (a canvas).
+ * @csspart mask - The mask canvas over the image (its accessible name gives the class areas).
+ * @csspart legend - The list of classes. @csspart legend-item - A class's toggle button (aria-pressed: shown).
+ * @csspart swatch - A class's colour. @csspart class-name - A class's name. @csspart class-area - Its share of the image.
+ * @csspart progress - Load progress. @csspart status - The live status line. @csspart adapter - The adapter name.
+ * @csspart backend - Where the model runs. @csspart error - The visible error message.
+ */
+export class MiSegmenter extends LitElement {
+  static override styles = segmenterStyles;
+
+  static override properties = {
+    model: { attribute: true },
+    metadata: {},
+    labels: { converter: { fromAttribute: parseLabels } },
+    inputSize: { attribute: 'input-size' },
+    scale: { type: Number },
+    offset: { type: Number },
+    mean: {},
+    std: {},
+    grayscale: { type: Boolean },
+    resize: {},
+    noCache: { type: Boolean, attribute: 'no-cache' },
+    integrity: {},
+    backend: {},
+    src: {},
+    image: { attribute: false },
+    opacity: { type: Number },
+    _view: { state: true, attribute: false },
+  };
+
+  /**
+   * The model: a URL (attribute), anything `loadModel` takes (property), or a model the page already
+   * loaded or built (`loadModel`, `modelFromKeras`): the element uses it and leaves disposing it to the page.
+   */
+  model?: string | ModelSource | LoadedModel;
+  /** URL of the model's `metadata.json` (its `labels` and `colors` name and colour the classes); `"none"` skips it. */
+  metadata?: string;
+  /** Class names (comma list or JSON array), one per class; for one sigmoid unit `[background, foreground]`. */
+  labels?: string[];
+  inputSize?: string;
+  scale?: number;
+  offset?: number;
+  mean?: string | number[];
+  std?: string | number[];
+  grayscale = false;
+  resize?: 'bilinear' | 'nearest';
+  noCache = false;
+  integrity?: string;
+  backend?: BackendOption;
+  /** URL of an image to segment (PNG, JPEG, DICOM, NIfTI). */
+  src?: string;
+  /** An image to segment: ImageBitmap, HTMLImageElement, HTMLCanvasElement, VideoFrame, ImageData, or decoded pixels `{ width, height, channels, data }` (8-bit or float32). */
+  image?: SegmenterImage;
+  /** Opacity of the mask over the image, 0..1 (default 0.5). */
+  opacity = 0.5;
+
+  private _view: SegmenterView = { state: 'empty', hasImage: false, dragging: false, hidden: new Set([0]) };
+  private readonly preview = Object.assign(document.createElement('canvas'), { hidden: true });
+  private readonly maskCanvas = Object.assign(document.createElement('canvas'), { hidden: true });
+  private model_?: { model: LoadedModel; metadata?: ModelMetadata; owned: boolean };
+  private current?: Shown;
+  private ownedBitmap?: ImageBitmap;
+  private mask?: SegmentMask;
+  private loadAbort?: AbortController;
+  private srcAbort?: AbortController;
+  private loadSeq = 0;
+  private segmentSeq = 0;
+  private lastResult?: MiSegmentResultDetail;
+
+  constructor() {
+    super();
+    this.preview.setAttribute('part', 'image');
+    this.preview.setAttribute('role', 'img');
+    this.maskCanvas.setAttribute('part', 'mask');
+    this.maskCanvas.setAttribute('role', 'img');
+  }
+
+  /** The latest result (the last `mi-result` detail). */
+  get result(): MiSegmentResultDetail | undefined {
+    return this.lastResult;
+  }
+
+  /** Classes hidden from the overlay (background, 0, by default). */
+  get hiddenClasses(): number[] {
+    return [...this._view.hidden].sort((a, b) => a - b);
+  }
+
+  /** Shows or hides class `index` over the image (what its legend button does). */
+  toggleClass(index: number, show?: boolean): void {
+    const hidden = new Set(this._view.hidden);
+    if (show ?? hidden.has(index)) hidden.delete(index);
+    else hidden.add(index);
+    this.setView({ hidden });
+    this.paintMask();
+  }
+
+  openFilePicker(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();
+  }
+
+  /** Segments `image` (which becomes the shown one), or the current image again. */
+  async segment(image?: SegmenterImage, name?: string): Promise<MiSegmentResultDetail | undefined> {
+    if (image) {
+      try {
+        if (!isPixels(image)) await whenDecoded(image);
+      } catch (err) {
+        this.fail(errorDetail(err, 'IMAGE_LOAD'), 'segment');
+        return undefined;
+      }
+      this.showImage(image, name, false);
+    }
+    return this.segmentCurrent();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated && this.model && !this.model_ && !this.loadAbort) void this.load();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.srcAbort?.abort();
+    this.release();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('model') || changed.has('metadata') || changed.has('integrity') || changed.has('backend')) void this.load();
+    if (changed.has('src') && this.src) void this.take((ctx) => takeUrl(this.src!, ctx));
+    if (changed.has('opacity')) this.maskCanvas.style.opacity = String(Math.min(1, Math.max(0, Number(this.opacity) || 0)));
+    if (changed.has('labels') && this.mask) this.relabel();
+    if (changed.has('image') && this.image) void this.segment(this.image);
+    else if (!changed.has('model') && PREPROCESS_PROPS.some((p) => changed.has(p)) && this.current && this.model_) void this.segmentCurrent();
+  }
+
+  protected override render() {
+    return renderSegmenter(this._view, { image: this.preview, mask: this.maskCanvas }, {
+      pick: () => this.openFilePicker(),
+      keydown: (e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          this.openFilePicker();
+        }
+      },
+      dragover: (e) => {
+        e.preventDefault();
+        if (!this._view.dragging) this.setView({ dragging: true });
+      },
+      dragleave: () => this.setView({ dragging: false }),
+      drop: (e) => {
+        e.preventDefault();
+        this.setView({ dragging: false });
+        const dropped = entriesOf(e.dataTransfer);
+        void this.take(async (ctx) => takeFiles(await filesOf(dropped), ctx));
+      },
+      fileChosen: (e) => {
+        const input = e.target as HTMLInputElement;
+        const files = Array.from(input.files ?? []);
+        if (files.length > 0) void this.take((ctx) => takeFiles(files, ctx));
+        input.value = '';
+      },
+      toggleClass: (i) => this.toggleClass(i),
+    });
+  }
+
+  private setView(patch: Partial<SegmenterView>): void {
+    this._view = { ...this._view, ...patch };
+  }
+
+  private preprocessAttributes(): PreprocessAttributes {
+    const { inputSize, scale, offset, mean, std, grayscale, resize } = this;
+    return { inputSize, scale, offset, mean, std, grayscale, resize };
+  }
+
+  private release(): void {
+    this.loadSeq++;
+    this.loadAbort?.abort();
+    this.loadAbort = undefined;
+    const old = this.model_;
+    this.model_ = undefined;
+    if (old?.owned) void old.model.dispose();
+  }
+
+  private async load(): Promise<void> {
+    this.release();
+    const seq = this.loadSeq;
+    const source = this.model;
+    if (!source) return this.setView({ state: 'empty', error: undefined, classes: undefined });
+    const abort = (this.loadAbort = new AbortController());
+    const t0 = performance.now();
+    const onPhase = (progress: LoadPhase) => {
+      if (seq !== this.loadSeq) return;
+      this.setView({ state: 'loading', progress });
+      this.dispatchEvent(miEvent('mi-progress', progress));
+    };
+    this.setView({ state: 'loading', error: undefined, classes: undefined, progress: undefined, badge: undefined });
+    try {
+      let opened: { model: LoadedModel; metadata?: ModelMetadata; owned: boolean };
+      if (isLoaded(source)) {
+        // No download, and the page keeps ownership: the element never disposes this model.
+        // The page's own model: compile the plan for its input size now when it declares one (a
+        // fully convolutional U-Net may not: its plan is made for the first image's size).
+        const pre = source.resolvePreprocessing(attributeOptions(this.preprocessAttributes())).options;
+        onPhase({ phase: 'compile', fraction: 0.5, text: 'Compiling shaders…' });
+        if (pre.height && pre.width) await source.prepare([[1, pre.height, pre.width, pre.channels ?? 3]]);
+        onPhase({ phase: 'warmup', fraction: 1, text: 'Ready' });
+        opened = { model: source, metadata: source.metadata, owned: false };
+      } else {
+        const o = await openModel(source, {
+          metadataUrl: this.metadata,
+          cache: !this.noCache,
+          integrity: this.integrity,
+          backend: this.backend,
+          attributes: () => this.preprocessAttributes(),
+          signal: abort.signal,
+          onPhase,
+        });
+        opened = { model: o.model, metadata: o.metadata, owned: true };
+      }
+      if (seq !== this.loadSeq) {
+        if (opened.owned) void opened.model.dispose();
+        return;
+      }
+      this.model_ = opened;
+      this.loadAbort = undefined;
+      const { model } = opened;
+      this.setView({ state: this._view.error ? 'error' : 'ready', progress: undefined, badge: backendBadge(model) });
+      const preprocessing = model.resolvePreprocessing(attributeOptions(this.preprocessAttributes()));
+      const detail: MiLoadDetail = {
+        info: model.info,
+        adapter: model.adapterName,
+        backend: model.backend,
+        backendReason: model.backendReason,
+        metadata: opened.metadata,
+        preprocessing,
+        ms: performance.now() - t0,
+      };
+      this.dispatchEvent(miEvent('mi-load', detail));
+      if (this.current) await this.segmentCurrent();
+    } catch (err) {
+      if (seq !== this.loadSeq) return;
+      this.loadAbort = undefined;
+      this.fail(errorDetail(err), 'load');
+    }
+  }
+
+  private fail(detail: MiErrorDetail, during: 'load' | 'segment'): void {
+    this.setView({ state: 'error', error: { ...detail, during }, progress: undefined });
+    this.dispatchEvent(miEvent('mi-error', detail));
+  }
+
+  private intensity(): Omit<IntakeContext, 'signal'> {
+    const resolved = this.model_?.model.resolvePreprocessing(attributeOptions(this.preprocessAttributes())).intensity;
+    return { window: resolved?.window ?? 'from-file', range: resolved?.range ?? [0, 255], limits: this.model_?.model.limits };
+  }
+
+  private showImage(image: Shown, name: string | undefined, owned: boolean): void {
+    if (this.ownedBitmap && this.ownedBitmap !== image) this.ownedBitmap.close();
+    this.ownedBitmap = owned && !isMed(image) && !isPixels(image) ? (image as ImageBitmap) : undefined;
+    this.current = image;
+    this.mask = undefined;
+    if (isPixels(image)) {
+      this.preview.width = image.width;
+      this.preview.height = image.height;
+      this.preview.getContext('2d')?.putImageData(new ImageData(displayPixels(image), image.width, image.height), 0, 0);
+    } else drawShown(this.preview, image, this.intensity().range);
+    const caption = isMed(image) ? medicalCaption(image, name) : name;
+    this.preview.setAttribute('aria-label', caption ? `Image to segment: ${caption}` : 'Image to segment');
+    this.setView({ hasImage: true, imageName: caption, classes: undefined });
+  }
+
+  private async take(read: (ctx: IntakeContext) => Promise<Taken>): Promise<void> {
+    this.srcAbort?.abort();
+    const abort = (this.srcAbort = new AbortController());
+    try {
+      const taken = await read({ ...this.intensity(), signal: abort.signal });
+      if (abort.signal.aborted) return discard(taken);
+      this.showImage(taken.shown, taken.name, true);
+      await this.segmentCurrent();
+    } catch (err) {
+      if (!abort.signal.aborted) this.fail(errorDetail(err, 'IMAGE_LOAD'), 'segment');
+    }
+  }
+
+  private async segmentCurrent(): Promise<MiSegmentResultDetail | undefined> {
+    const opened = this.model_;
+    let image = this.current;
+    if (!opened || !image) return undefined;
+    if (this._view.state === 'error' && this._view.error?.during === 'load') return undefined;
+    const seq = ++this.segmentSeq;
+    this.setView({ state: 'segmenting', error: undefined });
+    try {
+      const t0 = performance.now();
+      if (isMed(image)) {
+        const { window, range } = this.intensity();
+        image = this.current = windowed(image.image, window, range);
+        drawShown(this.preview, image, range);
+      }
+      const { input, release } = isMed(image)
+        ? { input: image.pixels, release: () => {} }
+        : isPixels(image)
+          ? { input: image, release: () => {} }
+          : await engineInput(image);
+      const resolved = opened.model.resolvePreprocessing(attributeOptions(this.preprocessAttributes())).options;
+      // A model without a declared input size (fully convolutional) is fed the image at its own size.
+      const pre = withSize(resolved.height && resolved.width ? resolved : { ...resolved, ...sizeOfInput(input) });
+      const out = await opened.model.predictImage(input, pre).finally(release);
+      const mask = maskFromScores(out.data, out.shape);
+      const ms = performance.now() - t0;
+      if (seq !== this.segmentSeq || opened !== this.model_) return undefined;
+      this.mask = mask;
+      const classes = segmentClasses(mask, this.labelList(), opened.metadata);
+      const detail: MiSegmentResultDetail = { classes, mask: mask.mask, shape: [mask.height, mask.width], ms, adapter: opened.model.adapterName };
+      this.lastResult = detail;
+      this.setView({ state: 'result', classes, ms, adapter: detail.adapter });
+      this.paintMask();
+      this.dispatchEvent(miEvent('mi-result', detail));
+      return detail;
+    } catch (err) {
+      if (seq === this.segmentSeq && opened === this.model_) this.fail(errorDetail(err), 'segment');
+      return undefined;
+    }
+  }
+
+  /** New `labels`: the same mask, renamed. */
+  private relabel(): void {
+    if (!this.mask || !this.lastResult) return;
+    const classes = segmentClasses(this.mask, this.labelList(), this.model_?.metadata);
+    this.lastResult = { ...this.lastResult, classes };
+    this.setView({ classes });
+    this.paintMask();
+  }
+
+  /** Draws the visible classes at the mask's size (CSS stretches it over the image, nearest). */
+  private paintMask(): void {
+    const { mask } = this;
+    const classes = this._view.classes;
+    if (!mask || !classes) return;
+    this.maskCanvas.width = mask.width;
+    this.maskCanvas.height = mask.height;
+    const pixels = overlayPixels(mask, classes, this._view.hidden);
+    this.maskCanvas.getContext('2d')?.putImageData(new ImageData(pixels, mask.width, mask.height), 0, 0);
+    this.maskCanvas.setAttribute('aria-label', maskDescription(classes, this._view.hidden));
+  }
+
+  private labelList(): string[] | undefined {
+    const l = this.labels as unknown;
+    return Array.isArray(l) ? l.map(String) : parseLabels(typeof l === 'string' ? l : undefined);
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * `<mi-segmenter>`'s template, a pure function of a view model (as render.ts is the classifier's):
+ * the drop zone with the image and the mask over it, the load progress, the legend with one toggle
+ * button per class, the status line and the error message.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { cssVar } from './css-var.ts';
+import type { MiErrorDetail } from './events.ts';
+import type { LoadPhase } from './loader.ts';
+import type { SegmentClass } from './segment-mask.ts';
+
+export interface SegmenterView {
+  state: 'empty' | 'loading' | 'ready' | 'segmenting' | 'result' | 'error';
+  progress?: LoadPhase;
+  error?: MiErrorDetail & { during: 'load' | 'segment' };
+  classes?: SegmentClass[];
+  hidden: ReadonlySet<number>;
+  ms?: number;
+  adapter?: string;
+  badge?: string;
+  hasImage: boolean;
+  imageName?: string;
+  dragging: boolean;
+}
+
+export interface SegmenterHandlers {
+  pick(): void;
+  keydown(e: KeyboardEvent): void;
+  dragover(e: DragEvent): void;
+  dragleave(): void;
+  drop(e: DragEvent): void;
+  fileChosen(e: Event): void;
+  toggleClass(index: number): void;
+}
+
+function errorTitle(err: NonNullable<SegmenterView['error']>): string {
+  if (err.code === 'WEBGPU_UNAVAILABLE') return 'This browser has no WebGPU';
+  return err.during === 'load' ? 'The model could not be loaded' : 'The image could not be segmented';
+}
+
+const percent = (f: number): string => `${(f * 100).toFixed(1)} %`;
+
+function renderProgress(p: LoadPhase): TemplateResult {
+  const pct = Math.round(p.fraction * 100);
+  return html`<div part="progress" role="progressbar" aria-label="Loading the model" aria-valuemin="0" aria-valuemax="100"
+    aria-valuenow=${pct} aria-valuetext=${`${p.text} (${pct} %)`}>
+    <span class="fill" ${cssVar('width', `${pct}%`)}></span>
+    <span class="text">${p.text}</span>
+  </div>`;
+}
+
+/** One toggle per class: pressed = shown over the image. The swatch's colour is set through the CSSOM (strict CSP). */
+function renderLegend(classes: readonly SegmentClass[], hidden: ReadonlySet<number>, on: SegmenterHandlers): TemplateResult {
+  return html`<ul part="legend" aria-label="Classes (press to show or hide one)">
+    ${classes.map((c) => {
+      const shown = !hidden.has(c.index);
+      return html`<li>
+        <button part="legend-item" type="button" aria-pressed=${shown ? 'true' : 'false'} data-class=${c.index} @click=${() => on.toggleClass(c.index)}>
+          <span part="swatch" aria-hidden="true" ${cssVar('--_swatch', c.colour)}></span>
+          <span part="class-name">${c.name}</span>
+          <span part="class-area">${percent(c.fraction)}</span>
+        </button>
+      </li>`;
+    })}
+  </ul>`;
+}
+
+function statusText(v: SegmenterView): TemplateResult | string {
+  switch (v.state) {
+    case 'empty':
+      return 'No model yet: set the model attribute to a model URL, or the model property to model files or a loaded model.';
+    case 'loading':
+      return v.progress?.text ?? 'Loading the model…';
+    case 'ready':
+      return 'Ready: drop an image, or press the box above to choose one.';
+    case 'segmenting':
+      return 'Segmenting…';
+    case 'result':
+      return html`Segmented in ${v.ms?.toFixed(1)} ms on <span part="adapter">${v.adapter}</span>`;
+    case 'error':
+      return 'Error: see the message above.';
+  }
+}
+
+export function renderSegmenter(v: SegmenterView, stage: { image: HTMLCanvasElement; mask: HTMLCanvasElement }, on: SegmenterHandlers): TemplateResult {
+  const label = v.hasImage
+    ? `Image ${v.imageName ? `"${v.imageName}" ` : ''}chosen. Press to choose another image, or drop one here.`
+    : 'Choose an image to segment, or drop one here.';
+  stage.image.hidden = !v.hasImage;
+  stage.mask.hidden = !v.hasImage || !v.classes;
+  return html`<div class="card" part="container">
+    <div part="dropzone" class=${v.dragging ? 'dragging' : ''} role="button" tabindex="0" aria-label=${label}
+      @click=${on.pick} @keydown=${on.keydown} @dragover=${on.dragover} @dragleave=${on.dragleave} @drop=${on.drop}>
+      <span class="stage">${stage.image}${stage.mask}</span>
+      <span class="hint" aria-hidden="true">${v.hasImage ? 'Drop or choose another image' : 'Drop an image here, or click to choose one'}</span>
+    </div>
+    <input type="file" accept="image/*,.dcm,.dicom,.nii,.gz,application/dicom" multiple hidden tabindex="-1" @change=${on.fileChosen} />
+    ${v.state === 'loading' && v.progress ? renderProgress(v.progress) : nothing}
+    ${v.error
+      ? html`<div part="error" role="alert"><strong>${errorTitle(v.error)}</strong><p>${v.error.message}</p></div>`
+      : nothing}
+    ${v.classes && (v.state === 'result' || v.state === 'segmenting') ? renderLegend(v.classes, v.hidden, on) : nothing}
+    <p part="status" role="status" aria-live="polite">${statusText(v)}</p>
+    ${v.badge ? html`<span part="backend" class="badge">${v.badge}</span>` : nothing}
+  </div>`;
+}
