@@ -7,46 +7,22 @@
  */
 import { LitElement, type PropertyValues } from 'lit';
 import type { BackendOption, LoadedModel, ModelMetadata, ModelSource } from '../index.ts';
-import type { ImageInput, PixelImage } from '../runtime/preprocess-options.ts';
 import { attributeOptions, parseLabels, withSize, type PreprocessAttributes } from './config.ts';
 import { entriesOf, filesOf } from './dropped-files.ts';
 import { errorDetail, miEvent, type MiErrorDetail, type MiLoadDetail } from './events.ts';
-import { engineInput, sizeOf, whenDecoded, type ElementImage } from './image-source.ts';
+import { engineInput, whenDecoded } from './image-source.ts';
 import { discard, drawShown, takeFiles, takeUrl, type IntakeContext, type Taken } from './intake.ts';
 import { openModel, type LoadPhase } from './loader.ts';
-import { medicalCaption, windowed, type MedicalShown } from './medical-source.ts';
+import { medicalCaption, windowed } from './medical-source.ts';
 import { backendBadge } from './render.ts';
-import { displayPixels, maskDescription, maskFromScores, overlayPixels, segmentClasses, type SegmentClass, type SegmentMask } from './segment-mask.ts';
+import { maskDescription, maskFromScores, overlayPixels, segmentClasses, type SegmentMask } from './segment-mask.ts';
+import { drawPixels, isMed, isPixels, sizeOfInput, type MiSegmentResultDetail, type SegmenterImage, type Shown } from './segmenter-image.ts';
 import { renderSegmenter, type SegmenterView } from './segmenter-render.ts';
 import { segmenterStyles } from './segmenter-styles.ts';
 
-/** Images the segmenter takes through `image`: the classifier's, plus decoded pixels (8-bit or float). */
-export type SegmenterImage = ElementImage | PixelImage;
-
-/** `mi-result` of `<mi-segmenter>`. */
-export interface MiSegmentResultDetail {
-  /** Every class the model can give, with its area in the mask. */
-  classes: SegmentClass[];
-  /** The class of each pixel (argmax), row-major, at the model's output size `shape`. */
-  mask: Uint8Array;
-  /** `[height, width]` of `mask`. */
-  shape: [number, number];
-  /** Milliseconds for preprocessing, inference, read-back and the mask. */
-  ms: number;
-  adapter: string;
-}
-
-type Shown = SegmenterImage | MedicalShown;
-const isMed = (x: Shown): x is MedicalShown => (x as MedicalShown).kind === 'medical';
-const isPixels = (x: Shown): x is PixelImage => !isMed(x) && 'data' in x && 'channels' in x;
+/** A model the page loaded or built itself (not a source to load). */
 const isLoaded = (m: unknown): m is LoadedModel =>
   typeof m === 'object' && m !== null && typeof (m as LoadedModel).predictImage === 'function' && typeof (m as LoadedModel).prepare === 'function';
-
-/** Width and height of what the engine is given. */
-function sizeOfInput(input: PixelImage | ImageInput): { width: number; height: number } {
-  if ('channels' in input && 'data' in input) return { width: (input as PixelImage).width, height: (input as PixelImage).height };
-  return sizeOf(input as ElementImage);
-}
 
 const PREPROCESS_PROPS = ['inputSize', 'scale', 'offset', 'mean', 'std', 'grayscale', 'resize'] as const;
 
@@ -325,11 +301,8 @@ export class MiSegmenter extends LitElement {
     this.ownedBitmap = owned && !isMed(image) && !isPixels(image) ? (image as ImageBitmap) : undefined;
     this.current = image;
     this.mask = undefined;
-    if (isPixels(image)) {
-      this.preview.width = image.width;
-      this.preview.height = image.height;
-      this.preview.getContext('2d')?.putImageData(new ImageData(displayPixels(image), image.width, image.height), 0, 0);
-    } else drawShown(this.preview, image, this.intensity().range);
+    if (isPixels(image)) drawPixels(this.preview, image);
+    else drawShown(this.preview, image, this.intensity().range);
     const caption = isMed(image) ? medicalCaption(image, name) : name;
     this.preview.setAttribute('aria-label', caption ? `Image to segment: ${caption}` : 'Image to segment');
     this.setView({ hasImage: true, imageName: caption, classes: undefined });

@@ -4,6 +4,7 @@
  * at 0.5) → the class areas and an RGBA overlay. The overlay is drawn at the mask's size and CSS
  * stretches it over the shown image with nearest-neighbour sampling, so no pixel is invented.
  */
+import { EngineError } from '../errors.ts';
 import type { ModelMetadata } from '../formats/model-metadata.ts';
 import { labelTable } from '../segment/labels.ts';
 
@@ -28,9 +29,11 @@ export interface SegmentMask {
   classes: number;
 }
 
-/** Thrown when the model's output is not one 2-D map of per-pixel class scores. */
-export class SegmentOutputError extends Error {
-  readonly code = 'MODEL_OUTPUT';
+/** Thrown when the model's output is not one 2-D map of per-pixel class scores (code `MODEL_OUTPUT`). */
+export class SegmentOutputError extends EngineError {
+  constructor(message: string) {
+    super('MODEL_OUTPUT', message);
+  }
 }
 
 /**

@@ -1,0 +1,43 @@
+/**
+ * What `<mi-segmenter>` takes and gives besides the model: the images (the classifier's kinds plus
+ * decoded pixels, 8-bit or float, for models fed values rather than pictures), how to show decoded
+ * pixels, and the `mi-result` detail.
+ */
+import type { ImageInput, PixelImage } from '../runtime/preprocess-options.ts';
+import { sizeOf, type ElementImage } from './image-source.ts';
+import type { MedicalShown } from './medical-source.ts';
+import { displayPixels, type SegmentClass } from './segment-mask.ts';
+
+/** Images the segmenter takes through `image`: the classifier's, plus decoded pixels (8-bit or float). */
+export type SegmenterImage = ElementImage | PixelImage;
+
+/** `mi-result` of `<mi-segmenter>`. */
+export interface MiSegmentResultDetail {
+  /** Every class the model can give, with its area in the mask. */
+  classes: SegmentClass[];
+  /** The class of each pixel (argmax), row-major, at the model's output size `shape`. */
+  mask: Uint8Array;
+  /** `[height, width]` of `mask`. */
+  shape: [number, number];
+  /** Milliseconds for preprocessing, inference, read-back and the mask. */
+  ms: number;
+  adapter: string;
+}
+
+/** What is shown and segmented. */
+export type Shown = SegmenterImage | MedicalShown;
+export const isMed = (x: Shown): x is MedicalShown => (x as MedicalShown).kind === 'medical';
+export const isPixels = (x: Shown): x is PixelImage => !isMed(x) && 'data' in x && 'channels' in x;
+
+/** Width and height of what the engine is given. */
+export function sizeOfInput(input: PixelImage | ImageInput): { width: number; height: number } {
+  if ('channels' in input && 'data' in input) return { width: (input as PixelImage).width, height: (input as PixelImage).height };
+  return sizeOf(input as ElementImage);
+}
+
+/** Draws decoded pixels on the preview canvas (floats min–max stretched). */
+export function drawPixels(canvas: HTMLCanvasElement, image: PixelImage): void {
+  canvas.width = image.width;
+  canvas.height = image.height;
+  canvas.getContext('2d')?.putImageData(new ImageData(displayPixels(image), image.width, image.height), 0, 0);
+}
