@@ -41,12 +41,22 @@ const PREPROCESS_PROPS = ['inputSize', 'scale', 'offset', 'mean', 'std', 'graysc
  * @fires {CustomEvent<MiSegmentResultDetail>} mi-result - An image was segmented. `detail`: `{ classes: [{ index, name, colour, pixels, fraction }], mask, shape, ms, adapter }`.
  * @fires {CustomEvent<MiErrorDetail>} mi-error - Loading or segmenting failed. `detail`: `{ code, message }`.
  *
- * @csspart container - The card. @csspart dropzone - The focusable drop zone. @csspart image - The image (a canvas).
- * @csspart mask - The mask canvas over the image (its accessible name gives the class areas).
- * @csspart legend - The list of classes. @csspart legend-item - A class's toggle button (aria-pressed: shown).
- * @csspart swatch - A class's colour. @csspart class-name - A class's name. @csspart class-area - Its share of the image.
- * @csspart progress - Load progress. @csspart status - The live status line. @csspart adapter - The adapter name.
- * @csspart backend - Where the model runs. @csspart error - The visible error message.
+ * @cssprop [--mi-font=system-ui] - Font family; the other custom properties are `<mi-classifier>`'s (colours, radius, accent).
+ *
+ * @csspart container - The card around everything.
+ * @csspart dropzone - The focusable drop zone (Enter or Space opens the file picker).
+ * @csspart image - The image being segmented (a canvas).
+ * @csspart mask - The mask canvas over the image, at the model's output size (its accessible name gives the class areas).
+ * @csspart legend - The list of classes.
+ * @csspart legend-item - A class's toggle button (aria-pressed: shown over the image).
+ * @csspart swatch - A class's colour.
+ * @csspart class-name - A class's name.
+ * @csspart class-area - A class's share of the image.
+ * @csspart progress - The load progress bar.
+ * @csspart status - The live status line.
+ * @csspart adapter - The GPU adapter name inside the status line.
+ * @csspart backend - The badge saying where the model runs.
+ * @csspart error - The visible error message.
  */
 export class MiSegmenter extends LitElement {
   static override styles = segmenterStyles;
