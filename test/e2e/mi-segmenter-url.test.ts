@@ -5,6 +5,7 @@
  * decode_png(image.png) / 255. Checks:
  * - the mask equals Keras' argmax (a pixel may differ only where Keras' top two are within 1e-3);
  * - names and colours come from the metadata; the overlay paints each shown class in its colour;
+ * - the same PNG dropped on the drop zone gives the same mask;
  * - `labels` renames the classes without running the model again;
  * - a model whose output is not a 2-D map (the demo's classifier) fails with a visible message.
  */
@@ -102,11 +103,23 @@ it('segments a PNG with a .keras U-Net by URL as Keras does, classes named and c
   }
   expect(wrongPaint).toBe(0);
 
+  // The same PNG dropped on the drop zone (the file path of the intake) gives the same mask.
+  await page.evaluate(async (url) => {
+    const bytes = await (await fetch(url)).arrayBuffer();
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
+    const zone = document.querySelector('#seg')!.shadowRoot!.querySelector('[part=dropzone]')!;
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, `/@fs${DIR}/image.png`);
+  const dropped = (await waitForEvent(page, 'mi-result', 2, 'seg', 120_000)).detail as { mask: number[] };
+  expect(dropped.mask).toEqual(result.mask);
+
   // Renaming through the labels attribute: the legend follows, the model does not run again.
   await page.evaluate(() => document.querySelector('#seg')!.setAttribute('labels', 'air, soft tissue, spot'));
   await page.waitForFunction(() => document.querySelector('#seg')!.shadowRoot!.textContent!.includes('soft tissue'));
   expect((await shown()).legend.map((l) => l.text.replace(/ [\d.]+ %$/, ''))).toEqual(['air', 'soft tissue', 'spot']);
-  expect((await events(page)).filter((e) => e.type === 'mi-result' && e.target === 'seg')).toHaveLength(1);
+  expect((await events(page)).filter((e) => e.type === 'mi-result' && e.target === 'seg')).toHaveLength(2);
 });
 
 it('says clearly when the model is not a segmenter (a classifier: output [1, 1])', async () => {
