@@ -12,7 +12,7 @@ import { MiSegmenter } from './mi-segmenter.ts';
 
 export { MiClassifier } from './mi-classifier.ts';
 export { MiSegmenter } from './mi-segmenter.ts';
-export type { MiSegmentResultDetail, SegmenterImage } from './segmenter-image.ts';
+export type { MiSegmentResultDetail, MiSegmenterEventMap, SegmenterImage } from './segmenter-image.ts';
 export type { SegmentClass } from './segment-mask.ts';
 export type { MiLoadDetail, MiResultDetail, MiErrorDetail, MiProgressDetail } from './events.ts';
 export type { LabelledProbability } from './probabilities.ts';

@@ -16,7 +16,7 @@ import { openModel, type LoadPhase } from './loader.ts';
 import { medicalCaption, windowed } from './medical-source.ts';
 import { backendBadge } from './render.ts';
 import { maskDescription, maskFromScores, overlayPixels, segmentClasses, type SegmentMask } from './segment-mask.ts';
-import { drawPixels, isMed, isPixels, sizeOfInput, type MiSegmentResultDetail, type SegmenterImage, type Shown } from './segmenter-image.ts';
+import { drawPixels, isMed, isPixels, sizeOfInput, type MiSegmentResultDetail, type MiSegmenterEventMap, type SegmenterImage, type Shown } from './segmenter-image.ts';
 import { renderSegmenter, type SegmenterView } from './segmenter-render.ts';
 import { segmenterStyles } from './segmenter-styles.ts';
 
@@ -396,4 +396,20 @@ export class MiSegmenter extends LitElement {
     const l = this.labels as unknown;
     return Array.isArray(l) ? l.map(String) : parseLabels(typeof l === 'string' ? l : undefined);
   }
+}
+
+/** `addEventListener('mi-result', …)` on a segmenter gets the segmenter's detail (see MiSegmenterEventMap). */
+export interface MiSegmenter {
+  addEventListener<K extends keyof MiSegmenterEventMap>(
+    type: K,
+    listener: (this: MiSegmenter, ev: MiSegmenterEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof MiSegmenterEventMap>(
+    type: K,
+    listener: (this: MiSegmenter, ev: MiSegmenterEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
 }

@@ -41,3 +41,11 @@ export function drawPixels(canvas: HTMLCanvasElement, image: PixelImage): void {
   canvas.height = image.height;
   canvas.getContext('2d')?.putImageData(new ImageData(displayPixels(image), image.width, image.height), 0, 0);
 }
+
+/**
+ * `<mi-segmenter>`'s events with their details, for `addEventListener` on the element: the global
+ * `HTMLElementEventMap` types `mi-result` as the classifier's, so the segmenter declares its own.
+ */
+export interface MiSegmenterEventMap extends Omit<HTMLElementEventMap, 'mi-result'> {
+  'mi-result': CustomEvent<MiSegmentResultDetail>;
+}
