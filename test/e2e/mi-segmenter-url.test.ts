@@ -6,6 +6,8 @@
  * - the mask equals Keras' argmax (a pixel may differ only where Keras' top two are within 1e-3);
  * - names and colours come from the metadata; the overlay paints each shown class in its colour;
  * - the same PNG dropped on the drop zone gives the same mask;
+ * - a dropped NIfTI volume is segmented on its middle slice, windowed as the engine's
+ *   toModelImage windows it (the same mask as those pixels given through `image`);
  * - `labels` renames the classes without running the model again;
  * - a model whose output is not a 2-D map (the demo's classifier) fails with a visible message.
  */
@@ -14,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
 import { parseNpy } from '../../src/formats/npy.ts';
+import { writeNifti } from '../../src/formats/nifti/write.ts';
 import { closeWindow, events, MODEL_DIR, newWindow, recordEvents, REPO_ROOT, sharedBrowser, startDemo, waitForEvent, type DemoServer } from './demo.ts';
 
 const DIR = join(REPO_ROOT, 'test', 'fixtures', 'segmenter');
@@ -120,6 +123,46 @@ it('segments a PNG with a .keras U-Net by URL as Keras does, classes named and c
   await page.waitForFunction(() => document.querySelector('#seg')!.shadowRoot!.textContent!.includes('soft tissue'));
   expect((await shown()).legend.map((l) => l.text.replace(/ [\d.]+ %$/, ''))).toEqual(['air', 'soft tissue', 'spot']);
   expect((await events(page)).filter((e) => e.type === 'mi-result' && e.target === 'seg')).toHaveLength(2);
+});
+
+it('segments the middle slice of a dropped NIfTI volume, as the same windowed pixels given as an image', async () => {
+  // 64×64×3 uint8 volume: three distinct slices, so the middle one (k = 1) is the one that must be used.
+  const data = new Float32Array(SIZE * SIZE * 3);
+  for (let k = 0; k < 3; k++) {
+    for (let j = 0; j < SIZE; j++) {
+      for (let i = 0; i < SIZE; i++) data[i + SIZE * (j + SIZE * k)] = (i * 3 + j * (k + 1) * 2 + ((i - 30) ** 2 + (j - 25) ** 2 < 150 ? 90 : 0)) % 256;
+    }
+  }
+  const eye = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+  const nifti = writeNifti(data, [SIZE, SIZE, 3], eye, { datatype: 'uint8', name: 'slices.nii' });
+  const before = (await events(page)).filter((e) => e.type === 'mi-result' && e.target === 'seg').length;
+  const modules = ['src/index.ts', 'src/runtime/medical-input.ts'].map((p) => `/@fs${REPO_ROOT}${p}`);
+  // The engine's own reading of the file, for comparison (a string: dynamic imports run in the page).
+  await page.evaluate((b64) => {
+    (window as unknown as { nii: Uint8Array }).nii = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  }, Buffer.from(nifti).toString('base64'));
+  await page.evaluate(`(async () => {
+    const [api, medical] = await Promise.all(${JSON.stringify(modules)}.map((m) => import(m)));
+    const image = await api.loadImage(window.nii, { name: 'slices.nii' });
+    window.slice = medical.toModelImage(image, { window: 'from-file', range: [0, 255], frame: 1 });
+  })()`);
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([(window as unknown as { nii: Uint8Array<ArrayBuffer> }).nii], 'slices.nii'));
+    const zone = document.querySelector('#seg')!.shadowRoot!.querySelector('[part=dropzone]')!;
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  const fromFile = (await waitForEvent(page, 'mi-result', before + 1, 'seg', 120_000)).detail as { mask: number[]; shape: number[] };
+  expect(fromFile.shape).toEqual([SIZE, SIZE]);
+  const caption = await page.evaluate(() => document.querySelector('#seg')!.shadowRoot!.querySelector('[part=image]')!.getAttribute('aria-label'));
+  expect(caption).toBe('Image to segment: slices.nii (NIfTI, slice 2 of 3)');
+  await page.evaluate(() => {
+    const el = document.querySelector('#seg') as unknown as { image: unknown };
+    el.image = (window as unknown as { slice: unknown }).slice;
+  });
+  const fromPixels = (await waitForEvent(page, 'mi-result', before + 2, 'seg', 120_000)).detail as { mask: number[]; classes: { pixels: number }[] };
+  expect(fromFile.mask).toEqual(fromPixels.mask);
+  expect(fromPixels.classes.filter((c) => c.pixels > 0).length, 'more than one class in the slice').toBeGreaterThan(1);
 });
 
 it('says clearly when the model is not a segmenter (a classifier: output [1, 1])', async () => {
