@@ -354,7 +354,7 @@ export class MiSegmenter extends LitElement {
       // A model without a declared input size (fully convolutional) is fed the image at its own size.
       const pre = withSize(resolved.height && resolved.width ? resolved : { ...resolved, ...sizeOfInput(input) });
       const out = await opened.model.predictImage(input, pre).finally(release);
-      const mask = maskFromScores(out.data, out.shape);
+      const mask = maskFromScores(out.data, out.shape, opened.metadata?.threshold);
       const ms = performance.now() - t0;
       if (seq !== this.segmentSeq || opened !== this.model_) return undefined;
       this.mask = mask;

@@ -38,9 +38,10 @@ export class SegmentOutputError extends EngineError {
 
 /**
  * The mask of a `[1, H, W, K]` (or `[1, H, W]`) output. K = 1 is a sigmoid probability: foreground
- * (1) where p > 0.5. K ≥ 2: argmax over the classes, ties to the lower class (numpy's argmax).
+ * (1) where p > `threshold` (the metadata's, default 0.5). K ≥ 2: argmax over the classes, ties to
+ * the lower class (numpy's argmax).
  */
-export function maskFromScores(data: ArrayLike<number>, shape: readonly number[]): SegmentMask {
+export function maskFromScores(data: ArrayLike<number>, shape: readonly number[], threshold = 0.5): SegmentMask {
   if (shape.length < 3 || shape.length > 4 || shape[0] !== 1) {
     throw new SegmentOutputError(
       `The model's output has shape [${shape.join(', ')}]; a 2-D segmenter gives [1, height, width, classes] (one map per image)`,
@@ -51,7 +52,7 @@ export function maskFromScores(data: ArrayLike<number>, shape: readonly number[]
   if (k > 255) throw new SegmentOutputError(`The model's output has ${k} classes per pixel; at most 255 are shown`);
   const mask = new Uint8Array(height * width);
   if (k === 1) {
-    for (let p = 0; p < mask.length; p++) mask[p] = data[p] > 0.5 ? 1 : 0;
+    for (let p = 0; p < mask.length; p++) mask[p] = data[p] > threshold ? 1 : 0;
   } else {
     for (let p = 0, base = 0; p < mask.length; p++, base += k) {
       let best = 0;

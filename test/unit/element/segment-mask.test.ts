@@ -28,6 +28,7 @@ describe('maskFromScores', () => {
     expect([...m.mask]).toEqual([0, 0, 1, 1]);
     expect(m.classes).toBe(2);
     expect([...maskFromScores([0.7, 0.1], [1, 1, 2]).mask]).toEqual([1, 0]);
+    expect([...maskFromScores([0.2, 0.5, 0.8], [1, 1, 3, 1], 0.3).mask], "the metadata's threshold").toEqual([0, 1, 1]);
   });
 
   it('refuses outputs that are not one 2-D map', () => {
