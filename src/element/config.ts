@@ -20,6 +20,11 @@ export interface PreprocessAttributes {
   resize?: string;
 }
 
+/** `labels` as an element holds it: an array (property) or the attribute's comma list / JSON. */
+export function labelsOf(labels: unknown): string[] | undefined {
+  return Array.isArray(labels) ? labels.map(String) : parseLabels(typeof labels === 'string' ? labels : undefined);
+}
+
 /** Parses a `labels` attribute: a JSON array (`["a","b"]`) or a comma list (`a, b`). */
 export function parseLabels(value: string | null | undefined): string[] | undefined {
   if (value == null || value.trim() === '') return undefined;

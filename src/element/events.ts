@@ -2,7 +2,7 @@
  * The element's events and their `detail`s. All bubble and cross the shadow boundary (composed), so
  * a page can listen on the element or on any ancestor.
  */
-import type { BackendName, ModelInfo, ModelPreprocessing } from '../index.ts';
+import type { BackendName, LoadedModel, ModelInfo, ModelPreprocessing } from '../index.ts';
 import type { ModelMetadata } from './config.ts';
 import type { LabelledProbability } from './probabilities.ts';
 import type { LoadPhase } from './loader.ts';
@@ -26,6 +26,17 @@ export interface MiLoadDetail {
   preprocessing: ModelPreprocessing;
   /** Milliseconds from the start of the download to the end of the warm-up. */
   ms: number;
+}
+
+/** The `mi-load` detail for a model that finished loading `ms` after `t0`. */
+export function loadDetail(
+  model: Pick<LoadedModel, 'info' | 'adapterName' | 'backend' | 'backendReason'>,
+  metadata: ModelMetadata | undefined,
+  preprocessing: ModelPreprocessing,
+  t0: number,
+): MiLoadDetail {
+  const { info, adapterName: adapter, backend, backendReason } = model;
+  return { info, adapter, backend, backendReason, metadata, preprocessing, ms: performance.now() - t0 };
 }
 
 /** `mi-result`: an image was classified. */

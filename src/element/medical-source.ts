@@ -12,7 +12,7 @@
 import type { MedicalImage, WindowSpec } from '../formats/medical/types.ts';
 import type { EngineLimits } from '../limits.ts';
 import { loadImage, sniffMedicalImage } from '../runtime/load-image.ts';
-import { toModelImage } from '../runtime/medical-input.ts';
+import { frameCount, toModelImage } from '../runtime/medical-input.ts';
 import type { PixelImage } from '../runtime/preprocess-options.ts';
 
 /** A medical image chosen in the element: the intensities, and the one 2-D image shown and classified. */
@@ -44,14 +44,6 @@ export async function headOf(blob: Blob): Promise<Uint8Array> {
   return new Uint8Array(await blob.slice(0, 1024).arrayBuffer());
 }
 
-/** How many 2-D images a medical image stacks, and the shape of one. */
-function stackOf(image: MedicalImage): number {
-  const s = image.shape;
-  if (image.format === 'nifti') return s.length >= 3 ? s[2]! : 1; // (i, j, k[, t]): slices along k
-  const spatial = image.channels === 3 ? s.length - 1 : s.length;
-  return spatial === 3 ? s[0]! : 1;
-}
-
 /** Reads files (one, or the slices of a series) into the image the element shows and classifies. */
 export async function readMedical(
   files: readonly (Blob & { name?: string })[],
@@ -67,7 +59,7 @@ export async function readMedical(
 
 /** The shown frame of `image` windowed for the model (again after the model or its attributes change). */
 export function windowed(image: MedicalImage, window: WindowSpec, range: readonly [number, number]): MedicalShown {
-  const frames = stackOf(image);
+  const frames = frameCount(image);
   const frame = Math.floor(frames / 2);
   return { kind: 'medical', image, frame, frames, pixels: toModelImage(image, { window, range, frame }) };
 }

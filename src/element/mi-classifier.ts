@@ -5,12 +5,12 @@
  */
 import { LitElement, type PropertyValues } from 'lit';
 import type { BackendOption, ModelInfo, ModelSource } from '../index.ts';
-import { attributeOptions, parseLabels, withSize, type PreprocessAttributes } from './config.ts';
-import { errorDetail, miEvent, type MiErrorDetail, type MiLoadDetail, type MiResultDetail } from './events.ts';
+import { attributeOptions, labelsOf, parseLabels, withSize, type PreprocessAttributes } from './config.ts';
+import { errorDetail, loadDetail, miEvent, type MiErrorDetail, type MiLoadDetail, type MiResultDetail } from './events.ts';
 import { engineInput, whenDecoded, type ElementImage } from './image-source.ts';
-import { entriesOf, filesOf } from './dropped-files.ts';
+import { dropZoneHandlers } from './drop-zone.ts';
 import { HeatmapLayer, explainImage, type MiExplainDetail } from './heatmap.ts';
-import { discard, drawShown, isMedical, takeFiles, takeUrl, type IntakeContext, type Shown, type Taken } from './intake.ts';
+import { discard, drawShown, isMedical, takeUrl, type IntakeContext, type Shown, type Taken } from './intake.ts';
 import { medicalCaption, windowed } from './medical-source.ts';
 import { COLORMAPS, type Colormap } from '../explain/overlay.ts';
 import { openModel, type LoadPhase, type OpenedModel } from './loader.ts';
@@ -157,6 +157,12 @@ export class MiClassifier extends LitElement {
   private _view: Omit<View, 'preview' | 'heatmap' | 'heatmapOn'> = { state: 'empty', hasImage: false, dragging: false };
   private readonly preview = Object.assign(document.createElement('canvas'), { hidden: true });
   private readonly heat = new HeatmapLayer();
+  private readonly dropZone = dropZoneHandlers({
+    openFilePicker: () => this.openFilePicker(),
+    dragging: () => this._view.dragging,
+    setDragging: (dragging) => this.setView({ dragging }),
+    take: (read) => void this.take(read),
+  });
   private opened?: OpenedModel;
   private current?: Shown;
   private ownedBitmap?: ImageBitmap;
@@ -241,30 +247,7 @@ export class MiClassifier extends LitElement {
     return renderClassifier(
       { ...this._view, preview: this.preview, heatmap: this.heat.canvas, heatmapOn: this.heatmap },
       {
-        pick: () => this.openFilePicker(),
-        keydown: (e) => {
-          if (e.key === 'Enter' || e.key === ' ') {
-            e.preventDefault(); // Space would scroll the page
-            this.openFilePicker();
-          }
-        },
-        dragover: (e) => {
-          e.preventDefault(); // required for drop to fire
-          if (!this._view.dragging) this.setView({ dragging: true });
-        },
-        dragleave: () => this.setView({ dragging: false }),
-        drop: (e) => {
-          e.preventDefault();
-          this.setView({ dragging: false });
-          const dropped = entriesOf(e.dataTransfer); // now: the transfer is emptied after this handler
-          void this.take(async (ctx) => takeFiles(await filesOf(dropped), ctx));
-        },
-        fileChosen: (e) => {
-          const input = e.target as HTMLInputElement;
-          const files = Array.from(input.files ?? []);
-          if (files.length > 0) void this.take((ctx) => takeFiles(files, ctx));
-          input.value = ''; // choosing the same file again must fire change again
-        },
+        ...this.dropZone,
         toggleHeatmap: () => {
           this.heatmap = !this.heatmap;
         },
@@ -331,16 +314,7 @@ export class MiClassifier extends LitElement {
       this.loadAbort = undefined;
       // An error shown now came from the image (e.g. a bad src) while the model loaded: keep it.
       this.setView({ state: this._view.error ? 'error' : 'ready', progress: undefined, badge: backendBadge(opened.model) });
-      const detail: MiLoadDetail = {
-        info: opened.model.info,
-        adapter: opened.model.adapterName,
-        backend: opened.model.backend,
-        backendReason: opened.model.backendReason,
-        metadata: opened.metadata,
-        preprocessing: opened.preprocessing,
-        ms: performance.now() - t0,
-      };
-      this.dispatchEvent(miEvent('mi-load', detail));
+      this.dispatchEvent(miEvent('mi-load', loadDetail(opened.model, opened.metadata, opened.preprocessing, t0)));
       if (this.current) await this.classifyCurrent();
     } catch (err) {
       if (seq !== this.loadSeq) return; // superseded: not an error the user needs to see
@@ -466,7 +440,6 @@ export class MiClassifier extends LitElement {
 
   /** `labels` as set: an array (property) or the attribute's comma list / JSON. */
   private labelList(): string[] | undefined {
-    const l = this.labels as unknown;
-    return Array.isArray(l) ? l.map(String) : parseLabels(typeof l === 'string' ? l : undefined);
+    return labelsOf(this.labels);
   }
 }

@@ -7,11 +7,11 @@
  */
 import { LitElement, type PropertyValues } from 'lit';
 import type { BackendOption, LoadedModel, ModelMetadata, ModelSource } from '../index.ts';
-import { attributeOptions, parseLabels, withSize, type PreprocessAttributes } from './config.ts';
-import { entriesOf, filesOf } from './dropped-files.ts';
-import { errorDetail, miEvent, type MiErrorDetail, type MiLoadDetail } from './events.ts';
+import { attributeOptions, labelsOf, parseLabels, withSize, type PreprocessAttributes } from './config.ts';
+import { dropZoneHandlers } from './drop-zone.ts';
+import { errorDetail, loadDetail, miEvent, type MiErrorDetail } from './events.ts';
 import { engineInput, whenDecoded } from './image-source.ts';
-import { discard, drawShown, takeFiles, takeUrl, type IntakeContext, type Taken } from './intake.ts';
+import { discard, drawShown, takeUrl, type IntakeContext, type Taken } from './intake.ts';
 import { openModel, type LoadPhase } from './loader.ts';
 import { medicalCaption, windowed } from './medical-source.ts';
 import { backendBadge } from './render.ts';
@@ -110,6 +110,12 @@ export class MiSegmenter extends LitElement {
   private _view: SegmenterView = { state: 'empty', hasImage: false, dragging: false, hidden: new Set([0]) };
   private readonly preview = Object.assign(document.createElement('canvas'), { hidden: true });
   private readonly maskCanvas = Object.assign(document.createElement('canvas'), { hidden: true });
+  private readonly dropZone = dropZoneHandlers({
+    openFilePicker: () => this.openFilePicker(),
+    dragging: () => this._view.dragging,
+    setDragging: (dragging) => this.setView({ dragging }),
+    take: (read) => void this.take(read),
+  });
   private model_?: { model: LoadedModel; metadata?: ModelMetadata; owned: boolean };
   private current?: Shown;
   private ownedBitmap?: ImageBitmap;
@@ -187,30 +193,7 @@ export class MiSegmenter extends LitElement {
 
   protected override render() {
     return renderSegmenter(this._view, { image: this.preview, mask: this.maskCanvas }, {
-      pick: () => this.openFilePicker(),
-      keydown: (e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          this.openFilePicker();
-        }
-      },
-      dragover: (e) => {
-        e.preventDefault();
-        if (!this._view.dragging) this.setView({ dragging: true });
-      },
-      dragleave: () => this.setView({ dragging: false }),
-      drop: (e) => {
-        e.preventDefault();
-        this.setView({ dragging: false });
-        const dropped = entriesOf(e.dataTransfer);
-        void this.take(async (ctx) => takeFiles(await filesOf(dropped), ctx));
-      },
-      fileChosen: (e) => {
-        const input = e.target as HTMLInputElement;
-        const files = Array.from(input.files ?? []);
-        if (files.length > 0) void this.take((ctx) => takeFiles(files, ctx));
-        input.value = '';
-      },
+      ...this.dropZone,
       toggleClass: (i) => this.toggleClass(i),
     });
   }
@@ -278,16 +261,7 @@ export class MiSegmenter extends LitElement {
       const { model } = opened;
       this.setView({ state: this._view.error ? 'error' : 'ready', progress: undefined, badge: backendBadge(model) });
       const preprocessing = model.resolvePreprocessing(attributeOptions(this.preprocessAttributes()));
-      const detail: MiLoadDetail = {
-        info: model.info,
-        adapter: model.adapterName,
-        backend: model.backend,
-        backendReason: model.backendReason,
-        metadata: opened.metadata,
-        preprocessing,
-        ms: performance.now() - t0,
-      };
-      this.dispatchEvent(miEvent('mi-load', detail));
+      this.dispatchEvent(miEvent('mi-load', loadDetail(model, opened.metadata, preprocessing, t0)));
       if (this.current) await this.segmentCurrent();
     } catch (err) {
       if (seq !== this.loadSeq) return;
@@ -393,8 +367,7 @@ export class MiSegmenter extends LitElement {
   }
 
   private labelList(): string[] | undefined {
-    const l = this.labels as unknown;
-    return Array.isArray(l) ? l.map(String) : parseLabels(typeof l === 'string' ? l : undefined);
+    return labelsOf(this.labels);
   }
 }
 

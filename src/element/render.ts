@@ -8,6 +8,7 @@ import type { MiErrorDetail } from './events.ts';
 import { formatPercent, type LabelledProbability } from './probabilities.ts';
 import type { LoadPhase } from './loader.ts';
 import type { MiExplainDetail } from './heatmap.ts';
+import type { DropZoneHandlers } from './drop-zone.ts';
 
 /** Everything the template shows. */
 export interface View {
@@ -32,13 +33,7 @@ export interface View {
 }
 
 /** What the template calls back. */
-export interface Handlers {
-  pick(): void;
-  keydown(e: KeyboardEvent): void;
-  dragover(e: DragEvent): void;
-  dragleave(): void;
-  drop(e: DragEvent): void;
-  fileChosen(e: Event): void;
+export interface Handlers extends DropZoneHandlers {
   toggleHeatmap(): void;
 }
 

@@ -3,6 +3,7 @@
  * the drop zone with the image and the mask over it, the load progress, the legend with one toggle
  * button per class, the status line and the error message.
  */
+import type { DropZoneHandlers } from './drop-zone.ts';
 import { html, nothing, type TemplateResult } from 'lit';
 import { cssVar } from './css-var.ts';
 import type { MiErrorDetail } from './events.ts';
@@ -23,13 +24,7 @@ export interface SegmenterView {
   dragging: boolean;
 }
 
-export interface SegmenterHandlers {
-  pick(): void;
-  keydown(e: KeyboardEvent): void;
-  dragover(e: DragEvent): void;
-  dragleave(): void;
-  drop(e: DragEvent): void;
-  fileChosen(e: Event): void;
+export interface SegmenterHandlers extends DropZoneHandlers {
   toggleClass(index: number): void;
 }
 

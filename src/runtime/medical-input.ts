@@ -92,6 +92,16 @@ function windowed(image: MedicalImage, spec: WindowSpec, range: readonly [number
 }
 
 /** A 2-D image (shape [rows, cols] or [rows, cols, 3]) of a MedicalImage, copying only what a stack needs. */
+/**
+ * How many 2-D images `image` stacks along the axis `frame` (toModelImage) indexes: the frames of a
+ * multi-frame DICOM or the slices of a series (first axis), a NIfTI volume's k slices; 1 for one image.
+ */
+export function frameCount(image: MedicalImage): number {
+  const spatial = image.channels === 3 ? image.shape.slice(0, -1) : image.shape;
+  if (spatial.length === 2) return 1;
+  return image.format === 'nifti' ? spatial[2]! : spatial[0]!;
+}
+
 function planeOf(image: MedicalImage, frame: number): MedicalImage {
   const colour = image.channels === 3;
   const spatial = colour ? image.shape.slice(0, -1) : image.shape;

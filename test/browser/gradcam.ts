@@ -1,16 +1,14 @@
 /**
  * Runs inside the test page (dynamic import through Vite): loads one model (by URL, or a conformance
- * zoo model rebuilt from its architecture and seeded weights as test/browser/zoo.ts does), takes the
+ * zoo model rebuilt from its architecture and seeded weights by test/browser/zoo.ts), takes the
  * first `batch` items of an .npy input, and calls model.explain once per case. Errors come back as
  * { name, code, message } per case, so a refusal can be asserted without losing the other cases.
  */
 import { loadModel, modelFromKeras, type BackendName, type LoadedModel } from '../../src/api.ts';
 import { EngineError } from '../../src/errors.ts';
-import { kerasModelFromArchitecture } from '../../src/formats/from-architecture.ts';
 import { parseNpy } from '../../src/formats/npy.ts';
-import type { WeightTensor } from '../../src/graph/ir.ts';
 import { toWire, type WireTensor } from '../../src/cli/wire.ts';
-import { zooValues, type ZooWeight } from './zoo.ts';
+import { zooKerasModel } from './zoo.ts';
 
 export interface GradCamPageCase {
   classIndex?: number[];
@@ -24,19 +22,7 @@ export type GradCamPageResult =
   | { error: { name: string; code?: string; message: string; layerName?: string } };
 
 async function zooModel(dirUrl: string, backend: BackendName): Promise<LoadedModel> {
-  const [architecture, listing] = await Promise.all([
-    fetch(`${dirUrl}/model.json`).then((r) => r.json()),
-    fetch(`${dirUrl}/weights.json`).then((r) => r.json() as Promise<{ weights: ZooWeight[] }>),
-  ]);
-  const byLayer = new Map<string, WeightTensor[]>();
-  for (const w of listing.weights) {
-    if (w.skip) continue;
-    const list = byLayer.get(w.layer) ?? [];
-    list.push({ name: w.name, shape: w.shape, data: zooValues(w.shape.reduce((a, b) => a * b, 1), w.seed!, w.offset!, w.scale!) });
-    byLayer.set(w.layer, list);
-  }
-  const keras = kerasModelFromArchitecture(architecture, (layer) => byLayer.get(layer.name), { format: 'zoo' });
-  return modelFromKeras(keras, { backend });
+  return modelFromKeras(await zooKerasModel(dirUrl), { backend });
 }
 
 export async function explainInPage(

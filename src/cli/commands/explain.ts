@@ -17,6 +17,8 @@ import { chooseRuntime, openRuntime, type RuntimeName } from '../runtimes/runtim
 import { CliError, UsageError, type CommandIO } from './cli-error.ts';
 import { describeWindow, medicalImageInput, readMedicalImage } from './medical-image-input.ts';
 import {
+  IMAGE_OPTIONS,
+  RUNTIME_OPTIONS,
   checkInputs, defaultNotice, fsReason, imageInput, isBackend, loadError, modelFiles, parseImageOptions, parseLimits, readImage, readNpy,
   shapeContext, startError, writeOut, type Values as PredictValues,
 } from './predict.ts';
@@ -52,30 +54,15 @@ layer and where the map is strongest. Errors: one line on stderr, exit status 1 
 
 export const EXPLAIN_OPTIONS = {
   input: { type: 'string' },
-  image: { type: 'string' },
-  size: { type: 'string' },
-  scale: { type: 'string' },
-  offset: { type: 'string' },
-  grayscale: { type: 'boolean' },
-  window: { type: 'string' },
-  voi: { type: 'boolean' },
-  frame: { type: 'string' },
+  ...IMAGE_OPTIONS,
   output: { type: 'string', short: 'o' },
   class: { type: 'string' },
   layer: { type: 'string' },
   overlay: { type: 'string' },
   colormap: { type: 'string' },
   opacity: { type: 'string' },
-  runtime: { type: 'string' },
-  backend: { type: 'string' },
   architecture: { type: 'string' },
-  'max-image-pixels': { type: 'string' },
-  'max-model-bytes': { type: 'string' },
-  'max-tensor-elements': { type: 'string' },
-  'max-config-depth': { type: 'string' },
-  'batch-chunk-bytes': { type: 'string' },
-  'chromium-flags': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  ...RUNTIME_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
 export interface ExplainValues extends Omit<PredictValues, 'input' | 'logits' | 'save-input'> {

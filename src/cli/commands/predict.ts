@@ -80,22 +80,10 @@ with --image: where the preprocessing came from); on failure, one line on stderr
 errors). MI_DEBUG=1 adds stack traces. Chromium: /usr/bin/chromium or PUPPETEER_EXECUTABLE_PATH.
 `;
 
-export const PREDICT_OPTIONS = {
-  input: { type: 'string', multiple: true },
-  image: { type: 'string' },
-  size: { type: 'string' },
-  scale: { type: 'string' },
-  offset: { type: 'string' },
-  grayscale: { type: 'boolean' },
-  'save-input': { type: 'string' },
-  window: { type: 'string' },
-  voi: { type: 'boolean' },
-  frame: { type: 'string' },
-  output: { type: 'string', short: 'o' },
-  logits: { type: 'boolean' },
+/** Where and how a command runs a model: runtime, backend and the engine's limits (predict, explain, segment). */
+export const RUNTIME_OPTIONS = {
   runtime: { type: 'string' },
   backend: { type: 'string' },
-  architecture: { type: 'string' },
   'max-image-pixels': { type: 'string' },
   'max-model-bytes': { type: 'string' },
   'max-tensor-elements': { type: 'string' },
@@ -104,6 +92,28 @@ export const PREDICT_OPTIONS = {
   // Hidden, for tests and debugging: extra Chromium flags (MI_CHROMIUM_NO_WEBGPU=1 drops WebGPU).
   'chromium-flags': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** `--image` and how it becomes a model input, DICOM/NIfTI windows included (predict, explain). */
+export const IMAGE_OPTIONS = {
+  image: { type: 'string' },
+  size: { type: 'string' },
+  scale: { type: 'string' },
+  offset: { type: 'string' },
+  grayscale: { type: 'boolean' },
+  window: { type: 'string' },
+  voi: { type: 'boolean' },
+  frame: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+export const PREDICT_OPTIONS = {
+  input: { type: 'string', multiple: true },
+  ...IMAGE_OPTIONS,
+  'save-input': { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  logits: { type: 'boolean' },
+  architecture: { type: 'string' },
+  ...RUNTIME_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
 /** Parsed options (see PREDICT_OPTIONS). */

@@ -22,7 +22,7 @@ import type { Tensor } from '../../tensor.ts';
 import { chooseRuntime, openRuntime, type RuntimeName } from '../runtimes/runtime.ts';
 import { CliError, UsageError, type CommandIO } from './cli-error.ts';
 import { readMedicalImage } from './medical-image-input.ts';
-import { fsReason, isBackend, loadError, modelFiles, parseLimits, startError, type LimitFlags } from './predict.ts';
+import { fsReason, isBackend, loadError, modelFiles, parseLimits, RUNTIME_OPTIONS, startError, type LimitFlags } from './predict.ts';
 
 export const SEGMENT_HELP = `Usage: mi segment MODEL --volume FILE|FOLDER -o LABELS.nii.gz [options]
 
@@ -56,15 +56,7 @@ export const SEGMENT_OPTIONS = {
   crop: { type: 'boolean' },
   grid: { type: 'string' },
   tile: { type: 'string' },
-  runtime: { type: 'string' },
-  backend: { type: 'string' },
-  'max-image-pixels': { type: 'string' },
-  'max-model-bytes': { type: 'string' },
-  'max-tensor-elements': { type: 'string' },
-  'max-config-depth': { type: 'string' },
-  'batch-chunk-bytes': { type: 'string' },
-  'chromium-flags': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  ...RUNTIME_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
 interface Values extends LimitFlags {
