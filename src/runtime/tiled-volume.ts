@@ -126,9 +126,39 @@ export function planAxis(size: number, tile: number, before: number, after: numb
   return tiles;
 }
 
+/** How a volume is cut: the tile edge per axis (clipped to the volume) and each axis' tiles. */
+export interface TilePlan {
+  tile: [number, number, number];
+  axes: [AxisTile[], AxisTile[], AxisTile[]];
+  /** Tiles in all (one model.predict each). */
+  total: number;
+}
+
+/**
+ * The tiling predictVolumeTiled will use for a volume of `shape` [N, D, H, W, C]: shared with
+ * estimates of the run's time (segment/estimate.ts), so an estimate counts the very tiles that run.
+ */
+export function planTiles(model: VolumeModel, shape: readonly number[], options: Pick<TiledVolumeOptions, 'tile' | 'halo' | 'maxTileBytes'> = {}): TilePlan {
+  const dims = [shape[1], shape[2], shape[3]];
+  const field = receptiveField(model.graph);
+  const halo = options.halo === undefined ? undefined : triple(options.halo);
+  if (halo && halo.some((h, a) => h < field.before[a] || h < field.after[a])) {
+    throw new ShapeError(
+      `halo [${halo.join(', ')}] is smaller than the model's receptive field (before [${field.before.join(', ')}], after [${field.after.join(', ')}]): tiles would not equal the whole-volume answer`,
+    );
+  }
+  // A larger halo than needed is allowed (it only costs time); TF's 'same' may need one more voxel above than below.
+  const before = field.before.map((b, a) => Math.max(b, halo?.[a] ?? 0));
+  const after = field.after.map((b, a) => Math.max(b, halo?.[a] ?? 0));
+  const wanted = options.tile === undefined ? defaultTile(model, shape, options.maxTileBytes ?? 256 * 2 ** 20) : triple(options.tile);
+  const tile = wanted.map((t, a) => Math.min(t, dims[a]));
+  const [d, h, w] = tile.map((t, a) => planAxis(dims[a], t, before[a], after[a]));
+  return { tile: tile as [number, number, number], axes: [d, h, w], total: d.length * h.length * w.length };
+}
+
 /** Default tile edge: the largest cube (≤ the volume) whose biggest activation fits the limits. */
-function defaultTile(model: VolumeModel, volume: Tensor, maxBytes: number): [number, number, number] {
-  const [N, D, H, W, C] = volume.shape;
+function defaultTile(model: VolumeModel, shape: readonly number[], maxBytes: number): [number, number, number] {
+  const [N, D, H, W, C] = shape;
   const shapes = inferShapes(model.graph, [[N, 1, 1, 1, C]]);
   const widest = Math.max(C, ...[...shapes.values()].map((s) => s[s.length - 1]));
   const limits = model.memoryLimits;
@@ -160,24 +190,9 @@ function copyBox(src: Tensor, srcAt: number[], dst: Tensor, dstAt: number[], siz
 export async function predictVolumeTiled(model: VolumeModel, volume: Tensor, options: TiledVolumeOptions = {}): Promise<Tensor> {
   if (volume.shape.length !== 5) throw new ShapeError(`predictVolumeTiled expects a volume [N, D, H, W, C], got [${volume.shape.join(', ')}]`);
   const [N, D, H, W] = volume.shape;
-  const dims = [D, H, W];
-  const field = receptiveField(model.graph);
-  const halo = options.halo === undefined ? undefined : triple(options.halo);
-  if (halo && halo.some((h, a) => h < field.before[a] || h < field.after[a])) {
-    throw new ShapeError(
-      `halo [${halo.join(', ')}] is smaller than the model's receptive field (before [${field.before.join(', ')}], after [${field.after.join(', ')}]): tiles would not equal the whole-volume answer`,
-    );
-  }
-  // A larger halo than needed is allowed (it only costs time); TF's 'same' may need one more voxel above than below.
-  const before = field.before.map((b, a) => Math.max(b, halo?.[a] ?? 0));
-  const after = field.after.map((b, a) => Math.max(b, halo?.[a] ?? 0));
-  const wanted = options.tile === undefined ? defaultTile(model, volume, options.maxTileBytes ?? 256 * 2 ** 20) : triple(options.tile);
-  const tile = wanted.map((t, a) => Math.min(t, dims[a]));
-  const axes = tile.map((t, a) => planAxis(dims[a], t, before[a], after[a]));
-
+  const { tile, axes, total } = planTiles(model, volume.shape, options);
   const tileIn: Tensor = { shape: [N, ...tile, volume.shape[4]], data: new Float32Array(N * tile[0] * tile[1] * tile[2] * volume.shape[4]) };
   let result: Tensor | undefined;
-  const total = axes[0].length * axes[1].length * axes[2].length;
   let done = 0;
   for (const tz of axes[0]) {
     for (const ty of axes[1]) {
