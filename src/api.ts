@@ -238,6 +238,7 @@ export type { Explanation } from './explain/grad-cam.ts';
 export type { ExplainOptions } from './explain/explainer.ts';
 export { heatmapToRgba, describeHeatmap, overlayHeatmap, upsampleMap, colormapColor, COLORMAPS, type Colormap, type HeatmapStyle } from './explain/overlay.ts';
 export { segmentVolume, type SegmentModel, type SegmentOptions, type SegmentResult, type SegmentProgress, type SegmentStage } from './segment/segment.ts';
+export { estimateSegmentation, type SegmentEstimate } from './segment/estimate.ts';
 export { conformGrid, resampleLinear, resampleNearest, type ConformSpec, type Grid } from './segment/conform.ts';
 export { DEFAULT_PALETTE, type LabelEntry, type LabelVolume } from './segment/labels.ts';
 export { writeNifti, type NiftiWriteOptions, type NiftiWriteType } from './formats/nifti/write.ts';
