@@ -5,6 +5,9 @@
  *   /samples.json           a few sample cells from ../shared/fixtures (`[]` when the folder is missing)
  *   /samples/<class>/<file> one of those cells, streamed from the fixtures folder
  *   /samples/<class>/<file>.dcm  the same cell wrapped in a DICOM file at request time (demo/dicom-sample.ts)
+ *   /meshnet/<model>/*      a MeshNet brain segmenter (TF.js layers, MIT) from ../shared/fixtures/models
+ *   /volumes.json           the brain volumes there are (`[]` when the folder is missing)
+ *   /volumes/<file>         a T1 volume (NIfTI) from ../shared/fixtures/volumes
  *
  * The fixtures are read by path, never copied into the repository or the build.
  */
@@ -72,7 +75,29 @@ function sendDicomSample(res: Parameters<Connect.NextHandleFunction>[1], rel: st
   return true;
 }
 
+/** The brain segmenters the demo offers: MeshNet models of ../shared/fixtures/models (MIT, brainchop's). */
+export const MESHNETS = ['model5_gw_ae', 'model11_gw_ae'] as const;
+
+/** The T1 volumes the demo offers, when they exist in ../shared/fixtures/volumes. */
+const VOLUMES = [
+  { file: 't1_crop.nii.gz', label: 'T1, 256³ at 1 mm, conformed (brainchop)' },
+  { file: 'ch2bet.nii.gz', label: 'Colin27 T1, 181×217×181 in MNI space (conformed on the way in)' },
+];
+
+export function listVolumes(): { url: string; label: string }[] {
+  return VOLUMES.filter((v) => existsSync(join(fixturesDir(), 'volumes', v.file))).map((v) => ({ url: `/volumes/${v.file}`, label: v.label }));
+}
+
+/** Serves /meshnet/<model>/<file> from the fixture model's folder (only the models listed above). */
+function sendMeshnet(res: Parameters<Connect.NextHandleFunction>[1], rel: string): boolean {
+  const [model, ...rest] = rel.split('/');
+  if (!(MESHNETS as readonly string[]).includes(model)) return false;
+  return sendFile(res, join(fixturesDir(), 'models', `meshnet-${model}-tfjs`), rest.join('/'));
+}
+
 const TYPES: Record<string, string> = {
+  '.gz': 'application/gzip',
+  '.nii': 'application/octet-stream',
   '.json': 'application/json',
   '.bin': 'application/octet-stream',
   '.keras': 'application/zip',
@@ -98,6 +123,11 @@ export function demoRoutes(): Plugin {
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+        if (path === '/volumes.json') {
+          res.setHeader('Content-Type', 'application/json');
+          res.end(JSON.stringify(listVolumes()));
+          return;
+        }
         if (path === '/samples.json') {
           res.setHeader('Content-Type', 'application/json');
           res.end(JSON.stringify(listSamples()));
@@ -106,9 +136,11 @@ export function demoRoutes(): Plugin {
         const served =
           (path.startsWith('/models/malaria-cnn/') && sendFile(res, MODEL_DIR, path.slice('/models/malaria-cnn/'.length))) ||
           (path.startsWith('/samples/') && path.endsWith('.dcm') && sendDicomSample(res, path.slice('/samples/'.length))) ||
-          (path.startsWith('/samples/') && sendFile(res, join(fixturesDir(), CELLS), path.slice('/samples/'.length)));
+          (path.startsWith('/samples/') && sendFile(res, join(fixturesDir(), CELLS), path.slice('/samples/'.length))) ||
+          (path.startsWith('/meshnet/') && sendMeshnet(res, path.slice('/meshnet/'.length))) ||
+          (path.startsWith('/volumes/') && VOLUMES.some((v) => path === `/volumes/${v.file}`) && sendFile(res, join(fixturesDir(), 'volumes'), path.slice('/volumes/'.length)));
         if (served) return;
-        if (path.startsWith('/models/') || path.startsWith('/samples/')) {
+        if (['/models/', '/samples/', '/meshnet/', '/volumes/'].some((p) => path.startsWith(p))) {
           res.statusCode = 404;
           res.end(`Not found: ${path}`);
           return;
