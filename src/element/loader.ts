@@ -78,6 +78,12 @@ export async function openModel(
   try {
     signal.throwIfAborted();
     const preprocessing = model.resolvePreprocessing(attributeOptions(opts.attributes()));
+    if (model.info.inputs[0]?.shape.length === 5) {
+      // A volume model (<mi-segmenter>, 3-D): its plans are made per tile when a volume comes; an
+      // image warm-up means nothing to it.
+      onPhase({ phase: 'warmup', fraction: 1, text: 'Ready' });
+      return { model, metadata: model.metadata, preprocessing };
+    }
     const pre = withSize(preprocessing.options);
     const compiling = model.backend === 'webgpu' ? 'Compiling shaders…' : 'Starting WebAssembly…';
     onPhase({ phase: 'compile', fraction: DOWNLOAD_END, text: compiling });

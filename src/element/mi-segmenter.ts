@@ -3,7 +3,8 @@
  * element: an image in, its mask drawn over it with a colour per class, a legend whose buttons show
  * or hide each class, and the class areas in `mi-result`. It reuses the classifier's model loading
  * (loader.ts), image intake (intake.ts: src, dropped or chosen files, DICOM/NIfTI) and events; the
- * mask arithmetic is segment-mask.ts. 3-D models (volumes in three planes) are to come.
+ * mask arithmetic is segment-mask.ts. A 3-D model (input rank 5) takes a NIfTI volume or a DICOM
+ * series through segmentVolume and shows the labels in three planes (volume-controller.ts).
  */
 import { LitElement, type PropertyValues } from 'lit';
 import type { BackendOption, LoadedModel, ModelMetadata, ModelSource } from '../index.ts';
@@ -19,6 +20,11 @@ import { maskDescription, maskFromScores, overlayPixels, segmentClasses, type Se
 import { drawPixels, isMed, isPixels, sizeOfInput, type MiSegmentResultDetail, type MiSegmenterEventMap, type SegmenterImage, type Shown } from './segmenter-image.ts';
 import { renderSegmenter, type SegmenterView } from './segmenter-render.ts';
 import { segmenterStyles } from './segmenter-styles.ts';
+import { isVolumeModel, type MiSegmentVolumeDetail } from './segmenter-volume.ts';
+import { VolumeController } from './volume-controller.ts';
+import type { ViewerSource } from './volume-view.ts';
+import { AbortError, ImageInputError } from '../errors.ts';
+import type { MedicalImage } from '../formats/medical/types.ts';
 
 /** A model the page loaded or built itself (not a source to load). */
 const isLoaded = (m: unknown): m is LoadedModel =>
@@ -27,21 +33,25 @@ const isLoaded = (m: unknown): m is LoadedModel =>
 const PREPROCESS_PROPS = ['inputSize', 'scale', 'offset', 'mean', 'std', 'grayscale', 'resize'] as const;
 
 /**
- * Segments an image with a Keras model on the GPU (WebGPU) and draws the mask over it.
+ * Segments an image with a Keras model on the GPU (WebGPU) and draws the mask over it; with a 3-D
+ * model (MeshNet and the like) segments a whole NIfTI volume or DICOM series and shows the labels
+ * over the scan in three planes (NiiVue, an optional peer), with the label volumes and Save.
  *
  * ```html
  * <mi-segmenter model="/models/lung-unet/model.json" src="chest.png" opacity="0.4"></mi-segmenter>
+ * <mi-segmenter model="/models/meshnet/model.json" src="t1.nii.gz" crop backend="wasm"></mi-segmenter>
  * ```
  *
- * @summary A drop-in WebGPU 2-D segmenter for Keras U-Nets.
+ * @summary A drop-in segmenter: 2-D U-Nets on images, 3-D models on volumes.
  * @tagname mi-segmenter
  *
  * @fires {CustomEvent<MiLoadDetail>} mi-load - The model is loaded, compiled and warmed up.
- * @fires {CustomEvent<MiProgressDetail>} mi-progress - Loading moved on (as `<mi-classifier>`'s).
- * @fires {CustomEvent<MiSegmentResultDetail>} mi-result - An image was segmented. `detail`: `{ classes: [{ index, name, colour, pixels, fraction }], mask, shape, ms, adapter }`.
- * @fires {CustomEvent<MiErrorDetail>} mi-error - Loading or segmenting failed. `detail`: `{ code, message }`.
+ * @fires {CustomEvent<MiProgressDetail | MiSegmentProgressDetail>} mi-progress - Loading moved on (as `<mi-classifier>`'s); for a volume also each stage and tile: `{ phase: 'segment', stage, fraction, tile, tiles, text }`.
+ * @fires {CustomEvent<MiSegmentResultDetail | MiSegmentVolumeDetail>} mi-result - An image was segmented: `{ kind: 'mask', classes: [{ index, name, colour, pixels, fraction }], mask, shape, ms, adapter }`; a volume: `{ kind: 'volume', labels, volumes, labelTable, notes, ms, adapter, backend }`.
+ * @fires {CustomEvent<MiErrorDetail>} mi-error - Loading or segmenting failed. `detail`: `{ code, message }` (`ABORTED` when a volume run was cancelled).
  *
  * @cssprop [--mi-font=system-ui] - Font family; the other custom properties are `<mi-classifier>`'s (colours, radius, accent).
+ * @cssprop [--mi-viewer-height=360px] - Height of the 3-D viewer.
  *
  * @csspart container - The card around everything.
  * @csspart dropzone - The focusable drop zone (Enter or Space opens the file picker).
@@ -57,6 +67,17 @@ const PREPROCESS_PROPS = ['inputSize', 'scale', 'offset', 'mean', 'std', 'graysc
  * @csspart adapter - The GPU adapter name inside the status line.
  * @csspart backend - The badge saying where the model runs.
  * @csspart error - The visible error message.
+ * @csspart cancel - Cancels a running volume segmentation.
+ * @csspart viewer - The 3-D viewer's box (NiiVue's canvas inside, part viewer-canvas).
+ * @csspart viewer-canvas - NiiVue's canvas: the labels over the scan in three planes with a crosshair.
+ * @csspart viewer-message - Why there is no 3-D viewer (NiiVue not installed, no WebGL2).
+ * @csspart slices - The three slice scrollers.
+ * @csspart slice - One plane's slice scroller (a range input: arrow keys move one slice).
+ * @csspart opacity - The label opacity slider.
+ * @csspart volumes - The label table: names, colours, voxels and volumes.
+ * @csspart volume-row - One label's row.
+ * @csspart class-volume - A label's volume (mm³ or cm³).
+ * @csspart save - Saves the labels as a .nii.gz in the scan's space.
  */
 export class MiSegmenter extends LitElement {
   static override styles = segmenterStyles;
@@ -78,6 +99,12 @@ export class MiSegmenter extends LitElement {
     src: {},
     image: { attribute: false },
     opacity: { type: Number },
+    crop: { type: Boolean },
+    tile: { type: Number },
+    grid: {},
+    volume: { attribute: false },
+    viewer: { attribute: false },
+    viewerBaseUrl: { attribute: 'viewer-base-url' },
     _view: { state: true, attribute: false },
   };
 
@@ -104,8 +131,20 @@ export class MiSegmenter extends LitElement {
   src?: string;
   /** An image to segment: ImageBitmap, HTMLImageElement, HTMLCanvasElement, VideoFrame, ImageData, or decoded pixels `{ width, height, channels, data }` (8-bit or float32). */
   image?: SegmenterImage;
-  /** Opacity of the mask over the image, 0..1 (default 0.5). */
+  /** Opacity of the mask (or a volume's labels) over the image, 0..1 (default 0.5). */
   opacity = 0.5;
+  /** 3-D: run the model only on the head's bounding box plus its receptive field (as `mi segment --crop`). */
+  crop = false;
+  /** 3-D: tile edge in voxels (default: what fits the device; as `mi segment --tile`). */
+  tile?: number;
+  /** 3-D: the model's grid, `N`, `N,MM` or `none` (default 256,1: FreeSurfer's 1 mm LIA; as `mi segment --grid`). */
+  grid?: string;
+  /** 3-D: a volume to segment, as `loadImage` or `readNifti` gives it (NIfTI or a DICOM series). */
+  volume?: MedicalImage;
+  /** 3-D: the viewer module, or a function importing it: `() => import('@niivue/niivue')` (see volume-view.ts). */
+  viewer?: ViewerSource;
+  /** 3-D, no bundler: the folder serving node_modules, for `@niivue/niivue/dist/index.js` (default `/node_modules/`). */
+  viewerBaseUrl?: string;
 
   private _view: SegmenterView = { state: 'empty', hasImage: false, dragging: false, hidden: new Set([0]) };
   private readonly preview = Object.assign(document.createElement('canvas'), { hidden: true });
@@ -124,7 +163,12 @@ export class MiSegmenter extends LitElement {
   private srcAbort?: AbortController;
   private loadSeq = 0;
   private segmentSeq = 0;
-  private lastResult?: MiSegmentResultDetail;
+  private lastResult?: MiSegmentResultDetail | MiSegmentVolumeDetail;
+  private readonly volumes = new VolumeController({
+    setVolume: (patch) => this.setView({ volume: patch && { ...(this._view.volume ?? { opacity: this.opacity }), ...patch } }),
+    progress: (detail) => this.dispatchEvent(miEvent('mi-progress', detail)),
+    viewerSource: () => ({ viewer: this.viewer, baseUrl: this.viewerBaseUrl }),
+  });
 
   constructor() {
     super();
@@ -135,7 +179,7 @@ export class MiSegmenter extends LitElement {
   }
 
   /** The latest result (the last `mi-result` detail). */
-  get result(): MiSegmentResultDetail | undefined {
+  get result(): MiSegmentResultDetail | MiSegmentVolumeDetail | undefined {
     return this.lastResult;
   }
 
@@ -153,12 +197,22 @@ export class MiSegmenter extends LitElement {
     this.paintMask();
   }
 
+  /** Cancels a running volume segmentation (state 'aborted', `mi-error` with code ABORTED); true when one ran. */
+  abort(): boolean {
+    return this.volumes.cancel('cancelled by abort()');
+  }
+
+  /** The last volume's labels as a gzipped NIfTI in the scan's own space (what Save downloads). */
+  labelsNifti(): Uint8Array | undefined {
+    return this.volumes.labelsNifti();
+  }
+
   openFilePicker(): void {
     this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();
   }
 
   /** Segments `image` (which becomes the shown one), or the current image again. */
-  async segment(image?: SegmenterImage, name?: string): Promise<MiSegmentResultDetail | undefined> {
+  async segment(image?: SegmenterImage, name?: string): Promise<MiSegmentResultDetail | MiSegmentVolumeDetail | undefined> {
     if (image) {
       try {
         if (!isPixels(image)) await whenDecoded(image);
@@ -179,22 +233,33 @@ export class MiSegmenter extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.srcAbort?.abort();
+    this.volumes.cancel('the element was removed');
+    this.volumes.clear();
     this.release();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('model') || changed.has('metadata') || changed.has('integrity') || changed.has('backend')) void this.load();
     if (changed.has('src') && this.src) void this.take((ctx) => takeUrl(this.src!, ctx));
-    if (changed.has('opacity')) this.maskCanvas.style.opacity = String(Math.min(1, Math.max(0, Number(this.opacity) || 0)));
+    if (changed.has('opacity')) {
+      this.maskCanvas.style.opacity = String(this.clampedOpacity());
+      if (this._view.volume) this.volumes.setOpacity(this.clampedOpacity());
+    }
+    if (changed.has('volume') && this.volume) this.showImage(windowed(this.volume, 'from-file', [0, 255]), this.volume.name, false);
+    if (changed.has('volume') && this.volume) void this.segmentCurrent();
     if (changed.has('labels') && this.mask) this.relabel();
     if (changed.has('image') && this.image) void this.segment(this.image);
     else if (!changed.has('model') && PREPROCESS_PROPS.some((p) => changed.has(p)) && this.current && this.model_) void this.segmentCurrent();
   }
 
   protected override render() {
-    return renderSegmenter(this._view, { image: this.preview, mask: this.maskCanvas }, {
+    return renderSegmenter(this._view, { image: this.preview, mask: this.maskCanvas, viewer: this.volumes.box }, {
       ...this.dropZone,
       toggleClass: (i) => this.toggleClass(i),
+      cancel: () => this.volumes.cancel('cancelled with the Cancel button'),
+      save: () => this.volumes.save(),
+      setSlice: (plane, index) => this.volumes.setSlice(plane, index),
+      setOpacity: (opacity) => (this.opacity = opacity),
     });
   }
 
@@ -275,6 +340,10 @@ export class MiSegmenter extends LitElement {
     this.dispatchEvent(miEvent('mi-error', detail));
   }
 
+  private clampedOpacity(): number {
+    return Math.min(1, Math.max(0, Number(this.opacity) || 0));
+  }
+
   private intensity(): Omit<IntakeContext, 'signal'> {
     const resolved = this.model_?.model.resolvePreprocessing(attributeOptions(this.preprocessAttributes())).intensity;
     return { window: resolved?.window ?? 'from-file', range: resolved?.range ?? [0, 255], limits: this.model_?.model.limits };
@@ -305,13 +374,15 @@ export class MiSegmenter extends LitElement {
     }
   }
 
-  private async segmentCurrent(): Promise<MiSegmentResultDetail | undefined> {
+  private async segmentCurrent(): Promise<MiSegmentResultDetail | MiSegmentVolumeDetail | undefined> {
     const opened = this.model_;
     let image = this.current;
     if (!opened || !image) return undefined;
     if (this._view.state === 'error' && this._view.error?.during === 'load') return undefined;
     const seq = ++this.segmentSeq;
-    this.setView({ state: 'segmenting', error: undefined });
+    if (isVolumeModel(opened.model)) return this.segmentVolume(opened.model, image, seq);
+    this.volumes.clear();
+    this.setView({ state: 'segmenting', error: undefined, volume: undefined });
     try {
       const t0 = performance.now();
       if (isMed(image)) {
@@ -333,7 +404,7 @@ export class MiSegmenter extends LitElement {
       if (seq !== this.segmentSeq || opened !== this.model_) return undefined;
       this.mask = mask;
       const classes = segmentClasses(mask, this.labelList(), opened.metadata);
-      const detail: MiSegmentResultDetail = { classes, mask: mask.mask, shape: [mask.height, mask.width], ms, adapter: opened.model.adapterName };
+      const detail: MiSegmentResultDetail = { kind: 'mask', classes, mask: mask.mask, shape: [mask.height, mask.width], ms, adapter: opened.model.adapterName };
       this.lastResult = detail;
       this.setView({ state: 'result', classes, ms, adapter: detail.adapter });
       this.paintMask();
@@ -345,9 +416,32 @@ export class MiSegmenter extends LitElement {
     }
   }
 
+  /** A 3-D model on the shown volume: the whole pipeline, then the viewer. */
+  private async segmentVolume(model: LoadedModel, shown: Shown, seq: number): Promise<MiSegmentVolumeDetail | undefined> {
+    this.setView({ state: 'segmenting', error: undefined, classes: undefined });
+    try {
+      if (!isMed(shown)) throw new ImageInputError('A 3-D model segments volumes: drop a NIfTI file (.nii, .nii.gz) or the files of a DICOM series, not a 2-D image');
+      const detail = await this.volumes.run(model, shown.image, { crop: this.crop, tile: this.tile, grid: this.grid, opacity: this.clampedOpacity() });
+      if (seq !== this.segmentSeq || model !== this.model_?.model) return undefined;
+      this.lastResult = detail;
+      this.setView({ state: 'result' });
+      this.dispatchEvent(miEvent('mi-result', detail));
+      await this.updateComplete; // the viewer's box is in the shadow root: NiiVue sizes its canvas to it
+      await this.volumes.show(this.clampedOpacity());
+      return detail;
+    } catch (err) {
+      if (seq !== this.segmentSeq) return undefined;
+      if (err instanceof AbortError) {
+        this.setView({ state: 'aborted', error: undefined, volume: undefined });
+        this.dispatchEvent(miEvent('mi-error', errorDetail(err)));
+      } else this.fail(errorDetail(err), 'segment');
+      return undefined;
+    }
+  }
+
   /** New `labels`: the same mask, renamed. */
   private relabel(): void {
-    if (!this.mask || !this.lastResult) return;
+    if (!this.mask || !this.lastResult || this.lastResult.kind !== 'mask') return;
     const classes = segmentClasses(this.mask, this.labelList(), this.model_?.metadata);
     this.lastResult = { ...this.lastResult, classes };
     this.setView({ classes });

@@ -7,12 +7,16 @@ import type { ImageInput, PixelImage } from '../runtime/preprocess-options.ts';
 import { sizeOf, type ElementImage } from './image-source.ts';
 import type { MedicalShown } from './medical-source.ts';
 import { displayPixels, type SegmentClass } from './segment-mask.ts';
+import type { MiSegmentProgressDetail, MiSegmentVolumeDetail } from './segmenter-volume.ts';
+import type { MiProgressDetail } from './events.ts';
 
 /** Images the segmenter takes through `image`: the classifier's, plus decoded pixels (8-bit or float). */
 export type SegmenterImage = ElementImage | PixelImage;
 
 /** `mi-result` of `<mi-segmenter>`. */
 export interface MiSegmentResultDetail {
+  /** A 2-D mask (a 3-D model's result is MiSegmentVolumeDetail, kind 'volume'). */
+  kind: 'mask';
   /** Every class the model can give, with its area in the mask. */
   classes: SegmentClass[];
   /** The class of each pixel (argmax), row-major, at the model's output size `shape`. */
@@ -46,6 +50,8 @@ export function drawPixels(canvas: HTMLCanvasElement, image: PixelImage): void {
  * `<mi-segmenter>`'s events with their details, for `addEventListener` on the element: the global
  * `HTMLElementEventMap` types `mi-result` as the classifier's, so the segmenter declares its own.
  */
-export interface MiSegmenterEventMap extends Omit<HTMLElementEventMap, 'mi-result'> {
-  'mi-result': CustomEvent<MiSegmentResultDetail>;
+export interface MiSegmenterEventMap extends Omit<HTMLElementEventMap, 'mi-result' | 'mi-progress'> {
+  /** `detail.kind`: 'mask' (2-D model) or 'volume' (3-D model). */
+  'mi-result': CustomEvent<MiSegmentResultDetail | MiSegmentVolumeDetail>;
+  'mi-progress': CustomEvent<MiProgressDetail | MiSegmentProgressDetail>;
 }

@@ -1,7 +1,8 @@
 /**
  * `<mi-segmenter>`'s template, a pure function of a view model (as render.ts is the classifier's):
  * the drop zone with the image and the mask over it, the load progress, the legend with one toggle
- * button per class, the status line and the error message.
+ * button per class, the status line and the error message; for a 3-D model the run's progress with
+ * Cancel, then the viewer, label table and Save (segmenter-volume-render.ts).
  */
 import type { DropZoneHandlers } from './drop-zone.ts';
 import { html, nothing, type TemplateResult } from 'lit';
@@ -9,9 +10,10 @@ import { cssVar } from './css-var.ts';
 import type { MiErrorDetail } from './events.ts';
 import type { LoadPhase } from './loader.ts';
 import type { SegmentClass } from './segment-mask.ts';
+import { formatVolume, renderVolumeProgress, renderVolumeResult, type VolumeHandlers, type VolumeViewState } from './segmenter-volume-render.ts';
 
 export interface SegmenterView {
-  state: 'empty' | 'loading' | 'ready' | 'segmenting' | 'result' | 'error';
+  state: 'empty' | 'loading' | 'ready' | 'segmenting' | 'result' | 'aborted' | 'error';
   progress?: LoadPhase;
   error?: MiErrorDetail & { during: 'load' | 'segment' };
   classes?: SegmentClass[];
@@ -22,15 +24,17 @@ export interface SegmenterView {
   hasImage: boolean;
   imageName?: string;
   dragging: boolean;
+  /** A 3-D model's run and result. */
+  volume?: VolumeViewState;
 }
 
-export interface SegmenterHandlers extends DropZoneHandlers {
+export interface SegmenterHandlers extends DropZoneHandlers, VolumeHandlers {
   toggleClass(index: number): void;
 }
 
-function errorTitle(err: NonNullable<SegmenterView['error']>): string {
+function errorTitle(err: NonNullable<SegmenterView['error']>, volume: boolean): string {
   if (err.code === 'WEBGPU_UNAVAILABLE') return 'This browser has no WebGPU';
-  return err.during === 'load' ? 'The model could not be loaded' : 'The image could not be segmented';
+  return err.during === 'load' ? 'The model could not be loaded' : volume ? 'The volume could not be segmented' : 'The image could not be segmented';
 }
 
 const percent = (f: number): string => `${(f * 100).toFixed(1)} %`;
@@ -69,19 +73,26 @@ function statusText(v: SegmenterView): TemplateResult | string {
     case 'ready':
       return 'Ready: drop an image, or press the box above to choose one.';
     case 'segmenting':
-      return 'Segmenting…';
-    case 'result':
-      return html`Segmented in ${v.ms?.toFixed(1)} ms on <span part="adapter">${v.adapter}</span>`;
+      return v.volume ? 'Segmenting the volume…' : 'Segmenting…';
+    case 'result': {
+      const d = v.volume?.detail;
+      if (!d) return html`Segmented in ${v.ms?.toFixed(1)} ms on <span part="adapter">${v.adapter}</span>`;
+      const labels = d.volumes.filter((l) => l.label !== 0).map((l) => `${l.name} ${formatVolume(l.mm3)}`).join(', ');
+      return html`Segmented in ${(d.ms / 1000).toFixed(1)} s on <span part="adapter">${d.adapter}</span>: ${labels}`;
+    }
+    case 'aborted':
+      return 'Segmentation cancelled: drop a volume or press the box above to start again.';
     case 'error':
       return 'Error: see the message above.';
   }
 }
 
-export function renderSegmenter(v: SegmenterView, stage: { image: HTMLCanvasElement; mask: HTMLCanvasElement }, on: SegmenterHandlers): TemplateResult {
+export function renderSegmenter(v: SegmenterView, stage: { image: HTMLCanvasElement; mask: HTMLCanvasElement; viewer: HTMLElement }, on: SegmenterHandlers): TemplateResult {
   const label = v.hasImage
     ? `Image ${v.imageName ? `"${v.imageName}" ` : ''}chosen. Press to choose another image, or drop one here.`
     : 'Choose an image to segment, or drop one here.';
-  stage.image.hidden = !v.hasImage;
+  // A 3-D result is shown in the viewer below; the drop zone keeps only its hint.
+  stage.image.hidden = !v.hasImage || !!v.volume?.detail;
   stage.mask.hidden = !v.hasImage || !v.classes;
   return html`<div class="card" part="container">
     <div part="dropzone" class=${v.dragging ? 'dragging' : ''} role="button" tabindex="0" aria-label=${label}
@@ -92,9 +103,11 @@ export function renderSegmenter(v: SegmenterView, stage: { image: HTMLCanvasElem
     <input type="file" accept="image/*,.dcm,.dicom,.nii,.gz,application/dicom" multiple hidden tabindex="-1" @change=${on.fileChosen} />
     ${v.state === 'loading' && v.progress ? renderProgress(v.progress) : nothing}
     ${v.error
-      ? html`<div part="error" role="alert"><strong>${errorTitle(v.error)}</strong><p>${v.error.message}</p></div>`
+      ? html`<div part="error" role="alert"><strong>${errorTitle(v.error, !!v.volume)}</strong><p>${v.error.message}</p></div>`
       : nothing}
     ${v.classes && (v.state === 'result' || v.state === 'segmenting') ? renderLegend(v.classes, v.hidden, on) : nothing}
+    ${v.volume?.progress && v.state === 'segmenting' ? renderVolumeProgress(v.volume.progress, on) : nothing}
+    ${v.volume?.detail && v.state === 'result' ? renderVolumeResult(v.volume, stage.viewer, on) : nothing}
     <p part="status" role="status" aria-live="polite">${statusText(v)}</p>
     ${v.badge ? html`<span part="backend" class="badge">${v.badge}</span>` : nothing}
   </div>`;

@@ -1,6 +1,7 @@
 /**
  * `<mi-segmenter>`'s look: the classifier's card, drop zone, progress, status and error styles
- * (styles.ts), plus the mask over the image and the legend.
+ * (styles.ts), plus the mask over the image and the legend, and for 3-D models the viewer, its
+ * slice scrollers, the label table and the Save and Cancel buttons.
  */
 import { css } from 'lit';
 import { styles } from './styles.ts';
@@ -56,6 +57,78 @@ export const segmenterStyles = [
     }
     [part='backend'] {
       justify-self: start;
+    }
+    [part='viewer'] {
+      width: 100%;
+      height: var(--mi-viewer-height, 360px);
+      background: #000;
+      border-radius: calc(var(--_radius) / 2);
+      overflow: hidden;
+    }
+    [part='viewer-canvas'] {
+      display: block;
+      width: 100%;
+      height: 100%;
+    }
+    [part='viewer-canvas']:focus-visible,
+    [part='slice']:focus-visible,
+    [part='opacity']:focus-visible,
+    [part='save']:focus-visible,
+    [part='cancel']:focus-visible {
+      outline: 3px solid var(--_accent);
+      outline-offset: 2px;
+    }
+    .volume-result,
+    .volume-run {
+      display: grid;
+      gap: 0.5rem;
+    }
+    .slices {
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
+      gap: 0.5rem;
+      font-size: 0.85rem;
+    }
+    .slices label,
+    .opacity {
+      display: grid;
+      gap: 0.15rem;
+      font-size: 0.85rem;
+    }
+    [part='viewer-message'] {
+      padding: 0.6rem 0.8rem;
+      border: 1px solid var(--mi-border, #d5dae4);
+      border-radius: calc(var(--_radius) / 2);
+      font-size: 0.9rem;
+    }
+    [part='volumes'] {
+      border-collapse: collapse;
+      font-size: 0.85rem;
+      font-variant-numeric: tabular-nums;
+    }
+    [part='volumes'] th,
+    [part='volumes'] td {
+      text-align: left;
+      padding: 0.15rem 0.6rem 0.15rem 0;
+    }
+    [part='volumes'] caption {
+      text-align: left;
+      font-weight: 600;
+    }
+    [part='volumes'] [part='swatch'] {
+      display: inline-block;
+      vertical-align: middle;
+    }
+    [part='save'],
+    [part='cancel'] {
+      justify-self: start;
+      font: inherit;
+      padding: 0.3rem 0.8rem;
+      border: 1px solid var(--mi-border, #d5dae4);
+      border-radius: calc(var(--_radius) / 2);
+      background: var(--mi-bg, #fff);
+      color: var(--mi-fg, #1d2330);
+      cursor: pointer;
     }
     [part='class-area'] {
       font-variant-numeric: tabular-nums;
