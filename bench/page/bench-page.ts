@@ -24,6 +24,8 @@ import { optimizeGraph } from '../../src/compile/passes/index.ts';
 import { exportOnnx, type OnnxExport } from '../../src/onnx/index.ts';
 import { timeOrt, type OrtBackend } from './ort-runner.ts';
 import { steadyTimes } from './timed-runs.ts';
+// window.benchVolume: the whole-volume pipeline row (segmentVolume on WebGPU and WASM, TF.js WebGL as brainchop runs it).
+import './volume-bench.ts';
 
 /**
  * `inputShape` (without the batch) overrides the declared one, for fully convolutional models run

@@ -17,6 +17,8 @@ import { CliError, UsageError, type CommandIO } from './cli-error.ts';
 import { openBenchSession, type BenchSession } from './bench-session.ts';
 import { comparisonTable, efficiencyTable, memoryTable, summarise, type BenchRecord, type Probe } from './bench-report.ts';
 import { autoTable, wasmTable, type AutoRecord } from './bench-wasm-report.ts';
+import { parseVolumeRegion, VOLUME_BACKENDS, type VolumeReport } from './bench-volume-report.ts';
+import { renderVolumeReport, runVolumeRow, volumeModelFile, volumeSummary } from './bench-volume.ts';
 
 export const BENCH_HELP = `Usage: mi bench [MODEL] [options]
 
@@ -25,17 +27,26 @@ and ONNX Runtime Web (webgpu, wasm EPs, on an ONNX export of the same model, che
 first) on the same weights in one headless Chromium (same adapter), with adapter probes (matrix product,
 copy) and our kernels' efficiency; and which backend loadModel's 'auto' picks for each model here, and why.
 Without MODEL: the standard suite (seed network batch 1 and 8, malaria ResNet .h5, bundled malaria CNN,
-MobileNetV2 at 224, U-Net at 256, MeshNet model5 on a 64³ crop).
+MobileNetV2 at 224, U-Net at 256, MeshNet model5 on a 64³ crop), then the whole-volume row: the shared
+256³ T1 through segmentVolume (conform, tiled MeshNet, write-back) on ours and ours-wasm, against TF.js
+WebGL running the same model the way brainchop does, with label agreement (report: bench-volume.md
+beside --doc).
 
   --batch 1,8          batch sizes (MODEL only; default 1)
-  --only TEXT          standard-suite models whose name contains TEXT (comma-separated: any of them)
+  --only TEXT          standard-suite models whose name contains TEXT (comma-separated: any of them);
+                       'volume' selects the whole-volume row (--only volume: that row alone)
+  --no-volume          leave the whole-volume row out
+  --volume-model NAME  its MeshNet in ../shared/fixtures/models (default model5_gw_ae; model11…)
+  --volume-region R    full (default), head (segmentVolume's crop) or N: an N³ sub-volume centred on
+                       the head, the same voxels for every backend (for slow adapters)
+  --volume-tile N      its tile edge for ours (default: the largest the device binds)
   --runtimes LIST      of ours,ours-wasm,tfjs-webgpu,tfjs-webgl,tfjs-wasm,ort-webgpu,ort-wasm (default all;
                        'auto' is reported per model whenever ours or ours-wasm runs)
   --runs N             steady-state runs per cell, at most (default 10)
   --budget-s S         steady-state seconds per cell: slow cells do fewer runs (at least 3, or 2 when
                        one run takes over half the budget, 1 over all of it; stated)
                        (default 10, which keeps the standard suite near 10 minutes on 2 CPU cores)
-  --quick              3 runs, 6 s budget, smaller probes: a smoke run
+  --quick              3 runs, 6 s budget, smaller probes, a 64³ volume region: a smoke run
   --doc FILE.md        also write the report there (npm run bench writes docs/bench.md)
   --json FILE.json     one record per model x runtime x batch
   --runtime node       our engine only, under Dawn (see scripts/bench-node.ts): for real GPUs
@@ -51,6 +62,10 @@ export const BENCH_OPTIONS = {
   doc: { type: 'string' },
   json: { type: 'string' },
   runtime: { type: 'string' },
+  'no-volume': { type: 'boolean' },
+  'volume-model': { type: 'string' },
+  'volume-region': { type: 'string' },
+  'volume-tile': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -64,6 +79,10 @@ export interface BenchValues {
   doc?: string;
   json?: string;
   runtime?: string;
+  'no-volume'?: boolean;
+  'volume-model'?: string;
+  'volume-region'?: string;
+  'volume-tile'?: string;
 }
 
 /**
@@ -130,11 +149,19 @@ export async function benchCommand(values: BenchValues, positionals: string[], i
   const maxRuns = values.quick ? 3 : Math.round(posInt(values.runs, '--runs', 10));
   const budgetMs = 1000 * (values.quick ? 6 : posInt(values['budget-s'], '--budget-s', 10));
   let suite = STANDARD_SUITE;
-  if (values.only) {
-    const wanted = list(values.only).map((w) => w.toLowerCase());
+  const onlyWords = values.only ? list(values.only).map((w) => w.toLowerCase()) : undefined;
+  // The whole-volume row: with the standard suite, unless --no-volume or an --only without 'volume'.
+  const withVolume = positionals.length === 0 && !values['no-volume'] && (!onlyWords || onlyWords.includes('volume'));
+  if (onlyWords) {
+    const wanted = onlyWords.filter((w) => w !== 'volume');
     suite = suite.filter((m) => wanted.some((w) => m.name.toLowerCase().includes(w)));
-    if (suite.length === 0) throw new UsageError(`--only ${values.only} matches no model of the standard suite`);
+    if (suite.length === 0 && !withVolume) throw new UsageError(`--only ${values.only} matches no model of the standard suite`);
   }
+  const volumeBackends = VOLUME_BACKENDS.filter((b) => runtimes.includes(b));
+  const volumeRegion = parseVolumeRegion(values['volume-region'] ?? (values.quick ? '64' : undefined));
+  const volumeTile = values['volume-tile'] === undefined ? undefined : Math.round(posInt(values['volume-tile'], '--volume-tile', 1));
+  const volumeModel = values['volume-model'] ?? 'model5_gw_ae';
+  if (withVolume) volumeModelFile(volumeModel); // an unknown name fails before Chromium starts
   if (positionals.length === 1) {
     let file = resolve(positionals[0]);
     if (!existsSync(file)) throw new CliError(`model file not found: ${positionals[0]}`);
@@ -148,14 +175,17 @@ export async function benchCommand(values: BenchValues, positionals: string[], i
   const records: BenchRecord[] = [];
   const autos: AutoRecord[] = [];
   const profiles: { model: string; profile: PlanProfile }[] = [];
-  let probe: Probe & { adapter: string };
+  let probe: (Probe & { adapter: string }) | undefined;
+  let volume: VolumeReport | undefined;
   let browserVersion = '';
   let tfVersion = '';
   let ortVersion = '';
   try {
     browserVersion = await session.page.browser().version();
-    io.stderr('probing the adapter (matrix product, copy)...');
-    probe = await session.call('bench.probes', values.quick ? 512 : 1024, values.quick ? 16 : 64);
+    if (suite.length) {
+      io.stderr('probing the adapter (matrix product, copy)...');
+      probe = await session.call('bench.probes', values.quick ? 512 : 1024, values.quick ? 16 : 64);
+    }
     for (const m of suite) {
       const key = m.name;
       const url = session.server.fileUrl(m.spec.file);
@@ -167,7 +197,7 @@ export async function benchCommand(values: BenchValues, positionals: string[], i
         .catch((err: Error) => err);
       for (const batch of m.batches) {
         for (const rt of runtimes as RuntimeId[]) {
-          const base = { model: m.name, runtime: rt, batch, adapter: probe.adapter };
+          const base = { model: m.name, runtime: rt, batch, adapter: probe!.adapter };
           if (prep instanceof Error) {
             records.push({ ...base, error: `could not prepare the model: ${prep.message}` });
             continue;
@@ -188,6 +218,7 @@ export async function benchCommand(values: BenchValues, positionals: string[], i
       }
       await session.call('bench.drop', key);
     }
+    if (withVolume && volumeBackends.length) volume = await runVolumeRow(session, { model: volumeModel, region: volumeRegion, tile: volumeTile, backends: volumeBackends }, io);
   } finally {
     await session.close();
   }
@@ -196,16 +227,29 @@ export async function benchCommand(values: BenchValues, positionals: string[], i
     const ours = records.find((o) => o.model === r.model && o.batch === r.batch && o.runtime === 'ours');
     if (ours?.flops && r.medianMs) r.gflops = ours.flops / (r.medianMs * 1e6);
   }
-  const report = renderReport({ started, probe, browserVersion, tfVersion, ortVersion, records, autos, profiles, maxRuns, budgetMs });
-  for (const line of report) io.stdout(line);
-  if (values.doc) await writeFile(values.doc, report.join('\n') + '\n');
+  if (probe) {
+    const volumeLines = volumeSummary(volume, VOLUME_DOC);
+    const report = renderReport({ started, probe, browserVersion, tfVersion, ortVersion, records, autos, profiles, maxRuns, budgetMs, volumeLines });
+    for (const line of report) io.stdout(line);
+    if (values.doc) await writeFile(values.doc, report.join('\n') + '\n');
+  }
+  if (volume) {
+    const lines = renderVolumeReport(volume);
+    for (const line of lines) io.stdout(line);
+    // Its own file beside --doc, so `--only volume` does not overwrite the suite's report.
+    if (values.doc) await writeFile(join(dirname(values.doc), VOLUME_DOC), lines.join('\n') + '\n');
+  }
   if (values.json) {
     const json = records.map(({ model, runtime, batch, coldMs, coldTunedMs, tuneMs, medianMs, p10Ms, p90Ms, runs, gflops, peakBytes, activationBytes, liveBoundBytes, maxAbsDiff, outputScale, adapter, error }) =>
       ({ model, runtime, batch, coldMs, coldTunedMs, tuneMs, medianMs, p10Ms, p90Ms, runs, gflops, peakBytes, activationBytes, liveBoundBytes, maxAbsDiff, outputScale, adapter, error }));
     await writeFile(values.json, JSON.stringify(json, null, 1) + '\n');
   }
-  return records.some((r) => (r.runtime === 'ours' || r.runtime === 'ours-wasm') && r.error) ? 1 : 0;
+  const oursFailed = (r: { runtime?: string; backend?: string; error?: string }) => ((r.runtime ?? r.backend) === 'ours' || (r.runtime ?? r.backend) === 'ours-wasm') && !!r.error;
+  return records.some(oursFailed) || (volume?.cells ?? []).some(oursFailed) ? 1 : 0;
 }
+
+/** The whole-volume row's report, written beside --doc. */
+const VOLUME_DOC = 'bench-volume.md';
 
 async function cell(
   session: BenchSession,
@@ -266,6 +310,8 @@ interface ReportInput {
   profiles: { model: string; profile: PlanProfile }[];
   maxRuns: number;
   budgetMs: number;
+  /** Where the whole-volume row's report is, and its totals when it ran in this run. */
+  volumeLines: string[];
 }
 
 function renderReport(x: ReportInput): string[] {
@@ -303,6 +349,7 @@ function renderReport(x: ReportInput): string[] {
     ...ortCheckTable(x.records),
     ...wasmTable(x.records),
     ...autoTable(x.autos),
+    ...x.volumeLines,
     '## Our kernels against the probes (profiler, batch 1, one profiled run)',
     '',
     ...efficiencyTable(x.profiles, x.probe),
