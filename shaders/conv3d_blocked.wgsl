@@ -4,8 +4,9 @@
 //   iz = oz·strideD − padFront + kz·dilationD   (likewise iy, ix); taps outside the input read zero.
 //
 // Linked from: lib_flat_main.wgsl (entry point, flat item index), lib_conv3d_blocked.wgsl (Params,
-// bindings, items(), storeChannel()). src/ops/conv3d.ts picks this kernel when outC ≤ 16 and the
-// layer is not one conv3d_blocked_x3.wgsl takes (conv3d.wgsl, 4 px × 4 ch, runs the rest).
+// bindings, items(), itemPlace(), storeChannel()). src/ops/conv3d.ts picks this kernel when
+// outC ≤ 16 and the layer is not one conv3d_blocked_x3(_2y).wgsl takes (kernel rows other than 3
+// wide at stride 1: 1×1×1 heads, strided layers); conv3d.wgsl, 4 px × 4 ch, runs the rest.
 //
 // Work split: one invocation computes FOUR x-adjacent output voxels × ALL output channels. Each
 // accumulator is a vec4 over the four voxels, one per output channel (acc0 .. acc15), so no lane
@@ -37,14 +38,19 @@
 
 
 
+const ROWS: u32 = 1u;
+
+fn spacing() -> vec2u {
+  return vec2u(1u, 1u);
+}
+
 fn item(idx: u32) {
-  let tilesX = (params.outW + PIXELS - 1u) / PIXELS;
-  let ox0 = (idx % tilesX) * PIXELS;
-  let outRow = idx / tilesX; // (n·outD + oz)·outH + oy
-  let oy = outRow % params.outH;
-  let plane = outRow / params.outH; // n·outD + oz
-  let oz = plane % params.outD;
-  let n = plane / params.outD;
+  let place = itemPlace(idx);
+  let n = place.x;
+  let oz = place.y;
+  let oy = place.z;
+  let ox0 = place.w;
+  let outRow = (n * params.outD + oz) * params.outH + oy;
 
   let z0 = i32(oz * params.strideD) - i32(params.padFront);
   let y0 = i32(oy * params.strideH) - i32(params.padTop);
@@ -112,20 +118,20 @@ fn item(idx: u32) {
     }
   }
   let outBase = (outRow * params.outW + ox0) * OUT_C;
-  storeChannel(outBase, ox0, 0u, acc0);
-  if (OUT_C > 1u) { storeChannel(outBase, ox0, 1u, acc1); }
-  if (OUT_C > 2u) { storeChannel(outBase, ox0, 2u, acc2); }
-  if (OUT_C > 3u) { storeChannel(outBase, ox0, 3u, acc3); }
-  if (OUT_C > 4u) { storeChannel(outBase, ox0, 4u, acc4); }
-  if (OUT_C > 5u) { storeChannel(outBase, ox0, 5u, acc5); }
-  if (OUT_C > 6u) { storeChannel(outBase, ox0, 6u, acc6); }
-  if (OUT_C > 7u) { storeChannel(outBase, ox0, 7u, acc7); }
-  if (OUT_C > 8u) { storeChannel(outBase, ox0, 8u, acc8); }
-  if (OUT_C > 9u) { storeChannel(outBase, ox0, 9u, acc9); }
-  if (OUT_C > 10u) { storeChannel(outBase, ox0, 10u, acc10); }
-  if (OUT_C > 11u) { storeChannel(outBase, ox0, 11u, acc11); }
-  if (OUT_C > 12u) { storeChannel(outBase, ox0, 12u, acc12); }
-  if (OUT_C > 13u) { storeChannel(outBase, ox0, 13u, acc13); }
-  if (OUT_C > 14u) { storeChannel(outBase, ox0, 14u, acc14); }
-  if (OUT_C > 15u) { storeChannel(outBase, ox0, 15u, acc15); }
+  storeChannel(outBase, ox0, 1u, 0u, acc0);
+  if (OUT_C > 1u) { storeChannel(outBase, ox0, 1u, 1u, acc1); }
+  if (OUT_C > 2u) { storeChannel(outBase, ox0, 1u, 2u, acc2); }
+  if (OUT_C > 3u) { storeChannel(outBase, ox0, 1u, 3u, acc3); }
+  if (OUT_C > 4u) { storeChannel(outBase, ox0, 1u, 4u, acc4); }
+  if (OUT_C > 5u) { storeChannel(outBase, ox0, 1u, 5u, acc5); }
+  if (OUT_C > 6u) { storeChannel(outBase, ox0, 1u, 6u, acc6); }
+  if (OUT_C > 7u) { storeChannel(outBase, ox0, 1u, 7u, acc7); }
+  if (OUT_C > 8u) { storeChannel(outBase, ox0, 1u, 8u, acc8); }
+  if (OUT_C > 9u) { storeChannel(outBase, ox0, 1u, 9u, acc9); }
+  if (OUT_C > 10u) { storeChannel(outBase, ox0, 1u, 10u, acc10); }
+  if (OUT_C > 11u) { storeChannel(outBase, ox0, 1u, 11u, acc11); }
+  if (OUT_C > 12u) { storeChannel(outBase, ox0, 1u, 12u, acc12); }
+  if (OUT_C > 13u) { storeChannel(outBase, ox0, 1u, 13u, acc13); }
+  if (OUT_C > 14u) { storeChannel(outBase, ox0, 1u, 14u, acc14); }
+  if (OUT_C > 15u) { storeChannel(outBase, ox0, 1u, 15u, acc15); }
 }

@@ -1,36 +1,50 @@
-// Register-blocked 3-D convolution for the layers whose kernel rows are 3 wide at dilation 1 and
-// stride 1 along x (MeshNet's first and last 3×3×3 layers): conv3d_blocked.wgsl's work split (4
-// x-adjacent output voxels × all ≤ 16 output channels per invocation, weights as scalars in Keras'
-// layout) with the input columns of a kernel row loaded once and shared by its three taps. The four
-// voxels' three taps read input columns xs .. xs + 5: 6 loads per channel instead of 12.
-// Kernel lab on SwiftShader (same run): MeshNet 64³ 5 → 5 at dilation 1 ran 1.42 GFLOP/s against
-// 0.85 on conv3d_blocked.wgsl (1.6×). The same sharing at dilation 2 (8 columns for 12 loads),
-// tried in conv3d_blocked.wgsl behind a branch, gained nothing measurable and slowed the other
-// dilations by ~20 % (a larger shader), so it is not here.
+// Register-blocked 3-D convolution for kernel rows 3 wide at stride 1 along x, at any dilation
+// (MeshNet's 3×3×3 layers of more than 8 channels; conv3d_blocked_x3_2y.wgsl takes ≤ 8):
+// conv3d_blocked.wgsl's work split (4 output voxels × all ≤ 16 output channels per invocation,
+// weights as scalars in Keras' layout) with the input columns of a kernel row loaded once and shared
+// by its three taps. The invocation's four voxels are spaced by the x dilation d (ox0, ox0 + d,
+// ox0 + 2d, ox0 + 3d), so voxel p's tap kx reads column xs + (p + kx)·d and the four voxels' three
+// taps read the six columns xs, xs + d, .., xs + 5d: 6 loads per channel instead of 12, at every
+// dilation. lib_conv3d_blocked.wgsl lays out the tiles of a row (groups of 4d columns).
+//
+// Measured (kernel lab, SwiftShader, same run): at dilation 1 (x-adjacent voxels, the first form
+// of this file) MeshNet 64³ 5 → 5 ran 1.42 GFLOP/s against 0.85 on conv3d_blocked.wgsl (1.6×).
+// Sharing at dilation 2 with x-ADJACENT voxels (8 columns for 12 loads), tried in
+// conv3d_blocked.wgsl behind a branch, gained nothing measurable and slowed the other dilations by
+// ~20 %; spacing the voxels by the dilation (6 columns at every dilation) instead ran model11's
+// 11 → 11 layer at dilation 2 in 521 ms against 962 on conv3d_blocked.wgsl, and model5's 5 → 5 at
+// dilation 4 in 132 against 194 (same runs).
 //
 // Linked from: lib_flat_main.wgsl (entry point), lib_conv3d_blocked.wgsl (Params, bindings, items(),
-// storeChannel()); chosen by src/ops/conv3d.ts (kW = 3, dilationW = 1, strideW = 1, outC ≤ 16).
+// itemPlace(), storeChannel()); chosen by src/ops/conv3d.ts (kW = 3, strideW = 1, outC ≤ 16).
 //
 // Bounds as conv3d_blocked.wgsl: planes and rows outside the input are skipped, an out-of-range
 // column reads a clamped address and `select` makes it 0. Accuracy: the sums run over (kz, ky, ci,
 // kx) in that order for every voxel wherever it lies, so a sub-volume of a tiled run gets the same bits.
 
+const ROWS: u32 = 1u;
+
+fn spacing() -> vec2u {
+  return vec2u(params.dilationW, 1u);
+}
+
 fn item(idx: u32) {
-  let tilesX = (params.outW + PIXELS - 1u) / PIXELS;
-  let ox0 = (idx % tilesX) * PIXELS;
-  let outRow = idx / tilesX; // (n·outD + oz)·outH + oy
-  let oy = outRow % params.outH;
-  let plane = outRow / params.outH; // n·outD + oz
-  let oz = plane % params.outD;
-  let n = plane / params.outD;
+  let place = itemPlace(idx);
+  let n = place.x;
+  let oz = place.y;
+  let oy = place.z;
+  let ox0 = place.w;
+  let outRow = (n * params.outD + oz) * params.outH + oy;
+  let d = params.dilationW;
 
   let z0 = i32(oz * params.strideD) - i32(params.padFront);
   let y0 = i32(oy * params.strideH) - i32(params.padTop);
-  // Input columns xs .. xs + 5: voxel p's tap kx reads column xs + p + kx.
+  // Input columns xs + j·d, j = 0 .. 5: voxel p's tap kx reads column j = p + kx.
   let xs = i32(ox0) - i32(params.padLeft);
   let inW = i32(params.inW);
-  let ia = vec4i(xs) + vec4i(0, 1, 2, 3);
-  let ib = vec2i(xs) + vec2i(4, 5);
+  let di = i32(d);
+  let ia = vec4i(xs) + vec4i(0, 1, 2, 3) * di;
+  let ib = vec2i(xs) + vec2i(4, 5) * di;
   let ina = (ia >= vec4i(0)) & (ia < vec4i(inW));
   let inb = (ib >= vec2i(0)) & (ib < vec2i(inW));
   let ca = vec4u(clamp(ia, vec4i(0), vec4i(inW - 1)));
@@ -130,20 +144,20 @@ fn item(idx: u32) {
     }
   }
   let outBase = (outRow * params.outW + ox0) * OUT_C;
-  storeChannel(outBase, ox0, 0u, acc0);
-  if (OUT_C > 1u) { storeChannel(outBase, ox0, 1u, acc1); }
-  if (OUT_C > 2u) { storeChannel(outBase, ox0, 2u, acc2); }
-  if (OUT_C > 3u) { storeChannel(outBase, ox0, 3u, acc3); }
-  if (OUT_C > 4u) { storeChannel(outBase, ox0, 4u, acc4); }
-  if (OUT_C > 5u) { storeChannel(outBase, ox0, 5u, acc5); }
-  if (OUT_C > 6u) { storeChannel(outBase, ox0, 6u, acc6); }
-  if (OUT_C > 7u) { storeChannel(outBase, ox0, 7u, acc7); }
-  if (OUT_C > 8u) { storeChannel(outBase, ox0, 8u, acc8); }
-  if (OUT_C > 9u) { storeChannel(outBase, ox0, 9u, acc9); }
-  if (OUT_C > 10u) { storeChannel(outBase, ox0, 10u, acc10); }
-  if (OUT_C > 11u) { storeChannel(outBase, ox0, 11u, acc11); }
-  if (OUT_C > 12u) { storeChannel(outBase, ox0, 12u, acc12); }
-  if (OUT_C > 13u) { storeChannel(outBase, ox0, 13u, acc13); }
-  if (OUT_C > 14u) { storeChannel(outBase, ox0, 14u, acc14); }
-  if (OUT_C > 15u) { storeChannel(outBase, ox0, 15u, acc15); }
+  storeChannel(outBase, ox0, d, 0u, acc0);
+  if (OUT_C > 1u) { storeChannel(outBase, ox0, d, 1u, acc1); }
+  if (OUT_C > 2u) { storeChannel(outBase, ox0, d, 2u, acc2); }
+  if (OUT_C > 3u) { storeChannel(outBase, ox0, d, 3u, acc3); }
+  if (OUT_C > 4u) { storeChannel(outBase, ox0, d, 4u, acc4); }
+  if (OUT_C > 5u) { storeChannel(outBase, ox0, d, 5u, acc5); }
+  if (OUT_C > 6u) { storeChannel(outBase, ox0, d, 6u, acc6); }
+  if (OUT_C > 7u) { storeChannel(outBase, ox0, d, 7u, acc7); }
+  if (OUT_C > 8u) { storeChannel(outBase, ox0, d, 8u, acc8); }
+  if (OUT_C > 9u) { storeChannel(outBase, ox0, d, 9u, acc9); }
+  if (OUT_C > 10u) { storeChannel(outBase, ox0, d, 10u, acc10); }
+  if (OUT_C > 11u) { storeChannel(outBase, ox0, d, 11u, acc11); }
+  if (OUT_C > 12u) { storeChannel(outBase, ox0, d, 12u, acc12); }
+  if (OUT_C > 13u) { storeChannel(outBase, ox0, d, 13u, acc13); }
+  if (OUT_C > 14u) { storeChannel(outBase, ox0, d, 14u, acc14); }
+  if (OUT_C > 15u) { storeChannel(outBase, ox0, d, 15u, acc15); }
 }

@@ -1,12 +1,15 @@
 /**
  * Conv3D's kernels (src/ops/conv3d.ts, chooseConv3DVariant, has the rule): `blocked`, 4 voxels ×
  * all output channels per invocation (≤ 16 channels), `blocked_x3`, the same with a kernel row's
- * input columns shared by its 3 taps (dilation 1, stride 1), and `direct`, 4 voxels × 4 channels
- * (any count). Shapes: MeshNet's layers (model5: 1 → 5 then 5 → 5; model11: 11 → 11; 3×3×3, 'same',
- * dilations 1..16) on the 64³ volume the bench runs, and the 1×1×1 head.
+ * input columns shared by its 3 taps (stride 1 in x; the voxels spaced by the dilation),
+ * `blocked_x3_2y`, that in two output rows (≤ 8 channels), and `direct`, 4 voxels × 4 channels (any
+ * count). Shapes: every Conv3D layer shape of MeshNet model5 (1 → 5, then 5 → 5 at dilations 1..16,
+ * the 1×1×1 head 5 → 3) and model11 (1 → 11, 11 → 11 at dilations 1..8, head 11 → 3) on the 64³
+ * volume the bench runs; `models` adds them up per model, with each layer's count.
  */
 import { ActivationKind } from '../../src/graph/ir.ts';
 import { makeActivation } from '../../src/graph/activations.ts';
+import { chooseConv3DVariant, type Conv3DAttrs } from '../../src/ops/conv3d.ts';
 import type { LabOp, LabShape } from './lab.ts';
 
 const elu = makeActivation(ActivationKind.Elu, 1);
@@ -26,30 +29,62 @@ function conv(name: string, input: number[], filters: number, kernel: number, di
 }
 
 const both = ['blocked', 'direct'];
-const all = ['blocked_x3', ...both];
+const x3 = ['blocked_x3', ...both];
+const all = ['blocked_x3_2y', ...x3];
 const vol = (c: number) => [1, 64, 64, 64, c];
+const m5 = (d: number) => `64³ × 5 → 5, 3×3×3 dilation ${d} (model5)`;
+const m11 = (d: number) => `64³ × 11 → 11, 3×3×3 dilation ${d} (model11)`;
+const M5_FIRST = '64³ × 1 → 5, 3×3×3 (MeshNet model5 first layer)';
+const M5_HEAD = '64³ × 5 → 3, 1×1×1 (model5 head)';
+const M11_FIRST = '64³ × 1 → 11, 3×3×3 (model11 first layer)';
+const M11_HEAD = '64³ × 11 → 3, 1×1×1 (model11 head)';
+
+/** The kernel the rule gives a shape. */
+const ruleOf = (shape: LabShape): string => chooseConv3DVariant(shape.attrs.filters as number, shape.attrs as unknown as Conv3DAttrs);
 
 export const conv3dLab: LabOp = {
   op: 'conv3d',
   about:
-    'Conv3D runs on `blocked_x3` where the output channels fit its 16 accumulators and the kernel rows are 3 wide at dilation 1 and stride 1, ' +
-    'on `blocked` for the other layers of ≤ 16 channels, else on `direct` (chooseConv3DVariant in src/ops/conv3d.ts, from the layer\'s attributes and channel counts only).',
+    'Conv3D runs on `blocked_x3_2y` where the output channels fit its 8 accumulator pairs and the kernel rows are 3 wide at stride 1 in x (any dilation) and the stride in y is 1, ' +
+    'on `blocked_x3` where only the rows qualify and the channels fit 16 accumulators, on `blocked` for the other layers of ≤ 16 channels, else on `direct` ' +
+    '(chooseConv3DVariant in src/ops/conv3d.ts, from the layer\'s attributes and channel counts only).',
   variants: [
+    { name: 'blocked_x3_2y', attrs: { variant: 'blocked_x3_2y' }, kernels: ['conv3d_blocked_x3_2y.wgsl'] },
     { name: 'blocked_x3', attrs: { variant: 'blocked_x3' }, kernels: ['conv3d_blocked_x3.wgsl'] },
     { name: 'blocked', attrs: { variant: 'blocked' }, kernels: ['conv3d_blocked.wgsl'] },
     { name: 'direct', attrs: { variant: 'direct' }, kernels: ['conv3d.wgsl'] },
   ],
   shapes: [
-    conv('64³ × 1 → 5, 3×3×3 (MeshNet model5 first layer)', vol(1), 5, 3, 1, all),
-    conv('64³ × 5 → 5, 3×3×3 dilation 1 (model5)', vol(5), 5, 3, 1, all),
-    conv('64³ × 5 → 5, 3×3×3 dilation 4 (model5)', vol(5), 5, 3, 4, both),
-    conv('64³ × 5 → 5, 3×3×3 dilation 16 (model5)', vol(5), 5, 3, 16, both),
-    conv('64³ × 11 → 11, 3×3×3 dilation 1 (model11)', vol(11), 11, 3, 1, all),
-    conv('64³ × 11 → 11, 3×3×3 dilation 2 (model11)', vol(11), 11, 3, 2, both),
-    conv('64³ × 11 → 11, 3×3×3 dilation 8 (model11)', vol(11), 11, 3, 8, both),
-    conv('64³ × 5 → 3, 1×1×1 (model5 head)', vol(5), 3, 1, 1, both),
+    conv(M5_FIRST, vol(1), 5, 3, 1, all),
+    ...[1, 2, 4, 8, 16].map((d) => conv(m5(d), vol(5), 5, 3, d, all)),
+    conv(M5_HEAD, vol(5), 3, 1, 1, both),
+    conv(M11_FIRST, vol(1), 11, 3, 1, x3),
+    ...[1, 2, 4, 8].map((d) => conv(m11(d), vol(11), 11, 3, d, x3)),
+    conv(M11_HEAD, vol(11), 3, 1, 1, both),
   ],
-  tiny: [conv('5×6×7 × 3 → 5, 3×3×3 dilation 2', [1, 5, 6, 7, 3], 5, 3, 2, both), conv('5×6×7 × 3 → 5, 3×3×3', [1, 5, 6, 7, 3], 5, 3, 1, ['blocked_x3'])],
+  models: {
+    rule: ruleOf,
+    // The rule before conv3d_blocked_x3_2y.wgsl and the dilation-spaced x3 (at dilation 1 the x3
+    // kernel computes as it did then): x3 only where the rows are 3 wide at dilation 1.
+    before: {
+      about: 'blocked_x3 at dilation 1, blocked elsewhere',
+      pick: (shape) => (ruleOf(shape) === 'direct' ? 'direct' : (shape.attrs.kernelSize as number[])[2] === 3 && (shape.attrs.dilation as number[])[2] === 1 ? 'blocked_x3' : 'blocked'),
+    },
+    list: [
+      {
+        name: 'MeshNet model5 (64³)',
+        layers: [[M5_FIRST, 1], [m5(1), 1], [m5(2), 2], [m5(4), 2], [m5(8), 2], [m5(16), 1], [M5_HEAD, 1]],
+      },
+      {
+        name: 'MeshNet model11 (64³)',
+        layers: [[M11_FIRST, 1], [m11(1), 1], [m11(2), 3], [m11(4), 2], [m11(8), 1], [M11_HEAD, 1]],
+      },
+    ],
+  },
+  tiny: [
+    conv('5×6×7 × 3 → 5, 3×3×3 dilation 2', [1, 5, 6, 7, 3], 5, 3, 2, all),
+    conv('5×6×7 × 3 → 11, 3×3×3 dilation 3', [1, 5, 6, 7, 3], 11, 3, 3, ['blocked_x3']),
+  ],
   // As test/gpu/kernels/conv3d.test.ts: f32 sums of ≤ 27·11 products of O(1) values against float64.
   tolerance: { atol: 1e-5, rtol: 1e-4 },
 };

@@ -51,6 +51,17 @@ export interface LabOp {
   tiny: LabShape[];
   /** |gpu − reference| ≤ atol + rtol·|reference| unless a variant states its own, argued in the op's table. */
   tolerance: Tolerance;
+  /** Whole models made of the shapes: each model's time and rate with the kernels the op's rule picks (and an earlier rule's). */
+  models?: LabModels;
+}
+
+export interface LabModels {
+  /** The variant the op's rule runs a shape on. */
+  rule: (shape: LabShape) => string;
+  /** An earlier rule, reported beside the current one from the same run's rows. */
+  before?: { about: string; pick: (shape: LabShape) => string };
+  /** Each model: its layers as [shape name, how many layers of that shape]. */
+  list: { name: string; layers: [string, number][] }[];
 }
 
 export interface LabResult {
@@ -173,6 +184,41 @@ export function labReport(op: LabOp, results: LabResult[], probe: Awaited<Return
         `${r.ms.toFixed(2)} | ${r.gflops.toFixed(2)} | ${pct(r.gflops, probe.matmul.gflops)} | ${r.gbps.toFixed(2)} | ${pct(r.gbps, probe.copy.gbps)} |`,
     );
   }
+  if (op.models) lines.push('', ...modelTable(op, op.models, results, probe.matmul.gflops));
   lines.push('', 'Variants measured and rejected are listed in the shader headers (shaders/*.wgsl), with their times.', '');
   return lines.join('\n');
+}
+
+/** Whole models: each layer's row (the variant a rule picks) times its count, summed; the rate is the model's FLOPs over that time. */
+function modelTable(op: LabOp, models: LabModels, results: LabResult[], probeGflops: number): string[] {
+  const rules: [string, (shape: LabShape) => string][] = [['current rule', models.rule]];
+  if (models.before) rules.push([`before (${models.before.about})`, models.before.pick]);
+  const lines = [
+    '## Whole models',
+    '',
+    'Each model\'s Conv3D layers on the rows above, with the kernel a rule gives each layer, times the number of layers of that shape: ' +
+      'the sum of their GPU times and the model\'s Conv3D FLOPs over it.',
+    '',
+    '| model | rule | kernels | GPU ms | GFLOP/s | % of matmul probe |',
+    '|---|---|---|---:|---:|---:|',
+  ];
+  for (const model of models.list) {
+    for (const [label, pick] of rules) {
+      let ms = 0;
+      let flops = 0;
+      const kernels = new Set<string>();
+      for (const [name, count] of model.layers) {
+        const shape = op.shapes.find((s) => s.name === name);
+        const variant = shape && pick(shape);
+        const r = results.find((x) => x.shape === name && x.variant === variant);
+        if (!r) throw new Error(`${op.op} models: no row for "${name}" on ${variant ?? 'an unknown shape'}`);
+        ms += count * r.ms;
+        flops += count * r.gflops * r.ms * 1e6;
+        kernels.add(r.variant);
+      }
+      const gflops = ms > 0 ? flops / (ms * 1e6) : 0;
+      lines.push(`| ${model.name} | ${label} | ${[...kernels].join(', ')} | ${ms.toFixed(1)} | ${gflops.toFixed(2)} | ${probeGflops > 0 ? `${((100 * gflops) / probeGflops).toFixed(0)} %` : '—'} |`);
+    }
+  }
+  return lines;
 }

@@ -1,15 +1,18 @@
 /**
  * Conv3D kernels (shaders/conv3d_blocked.wgsl for ≤ 16 output channels, conv3d_blocked_x3.wgsl
- * where also the kernel rows are 3 wide at dilation 1 and stride 1, shaders/conv3d.wgsl for all;
- * each case runs on every kernel that can take it) vs the float64 CPU reference on small awkward volumes: odd
+ * where also the kernel rows are 3 wide at stride 1 in x, conv3d_blocked_x3_2y.wgsl where besides
+ * the stride in y is 1 and there are ≤ 8 channels, shaders/conv3d.wgsl for all; each case runs on
+ * every kernel that can take it) vs the float64 CPU reference on small awkward volumes: odd
  * sizes (7×9×11), channels 1/3/5 (not multiples of 4) in and out, TF's asymmetric 'same' padding
  * with stride 2 on odd and even sizes, dilation 2 and 4 with 'same' and 'valid', non-cubic
  * kernels, batch 2, no bias, fused activations, every channel count 1..16 of the blocked kernel's
- * guards (its vec4 weight blocks end at 4, 8, 12, 16). Shapes stay small: SwiftShader runs on the CPU.
+ * guards (its vec4 weight blocks end at 4, 8, 12, 16), and the x3 kernels' tiles of voxels spaced
+ * by the dilation: widths and heights that leave a partial group (23 columns at dilation 3: groups
+ * of 12), different dilations in y and x, stride 2 in y only (x3 without the two rows). Shapes stay small: SwiftShader runs on the CPU.
  */
 import { describe, it } from 'vitest';
 import { parseActivation } from '../../../src/graph/activations.ts';
-import { BLOCKED_MAX_CHANNELS, type Conv3DAttrs, type Conv3DVariant } from '../../../src/ops/conv3d.ts';
+import { BLOCKED_2Y_MAX_CHANNELS, BLOCKED_MAX_CHANNELS, type Conv3DAttrs, type Conv3DVariant } from '../../../src/ops/conv3d.ts';
 import type { Padding } from '../../../src/geometry/window.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose, F32 } from '../../util/compare.ts';
@@ -49,6 +52,10 @@ const cases: Conv3DCase[] = [
   { name: '3×3×3 same, Cin 4 → 13', input: [1, 4, 5, 6, 4], filters: 13, kernel: [3, 3, 3], padding: 'same', act: 'relu' },
   { name: '3×3×3 same, Cin 6 → 16 (the blocked kernel\'s widest), dilation 2', input: [1, 5, 5, 7, 6], filters: 16, kernel: [3, 3, 3], dilation: [2, 2, 2], padding: 'same', act: 'elu' },
   { name: '2×2×2 valid, Cin 3 → 17 (direct only)', input: [1, 4, 4, 5, 3], filters: 17, kernel: [2, 2, 2], padding: 'valid' },
+  { name: 'dilation 3 same on 4×7×23 (partial groups in x and y), batch 2, Cin 5 → 5, elu', input: [2, 4, 7, 23, 5], filters: 5, kernel: [3, 3, 3], dilation: [3, 3, 3], padding: 'same', act: 'elu' },
+  { name: 'dilation (1, 3, 2) same on 5×11×13, Cin 3 → 5', input: [1, 5, 11, 13, 3], filters: 5, kernel: [3, 3, 3], dilation: [1, 3, 2], padding: 'same', act: 'relu' },
+  { name: 'dilation 3 same, strides (1, 2, 1), Cin 2 → 6', input: [1, 4, 9, 14, 2], filters: 6, kernel: [3, 3, 3], strides: [1, 2, 1], dilation: [3, 3, 3], padding: 'same' },
+  { name: 'dilation 2 valid on 6×9×17, Cin 11 → 11 (model11-like)', input: [1, 6, 9, 17, 11], filters: 11, kernel: [3, 3, 3], dilation: [2, 2, 2], padding: 'valid', act: 'elu' },
   // The channel counts no case above has, so every guard of the blocked kernel runs.
   ...[2, 4, 6, 9, 10, 14, 15].map((f): Conv3DCase => ({ name: `3×3×3 same on 3×4×6, Cin 2 → ${f}`, input: [1, 3, 4, 6, 2], filters: f, kernel: [3, 3, 3], padding: 'same', act: 'relu' })),
 ];
@@ -67,8 +74,10 @@ function attrsFor(c: Conv3DCase, variant: Conv3DVariant): Conv3DAttrs {
 
 function variantsFor(c: Conv3DCase): Conv3DVariant[] {
   if (c.filters > BLOCKED_MAX_CHANNELS) return ['direct'];
-  const rowOf3 = c.kernel[2] === 3 && (c.dilation?.[2] ?? 1) === 1 && (c.strides?.[2] ?? 1) === 1;
-  return rowOf3 ? ['blocked_x3', 'blocked', 'direct'] : ['blocked', 'direct'];
+  const rowOf3 = c.kernel[2] === 3 && (c.strides?.[2] ?? 1) === 1;
+  if (!rowOf3) return ['blocked', 'direct'];
+  const twoRows = (c.strides?.[1] ?? 1) === 1 && c.filters <= BLOCKED_2Y_MAX_CHANNELS;
+  return [...(twoRows ? ['blocked_x3_2y' as const] : []), 'blocked_x3', 'blocked', 'direct'];
 }
 
 describe('conv3d kernels vs CPU reference', () => {
