@@ -28,11 +28,11 @@ interface Nv {
   attachToCanvas(canvas: HTMLCanvasElement): Promise<unknown>;
   addVolume(volume: NvImage): void;
   setSliceType(type: number): unknown;
-  setOpacity(index: number, opacity: number): void;
-  updateGLVolume(): void;
   drawScene(): unknown;
   cleanup?(): void;
   volumes: NvImage[];
+  /** Multiplies every overlay's alpha when drawing (a uniform: changing it redraws, nothing is recomputed). */
+  overlayAlphaShader: number;
   scene: { crosshairPos: ArrayLike<number> & { [i: number]: number } };
   onLocationChange: (location: unknown) => void;
 }
@@ -99,8 +99,20 @@ const rgb = (hex: string): [number, number, number] => {
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 };
 
+/** The smallest NIfTI type that holds `data` exactly: a uint8 scan is a quarter of float32 to upload and reslice. */
+function storedType(data: Float32Array): 'uint8' | 'int16' | 'float32' {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of data) {
+    if (!Number.isInteger(v)) return 'float32';
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo >= 0 && hi <= 255 ? 'uint8' : lo >= -32768 && hi <= 32767 ? 'int16' : 'float32';
+}
+
 /** One NIfTI in memory (uncompressed: NiiVue reads it at once) of an image on `affine`. */
-function niftiBuffer(data: Float32Array, shape: readonly number[], affine: number[][], datatype: 'uint8' | 'float32', name: string): ArrayBuffer {
+function niftiBuffer(data: Float32Array, shape: readonly number[], affine: number[][], datatype: 'uint8' | 'int16' | 'float32', name: string): ArrayBuffer {
   const bytes = writeNifti(data, shape.slice(0, 3), affine, { datatype, name });
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
@@ -136,8 +148,8 @@ export class VolumeView {
     });
     await nv.attachToCanvas(canvas);
     const view = new VolumeView(nv, onMove);
-    const image = await viewer.NVImage.loadFromUrl({ url: 'scan.nii', name: 'scan.nii', buffer: niftiBuffer(scan.data, labels.shape, affine, 'float32', scan.name), colormap: 'gray' });
-    const overlay = await viewer.NVImage.loadFromUrl({ url: 'labels.nii', name: 'labels.nii', buffer: niftiBuffer(labels.data, labels.shape, affine, 'uint8', labels.name), opacity });
+    const image = await viewer.NVImage.loadFromUrl({ url: 'scan.nii', name: 'scan.nii', buffer: niftiBuffer(scan.data, labels.shape, affine, storedType(scan.data), scan.name), colormap: 'gray' });
+    const overlay = await viewer.NVImage.loadFromUrl({ url: 'labels.nii', name: 'labels.nii', buffer: niftiBuffer(labels.data, labels.shape, affine, 'uint8', labels.name) });
     const colours = table.map((e) => rgb(e.color));
     overlay.setColormapLabel({
       R: colours.map((c) => c[0]),
@@ -147,11 +159,14 @@ export class VolumeView {
       I: table.map((e) => e.label),
       labels: table.map((e) => e.name),
     });
-    nv.addVolume(image);
-    nv.addVolume(overlay);
     nv.setSliceType(MULTIPLANAR);
-    nv.setOpacity(1, opacity);
-    nv.updateGLVolume();
+    // Opacity through NiiVue's overlay alpha uniform: setOpacity would recompute every layer's 3-D
+    // textures (with the scan's gradients), which takes tens of seconds on a software GL.
+    nv.overlayAlphaShader = opacity;
+    // Both volumes in one update: addVolume on an empty viewer, then again, would compute the scan's
+    // textures twice. The scan goes in as the background (index 0), the labels are added over it.
+    nv.volumes = [image];
+    nv.addVolume(overlay);
     nv.onLocationChange = () => onMove(view.position());
     onMove(view.position());
     return view;
@@ -175,8 +190,8 @@ export class VolumeView {
   }
 
   setOpacity(opacity: number): void {
-    this.nv.setOpacity(1, opacity);
-    this.nv.updateGLVolume();
+    this.nv.overlayAlphaShader = opacity;
+    this.nv.drawScene();
   }
 
   /** Frees NiiVue's listeners and GL objects (the element's canvas stays). */

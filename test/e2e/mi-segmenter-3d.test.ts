@@ -36,19 +36,22 @@ let page: Page;
 interface Seen {
   type: string;
   detail: any;
+  /** performance.now() when it fired. */
+  at: number;
 }
 
 beforeAll(async () => {
   browser = await sharedBrowser();
   page = await newWindow(browser);
   // The engine's host page: it provides ONNX Runtime Web (useOnnxRuntime) and serves ../shared by path.
+  page.on('console', (m) => m.text().startsWith('VV') && console.log(m.text()));
   await page.goto(inject('pageUrl'));
   await page.evaluate(`import('/src/element/index.ts')`);
   // Details kept as objects (a 256³ label volume would not survive JSON).
   await page.evaluate(() => {
     const w = window as unknown as { seen: Seen[] };
     w.seen = [];
-    for (const type of ['mi-load', 'mi-progress', 'mi-result', 'mi-error']) document.addEventListener(type, (e) => w.seen.push({ type, detail: (e as CustomEvent).detail }), true);
+    for (const type of ['mi-load', 'mi-progress', 'mi-result', 'mi-error']) document.addEventListener(type, (e) => w.seen.push({ type, detail: (e as CustomEvent).detail, at: performance.now() }), true);
   });
 });
 
@@ -107,6 +110,7 @@ it('segments the T1 with MeshNet on WebAssembly, shows three planes with the lab
     el.setAttribute('src', src);
     document.body.replaceChildren(el);
   }, fileUrl(MODEL), fileUrl(T1), GRID);
+  const t0 = await page.evaluate(() => performance.now());
   await waitFor('mi-result', 1);
   const summary = await page.evaluate(() => {
     const seen = (window as unknown as { seen: Seen[] }).seen;
@@ -140,6 +144,12 @@ it('segments the T1 with MeshNet on WebAssembly, shows three planes with the lab
 
   // The viewer: three planes, a scroller per plane, the labels over the scan.
   await page.waitForFunction(() => document.querySelector('#seg')!.shadowRoot!.querySelectorAll('[part=slice]').length === 3, { timeout: 60_000 });
+  const times = await page.evaluate((start) => {
+    const seen = (window as unknown as { seen: Seen[] }).seen;
+    const at = (t: string) => ((seen.find((e) => e.type === t)!.at - start) / 1000).toFixed(1);
+    return { load: at('mi-load'), result: at('mi-result'), viewer: ((performance.now() - start) / 1000).toFixed(1), ms: seen.find((e) => e.type === 'mi-result')!.detail.ms };
+  }, t0);
+  console.log(`mi-segmenter 3-D: loaded at ${times.load} s, result at ${times.result} s (pipeline ${(times.ms / 1000).toFixed(1)} s), viewer shown at ${times.viewer} s`);
   mkdirSync(ARTIFACTS, { recursive: true });
   const shown = await viewerPixels(join(ARTIFACTS, 'mi-segmenter-3d.png'));
   await (await page.$('#seg'))!.screenshot({ path: join(ARTIFACTS, 'mi-segmenter-3d-element.png') });
