@@ -106,3 +106,19 @@ export async function openModel(
     throw err;
   }
 }
+
+/** A model the page loaded or built itself (not a source to load). */
+export const isLoadedModel = (m: unknown): m is LoadedModel =>
+  typeof m === 'object' && m !== null && typeof (m as LoadedModel).predictImage === 'function' && typeof (m as LoadedModel).prepare === 'function';
+
+/**
+ * The page's own model: no download, and the page keeps ownership (the element never disposes it).
+ * The plan for its input size is compiled now when it declares one (a fully convolutional U-Net may
+ * not: its plan is made for the first image's size; a volume model's per tile).
+ */
+export async function useGivenModel(model: LoadedModel, attributes: PreprocessAttributes, onPhase: (p: LoadPhase) => void): Promise<void> {
+  const pre = model.resolvePreprocessing(attributeOptions(attributes)).options;
+  onPhase({ phase: 'compile', fraction: 0.5, text: 'Compiling shaders…' });
+  if (pre.height && pre.width) await model.prepare([[1, pre.height, pre.width, pre.channels ?? 3]]);
+  onPhase({ phase: 'warmup', fraction: 1, text: 'Ready' });
+}

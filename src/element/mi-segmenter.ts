@@ -8,16 +8,16 @@
  */
 import { LitElement, type PropertyValues } from 'lit';
 import type { BackendOption, LoadedModel, ModelMetadata, ModelSource } from '../index.ts';
-import { attributeOptions, labelsOf, parseLabels, withSize, type PreprocessAttributes } from './config.ts';
+import { attributeOptions, labelsOf, parseLabels, type PreprocessAttributes } from './config.ts';
 import { dropZoneHandlers } from './drop-zone.ts';
 import { errorDetail, loadDetail, miEvent, type MiErrorDetail } from './events.ts';
-import { engineInput, whenDecoded } from './image-source.ts';
+import { whenDecoded } from './image-source.ts';
 import { discard, drawShown, takeUrl, type IntakeContext, type Taken } from './intake.ts';
-import { openModel, type LoadPhase } from './loader.ts';
+import { isLoadedModel, openModel, useGivenModel, type LoadPhase } from './loader.ts';
 import { medicalCaption, windowed } from './medical-source.ts';
 import { backendBadge } from './render.ts';
-import { maskDescription, maskFromScores, overlayPixels, segmentClasses, type SegmentMask } from './segment-mask.ts';
-import { drawPixels, isMed, isPixels, sizeOfInput, type MiSegmentResultDetail, type MiSegmenterEventMap, type SegmenterImage, type Shown } from './segmenter-image.ts';
+import { paintMask, segmentClasses, type SegmentMask } from './segment-mask.ts';
+import { drawPixels, isMed, isPixels, predictMask, type MiSegmentResultDetail, type MiSegmenterEventMap, type SegmenterImage, type Shown } from './segmenter-image.ts';
 import { renderSegmenter, type SegmenterView } from './segmenter-render.ts';
 import { segmenterStyles } from './segmenter-styles.ts';
 import { isVolumeModel, type MiSegmentVolumeDetail } from './segmenter-volume.ts';
@@ -26,11 +26,9 @@ import type { ViewerSource } from './volume-view.ts';
 import { AbortError, ImageInputError } from '../errors.ts';
 import type { MedicalImage } from '../formats/medical/types.ts';
 
-/** A model the page loaded or built itself (not a source to load). */
-const isLoaded = (m: unknown): m is LoadedModel =>
-  typeof m === 'object' && m !== null && typeof (m as LoadedModel).predictImage === 'function' && typeof (m as LoadedModel).prepare === 'function';
-
 const PREPROCESS_PROPS = ['inputSize', 'scale', 'offset', 'mean', 'std', 'grayscale', 'resize'] as const;
+/** A 3-D model runs again on the same volume when one of these changes. */
+const VOLUME_PROPS = ['crop', 'tile', 'grid'] as const;
 
 /**
  * Segments an image with a Keras model on the GPU (WebGPU) and draws the mask over it; with a 3-D
@@ -245,8 +243,10 @@ export class MiSegmenter extends LitElement {
       this.maskCanvas.style.opacity = String(this.clampedOpacity());
       if (this._view.volume) this.volumes.setOpacity(this.clampedOpacity());
     }
-    if (changed.has('volume') && this.volume) this.showImage(windowed(this.volume, 'from-file', [0, 255]), this.volume.name, false);
-    if (changed.has('volume') && this.volume) void this.segmentCurrent();
+    if (changed.has('volume') && this.volume) {
+      this.showImage(windowed(this.volume, 'from-file', [0, 255]), this.volume.name, false);
+      void this.segmentCurrent();
+    } else if (VOLUME_PROPS.some((p) => changed.has(p)) && this.current && this.model_ && isVolumeModel(this.model_.model)) void this.segmentCurrent();
     if (changed.has('labels') && this.mask) this.relabel();
     if (changed.has('image') && this.image) void this.segment(this.image);
     else if (!changed.has('model') && PREPROCESS_PROPS.some((p) => changed.has(p)) && this.current && this.model_) void this.segmentCurrent();
@@ -296,14 +296,8 @@ export class MiSegmenter extends LitElement {
     this.setView({ state: 'loading', error: undefined, classes: undefined, progress: undefined, badge: undefined });
     try {
       let opened: { model: LoadedModel; metadata?: ModelMetadata; owned: boolean };
-      if (isLoaded(source)) {
-        // No download, and the page keeps ownership: the element never disposes this model.
-        // The page's own model: compile the plan for its input size now when it declares one (a
-        // fully convolutional U-Net may not: its plan is made for the first image's size).
-        const pre = source.resolvePreprocessing(attributeOptions(this.preprocessAttributes())).options;
-        onPhase({ phase: 'compile', fraction: 0.5, text: 'Compiling shaders…' });
-        if (pre.height && pre.width) await source.prepare([[1, pre.height, pre.width, pre.channels ?? 3]]);
-        onPhase({ phase: 'warmup', fraction: 1, text: 'Ready' });
+      if (isLoadedModel(source)) {
+        await useGivenModel(source, this.preprocessAttributes(), onPhase);
         opened = { model: source, metadata: source.metadata, owned: false };
       } else {
         const o = await openModel(source, {
@@ -390,16 +384,7 @@ export class MiSegmenter extends LitElement {
         image = this.current = windowed(image.image, window, range);
         drawShown(this.preview, image, range);
       }
-      const { input, release } = isMed(image)
-        ? { input: image.pixels, release: () => {} }
-        : isPixels(image)
-          ? { input: image, release: () => {} }
-          : await engineInput(image);
-      const resolved = opened.model.resolvePreprocessing(attributeOptions(this.preprocessAttributes())).options;
-      // A model without a declared input size (fully convolutional) is fed the image at its own size.
-      const pre = withSize(resolved.height && resolved.width ? resolved : { ...resolved, ...sizeOfInput(input) });
-      const out = await opened.model.predictImage(input, pre).finally(release);
-      const mask = maskFromScores(out.data, out.shape, opened.metadata?.threshold);
+      const mask = await predictMask(opened.model, image, this.preprocessAttributes(), opened.metadata?.threshold);
       const ms = performance.now() - t0;
       if (seq !== this.segmentSeq || opened !== this.model_) return undefined;
       this.mask = mask;
@@ -448,16 +433,8 @@ export class MiSegmenter extends LitElement {
     this.paintMask();
   }
 
-  /** Draws the visible classes at the mask's size (CSS stretches it over the image, nearest). */
   private paintMask(): void {
-    const { mask } = this;
-    const classes = this._view.classes;
-    if (!mask || !classes) return;
-    this.maskCanvas.width = mask.width;
-    this.maskCanvas.height = mask.height;
-    const pixels = overlayPixels(mask, classes, this._view.hidden);
-    this.maskCanvas.getContext('2d')?.putImageData(new ImageData(pixels, mask.width, mask.height), 0, 0);
-    this.maskCanvas.setAttribute('aria-label', maskDescription(classes, this._view.hidden));
+    if (this.mask && this._view.classes) paintMask(this.maskCanvas, this.mask, this._view.classes, this._view.hidden);
   }
 
   private labelList(): string[] | undefined {

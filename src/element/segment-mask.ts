@@ -127,3 +127,12 @@ export function displayPixels(image: { width: number; height: number; channels: 
   }
   return out;
 }
+
+/** Draws the visible classes on `canvas` at the mask's size (CSS stretches it over the image, nearest) and names them. */
+export function paintMask(canvas: HTMLCanvasElement, mask: SegmentMask, classes: readonly SegmentClass[], hidden: ReadonlySet<number>): void {
+  canvas.width = mask.width;
+  canvas.height = mask.height;
+  const pixels = overlayPixels(mask, classes, hidden);
+  canvas.getContext('2d')?.putImageData(new ImageData(pixels, mask.width, mask.height), 0, 0);
+  canvas.setAttribute('aria-label', maskDescription(classes, hidden));
+}

@@ -3,10 +3,12 @@
  * decoded pixels, 8-bit or float, for models fed values rather than pictures), how to show decoded
  * pixels, and the `mi-result` detail.
  */
+import type { LoadedModel } from '../index.ts';
 import type { ImageInput, PixelImage } from '../runtime/preprocess-options.ts';
-import { sizeOf, type ElementImage } from './image-source.ts';
+import { attributeOptions, withSize, type PreprocessAttributes } from './config.ts';
+import { engineInput, sizeOf, type ElementImage } from './image-source.ts';
 import type { MedicalShown } from './medical-source.ts';
-import { displayPixels, type SegmentClass } from './segment-mask.ts';
+import { displayPixels, maskFromScores, type SegmentClass, type SegmentMask } from './segment-mask.ts';
 import type { MiSegmentProgressDetail, MiSegmentVolumeDetail } from './segmenter-volume.ts';
 import type { MiProgressDetail } from './events.ts';
 
@@ -54,4 +56,18 @@ export interface MiSegmenterEventMap extends Omit<HTMLElementEventMap, 'mi-resul
   /** `detail.kind`: 'mask' (2-D model) or 'volume' (3-D model). */
   'mi-result': CustomEvent<MiSegmentResultDetail | MiSegmentVolumeDetail>;
   'mi-progress': CustomEvent<MiProgressDetail | MiSegmentProgressDetail>;
+}
+
+/** A 2-D model on the shown image (a medical one already windowed): its class mask. */
+export async function predictMask(model: LoadedModel, image: Shown, attributes: PreprocessAttributes, threshold?: number): Promise<SegmentMask> {
+  const { input, release } = isMed(image)
+    ? { input: image.pixels, release: () => {} }
+    : isPixels(image)
+      ? { input: image, release: () => {} }
+      : await engineInput(image);
+  const resolved = model.resolvePreprocessing(attributeOptions(attributes)).options;
+  // A model without a declared input size (fully convolutional) is fed the image at its own size.
+  const pre = withSize(resolved.height && resolved.width ? resolved : { ...resolved, ...sizeOfInput(input) });
+  const out = await model.predictImage(input, pre).finally(release);
+  return maskFromScores(out.data, out.shape, threshold);
 }

@@ -44,7 +44,6 @@ beforeAll(async () => {
   browser = await sharedBrowser();
   page = await newWindow(browser);
   // The engine's host page: it provides ONNX Runtime Web (useOnnxRuntime) and serves ../shared by path.
-  page.on('console', (m) => m.text().startsWith('VV') && console.log(m.text()));
   await page.goto(inject('pageUrl'));
   await page.evaluate(`import('/src/element/index.ts')`);
   // Details kept as objects (a 256³ label volume would not survive JSON).
