@@ -1,6 +1,6 @@
 /**
  * estimateSegmentation (src/segment/estimate.ts) plans the tiles segmentVolume will run and times
- * one: its tile count must equal the real run's predict calls, with and without the head crop.
+ * a probe: its tile count must equal the real run's predict calls, with and without the head crop.
  */
 import { describe, expect, it } from 'vitest';
 import type { MedicalImage } from '../../../src/formats/medical/types.ts';
@@ -22,7 +22,9 @@ describe('estimateSegmentation', () => {
   for (const crop of [false, true]) {
     it(`counts the tiles the run makes${crop ? ', cropped to the head' : ''}, and times one`, async () => {
       const options = { conform: { size: 48, voxelSize: 1.5 }, tile: 16, crop };
-      const estimate = await estimateSegmentation(thresholdModel(), scan(), options);
+      const probed = thresholdModel();
+      const estimate = await estimateSegmentation(probed, scan(), options);
+      expect(probed.calls).toBe(2);
       const model = thresholdModel();
       await segmentVolume(model, scan(), options);
       expect(estimate.tiles).toBe(model.calls);
@@ -32,7 +34,21 @@ describe('estimateSegmentation', () => {
       // No receptive field: the tiles just cover the box, ⌈size / tile⌉ per axis.
       expect(estimate.tiles).toBe(estimate.shape.reduce((n, s, a) => n * Math.ceil(s / estimate.tile[a]), 1));
       expect(estimate.conformSeconds).toBeGreaterThan(0); // RAS at 1.5 mm is not on the LIA grid: it is conformed
+      // The probe is the tile (≤ 64³ here), run twice: once to set up, once timed.
+      expect(estimate.probe.size).toEqual(estimate.tile);
+      expect(estimate.secondsPerTile).toBeCloseTo(estimate.probe.seconds, 9);
       expect(estimate.seconds).toBeCloseTo(2 * estimate.conformSeconds + estimate.tiles * estimate.secondsPerTile, 9);
     });
   }
+});
+
+describe('estimateSegmentation on tiles larger than the probe', () => {
+  it('times a 64³ probe and scales it by the tile\'s voxels', async () => {
+    const image = { ...scan(), shape: [40, 44, 36] };
+    const estimate = await estimateSegmentation(thresholdModel(), image, { conform: { size: 96, voxelSize: 1 }, tile: 80 });
+    expect(estimate.tile).toEqual([80, 80, 80]);
+    expect(estimate.tiles).toBe(8);
+    expect(estimate.probe.size).toEqual([64, 64, 64]);
+    expect(estimate.secondsPerTile).toBeCloseTo((estimate.probe.seconds * 80 ** 3) / 64 ** 3, 9);
+  });
 });
