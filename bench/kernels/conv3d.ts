@@ -2,7 +2,8 @@
  * Conv3D's kernels (src/ops/conv3d.ts, chooseConv3DVariant, has the rule): `blocked`, 4 voxels ×
  * all output channels per invocation (≤ 16 channels), `blocked_x3`, the same with a kernel row's
  * input columns shared by its 3 taps (stride 1 in x; the voxels spaced by the dilation),
- * `blocked_x3_2y`, that in two output rows (≤ 8 channels), and `direct`, 4 voxels × 4 channels (any
+ * `blocked_x3_2y`, that in two output rows (≤ 8 channels), `blocked_c1`, that with the weights at
+ * constant indices (3×3×3, one input channel), and `direct`, 4 voxels × 4 channels (any
  * count). Shapes: every Conv3D layer shape of MeshNet model5 (1 → 5, then 5 → 5 at dilations 1..16,
  * the 1×1×1 head 5 → 3) and model11 (1 → 11, 11 → 11 at dilations 1..8, head 11 → 3) on the 64³
  * volume the bench runs; `models` adds them up per model, with each layer's count.
@@ -40,22 +41,23 @@ const M11_FIRST = '64³ × 1 → 11, 3×3×3 (model11 first layer)';
 const M11_HEAD = '64³ × 11 → 3, 1×1×1 (model11 head)';
 
 /** The kernel the rule gives a shape. */
-const ruleOf = (shape: LabShape): string => chooseConv3DVariant(shape.attrs.filters as number, shape.attrs as unknown as Conv3DAttrs);
+const ruleOf = (shape: LabShape): string => chooseConv3DVariant(shape.attrs.filters as number, shape.input[4], shape.attrs as unknown as Conv3DAttrs);
 
 export const conv3dLab: LabOp = {
   op: 'conv3d',
   about:
-    'Conv3D runs on `blocked_x3_2y` where the output channels fit its 8 accumulator pairs and the kernel rows are 3 wide at stride 1 in x (any dilation) and the stride in y is 1, ' +
+    'Conv3D runs on `blocked_c1` for 3×3×3 layers of one input channel, stride 1 and ≤ 8 output channels, on `blocked_x3_2y` where the output channels fit its 8 accumulator pairs and the kernel rows are 3 wide at stride 1 in x (any dilation) and the stride in y is 1, ' +
     'on `blocked_x3` where only the rows qualify and the channels fit 16 accumulators, on `blocked` for the other layers of ≤ 16 channels, else on `direct` ' +
     '(chooseConv3DVariant in src/ops/conv3d.ts, from the layer\'s attributes and channel counts only).',
   variants: [
     { name: 'blocked_x3_2y', attrs: { variant: 'blocked_x3_2y' }, kernels: ['conv3d_blocked_x3_2y.wgsl'] },
+    { name: 'blocked_c1', attrs: { variant: 'blocked_c1' }, kernels: ['conv3d_blocked_c1.wgsl'] },
     { name: 'blocked_x3', attrs: { variant: 'blocked_x3' }, kernels: ['conv3d_blocked_x3.wgsl'] },
     { name: 'blocked', attrs: { variant: 'blocked' }, kernels: ['conv3d_blocked.wgsl'] },
     { name: 'direct', attrs: { variant: 'direct' }, kernels: ['conv3d.wgsl'] },
   ],
   shapes: [
-    conv(M5_FIRST, vol(1), 5, 3, 1, all),
+    conv(M5_FIRST, vol(1), 5, 3, 1, ['blocked_c1', ...all]),
     ...[1, 2, 4, 8, 16].map((d) => conv(m5(d), vol(5), 5, 3, d, all)),
     conv(M5_HEAD, vol(5), 3, 1, 1, both),
     conv(M11_FIRST, vol(1), 11, 3, 1, x3),
@@ -84,6 +86,7 @@ export const conv3dLab: LabOp = {
   tiny: [
     conv('5×6×7 × 3 → 5, 3×3×3 dilation 2', [1, 5, 6, 7, 3], 5, 3, 2, all),
     conv('5×6×7 × 3 → 11, 3×3×3 dilation 3', [1, 5, 6, 7, 3], 11, 3, 3, ['blocked_x3']),
+    conv('5×6×7 × 1 → 5, 3×3×3 dilation 2', [1, 5, 6, 7, 1], 5, 3, 2, ['blocked_c1']),
   ],
   // As test/gpu/kernels/conv3d.test.ts: f32 sums of ≤ 27·11 products of O(1) values against float64.
   tolerance: { atol: 1e-5, rtol: 1e-4 },

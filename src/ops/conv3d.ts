@@ -3,14 +3,14 @@
  * and activation: TF's asymmetric 'same' padding per axis, strides and dilation. Grouped 3-D
  * convolution (Keras 3 `groups`) is rejected.
  *
- * Four kernels (chooseConv3DVariant): shaders/conv3d_blocked.wgsl, 4 voxels × all output channels
+ * Five kernels (chooseConv3DVariant): shaders/conv3d_blocked.wgsl, 4 voxels × all output channels
  * per invocation, for layers of at most 16 output channels (MeshNet's 3, 5 and 11);
  * shaders/conv3d_blocked_x3.wgsl, the same with a kernel row's input columns shared by its three
  * taps (the voxels spaced by the dilation), where the row is 3 wide at stride 1;
- * shaders/conv3d_blocked_x3_2y.wgsl, that in two output rows at once for ≤ 8 channels; and
- * shaders/conv3d.wgsl, 4 voxels × 4 channels, for wider layers. The rule reads the layer's
- * attributes and channel counts only, never
- * the spatial size, so a sub-volume of a tiled run (src/runtime/tiled-volume.ts) runs the same
+ * shaders/conv3d_blocked_x3_2y.wgsl, that in two output rows at once for ≤ 8 channels;
+ * shaders/conv3d_blocked_c1.wgsl, that with the weights at constant indices for 3×3×3 layers of one
+ * input channel; and shaders/conv3d.wgsl, 4 voxels × 4 channels, for wider layers. The rule reads
+ * the layer's attributes and channel counts only, never the spatial size, so a sub-volume of a tiled run (src/runtime/tiled-volume.ts) runs the same
  * kernel, with the same order of additions, as the whole volume.
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
@@ -33,7 +33,7 @@ export interface Conv3DAttrs extends Conv3DGeometry {
   variant?: Conv3DVariant;
 }
 
-export type Conv3DVariant = 'blocked_x3_2y' | 'blocked_x3' | 'blocked' | 'direct';
+export type Conv3DVariant = 'blocked_c1' | 'blocked_x3_2y' | 'blocked_x3' | 'blocked' | 'direct';
 
 /** Output channels conv3d_blocked_x3_2y.wgsl can hold (8 channels × 2 rows of named accumulators). */
 export const BLOCKED_2Y_MAX_CHANNELS = 8;
@@ -42,23 +42,27 @@ export const BLOCKED_2Y_MAX_CHANNELS = 8;
 export const BLOCKED_MAX_CHANNELS = 16;
 
 /**
- * For layers of at most 16 output channels, the register-blocked family: 'blocked_x3_2y' where a
- * kernel row is 3 wide at stride 1 in x and the stride in y is 1 and there are at most 8 channels
- * (MeshNet model5's 3×3×3 layers), 'blocked_x3' where only the row condition holds (model11's),
- * 'blocked' for the others (1×1×1 heads, strided layers); 'direct' above 16 channels. On SwiftShader
- * (docs/kernels/conv3d.md): 'blocked' runs MeshNet's layers 2–4× faster than 'direct', which pads
- * 5 channels to 8 lanes and reloads every input value once per block of 4 channels; 'blocked_x3'
- * shares a kernel row's input columns among its 3 taps (voxels spaced by the dilation), 1.5–1.8×
- * 'blocked'; 'blocked_x3_2y' also shares each weight between two rows, ~1.2× 'blocked_x3' on 5
- * channels. A forced variant applies where it can run: 'blocked_x3_2y' falls back to 'blocked_x3',
- * that to 'blocked', 'blocked' to 'direct'.
+ * For layers of at most 16 output channels, the register-blocked family: 'blocked_c1' for 3×3×3
+ * layers of one input channel, stride 1, ≤ 8 output channels (MeshNet model5's first layer);
+ * 'blocked_x3_2y' where a kernel row is 3 wide at stride 1 in x, the stride in y is 1 and there are
+ * at most 8 channels (model5's other 3×3×3 layers); 'blocked_x3' where only the row condition holds
+ * (model11's); 'blocked' for the others (1×1×1 heads, strided layers); 'direct' above 16 channels.
+ * On SwiftShader (docs/kernels/conv3d.md): 'blocked' runs MeshNet's layers 2–4× faster than
+ * 'direct', which pads 5 channels to 8 lanes and reloads every input value once per block of 4
+ * channels; 'blocked_x3' shares a kernel row's input columns among its 3 taps (voxels spaced by the
+ * dilation), 1.5–1.8× 'blocked'; 'blocked_x3_2y' also shares each weight between two rows, ~1.2×
+ * 'blocked_x3' on 5 channels; 'blocked_c1' reads the weights at constant indices, 1.6–2.8×
+ * 'blocked_x3_2y' on one input channel. A forced variant applies where it can run: 'blocked_c1'
+ * falls back to 'blocked_x3_2y', that to 'blocked_x3', that to 'blocked', 'blocked' to 'direct'.
  */
-export function chooseConv3DVariant(filters: number, a: Conv3DGeometry & { variant?: Conv3DVariant }): Conv3DVariant {
+export function chooseConv3DVariant(filters: number, inChannels: number, a: Conv3DGeometry & { variant?: Conv3DVariant }): Conv3DVariant {
   if (a.variant === 'direct' || filters > BLOCKED_MAX_CHANNELS) return 'direct';
   const rowOf3 = a.kernelSize[2] === 3 && a.strides[2] === 1;
   if (a.variant === 'blocked' || !rowOf3) return 'blocked';
   const twoRows = a.strides[1] === 1 && filters <= BLOCKED_2Y_MAX_CHANNELS;
-  return twoRows && a.variant !== 'blocked_x3' ? 'blocked_x3_2y' : 'blocked_x3';
+  if (a.variant === 'blocked_x3' || !twoRows) return 'blocked_x3';
+  const oneChannel3x3x3 = inChannels === 1 && a.strides[0] === 1 && a.kernelSize.every((k) => k === 3);
+  return oneChannel3x3x3 && a.variant !== 'blocked_x3_2y' ? 'blocked_c1' : 'blocked_x3_2y';
 }
 
 /** Tiles of `count` voxels spaced `step` apart covering `extent` (lib_conv3d_blocked.wgsl's tilesAlong). */
@@ -69,7 +73,7 @@ export function tilesAlong(extent: number, count: number, step: number): number 
 
 /** Items of a blocked-family kernel: [x spacing, y spacing, rows per item] as the kernel's spacing() and ROWS. */
 function blockedItems(variant: Conv3DVariant, a: Conv3DGeometry, N: number, OD: number, OH: number, OW: number): number {
-  const [sx, sy, rows] = variant === 'blocked_x3_2y' ? [a.dilation[2], a.dilation[1], 2] : variant === 'blocked_x3' ? [a.dilation[2], 1, 1] : [1, 1, 1];
+  const [sx, sy, rows] = variant === 'blocked_x3_2y' || variant === 'blocked_c1' ? [a.dilation[2], a.dilation[1], 2] : variant === 'blocked_x3' ? [a.dilation[2], 1, 1] : [1, 1, 1];
   return N * OD * tilesAlong(OH, rows, sy) * tilesAlong(OW, PIXELS, sx);
 }
 
@@ -151,7 +155,7 @@ export const conv3d = defineOp<Conv3DAttrs>({
       padFront: gz.padBefore, padTop: gy.padBefore, padLeft: gx.padBefore,
     };
     const kernelLabel = `${node.name}/kernel`;
-    const variant = chooseConv3DVariant(F, a);
+    const variant = chooseConv3DVariant(F, C, a);
     if (variant !== 'direct') {
       return [
         {

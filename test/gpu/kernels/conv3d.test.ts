@@ -1,7 +1,8 @@
 /**
  * Conv3D kernels (shaders/conv3d_blocked.wgsl for ≤ 16 output channels, conv3d_blocked_x3.wgsl
  * where also the kernel rows are 3 wide at stride 1 in x, conv3d_blocked_x3_2y.wgsl where besides
- * the stride in y is 1 and there are ≤ 8 channels, shaders/conv3d.wgsl for all; each case runs on
+ * the stride in y is 1 and there are ≤ 8 channels, conv3d_blocked_c1.wgsl where besides the kernel
+ * is 3×3×3 with one input channel, shaders/conv3d.wgsl for all; each case runs on
  * every kernel that can take it) vs the float64 CPU reference on small awkward volumes: odd
  * sizes (7×9×11), channels 1/3/5 (not multiples of 4) in and out, TF's asymmetric 'same' padding
  * with stride 2 on odd and even sizes, dilation 2 and 4 with 'same' and 'valid', non-cubic
@@ -52,6 +53,8 @@ const cases: Conv3DCase[] = [
   { name: '3×3×3 same, Cin 4 → 13', input: [1, 4, 5, 6, 4], filters: 13, kernel: [3, 3, 3], padding: 'same', act: 'relu' },
   { name: '3×3×3 same, Cin 6 → 16 (the blocked kernel\'s widest), dilation 2', input: [1, 5, 5, 7, 6], filters: 16, kernel: [3, 3, 3], dilation: [2, 2, 2], padding: 'same', act: 'elu' },
   { name: '2×2×2 valid, Cin 3 → 17 (direct only)', input: [1, 4, 4, 5, 3], filters: 17, kernel: [2, 2, 2], padding: 'valid' },
+  { name: 'dilation (2, 1, 3) valid on 9×6×13, batch 2, Cin 1 → 8, elu', input: [2, 9, 6, 13, 1], filters: 8, kernel: [3, 3, 3], dilation: [2, 1, 3], padding: 'valid', act: 'elu' },
+  { name: 'dilation 16 same on 5×20×35, Cin 1 → 3', input: [1, 5, 20, 35, 1], filters: 3, kernel: [3, 3, 3], dilation: [16, 16, 16], padding: 'same' },
   { name: 'dilation 3 same on 4×7×23 (partial groups in x and y), batch 2, Cin 5 → 5, elu', input: [2, 4, 7, 23, 5], filters: 5, kernel: [3, 3, 3], dilation: [3, 3, 3], padding: 'same', act: 'elu' },
   { name: 'dilation (1, 3, 2) same on 5×11×13, Cin 3 → 5', input: [1, 5, 11, 13, 3], filters: 5, kernel: [3, 3, 3], dilation: [1, 3, 2], padding: 'same', act: 'relu' },
   { name: 'dilation 3 same, strides (1, 2, 1), Cin 2 → 6', input: [1, 4, 9, 14, 2], filters: 6, kernel: [3, 3, 3], strides: [1, 2, 1], dilation: [3, 3, 3], padding: 'same' },
@@ -77,7 +80,9 @@ function variantsFor(c: Conv3DCase): Conv3DVariant[] {
   const rowOf3 = c.kernel[2] === 3 && (c.strides?.[2] ?? 1) === 1;
   if (!rowOf3) return ['blocked', 'direct'];
   const twoRows = (c.strides?.[1] ?? 1) === 1 && c.filters <= BLOCKED_2Y_MAX_CHANNELS;
-  return [...(twoRows ? ['blocked_x3_2y' as const] : []), 'blocked_x3', 'blocked', 'direct'];
+  const oneChannel3x3x3 = c.input[4] === 1 && (c.strides?.[0] ?? 1) === 1 && c.kernel.every((k) => k === 3);
+  if (!twoRows) return ['blocked_x3', 'blocked', 'direct'];
+  return [...(oneChannel3x3x3 ? ['blocked_c1' as const] : []), 'blocked_x3_2y', 'blocked_x3', 'blocked', 'direct'];
 }
 
 describe('conv3d kernels vs CPU reference', () => {
