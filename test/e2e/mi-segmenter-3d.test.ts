@@ -9,13 +9,16 @@
  *   colour on screen at opacity 1, none of it at opacity 0 (screenshot: test-artifacts/mi-segmenter-3d.png);
  * - a slice scroller moves with the arrow keys; the label table equals the result's volumes;
  * - labelsNifti() equals `mi segment` with the same options voxel for voxel, with the T1's shape and affine;
- * - a 4-D or truncated volume fails with a clear mi-error, and a cancelled run ends in 'aborted'.
+ * - a 4-D or truncated volume fails with a clear mi-error, and a cancelled run ends in 'aborted';
+ * - a dropped DICOM series is segmented on its own grid; without NiiVue the page says how to install
+ *   it and still shows the label table and Save.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
+import { readDicomSeries } from '../../src/formats/dicom/index.ts';
 import { readNifti } from '../../src/formats/nifti/index.ts';
 import { writeNifti } from '../../src/formats/nifti/write.ts';
 import { mi, show, tempDir } from '../cli/run-mi.ts';
@@ -59,14 +62,21 @@ afterAll(async () => {
   await browser?.disconnect();
 });
 
+/** Waits for the `count`th event of `type`; an mi-error fired meanwhile (when waiting for another type) fails at once. */
 async function waitFor(type: string, count: number, timeout = 240_000): Promise<void> {
+  const errorsBefore = await page.evaluate(() => (window as unknown as { seen: Seen[] }).seen.filter((e) => e.type === 'mi-error').length);
   await page.waitForFunction(
-    (t, n) => (window as unknown as { seen: Seen[] }).seen.filter((e) => e.type === t || (t !== 'mi-error' && e.type === 'mi-error')).length >= n,
+    (t, n, errs) => {
+      const seen = (window as unknown as { seen: Seen[] }).seen;
+      return seen.filter((e) => e.type === t).length >= n || (t !== 'mi-error' && seen.filter((e) => e.type === 'mi-error').length > errs);
+    },
     { timeout, polling: 200 },
     type,
     count,
+    errorsBefore,
   );
-  const errors = await page.evaluate((t) => (window as unknown as { seen: Seen[] }).seen.filter((e) => e.type === 'mi-error' && t !== 'mi-error').map((e) => e.detail), type);
+  if (type === 'mi-error') return;
+  const errors = await page.evaluate((errs) => (window as unknown as { seen: Seen[] }).seen.filter((e) => e.type === 'mi-error').slice(errs).map((e) => e.detail), errorsBefore);
   if (errors.length) throw new Error(`mi-error instead of ${type}: ${JSON.stringify(errors)}`);
 }
 
@@ -242,4 +252,51 @@ it('a 4-D or truncated volume gives a clear mi-error; a cancelled run ends in th
   expect(await count('mi-result')).toBe(results);
   const status = await page.evaluate(() => document.querySelector('#seg')!.shadowRoot!.querySelector('[part=status]')!.textContent);
   expect(status).toMatch(/cancelled/);
+});
+
+it('a dropped DICOM series is segmented on its own grid; without NiiVue the page says how to install it and still shows the table and Save', async () => {
+  const dir = join(fixturesDir(), 'dicom', 'brain-series');
+  const names = readdirSync(dir).filter((f) => f.endsWith('.dcm'));
+  const series = await readDicomSeries(names.map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(dir, name))) })));
+  await page.evaluate((model) => {
+    const el = document.createElement('mi-segmenter');
+    el.id = 'dcm';
+    el.setAttribute('backend', 'wasm');
+    el.setAttribute('grid', 'none');
+    el.setAttribute('viewer-base-url', '/no-such-folder/');
+    el.setAttribute('model', model);
+    document.body.replaceChildren(el);
+  }, fileUrl(MODEL));
+  const results = await count('mi-result');
+  await waitFor('mi-load', (await count('mi-load')) + 1);
+  // The 20 slice files dropped at once, in reverse order (the reader sorts them along the slice normal).
+  await page.evaluate(async (urls) => {
+    const dt = new DataTransfer();
+    for (const url of urls) dt.items.add(new File([await (await fetch(url)).arrayBuffer()], url.split('/').pop()!));
+    document.querySelector('#dcm')!.shadowRoot!.querySelector('[part=dropzone]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, names.map((n) => fileUrl(join(dir, n))).reverse());
+  await waitFor('mi-result', results + 1, 120_000);
+  const d = await page.evaluate(() => (window as unknown as { seen: Seen[] }).seen.filter((e) => e.type === 'mi-result').at(-1)!.detail);
+  expect(d.kind).toBe('volume');
+  expect(d.labels.shape).toEqual(series.shape);
+  // The series' own space, as the reader places it (+ 0: the page's -0 arrives as 0).
+  expect(d.labels.affine).toEqual(series.affine!.map((r) => r.map((v) => v + 0)));
+  expect(d.volumes.reduce((n: number, v: { voxels: number }) => n + v.voxels, 0)).toBe(20 * 256 * 256);
+
+  await page.waitForFunction(() => !!document.querySelector('#dcm')!.shadowRoot!.querySelector('[part=viewer-message]'), { timeout: 60_000 });
+  const page3 = await page.evaluate(() => {
+    const root = document.querySelector('#dcm')!.shadowRoot!;
+    return {
+      message: root.querySelector('[part=viewer-message]')!.textContent,
+      rows: root.querySelectorAll('[part=volume-row]').length,
+      save: !!root.querySelector('[part=save]'),
+      canvas: !!root.querySelector('[part=viewer-canvas]'),
+      bytes: (document.querySelector('#dcm') as unknown as { labelsNifti(): Uint8Array }).labelsNifti().length,
+    };
+  });
+  expect(page3.message).toMatch(/npm install @niivue\/niivue/);
+  expect(page3.rows).toBe(3);
+  expect(page3.save).toBe(true);
+  expect(page3.canvas).toBe(false);
+  expect(page3.bytes).toBeGreaterThan(352);
 });
