@@ -91,14 +91,13 @@ export function renderSegmenter(v: SegmenterView, stage: { image: HTMLCanvasElem
   const label = v.hasImage
     ? `Image ${v.imageName ? `"${v.imageName}" ` : ''}chosen. Press to choose another image, or drop one here.`
     : 'Choose an image to segment, or drop one here.';
-  // A 3-D result is shown in the viewer below; the drop zone keeps only its hint.
-  stage.image.hidden = !v.hasImage || !!v.volume?.detail;
+  stage.image.hidden = !v.hasImage; // for a volume: its middle slice, the viewer comes below
   stage.mask.hidden = !v.hasImage || !v.classes;
   return html`<div class="card" part="container">
     <div part="dropzone" class=${v.dragging ? 'dragging' : ''} role="button" tabindex="0" aria-label=${label}
       @click=${on.pick} @keydown=${on.keydown} @dragover=${on.dragover} @dragleave=${on.dragleave} @drop=${on.drop}>
       <span class="stage">${stage.image}${stage.mask}</span>
-      <span class="hint" aria-hidden="true">${v.hasImage ? 'Drop or choose another image' : 'Drop an image here, or click to choose one'}</span>
+      <span class="hint" aria-hidden="true">${v.hasImage ? `Drop or choose another ${v.volume ? 'volume' : 'image'}` : 'Drop an image here, or click to choose one'}</span>
     </div>
     <input type="file" accept="image/*,.dcm,.dicom,.nii,.gz,application/dicom" multiple hidden tabindex="-1" @change=${on.fileChosen} />
     ${v.state === 'loading' && v.progress ? renderProgress(v.progress) : nothing}
