@@ -3,13 +3,14 @@
  * and activation: TF's asymmetric 'same' padding per axis, strides and dilation. Grouped 3-D
  * convolution (Keras 3 `groups`) is rejected.
  *
- * Five kernels (chooseConv3DVariant): shaders/conv3d_blocked.wgsl, 4 voxels × all output channels
+ * Six kernels (chooseConv3DVariant): shaders/conv3d_blocked.wgsl, 4 voxels × all output channels
  * per invocation, for layers of at most 16 output channels (MeshNet's 3, 5 and 11);
  * shaders/conv3d_blocked_x3.wgsl, the same with a kernel row's input columns shared by its three
  * taps (the voxels spaced by the dilation), where the row is 3 wide at stride 1;
  * shaders/conv3d_blocked_x3_2y.wgsl, that in two output rows at once for ≤ 8 channels;
  * shaders/conv3d_blocked_c1.wgsl, that with the weights at constant indices for 3×3×3 layers of one
- * input channel; and shaders/conv3d.wgsl, 4 voxels × 4 channels, for wider layers. The rule reads
+ * input channel; shaders/conv3d_pointwise.wgsl for 1×1×1 layers (constant weight indices too);
+ * and shaders/conv3d.wgsl, 4 voxels × 4 channels, for wider layers. The rule reads
  * the layer's attributes and channel counts only, never the spatial size, so a sub-volume of a tiled run (src/runtime/tiled-volume.ts) runs the same
  * kernel, with the same order of additions, as the whole volume.
  */
@@ -33,7 +34,7 @@ export interface Conv3DAttrs extends Conv3DGeometry {
   variant?: Conv3DVariant;
 }
 
-export type Conv3DVariant = 'blocked_c1' | 'blocked_x3_2y' | 'blocked_x3' | 'blocked' | 'direct';
+export type Conv3DVariant = 'pointwise' | 'blocked_c1' | 'blocked_x3_2y' | 'blocked_x3' | 'blocked' | 'direct';
 
 /** Output channels conv3d_blocked_x3_2y.wgsl can hold (8 channels × 2 rows of named accumulators). */
 export const BLOCKED_2Y_MAX_CHANNELS = 8;
@@ -42,21 +43,25 @@ export const BLOCKED_2Y_MAX_CHANNELS = 8;
 export const BLOCKED_MAX_CHANNELS = 16;
 
 /**
- * For layers of at most 16 output channels, the register-blocked family: 'blocked_c1' for 3×3×3
+ * For layers of at most 16 output channels, the register-blocked family: 'pointwise' for 1×1×1
+ * layers of stride 1 and ≤ 16 input channels (MeshNet's heads); 'blocked_c1' for 3×3×3
  * layers of one input channel, stride 1, ≤ 8 output channels (MeshNet model5's first layer);
  * 'blocked_x3_2y' where a kernel row is 3 wide at stride 1 in x, the stride in y is 1 and there are
  * at most 8 channels (model5's other 3×3×3 layers); 'blocked_x3' where only the row condition holds
- * (model11's); 'blocked' for the others (1×1×1 heads, strided layers); 'direct' above 16 channels.
+ * (model11's); 'blocked' for the others (strided layers, other kernels); 'direct' above 16 channels.
  * On SwiftShader (docs/kernels/conv3d.md): 'blocked' runs MeshNet's layers 2–4× faster than
  * 'direct', which pads 5 channels to 8 lanes and reloads every input value once per block of 4
  * channels; 'blocked_x3' shares a kernel row's input columns among its 3 taps (voxels spaced by the
  * dilation), 1.5–1.8× 'blocked'; 'blocked_x3_2y' also shares each weight between two rows, ~1.2×
  * 'blocked_x3' on 5 channels; 'blocked_c1' reads the weights at constant indices, 1.6–2.8×
- * 'blocked_x3_2y' on one input channel. A forced variant applies where it can run: 'blocked_c1'
+ * 'blocked_x3_2y' on one input channel; 'pointwise' reads its weights so too. A forced variant
+ * applies where it can run ('pointwise' falls back to 'blocked'): 'blocked_c1'
  * falls back to 'blocked_x3_2y', that to 'blocked_x3', that to 'blocked', 'blocked' to 'direct'.
  */
 export function chooseConv3DVariant(filters: number, inChannels: number, a: Conv3DGeometry & { variant?: Conv3DVariant }): Conv3DVariant {
   if (a.variant === 'direct' || filters > BLOCKED_MAX_CHANNELS) return 'direct';
+  const pointwise = a.kernelSize.every((k) => k === 1) && a.strides.every((s) => s === 1) && inChannels <= BLOCKED_MAX_CHANNELS;
+  if (pointwise && a.variant !== 'blocked') return 'pointwise';
   const rowOf3 = a.kernelSize[2] === 3 && a.strides[2] === 1;
   if (a.variant === 'blocked' || !rowOf3) return 'blocked';
   const twoRows = a.strides[1] === 1 && filters <= BLOCKED_2Y_MAX_CHANNELS;

@@ -2,7 +2,8 @@
  * Conv3D kernels (shaders/conv3d_blocked.wgsl for ≤ 16 output channels, conv3d_blocked_x3.wgsl
  * where also the kernel rows are 3 wide at stride 1 in x, conv3d_blocked_x3_2y.wgsl where besides
  * the stride in y is 1 and there are ≤ 8 channels, conv3d_blocked_c1.wgsl where besides the kernel
- * is 3×3×3 with one input channel, shaders/conv3d.wgsl for all; each case runs on
+ * is 3×3×3 with one input channel, conv3d_pointwise.wgsl for 1×1×1 layers of stride 1,
+ * shaders/conv3d.wgsl for all; each case runs on
  * every kernel that can take it) vs the float64 CPU reference on small awkward volumes: odd
  * sizes (7×9×11), channels 1/3/5 (not multiples of 4) in and out, TF's asymmetric 'same' padding
  * with stride 2 on odd and even sizes, dilation 2 and 4 with 'same' and 'valid', non-cubic
@@ -53,6 +54,9 @@ const cases: Conv3DCase[] = [
   { name: '3×3×3 same, Cin 4 → 13', input: [1, 4, 5, 6, 4], filters: 13, kernel: [3, 3, 3], padding: 'same', act: 'relu' },
   { name: '3×3×3 same, Cin 6 → 16 (the blocked kernel\'s widest), dilation 2', input: [1, 5, 5, 7, 6], filters: 16, kernel: [3, 3, 3], dilation: [2, 2, 2], padding: 'same', act: 'elu' },
   { name: '2×2×2 valid, Cin 3 → 17 (direct only)', input: [1, 4, 4, 5, 3], filters: 17, kernel: [2, 2, 2], padding: 'valid' },
+  { name: '1×1×1 on 3×5×10, batch 2, Cin 11 → 3 (model11 head), elu', input: [2, 3, 5, 10, 11], filters: 3, kernel: [1, 1, 1], padding: 'same', act: 'elu' },
+  { name: '1×1×1 on 2×3×7, Cin 16 → 16, no bias', input: [1, 2, 3, 7, 16], filters: 16, kernel: [1, 1, 1], padding: 'valid', noBias: true },
+  { name: '1×1×1 stride 2 on 5×6×7, Cin 5 → 3 (not pointwise: strided)', input: [1, 5, 6, 7, 5], filters: 3, kernel: [1, 1, 1], strides: [2, 2, 2], padding: 'valid' },
   { name: 'dilation (2, 1, 3) valid on 9×6×13, batch 2, Cin 1 → 8, elu', input: [2, 9, 6, 13, 1], filters: 8, kernel: [3, 3, 3], dilation: [2, 1, 3], padding: 'valid', act: 'elu' },
   { name: 'dilation 16 same on 5×20×35, Cin 1 → 3', input: [1, 5, 20, 35, 1], filters: 3, kernel: [3, 3, 3], dilation: [16, 16, 16], padding: 'same' },
   { name: 'dilation 3 same on 4×7×23 (partial groups in x and y), batch 2, Cin 5 → 5, elu', input: [2, 4, 7, 23, 5], filters: 5, kernel: [3, 3, 3], dilation: [3, 3, 3], padding: 'same', act: 'elu' },
@@ -77,6 +81,8 @@ function attrsFor(c: Conv3DCase, variant: Conv3DVariant): Conv3DAttrs {
 
 function variantsFor(c: Conv3DCase): Conv3DVariant[] {
   if (c.filters > BLOCKED_MAX_CHANNELS) return ['direct'];
+  const pointwise = c.kernel.every((k) => k === 1) && (c.strides ?? [1, 1, 1]).every((s) => s === 1) && c.input[4] <= BLOCKED_MAX_CHANNELS;
+  if (pointwise) return ['pointwise', 'blocked', 'direct'];
   const rowOf3 = c.kernel[2] === 3 && (c.strides?.[2] ?? 1) === 1;
   if (!rowOf3) return ['blocked', 'direct'];
   const twoRows = (c.strides?.[1] ?? 1) === 1 && c.filters <= BLOCKED_2Y_MAX_CHANNELS;
