@@ -17,6 +17,7 @@ import { MissingPackageError } from '../errors.ts';
 import type { MedicalImage } from '../formats/medical/types.ts';
 import { writeNifti } from '../formats/nifti/write.ts';
 import type { LabelEntry } from '../segment/labels.ts';
+import { hexRgb } from './segment-mask.ts';
 
 /** The parts of NiiVue used here (typed here: the package is optional). */
 interface NvImage {
@@ -94,11 +95,6 @@ export interface SlicePosition {
   count: [number, number, number];
 }
 
-const rgb = (hex: string): [number, number, number] => {
-  const n = Number.parseInt(hex.replace('#', '').slice(0, 6), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-};
-
 /** The smallest NIfTI type that holds `data` exactly: a uint8 scan is a quarter of float32 to upload and reslice. */
 function storedType(data: Float32Array): 'uint8' | 'int16' | 'float32' {
   let lo = Infinity;
@@ -150,7 +146,7 @@ export class VolumeView {
     const view = new VolumeView(nv, onMove);
     const image = await viewer.NVImage.loadFromUrl({ url: 'scan.nii', name: 'scan.nii', buffer: niftiBuffer(scan.data, labels.shape, affine, storedType(scan.data), scan.name), colormap: 'gray' });
     const overlay = await viewer.NVImage.loadFromUrl({ url: 'labels.nii', name: 'labels.nii', buffer: niftiBuffer(labels.data, labels.shape, affine, 'uint8', labels.name) });
-    const colours = table.map((e) => rgb(e.color));
+    const colours = table.map((e) => hexRgb(e.color));
     overlay.setColormapLabel({
       R: colours.map((c) => c[0]),
       G: colours.map((c) => c[1]),
