@@ -6,9 +6,9 @@
  * mask arithmetic is segment-mask.ts. A 3-D model (input rank 5) takes a NIfTI volume or a DICOM
  * series through segmentVolume and shows the labels in three planes (volume-controller.ts).
  */
-import { LitElement, type PropertyValues } from 'lit';
-import type { BackendOption, LoadedModel, ModelMetadata, ModelSource } from '../index.ts';
-import { attributeOptions, labelsOf, parseLabels, type PreprocessAttributes } from './config.ts';
+import type { PropertyValues } from 'lit';
+import type { LoadedModel, ModelMetadata } from '../index.ts';
+import { attributeOptions, labelsOf, type PreprocessAttributes } from './config.ts';
 import { dropZoneHandlers } from './drop-zone.ts';
 import { errorDetail, loadDetail, miEvent, type MiErrorDetail } from './events.ts';
 import { whenDecoded } from './image-source.ts';
@@ -19,12 +19,11 @@ import { backendBadge } from './render.ts';
 import { paintMask, segmentClasses, type SegmentMask } from './segment-mask.ts';
 import { drawPixels, isMed, isPixels, predictMask, type MiSegmentResultDetail, type MiSegmenterEventMap, type SegmenterImage, type Shown } from './segmenter-image.ts';
 import { renderSegmenter, type SegmenterView } from './segmenter-render.ts';
+import { SegmenterProperties } from './segmenter-properties.ts';
 import { segmenterStyles } from './segmenter-styles.ts';
 import { isVolumeModel, type MiSegmentVolumeDetail } from './segmenter-volume.ts';
 import { VolumeController } from './volume-controller.ts';
-import type { ViewerSource } from './volume-view.ts';
 import { AbortError, ImageInputError } from '../errors.ts';
-import type { MedicalImage } from '../formats/medical/types.ts';
 
 const PREPROCESS_PROPS = ['inputSize', 'scale', 'offset', 'mean', 'std', 'grayscale', 'resize'] as const;
 /** A 3-D model runs again on the same volume when one of these changes. */
@@ -77,74 +76,9 @@ const VOLUME_PROPS = ['crop', 'tile', 'grid'] as const;
  * @csspart class-volume - A label's volume (mm³ or cm³).
  * @csspart save - Saves the labels as a .nii.gz in the scan's space.
  */
-export class MiSegmenter extends LitElement {
+export class MiSegmenter extends SegmenterProperties {
   static override styles = segmenterStyles;
 
-  static override properties = {
-    model: { attribute: true },
-    metadata: {},
-    labels: { converter: { fromAttribute: parseLabels } },
-    inputSize: { attribute: 'input-size' },
-    scale: { type: Number },
-    offset: { type: Number },
-    mean: {},
-    std: {},
-    grayscale: { type: Boolean },
-    resize: {},
-    noCache: { type: Boolean, attribute: 'no-cache' },
-    integrity: {},
-    backend: {},
-    src: {},
-    image: { attribute: false },
-    opacity: { type: Number },
-    crop: { type: Boolean },
-    tile: { type: Number },
-    grid: {},
-    volume: { attribute: false },
-    viewer: { attribute: false },
-    viewerBaseUrl: { attribute: 'viewer-base-url' },
-    _view: { state: true, attribute: false },
-  };
-
-  /**
-   * The model: a URL (attribute), anything `loadModel` takes (property), or a model the page already
-   * loaded or built (`loadModel`, `modelFromKeras`): the element uses it and leaves disposing it to the page.
-   */
-  model?: string | ModelSource | LoadedModel;
-  /** URL of the model's `metadata.json` (its `labels` and `colors` name and colour the classes); `"none"` skips it. */
-  metadata?: string;
-  /** Class names (comma list or JSON array), one per class; for one sigmoid unit `[background, foreground]`. */
-  labels?: string[];
-  inputSize?: string;
-  scale?: number;
-  offset?: number;
-  mean?: string | number[];
-  std?: string | number[];
-  grayscale = false;
-  resize?: 'bilinear' | 'nearest';
-  noCache = false;
-  integrity?: string;
-  backend?: BackendOption;
-  /** URL of an image to segment (PNG, JPEG, DICOM, NIfTI). */
-  src?: string;
-  /** An image to segment: ImageBitmap, HTMLImageElement, HTMLCanvasElement, VideoFrame, ImageData, or decoded pixels `{ width, height, channels, data }` (8-bit or float32). */
-  image?: SegmenterImage;
-  /** Opacity of the mask (or a volume's labels) over the image, 0..1 (default 0.5). */
-  opacity = 0.5;
-  /** 3-D: run the model only on the head's bounding box plus its receptive field (as `mi segment --crop`). */
-  crop = false;
-  /** 3-D: tile edge in voxels (default: what fits the device; as `mi segment --tile`). */
-  tile?: number;
-  /** 3-D: the model's grid, `N`, `N,MM` or `none` (default 256,1: FreeSurfer's 1 mm LIA; as `mi segment --grid`). */
-  grid?: string;
-  /** 3-D: a volume to segment, as `loadImage` or `readNifti` gives it (NIfTI or a DICOM series). */
-  volume?: MedicalImage;
-  /** 3-D: the viewer module, or a function importing it: `() => import('@niivue/niivue')` (see volume-view.ts). */
-  viewer?: ViewerSource;
-  /** 3-D, no bundler: the folder serving node_modules, for `@niivue/niivue/dist/index.js` (default `/node_modules/`). */
-  viewerBaseUrl?: string;
-
-  private _view: SegmenterView = { state: 'empty', hasImage: false, dragging: false, hidden: new Set([0]) };
   private readonly preview = Object.assign(document.createElement('canvas'), { hidden: true });
   private readonly maskCanvas = Object.assign(document.createElement('canvas'), { hidden: true });
   private readonly dropZone = dropZoneHandlers({
