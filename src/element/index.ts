@@ -14,6 +14,8 @@ export { MiClassifier } from './mi-classifier.ts';
 export { MiSegmenter } from './mi-segmenter.ts';
 export type { MiSegmentResultDetail, MiSegmenterEventMap, SegmenterImage } from './segmenter-image.ts';
 export type { SegmentClass } from './segment-mask.ts';
+export type { MiSegmentVolumeDetail, MiSegmentProgressDetail } from './segmenter-volume.ts';
+export type { ViewerModule, ViewerSource } from './volume-view.ts';
 export type { MiLoadDetail, MiResultDetail, MiErrorDetail, MiProgressDetail } from './events.ts';
 export type { LabelledProbability } from './probabilities.ts';
 export type { ModelMetadata } from './config.ts';
