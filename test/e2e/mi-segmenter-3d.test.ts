@@ -11,7 +11,8 @@
  * - labelsNifti() equals `mi segment` with the same options voxel for voxel, with the T1's shape and affine;
  * - a 4-D or truncated volume fails with a clear mi-error, and a cancelled run ends in 'aborted';
  * - a dropped DICOM series is segmented on its own grid; without NiiVue the page says how to install
- *   it and still shows the label table and Save.
+ *   it and still shows the label table and Save; the app's own loaded model and a volume it read,
+ *   given as the `model` and `volume` properties (as the demo does), give the same labels.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -254,7 +255,7 @@ it('a 4-D or truncated volume gives a clear mi-error; a cancelled run ends in th
   expect(status).toMatch(/cancelled/);
 });
 
-it('a dropped DICOM series is segmented on its own grid; without NiiVue the page says how to install it and still shows the table and Save', async () => {
+it('a dropped DICOM series is segmented on its own grid; without NiiVue the page says how to install it and still shows the table and Save; an app\'s own model and volume (properties) give the same labels', async () => {
   const dir = join(fixturesDir(), 'dicom', 'brain-series');
   const names = readdirSync(dir).filter((f) => f.endsWith('.dcm'));
   const series = await readDicomSeries(names.map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(dir, name))) })));
@@ -299,4 +300,25 @@ it('a dropped DICOM series is segmented on its own grid; without NiiVue the page
   expect(page3.save).toBe(true);
   expect(page3.canvas).toBe(false);
   expect(page3.bytes).toBeGreaterThan(352);
+
+  // As an app does it (the demo): its own loaded model and a volume it read, through properties.
+  await page.evaluate(`(async () => {
+    const api = await import('/src/index.ts');
+    const files = await Promise.all(${JSON.stringify(names.map((n) => fileUrl(join(dir, n))))}.map(async (url) => new File([await (await fetch(url)).arrayBuffer()], url.split('/').pop())));
+    window.appVolume = await api.loadImage(files);
+    window.appModel = await api.loadModel(${JSON.stringify(fileUrl(MODEL))}, { backend: 'wasm', metadata: false });
+  })()`);
+  await page.evaluate(() => {
+    const el = document.querySelector('#dcm') as unknown as { model: unknown; volume: unknown };
+    const w = window as unknown as { appModel: unknown; appVolume: unknown };
+    el.model = w.appModel;
+    el.volume = w.appVolume;
+  });
+  await waitFor('mi-result', results + 2, 120_000);
+  const same = await page.evaluate(() => {
+    const all = (window as unknown as { seen: Seen[] }).seen.filter((e) => e.type === 'mi-result');
+    const [a, b] = [all.at(-2)!.detail.labels.data as Float32Array, all.at(-1)!.detail.labels.data as Float32Array];
+    return a.length === b.length && a.every((v, i) => v === b[i]);
+  });
+  expect(same, 'the page-loaded model on the volume property gives the dropped series\' labels').toBe(true);
 });
