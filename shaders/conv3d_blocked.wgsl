@@ -117,7 +117,7 @@ fn item(idx: u32) {
       }
     }
   }
-  let outBase = (outRow * params.outW + ox0) * OUT_C;
+  let outBase = (outRow * params.outW + ox0) * ALL_C + C0;
   storeChannel(outBase, ox0, 1u, 0u, acc0);
   if (OUT_C > 1u) { storeChannel(outBase, ox0, 1u, 1u, acc1); }
   if (OUT_C > 2u) { storeChannel(outBase, ox0, 1u, 2u, acc2); }

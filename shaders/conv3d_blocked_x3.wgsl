@@ -49,7 +49,8 @@ fn item(idx: u32) {
   let inb = (ib >= vec2i(0)) & (ib < vec2i(inW));
   let ca = vec4u(clamp(ia, vec4i(0), vec4i(inW - 1)));
   let cb = vec2u(clamp(ib, vec2i(0), vec2i(inW - 1)));
-  let tapStride = IN_C * OUT_C;
+  // Keras' layout [kz, ky, kx, ci, ALL_C]; this block's channels start at C0.
+  let tapStride = IN_C * ALL_C;
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
@@ -79,7 +80,7 @@ fn item(idx: u32) {
       let rowBase = ((n * params.inD + u32(iz)) * params.inH + u32(iy)) * params.inW;
       let ba = (vec4u(rowBase) + ca) * IN_C;
       let bb = (vec2u(rowBase) + cb) * IN_C;
-      var w = (kz * params.kH + ky) * 3u * tapStride;
+      var w = (kz * params.kH + ky) * 3u * tapStride + C0;
       for (var ci = 0u; ci < IN_C; ci++) {
         let a = vec4f(
           select(0.0, input[ba.x + ci], ina.x),
@@ -139,11 +140,11 @@ fn item(idx: u32) {
         if (OUT_C > 13u) { acc13 += v2 * kernel[w + 2u * tapStride + 13u]; }
         if (OUT_C > 14u) { acc14 += v2 * kernel[w + 2u * tapStride + 14u]; }
         if (OUT_C > 15u) { acc15 += v2 * kernel[w + 2u * tapStride + 15u]; }
-        w += OUT_C;
+        w += ALL_C;
       }
     }
   }
-  let outBase = (outRow * params.outW + ox0) * OUT_C;
+  let outBase = (outRow * params.outW + ox0) * ALL_C + C0;
   storeChannel(outBase, ox0, d, 0u, acc0);
   if (OUT_C > 1u) { storeChannel(outBase, ox0, d, 1u, acc1); }
   if (OUT_C > 2u) { storeChannel(outBase, ox0, d, 2u, acc2); }

@@ -133,7 +133,7 @@ fn item(idx: u32) {
     }
   }
   let outRow = (n * params.outD + oz) * params.outH + oy;
-  let outBase = (outRow * params.outW + ox0) * OUT_C;
+  let outBase = (outRow * params.outW + ox0) * ALL_C + C0;
   storeChannel(outBase, ox0, dx, 0u, acc0);
   if (OUT_C > 1u) { storeChannel(outBase, ox0, dx, 1u, acc1); }
   if (OUT_C > 2u) { storeChannel(outBase, ox0, dx, 2u, acc2); }
@@ -143,7 +143,7 @@ fn item(idx: u32) {
   if (OUT_C > 6u) { storeChannel(outBase, ox0, dx, 6u, acc6); }
   if (OUT_C > 7u) { storeChannel(outBase, ox0, dx, 7u, acc7); }
   if (oy + params.dilationH < params.outH) {
-    let outBase1 = outBase + params.dilationH * params.outW * OUT_C;
+    let outBase1 = outBase + params.dilationH * params.outW * ALL_C;
     storeChannel(outBase1, ox0, dx, 0u, bcc0);
     if (OUT_C > 1u) { storeChannel(outBase1, ox0, dx, 1u, bcc1); }
     if (OUT_C > 2u) { storeChannel(outBase1, ox0, dx, 2u, bcc2); }

@@ -10,7 +10,7 @@
 // (t / s)·PIXELS·s + t % s); the last, partial group holds min(s, what is left) tiles, so no tile
 // starts past the edge. src/ops/conv3d.ts counts the items with the same formula.
 //
-// Provides: struct Params, IN_C, OUT_C, the bindings, PIXELS, items(), itemPlace(), storeChannel().
+// Provides: struct Params, IN_C, OUT_C, ALL_C, C0, the bindings, PIXELS, items(), itemPlace(), storeChannel().
 // The linking kernel defines item(), const ROWS (output rows per item) and fn spacing() -> vec2u.
 // Links after lib_activation.wgsl (activate) and lib_flat_main.wgsl (params).
 
@@ -39,6 +39,11 @@ struct Params {
 // Input channels and output channels (1 ..= 16) of the layer, set by the host.
 override IN_C: u32 = 1u;
 override OUT_C: u32 = 1u;
+// Channel blocks, for layers of more than 16 output channels (conv3d_blocked_x3.wgsl only): the
+// layer has ALL_C output channels, of which this pipeline computes OUT_C from C0 on. Every other
+// kernel runs with the defaults (one block: all channels) and indexes its weights with OUT_C.
+override ALL_C: u32 = OUT_C;
+override C0: u32 = 0u;
 
 @group(0) @binding(1) var<storage, read> input: array<f32>;
 @group(0) @binding(2) var<storage, read> kernel: array<f32>;
@@ -76,18 +81,18 @@ fn itemPlace(idx: u32) -> vec4u {
   return vec4u(plane / params.outD, plane % params.outD, oy0, ox0);
 }
 
-// Writes channel c of the item's voxels in one row that exist (ox0 + p·step < outW), biased and
-// activated; outBase is the first voxel's offset in the output.
+// Writes channel c (of the block) of the item's voxels in one row that exist (ox0 + p·step < outW),
+// biased and activated; outBase is the offset of the first voxel's channel C0 in the output.
 fn storeChannel(outBase: u32, ox0: u32, step: u32, c: u32, sum: vec4f) {
-  let s = sum + bias[c];
+  let s = sum + bias[C0 + c];
   output[outBase + c] = activate(s.x);
   if (ox0 + step < params.outW) {
-    output[outBase + step * OUT_C + c] = activate(s.y);
+    output[outBase + step * ALL_C + c] = activate(s.y);
   }
   if (ox0 + 2u * step < params.outW) {
-    output[outBase + 2u * step * OUT_C + c] = activate(s.z);
+    output[outBase + 2u * step * ALL_C + c] = activate(s.z);
   }
   if (ox0 + 3u * step < params.outW) {
-    output[outBase + 3u * step * OUT_C + c] = activate(s.w);
+    output[outBase + 3u * step * ALL_C + c] = activate(s.w);
   }
 }

@@ -43,31 +43,50 @@ export const BLOCKED_2Y_MAX_CHANNELS = 8;
 export const BLOCKED_MAX_CHANNELS = 16;
 
 /**
- * For layers of at most 16 output channels, the register-blocked family: 'pointwise' for 1×1×1
- * layers of stride 1 and ≤ 16 input channels (MeshNet's heads); 'blocked_c1' for 3×3×3
- * layers of one input channel, stride 1, ≤ 8 output channels (MeshNet model5's first layer);
- * 'blocked_x3_2y' where a kernel row is 3 wide at stride 1 in x, the stride in y is 1 and there are
- * at most 8 channels (model5's other 3×3×3 layers); 'blocked_x3' where only the row condition holds
- * (model11's); 'blocked' for the others (strided layers, other kernels); 'direct' above 16 channels.
+ * The register-blocked family, from the layer's attributes and channel counts:
+ * - 'pointwise': 1×1×1, stride 1, ≤ 16 channels in and out (MeshNet's heads);
+ * - 'blocked_c1': 3×3×3, stride 1, one input channel, ≤ 8 output channels (model5's first layer);
+ * - 'blocked_x3_2y': kernel rows 3 wide at stride 1 in x, stride 1 in y, ≤ 8 output channels
+ *   (model5's other 3×3×3 layers);
+ * - 'blocked_x3': kernel rows 3 wide at stride 1 in x, any channel count, in blocks of ≤ 16 output
+ *   channels above 16 (model11's 11 channels; model18's 21 and model20's 20 in two blocks);
+ * - 'blocked': the other layers of ≤ 16 output channels (strided layers, other kernel widths);
+ * - 'direct': the rest (> 16 output channels and rows that are not 3 wide at stride 1).
  * On SwiftShader (docs/kernels/conv3d.md): 'blocked' runs MeshNet's layers 2–4× faster than
  * 'direct', which pads 5 channels to 8 lanes and reloads every input value once per block of 4
  * channels; 'blocked_x3' shares a kernel row's input columns among its 3 taps (voxels spaced by the
- * dilation), 1.5–1.8× 'blocked'; 'blocked_x3_2y' also shares each weight between two rows, ~1.2×
- * 'blocked_x3' on 5 channels; 'blocked_c1' reads the weights at constant indices, 1.6–2.8×
- * 'blocked_x3_2y' on one input channel; 'pointwise' reads its weights so too. A forced variant
- * applies where it can run ('pointwise' falls back to 'blocked'): 'blocked_c1'
- * falls back to 'blocked_x3_2y', that to 'blocked_x3', that to 'blocked', 'blocked' to 'direct'.
+ * dilation), 1.5–1.8× 'blocked'; 'blocked_x3_2y' also shares each weight between two rows;
+ * 'blocked_c1' and 'pointwise' read their weights at constant indices (one load for all lanes).
+ * A forced variant applies where it can run: 'blocked_c1' falls back to 'blocked_x3_2y', that to
+ * 'blocked_x3', that and 'pointwise' to 'blocked', 'blocked' to 'direct'.
  */
 export function chooseConv3DVariant(filters: number, inChannels: number, a: Conv3DGeometry & { variant?: Conv3DVariant }): Conv3DVariant {
-  if (a.variant === 'direct' || filters > BLOCKED_MAX_CHANNELS) return 'direct';
+  if (a.variant === 'direct') return 'direct';
+  const rowOf3 = a.kernelSize[2] === 3 && a.strides[2] === 1;
+  if (filters > BLOCKED_MAX_CHANNELS) return rowOf3 && a.variant !== 'blocked' ? 'blocked_x3' : 'direct';
   const pointwise = a.kernelSize.every((k) => k === 1) && a.strides.every((s) => s === 1) && inChannels <= BLOCKED_MAX_CHANNELS;
   if (pointwise && a.variant !== 'blocked') return 'pointwise';
-  const rowOf3 = a.kernelSize[2] === 3 && a.strides[2] === 1;
   if (a.variant === 'blocked' || !rowOf3) return 'blocked';
   const twoRows = a.strides[1] === 1 && filters <= BLOCKED_2Y_MAX_CHANNELS;
   if (a.variant === 'blocked_x3' || !twoRows) return 'blocked_x3';
   const oneChannel3x3x3 = inChannels === 1 && a.strides[0] === 1 && a.kernelSize.every((k) => k === 3);
   return oneChannel3x3x3 && a.variant !== 'blocked_x3_2y' ? 'blocked_c1' : 'blocked_x3_2y';
+}
+
+/**
+ * The output channels split into blocks of at most 16 (the accumulators of a blocked kernel), as
+ * [first channel, count], of near-equal size: 21 → 11 + 10 rather than 16 + 5, since an 11-channel
+ * block runs about as fast per FLOP as a 16-channel one and each block reads the input once more.
+ */
+export function channelBlocks(filters: number): [number, number][] {
+  const n = Math.ceil(filters / BLOCKED_MAX_CHANNELS);
+  const blocks: [number, number][] = [];
+  for (let b = 0, start = 0; b < n; b++) {
+    const count = Math.floor(filters / n) + (b < filters % n ? 1 : 0);
+    blocks.push([start, count]);
+    start += count;
+  }
+  return blocks;
 }
 
 /** Tiles of `count` voxels spaced `step` apart covering `extent` (lib_conv3d_blocked.wgsl's tilesAlong). */
@@ -162,23 +181,23 @@ export const conv3d = defineOp<Conv3DAttrs>({
     const kernelLabel = `${node.name}/kernel`;
     const variant = chooseConv3DVariant(F, C, a);
     if (variant !== 'direct') {
-      return [
-        {
-          label: `${node.name}/conv3d`,
-          shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'lib_conv3d_blocked.wgsl', `conv3d_${variant}.wgsl`],
-          constants: { WG, IN_C: C, OUT_C: F, ...activationConstants(a.activation) },
-          params: geometry,
-          bindings: {
-            input: { kind: 'tensor', name: node.inputs[0] },
-            // Keras' layout as it is: the kernel reads scalars (see its header for why).
-            kernel: { kind: 'constant', data: node.weights[0].data, label: kernelLabel },
-            bias: { kind: 'constant', data: bias, label: `${node.name}/bias` },
-            output: { kind: 'tensor', name: node.output },
-          },
-          dispatch: dispatch1D(blockedItems(variant, a, N, OD, OH, OW), WG),
-          flops,
+      return channelBlocks(F).map(([start, count]) => ({
+        label: count === F ? `${node.name}/conv3d` : `${node.name}/conv3d[${start}:${start + count}]`,
+        shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'lib_conv3d_blocked.wgsl', `conv3d_${variant}.wgsl`],
+        // One pipeline per block of ≤ 16 channels (conv3d_blocked_x3.wgsl only; the rule keeps
+        // the other kernels to one block): ALL_C and C0 place the block in the weights and output.
+        constants: { WG, IN_C: C, OUT_C: count, ALL_C: F, C0: start, ...activationConstants(a.activation) },
+        params: geometry,
+        bindings: {
+          input: { kind: 'tensor', name: node.inputs[0] },
+          // Keras' layout as it is: the kernel reads scalars (see its header for why).
+          kernel: { kind: 'constant', data: node.weights[0].data, label: kernelLabel },
+          bias: { kind: 'constant', data: bias, label: `${node.name}/bias` },
+          output: { kind: 'tensor', name: node.output },
         },
-      ];
+        dispatch: dispatch1D(blockedItems(variant, a, N, OD, OH, OW), WG),
+        flops: (flops * count) / F,
+      }));
     }
     return [
       {

@@ -1,6 +1,6 @@
 /**
  * Conv3D kernels (shaders/conv3d_blocked.wgsl for ≤ 16 output channels, conv3d_blocked_x3.wgsl
- * where also the kernel rows are 3 wide at stride 1 in x, conv3d_blocked_x3_2y.wgsl where besides
+ * where the kernel rows are 3 wide at stride 1 in x (in blocks of ≤ 16 channels above 16), conv3d_blocked_x3_2y.wgsl where besides
  * the stride in y is 1 and there are ≤ 8 channels, conv3d_blocked_c1.wgsl where besides the kernel
  * is 3×3×3 with one input channel, conv3d_pointwise.wgsl for 1×1×1 layers of stride 1,
  * shaders/conv3d.wgsl for all; each case runs on
@@ -53,6 +53,7 @@ const cases: Conv3DCase[] = [
   { name: '3×3×3 same, Cin 2 → 12, stride 2 in x only', input: [1, 4, 5, 9, 2], filters: 12, kernel: [3, 3, 3], strides: [1, 1, 2], padding: 'same' },
   { name: '3×3×3 same, Cin 4 → 13', input: [1, 4, 5, 6, 4], filters: 13, kernel: [3, 3, 3], padding: 'same', act: 'relu' },
   { name: '3×3×3 same, Cin 6 → 16 (the blocked kernel\'s widest), dilation 2', input: [1, 5, 5, 7, 6], filters: 16, kernel: [3, 3, 3], dilation: [2, 2, 2], padding: 'same', act: 'elu' },
+  { name: 'dilation 3 same on 4×5×13, Cin 2 → 35 (x3 in three channel blocks, 12 + 12 + 11), elu', input: [1, 4, 5, 13, 2], filters: 35, kernel: [3, 3, 3], dilation: [3, 3, 3], padding: 'same', act: 'elu' },
   { name: '2×2×2 valid, Cin 3 → 17 (direct only)', input: [1, 4, 4, 5, 3], filters: 17, kernel: [2, 2, 2], padding: 'valid' },
   { name: '1×1×1 on 3×5×10, batch 2, Cin 11 → 3 (model11 head), elu', input: [2, 3, 5, 10, 11], filters: 3, kernel: [1, 1, 1], padding: 'same', act: 'elu' },
   { name: '1×1×1 on 2×3×7, Cin 16 → 16, no bias', input: [1, 2, 3, 7, 16], filters: 16, kernel: [1, 1, 1], padding: 'valid', noBias: true },
@@ -80,10 +81,11 @@ function attrsFor(c: Conv3DCase, variant: Conv3DVariant): Conv3DAttrs {
 }
 
 function variantsFor(c: Conv3DCase): Conv3DVariant[] {
-  if (c.filters > BLOCKED_MAX_CHANNELS) return ['direct'];
+  const rowOf3 = c.kernel[2] === 3 && (c.strides?.[2] ?? 1) === 1;
+  // Above 16 channels x3 runs in channel blocks of ≤ 16 (one pipeline each).
+  if (c.filters > BLOCKED_MAX_CHANNELS) return rowOf3 ? ['blocked_x3', 'direct'] : ['direct'];
   const pointwise = c.kernel.every((k) => k === 1) && (c.strides ?? [1, 1, 1]).every((s) => s === 1) && c.input[4] <= BLOCKED_MAX_CHANNELS;
   if (pointwise) return ['pointwise', 'blocked', 'direct'];
-  const rowOf3 = c.kernel[2] === 3 && (c.strides?.[2] ?? 1) === 1;
   if (!rowOf3) return ['blocked', 'direct'];
   const twoRows = (c.strides?.[1] ?? 1) === 1 && c.filters <= BLOCKED_2Y_MAX_CHANNELS;
   const oneChannel3x3x3 = c.input[4] === 1 && (c.strides?.[0] ?? 1) === 1 && c.kernel.every((k) => k === 3);
