@@ -5,6 +5,13 @@
 // row y0 + ky·dH and row oy0 + dH's reads y0 + (ky + 1)·dH; both use the weight of tap ky.
 // Accumulators: accC for row oy0, bccC for row oy0 + dH (16 vec4 for 8 channels, as the others).
 //
+// Measured (kernel lab, SwiftShader, same runs): MeshNet 64³ 5 → 5 at dilation 4 in 107 ms against
+// 132 on conv3d_blocked_x3.wgsl and 194 on conv3d_blocked.wgsl. Rejected: 3 rows (≤ 5 channels)
+// and 4 rows (≤ 6 channels), each weight shared by more rows: no gain (5 → 5 at dilations 1 / 4 /
+// 16, two runs at load ~10: 4 rows 224 / 247 / 194 and 333 / 203 / 262 ms, 3 rows 247 / 256 / 255
+// and 220 / 269 / 264, this kernel 199 / 182 / 195 and 357 / 228 / 266); more accumulators spill,
+// and more rows lie past the edge at large dilations (tiles of 3 or 4 rows spaced by 16).
+//
 // Linked from: lib_flat_main.wgsl (entry point), lib_conv3d_blocked.wgsl (Params, bindings, items(),
 // itemPlace(), storeChannel()); chosen by src/ops/conv3d.ts (kW = 3, strideW = strideH = 1, outC ≤ 8).
 //
