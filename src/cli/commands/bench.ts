@@ -39,7 +39,7 @@ beside --doc).
   --volume-model NAME  its MeshNet in ../shared/fixtures/models (default model5_gw_ae; model11…)
   --volume-region R    full (default), head (segmentVolume's crop) or N: an N³ sub-volume centred on
                        the head, the same voxels for every backend (for slow adapters)
-  --volume-tile N      its tile edge for ours (default: the largest the device binds)
+  --volume-tile N      its tile edge for ours and ours-wasm (default: the largest the backend allows)
   --runtimes LIST      of ours,ours-wasm,tfjs-webgpu,tfjs-webgl,tfjs-wasm,ort-webgpu,ort-wasm (default all;
                        'auto' is reported per model whenever ours or ours-wasm runs)
   --runs N             steady-state runs per cell, at most (default 10)
