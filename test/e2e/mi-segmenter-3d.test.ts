@@ -103,23 +103,33 @@ function countLabel1(img: { data: ArrayLike<number>; channels: number; width: nu
   return n;
 }
 
+/** `<mi-segmenter id="seg">` with MeshNet on WebAssembly, crop, the 128³ grid, labels at opacity 1; `src` when given. */
+async function addSegmenter(src?: string): Promise<void> {
+  await page.evaluate(
+    (model, grid, url) => {
+      const el = document.createElement('mi-segmenter');
+      el.id = 'seg';
+      el.setAttribute('backend', 'wasm');
+      el.setAttribute('no-cache', '');
+      el.setAttribute('crop', '');
+      el.setAttribute('grid', grid);
+      el.setAttribute('opacity', '1');
+      el.setAttribute('model', model);
+      if (url) el.setAttribute('src', url);
+      document.body.replaceChildren(el);
+    },
+    fileUrl(MODEL),
+    GRID,
+    src ?? '',
+  );
+}
+
 it('segments the T1 with MeshNet on WebAssembly, shows three planes with the labels, saves what mi segment saves', async () => {
   const cliOut = join(tempDir(), 'labels.nii.gz');
   // The CLI runs beside the page (its own process, the same WebAssembly kernels under Node).
   const cli = mi(['segment', MODEL, '--volume', T1, '-o', cliOut, '--backend', 'wasm', '--runtime', 'node', '--crop', '--grid', GRID]);
 
-  await page.evaluate((model, src, grid) => {
-    const el = document.createElement('mi-segmenter');
-    el.id = 'seg';
-    el.setAttribute('backend', 'wasm');
-    el.setAttribute('no-cache', '');
-    el.setAttribute('crop', '');
-    el.setAttribute('grid', grid);
-    el.setAttribute('opacity', '1');
-    el.setAttribute('model', model);
-    el.setAttribute('src', src);
-    document.body.replaceChildren(el);
-  }, fileUrl(MODEL), fileUrl(T1), GRID);
+  await addSegmenter(fileUrl(T1));
   const t0 = await page.evaluate(() => performance.now());
   await waitFor('mi-result', 1);
   const summary = await page.evaluate(() => {
@@ -213,6 +223,11 @@ it('segments the T1 with MeshNet on WebAssembly, shows three planes with the lab
 });
 
 it('a 4-D or truncated volume gives a clear mi-error; a cancelled run ends in the aborted state', async () => {
+  if (!(await page.$('#seg'))) {
+    const loads = await count('mi-load');
+    await addSegmenter();
+    await waitFor('mi-load', loads + 1);
+  }
   const drop = async (b64: string, name: string) =>
     page.evaluate(
       (data, n) => {
@@ -238,21 +253,33 @@ it('a 4-D or truncated volume gives a clear mi-error; a cancelled run ends in th
   expect(await text()).toMatch(/truncated\.nii/);
   expect(await text()).toMatch(/truncated|short|bytes/i);
 
-  // Cancel: a run on the T1 stopped at its first tile ends 'aborted' with code ABORTED, no result.
-  errors = await count('mi-error');
-  const results = await count('mi-result');
-  await page.evaluate(() => {
-    const el = document.querySelector('#seg') as unknown as HTMLElement & { abort(): boolean };
-    el.addEventListener('mi-progress', (e) => (e as CustomEvent).detail.stage === 'infer' && el.abort(), { once: false });
-    el.removeAttribute('src');
-  });
-  await page.evaluate((src) => document.querySelector('#seg')!.setAttribute('src', src), fileUrl(T1));
-  await waitFor('mi-error', errors + 1, 120_000);
-  const last = await page.evaluate(() => (window as unknown as { seen: Seen[] }).seen.filter((e) => e.type === 'mi-error').at(-1)!.detail);
-  expect(last.code).toBe('ABORTED');
-  expect(await count('mi-result')).toBe(results);
-  const status = await page.evaluate(() => document.querySelector('#seg')!.shadowRoot!.querySelector('[part=status]')!.textContent);
-  expect(status).toMatch(/cancelled/);
+  // Cancel, with the Cancel button and with abort(), each as soon as the run reports progress (a
+  // WebAssembly tile holds the page's thread, so the button is pressed from the page, between
+  // reports): the run ends 'aborted' with code ABORTED and no result.
+  for (const how of ['button', 'abort()'] as const) {
+    errors = await count('mi-error');
+    const results = await count('mi-result');
+    await page.evaluate((viaButton) => {
+      const el = document.querySelector('#seg') as unknown as HTMLElement & { abort(): boolean; updateComplete: Promise<boolean> };
+      const stop = async (e: Event) => {
+        if ((e as CustomEvent).detail.phase !== 'segment') return;
+        el.removeEventListener('mi-progress', stop);
+        if (!viaButton) return void el.abort();
+        await el.updateComplete;
+        el.shadowRoot!.querySelector<HTMLButtonElement>('[part=cancel]')!.click();
+      };
+      el.addEventListener('mi-progress', stop);
+      el.removeAttribute('src');
+    }, how === 'button');
+    await page.evaluate((src) => document.querySelector('#seg')!.setAttribute('src', src), fileUrl(T1));
+    await waitFor('mi-error', errors + 1, 120_000);
+    const last = await page.evaluate(() => (window as unknown as { seen: Seen[] }).seen.filter((e) => e.type === 'mi-error').at(-1)!.detail);
+    expect(last.code, how).toBe('ABORTED');
+    expect(last.message, how).toMatch(how === 'button' ? /Cancel button/ : /abort\(\)/);
+    expect(await count('mi-result'), how).toBe(results);
+    const status = await page.evaluate(() => document.querySelector('#seg')!.shadowRoot!.querySelector('[part=status]')!.textContent);
+    expect(status, how).toMatch(/cancelled/);
+  }
 });
 
 it('a dropped DICOM series is segmented on its own grid; without NiiVue the page says how to install it and still shows the table and Save; an app\'s own model and volume (properties) give the same labels', async () => {
