@@ -12,10 +12,12 @@
 // channels (channelTaps(row, 0u..7u) behind IN_C guards) ran the 5 → 5 layers 2.2–2.9× SLOWER than
 // conv3d_blocked_x3_2y.wgsl (658 against 227 ms at dilation 1, 464 against 209 at dilation 4): 45
 // inlined copies of the channel body instead of a loop; so this kernel takes one channel only.
+// In channel blocks (more than 8 output channels, one pipeline per block): model11's 64³ 1 → 11 as
+// 6 + 5 ran 91–96 ms against 289–295 on conv3d_blocked_x3.wgsl (two runs, same run each).
 //
 // Linked from: lib_flat_main.wgsl (entry point), lib_conv3d_blocked.wgsl (Params, bindings, items(),
 // itemPlace(), storeChannel()); chosen by src/ops/conv3d.ts (3×3×3, strides 1, 1 input channel,
-// ≤ 8 output channels).
+// any number of output channels, in blocks of ≤ 8: ALL_C and C0 of lib_conv3d_blocked.wgsl).
 //
 // Bounds and accuracy as conv3d_blocked_x3_2y.wgsl: planes outside the input are skipped, a kernel
 // row is skipped when both output rows' input rows are outside, an outside row or column reads a
@@ -80,9 +82,10 @@ fn rowTaps(row: u32, ba0: vec4u, bb0: vec2u, ba1: vec4u, bb1: vec2u, in0: bool, 
   let u0 = e;
   let u1 = vec4f(e.y, e.z, e.w, f.x);
   let u2 = vec4f(e.z, e.w, f.x, f.y);
-  // Keras' layout [kz, ky, kx, 1, OUT_C]: tap (row, kx) starts at (row·3 + kx)·OUT_C.
-  let tapStride = OUT_C;
-  let w = row * 3u * OUT_C;
+  // Keras' layout [kz, ky, kx, 1, ALL_C]: tap (row, kx) starts at (row·3 + kx)·ALL_C; this block's
+  // channels at C0.
+  let tapStride = ALL_C;
+  let w = row * 3u * ALL_C + C0;
   { let k = kernel[w]; acc0 += v0 * k; bcc0 += u0 * k; }
   if (OUT_C > 1u) { let k = kernel[w + 1u]; acc1 += v0 * k; bcc1 += u0 * k; }
   if (OUT_C > 2u) { let k = kernel[w + 2u]; acc2 += v0 * k; bcc2 += u0 * k; }

@@ -3,8 +3,9 @@
  * all output channels per invocation (≤ 16 channels); `blocked_x3`, the same with a kernel row's
  * input columns shared by its 3 taps (stride 1 in x; the voxels spaced by the dilation; blocks of
  * ≤ 16 channels above 16); `blocked_x3_2y`, that in two output rows (≤ 8 channels); `blocked_c1`,
- * that with the weights at constant indices (3×3×3, one input channel); `pointwise` (1×1×1,
- * constant weight indices too); and `direct`, 4 voxels × 4 channels (any count). Shapes: every
+ * that with the weights at constant indices (3×3×3, one input channel; blocks of ≤ 8 channels);
+ * `pointwise` (1×1×1, constant weight indices too); and `direct`, 4 voxels × 4 channels (any
+ * count). Shapes: every
  * Conv3D layer shape of MeshNet model5 (1 → 5, then 5 → 5 at dilations 1..16, the 1×1×1 head
  * 5 → 3) and model11 (1 → 11, 11 → 11 at dilations 1..8, head 11 → 3) on the 64³ volume the bench
  * runs; `models` adds them up per model, with each layer's count. One layer of model18cls
@@ -49,8 +50,8 @@ const ruleOf = (shape: LabShape): string => chooseConv3DVariant(shape.attrs.filt
 export const conv3dLab: LabOp = {
   op: 'conv3d',
   about:
-    'Conv3D runs on `pointwise` for 1×1×1 layers of stride 1 and ≤ 16 channels in and out; on `blocked_c1` for 3×3×3 layers of one input channel, ' +
-    'stride 1 and ≤ 8 output channels; on `blocked_x3_2y` where the kernel rows are 3 wide at stride 1 in x (any dilation), the stride in y is 1 ' +
+    'Conv3D runs on `pointwise` for 1×1×1 layers of stride 1 and ≤ 16 channels in and out; on `blocked_c1` for 3×3×3 layers of one input channel ' +
+    'and stride 1 (in blocks of ≤ 8 channels); on `blocked_x3_2y` where the kernel rows are 3 wide at stride 1 in x (any dilation), the stride in y is 1 ' +
     'and there are ≤ 8 output channels; on `blocked_x3` where only the rows qualify (in blocks of ≤ 16 channels above 16); on `blocked` for the ' +
     'other layers of ≤ 16 channels; else on `direct` (chooseConv3DVariant in src/ops/conv3d.ts, from the layer\'s attributes and channel counts only).',
   variants: [
@@ -65,7 +66,7 @@ export const conv3dLab: LabOp = {
     conv(M5_FIRST, vol(1), 5, 3, 1, ['blocked_c1', ...all]),
     ...[1, 2, 4, 8, 16].map((d) => conv(m5(d), vol(5), 5, 3, d, all)),
     conv(M5_HEAD, vol(5), 3, 1, 1, head),
-    conv(M11_FIRST, vol(1), 11, 3, 1, x3),
+    conv(M11_FIRST, vol(1), 11, 3, 1, ['blocked_c1', ...x3]),
     ...[1, 2, 4, 8].map((d) => conv(m11(d), vol(11), 11, 3, d, x3)),
     conv(M11_HEAD, vol(11), 3, 1, 1, head),
     conv('64³ × 21 → 21, 3×3×3 dilation 2 (model18cls; x3 in two channel blocks)', vol(21), 21, 3, 2, ['blocked_x3', 'direct']),
@@ -92,7 +93,7 @@ export const conv3dLab: LabOp = {
   tiny: [
     conv('5×6×7 × 3 → 5, 3×3×3 dilation 2', [1, 5, 6, 7, 3], 5, 3, 2, all),
     conv('5×6×7 × 3 → 11, 3×3×3 dilation 3', [1, 5, 6, 7, 3], 11, 3, 3, ['blocked_x3']),
-    conv('5×6×7 × 1 → 5, 3×3×3 dilation 2', [1, 5, 6, 7, 1], 5, 3, 2, ['blocked_c1']),
+    conv('5×6×7 × 1 → 11, 3×3×3 dilation 2 (two channel blocks)', [1, 5, 6, 7, 1], 11, 3, 2, ['blocked_c1']),
     conv('5×6×7 × 11 → 3, 1×1×1', [1, 5, 6, 7, 11], 3, 1, 1, ['pointwise']),
     conv('5×6×7 × 3 → 21, 3×3×3 dilation 2 (two channel blocks)', [1, 5, 6, 7, 3], 21, 3, 2, ['blocked_x3']),
   ],

@@ -9,8 +9,8 @@
  * taps (the voxels spaced by the dilation), where the row is 3 wide at stride 1;
  * shaders/conv3d_blocked_x3_2y.wgsl, that in two output rows at once for ≤ 8 channels;
  * shaders/conv3d_blocked_c1.wgsl, that with the weights at constant indices for 3×3×3 layers of one
- * input channel; shaders/conv3d_pointwise.wgsl for 1×1×1 layers (constant weight indices too);
- * and shaders/conv3d.wgsl, 4 voxels × 4 channels, for wider layers. The rule reads
+ * input channel (in blocks of ≤ 8 channels); shaders/conv3d_pointwise.wgsl for 1×1×1 layers
+ * (constant weight indices too); and shaders/conv3d.wgsl, 4 voxels × 4 channels, for wider layers. The rule reads
  * the layer's attributes and channel counts only, never the spatial size, so a sub-volume of a tiled run (src/runtime/tiled-volume.ts) runs the same
  * kernel, with the same order of additions, as the whole volume.
  */
@@ -45,7 +45,8 @@ export const BLOCKED_MAX_CHANNELS = 16;
 /**
  * The register-blocked family, from the layer's attributes and channel counts:
  * - 'pointwise': 1×1×1, stride 1, ≤ 16 channels in and out (MeshNet's heads);
- * - 'blocked_c1': 3×3×3, stride 1, one input channel, ≤ 8 output channels (model5's first layer);
+ * - 'blocked_c1': 3×3×3, stride 1, one input channel (the first layers), in blocks of ≤ 8 output
+ *   channels above 8;
  * - 'blocked_x3_2y': kernel rows 3 wide at stride 1 in x, stride 1 in y, ≤ 8 output channels
  *   (model5's other 3×3×3 layers);
  * - 'blocked_x3': kernel rows 3 wide at stride 1 in x, any channel count, in blocks of ≤ 16 output
@@ -57,29 +58,30 @@ export const BLOCKED_MAX_CHANNELS = 16;
  * channels; 'blocked_x3' shares a kernel row's input columns among its 3 taps (voxels spaced by the
  * dilation), 1.5–1.8× 'blocked'; 'blocked_x3_2y' also shares each weight between two rows;
  * 'blocked_c1' and 'pointwise' read their weights at constant indices (one load for all lanes).
- * A forced variant applies where it can run: 'blocked_c1' falls back to 'blocked_x3_2y', that to
- * 'blocked_x3', that and 'pointwise' to 'blocked', 'blocked' to 'direct'.
+ * A forced variant runs where it can. Elsewhere 'blocked_x3_2y' falls back to 'blocked_x3', that to
+ * 'blocked', 'blocked' to 'direct'; a forced 'blocked_c1' or 'pointwise' that cannot run leaves
+ * the choice to the rule.
  */
 export function chooseConv3DVariant(filters: number, inChannels: number, a: Conv3DGeometry & { variant?: Conv3DVariant }): Conv3DVariant {
   if (a.variant === 'direct') return 'direct';
+  const oneChannel3x3x3 = inChannels === 1 && a.strides.every((s) => s === 1) && a.kernelSize.every((k) => k === 3);
+  if (oneChannel3x3x3 && (a.variant === undefined || a.variant === 'blocked_c1')) return 'blocked_c1';
   const rowOf3 = a.kernelSize[2] === 3 && a.strides[2] === 1;
   if (filters > BLOCKED_MAX_CHANNELS) return rowOf3 && a.variant !== 'blocked' ? 'blocked_x3' : 'direct';
   const pointwise = a.kernelSize.every((k) => k === 1) && a.strides.every((s) => s === 1) && inChannels <= BLOCKED_MAX_CHANNELS;
   if (pointwise && a.variant !== 'blocked') return 'pointwise';
   if (a.variant === 'blocked' || !rowOf3) return 'blocked';
   const twoRows = a.strides[1] === 1 && filters <= BLOCKED_2Y_MAX_CHANNELS;
-  if (a.variant === 'blocked_x3' || !twoRows) return 'blocked_x3';
-  const oneChannel3x3x3 = inChannels === 1 && a.strides[0] === 1 && a.kernelSize.every((k) => k === 3);
-  return oneChannel3x3x3 && a.variant !== 'blocked_x3_2y' ? 'blocked_c1' : 'blocked_x3_2y';
+  return a.variant === 'blocked_x3' || !twoRows ? 'blocked_x3' : 'blocked_x3_2y';
 }
 
 /**
- * The output channels split into blocks of at most 16 (the accumulators of a blocked kernel), as
+ * The output channels split into blocks of at most `max` (the accumulators of a blocked kernel), as
  * [first channel, count], of near-equal size: 21 → 11 + 10 rather than 16 + 5, since an 11-channel
  * block runs about as fast per FLOP as a 16-channel one and each block reads the input once more.
  */
-export function channelBlocks(filters: number): [number, number][] {
-  const n = Math.ceil(filters / BLOCKED_MAX_CHANNELS);
+export function channelBlocks(filters: number, max: number): [number, number][] {
+  const n = Math.ceil(filters / max);
   const blocks: [number, number][] = [];
   for (let b = 0, start = 0; b < n; b++) {
     const count = Math.floor(filters / n) + (b < filters % n ? 1 : 0);
@@ -181,11 +183,12 @@ export const conv3d = defineOp<Conv3DAttrs>({
     const kernelLabel = `${node.name}/kernel`;
     const variant = chooseConv3DVariant(F, C, a);
     if (variant !== 'direct') {
-      return channelBlocks(F).map(([start, count]) => ({
+      const widest = variant === 'blocked_c1' ? BLOCKED_2Y_MAX_CHANNELS : BLOCKED_MAX_CHANNELS;
+      return channelBlocks(F, widest).map(([start, count]) => ({
         label: count === F ? `${node.name}/conv3d` : `${node.name}/conv3d[${start}:${start + count}]`,
         shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'lib_conv3d_blocked.wgsl', `conv3d_${variant}.wgsl`],
-        // One pipeline per block of ≤ 16 channels (conv3d_blocked_x3.wgsl only; the rule keeps
-        // the other kernels to one block): ALL_C and C0 place the block in the weights and output.
+        // One pipeline per block of channels (conv3d_blocked_x3.wgsl above 16, conv3d_blocked_c1.wgsl
+        // above 8; the rule keeps the other kernels to one block): ALL_C and C0 place the block.
         constants: { WG, IN_C: C, OUT_C: count, ALL_C: F, C0: start, ...activationConstants(a.activation) },
         params: geometry,
         bindings: {

@@ -1,8 +1,8 @@
 /**
  * Conv3D kernels (shaders/conv3d_blocked.wgsl for ≤ 16 output channels, conv3d_blocked_x3.wgsl
  * where the kernel rows are 3 wide at stride 1 in x (in blocks of ≤ 16 channels above 16), conv3d_blocked_x3_2y.wgsl where besides
- * the stride in y is 1 and there are ≤ 8 channels, conv3d_blocked_c1.wgsl where besides the kernel
- * is 3×3×3 with one input channel, conv3d_pointwise.wgsl for 1×1×1 layers of stride 1,
+ * the stride in y is 1 and there are ≤ 8 channels, conv3d_blocked_c1.wgsl for 3×3×3 layers of one
+ * input channel (in blocks of ≤ 8 channels), conv3d_pointwise.wgsl for 1×1×1 layers of stride 1,
  * shaders/conv3d.wgsl for all; each case runs on
  * every kernel that can take it) vs the float64 CPU reference on small awkward volumes: odd
  * sizes (7×9×11), channels 1/3/5 (not multiples of 4) in and out, TF's asymmetric 'same' padding
@@ -59,6 +59,8 @@ const cases: Conv3DCase[] = [
   { name: '1×1×1 on 2×3×7, Cin 16 → 16, no bias', input: [1, 2, 3, 7, 16], filters: 16, kernel: [1, 1, 1], padding: 'valid', noBias: true },
   { name: '1×1×1 stride 2 on 5×6×7, Cin 5 → 3 (not pointwise: strided)', input: [1, 5, 6, 7, 5], filters: 3, kernel: [1, 1, 1], strides: [2, 2, 2], padding: 'valid' },
   { name: 'dilation (2, 1, 3) valid on 9×6×13, batch 2, Cin 1 → 8, elu', input: [2, 9, 6, 13, 1], filters: 8, kernel: [3, 3, 3], dilation: [2, 1, 3], padding: 'valid', act: 'elu' },
+  { name: 'dilation 2 same on 5×9×14, Cin 1 → 11 (c1 in blocks 6 + 5), elu', input: [1, 5, 9, 14, 1], filters: 11, kernel: [3, 3, 3], dilation: [2, 2, 2], padding: 'same', act: 'elu' },
+  { name: '3×3×3 same on 4×6×9, Cin 1 → 21 (c1 in blocks 7 + 7 + 7, x3 in 11 + 10)', input: [1, 4, 6, 9, 1], filters: 21, kernel: [3, 3, 3], padding: 'same', act: 'relu' },
   { name: 'dilation 16 same on 5×20×35, Cin 1 → 3', input: [1, 5, 20, 35, 1], filters: 3, kernel: [3, 3, 3], dilation: [16, 16, 16], padding: 'same' },
   { name: 'dilation 3 same on 4×7×23 (partial groups in x and y), batch 2, Cin 5 → 5, elu', input: [2, 4, 7, 23, 5], filters: 5, kernel: [3, 3, 3], dilation: [3, 3, 3], padding: 'same', act: 'elu' },
   { name: 'dilation (1, 3, 2) same on 5×11×13, Cin 3 → 5', input: [1, 5, 11, 13, 3], filters: 5, kernel: [3, 3, 3], dilation: [1, 3, 2], padding: 'same', act: 'relu' },
@@ -81,16 +83,17 @@ function attrsFor(c: Conv3DCase, variant: Conv3DVariant): Conv3DAttrs {
 }
 
 function variantsFor(c: Conv3DCase): Conv3DVariant[] {
+  const oneChannel3x3x3 = c.input[4] === 1 && (c.strides ?? [1, 1, 1]).every((s) => s === 1) && c.kernel.every((k) => k === 3);
   const rowOf3 = c.kernel[2] === 3 && (c.strides?.[2] ?? 1) === 1;
   // Above 16 channels x3 runs in channel blocks of ≤ 16 (one pipeline each).
-  if (c.filters > BLOCKED_MAX_CHANNELS) return rowOf3 ? ['blocked_x3', 'direct'] : ['direct'];
+  if (c.filters > BLOCKED_MAX_CHANNELS) return rowOf3 ? [...(oneChannel3x3x3 ? ['blocked_c1' as const] : []), 'blocked_x3', 'direct'] : ['direct'];
   const pointwise = c.kernel.every((k) => k === 1) && (c.strides ?? [1, 1, 1]).every((s) => s === 1) && c.input[4] <= BLOCKED_MAX_CHANNELS;
   if (pointwise) return ['pointwise', 'blocked', 'direct'];
   if (!rowOf3) return ['blocked', 'direct'];
   const twoRows = (c.strides?.[1] ?? 1) === 1 && c.filters <= BLOCKED_2Y_MAX_CHANNELS;
-  const oneChannel3x3x3 = c.input[4] === 1 && (c.strides?.[0] ?? 1) === 1 && c.kernel.every((k) => k === 3);
-  if (!twoRows) return ['blocked_x3', 'blocked', 'direct'];
-  return [...(oneChannel3x3x3 ? ['blocked_c1' as const] : []), 'blocked_x3_2y', 'blocked_x3', 'blocked', 'direct'];
+  const c1: Conv3DVariant[] = oneChannel3x3x3 ? ['blocked_c1'] : [];
+  if (!twoRows) return [...c1, 'blocked_x3', 'blocked', 'direct'];
+  return [...c1, 'blocked_x3_2y', 'blocked_x3', 'blocked', 'direct'];
 }
 
 describe('conv3d kernels vs CPU reference', () => {
