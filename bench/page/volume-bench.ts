@@ -11,7 +11,7 @@ import { gpuMemoryStats } from '../../src/gpu/memory.ts';
 import { readNifti } from '../../src/formats/nifti/index.ts';
 import type { MedicalImage } from '../../src/formats/medical/types.ts';
 import { planTiles } from '../../src/runtime/tiled-volume.ts';
-import { segmentVolume, type SegmentOptions, type SegmentStage } from '../../src/segment/segment.ts';
+import { defaultTileBytes, segmentVolume, type SegmentOptions, type SegmentStage } from '../../src/segment/segment.ts';
 import type { Shape3 } from '../../src/segment/conform.ts';
 import { brainchopFullVolume } from './brainchop-tfjs.ts';
 import { agreement, regionText, reverseAxes3, subVolume, type VolumeRegion } from './volume-region.ts';
@@ -95,15 +95,8 @@ const benchVolume = {
         const model = backend === 'ours' ? await loadModel(s.modelUrl, { device: gpu!.device, autotune: false }) : await loadModel(s.modelUrl, { backend: 'wasm' });
         const loadMs = performance.now() - t0;
         try {
-          // Tiles as large as the backend allows, one tile when the region fits: every tile pays the
-          // receptive field again (model5's is 46 voxels a side), and the pipeline's 256 MB default
-          // cut the 256³ T1 into 8 tiles of 237³ on WASM (6× the voxels: 228 s against 50 s for one
-          // tile, same page). WebGPU: the device's binding limit. WASM: a third of its 1 GiB tensor
-          // limit, since ONNX Runtime holds about three activations of a chain at once in a 4 GiB
-          // wasm32 memory (model5's 256³ × 5 channels = 320 MiB fits; wider MeshNets get smaller tiles).
-          const limits = model.memoryLimits;
-          const bound = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-          const maxTileBytes = backend === 'ours' ? bound : Math.floor(bound / 3);
+          // The pipeline's own tiles (segment.ts defaultTileBytes: as large as the backend allows).
+          const maxTileBytes = defaultTileBytes(model);
           const stageMs: Partial<Record<SegmentStage, number>> = {};
           let stage: SegmentStage | undefined;
           let since = performance.now();

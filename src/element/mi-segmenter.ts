@@ -340,7 +340,7 @@ export class MiSegmenter extends SegmenterProperties {
     this.setView({ state: 'segmenting', error: undefined, classes: undefined });
     try {
       if (!isMed(shown)) throw new ImageInputError('A 3-D model segments volumes: drop a NIfTI file (.nii, .nii.gz) or the files of a DICOM series, not a 2-D image');
-      const detail = await this.volumes.run(model, shown.image, { crop: this.crop, tile: this.tile, grid: this.grid, opacity: this.clampedOpacity() });
+      const detail = await this.volumes.run(model, shown.image, { crop: this.crop, tile: this.tile, grid: this.grid, labels: this.labelList(), opacity: this.clampedOpacity() });
       if (seq !== this.segmentSeq || model !== this.model_?.model) return undefined;
       this.lastResult = detail;
       this.setView({ state: 'result' });

@@ -82,6 +82,7 @@ export interface VolumeRunOptions {
   crop?: boolean;
   tile?: number;
   grid?: string;
+  labels?: string[];
   signal: AbortSignal;
   onProgress(detail: MiSegmentProgressDetail): void;
 }
@@ -95,6 +96,7 @@ export async function segmentWithModel(model: LoadedModel, image: MedicalImage, 
     crop: options.crop,
     tile,
     conform: parseGrid(options.grid),
+    labels: options.labels,
     signal: options.signal,
     onProgress: (p) => {
       const detail = progressDetail(p);

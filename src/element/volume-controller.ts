@@ -24,6 +24,8 @@ export interface VolumeRun {
   crop?: boolean;
   tile?: number;
   grid?: string;
+  /** The element's `labels`: names over the model metadata's. */
+  labels?: string[];
   opacity: number;
 }
 
@@ -57,6 +59,7 @@ export class VolumeController {
         crop: options.crop,
         tile: options.tile,
         grid: options.grid,
+        labels: options.labels,
         signal: abort.signal,
         onProgress: (p) => {
           if (abort.signal.aborted) return;

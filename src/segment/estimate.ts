@@ -12,7 +12,7 @@ import type { MedicalImage } from '../formats/medical/types.ts';
 import { planTiles, receptiveField } from '../runtime/tiled-volume.ts';
 import { conformGrid, resampleLinear, sameGrid, type Shape3 } from './conform.ts';
 import { headBox } from './crop.ts';
-import type { SegmentModel, SegmentOptions } from './segment.ts';
+import { defaultTileBytes, type SegmentModel, type SegmentOptions } from './segment.ts';
 import { checkVolume } from './volume-input.ts';
 
 /** The largest probe edge: a 64³ probe takes a fraction of a second on WebAssembly, seconds on a software GPU. */
@@ -53,7 +53,7 @@ export async function estimateSegmentation(
   const shape = options.crop ? (headBox(conformed, grid.shape, field)?.size ?? grid.shape) : grid.shape;
   const reversed = model.metadata?.input?.orientation === 'reversed';
   const modelShape = reversed ? [shape[2], shape[1], shape[0]] : shape;
-  const plan = planTiles(model, [1, ...modelShape, 1], options);
+  const plan = planTiles(model, [1, ...modelShape, 1], { tile: options.tile, maxTileBytes: options.maxTileBytes ?? defaultTileBytes(model) });
   const [d, h, w] = plan.tile.map((t) => Math.min(t, PROBE_EDGE));
   const probe = { shape: [1, d, h, w, 1], data: new Float32Array(d * h * w) };
   await model.predict(probe);

@@ -44,8 +44,10 @@ export interface SegmentOptions {
   crop?: boolean;
   /** Tile edge(s) for predictVolumeTiled (default: the largest that fits the device). */
   tile?: Extent3;
-  /** predictVolumeTiled's cap on one activation when `tile` is not given. */
+  /** The cap on one activation of a tile when `tile` is not given (default: defaultTileBytes(model)). */
   maxTileBytes?: number;
+  /** Names per label, in place of the metadata's `labels` (the element's `labels`); a wrong count falls back with a note. */
+  labels?: readonly string[];
   /** Also return the per-class probabilities (softmax of the outputs unless the model ends in softmax). */
   probabilities?: boolean;
   onProgress?: (progress: SegmentProgress) => void;
@@ -109,7 +111,7 @@ export async function segmentVolume(model: SegmentModel, image: MedicalImage, op
   progress({ stage: 'infer', fraction: 0, tile: 0 });
   const scores = await predictVolumeTiled(model, volume, {
     tile: options.tile,
-    maxTileBytes: options.maxTileBytes,
+    maxTileBytes: options.maxTileBytes ?? defaultTileBytes(model),
     onProgress: (done, total) => {
       progress({ stage: 'infer', fraction: done / total, tile: done, tiles: total });
       checkAbort('infer'); // thrown out of predictVolumeTiled before the next tile
@@ -123,7 +125,7 @@ export async function segmentVolume(model: SegmentModel, image: MedicalImage, op
   const boxLabels = argmax(boxScores, classes);
   const gridLabels = options.crop ? insertBox(boxLabels, grid.shape, box) : boxLabels;
   const labels = onInputGrid ? gridLabels : resampleNearest(gridLabels, grid, input.grid, options.probabilities ? during('write-back', 0.5) : during('write-back'));
-  const table = labelTable(classes, model.metadata, notes);
+  const table = labelTable(classes, options.labels ? { ...model.metadata, labels: [...options.labels] } : model.metadata, notes);
   const voxelMm3 = Math.abs(determinant3(input.grid.affine));
   const result: SegmentResult = {
     labels: asImage(image, labels, input.grid, 'labels', `${classes}-class labels of ${image.name}`),
@@ -142,6 +144,20 @@ export async function segmentVolume(model: SegmentModel, image: MedicalImage, op
   }
   progress({ stage: 'write-back', fraction: 1 });
   return result;
+}
+
+/**
+ * The pipeline's tile budget (bytes of the largest activation of one tile): as large as the backend
+ * allows, because every tile pays the receptive field again (MeshNet model5 reaches 46 voxels a
+ * side): predictVolumeTiled's own 256 MB default cut the 256³ T1 into 8 tiles of 237³ on WebAssembly,
+ * 6× the voxels (228 s against 50 s for one tile, `npm run bench:volume`). WebGPU: the device's
+ * binding limit. WebAssembly: a third of its 1 GiB tensor limit, since ONNX Runtime holds about three
+ * activations of a chain at once in wasm32's 4 GiB (model5's 256³ × 5 channels, 320 MiB, fits).
+ */
+export function defaultTileBytes(model: SegmentModel): number {
+  const limits = model.memoryLimits;
+  const bound = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  return (model as { backend?: string }).backend === 'wasm' ? Math.floor(bound / 3) : bound;
 }
 
 /**

@@ -19,6 +19,7 @@ import type { ConformSpec } from '../../segment/conform.ts';
 import { checkVolume } from '../../segment/volume-input.ts';
 import { segmentVolume, type SegmentModel, type SegmentProgress } from '../../segment/segment.ts';
 import type { Tensor } from '../../tensor.ts';
+import { WASM_MEMORY_LIMITS } from '../../wasm/wasm-model.ts';
 import { chooseRuntime, openRuntime, type RuntimeName } from '../runtimes/runtime.ts';
 import { CliError, UsageError, type CommandIO } from './cli-error.ts';
 import { readMedicalImage } from './medical-image-input.ts';
@@ -109,10 +110,11 @@ export async function segmentCommand(values: Values, positionals: string[], io: 
   }).catch((err) => Promise.reject(startError(err, runtimeName)));
   try {
     const loaded = await runtime.load(files, { limits, backend }).catch((err) => Promise.reject(loadError(err, positionals[0], runtimeName, [], [])));
-    const model: SegmentModel = {
+    const model: SegmentModel & { backend: string } = {
       graph,
+      backend: loaded.backend,
       metadata: loaded.metadata,
-      memoryLimits: { maxStorageBufferBindingSize: DEFAULT_BINDING, maxBufferSize: DEFAULT_BINDING },
+      memoryLimits: loaded.backend === 'wasm' ? WASM_MEMORY_LIMITS : { maxStorageBufferBindingSize: DEFAULT_BINDING, maxBufferSize: DEFAULT_BINDING },
       async predict(input: Tensor) {
         return (await runtime.run([input])).outputs[0];
       },

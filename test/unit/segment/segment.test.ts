@@ -95,6 +95,12 @@ describe('segmentVolume', () => {
     expect(bad.notes).toContain('metadata labels name 3 classes, the model has 2: default names used');
   });
 
+  it('options.labels (the element\'s labels) name the labels over the metadata\'s, keeping its colours', async () => {
+    const r = await segmentVolume(thresholdModel({ labels: ['air', 'tissue'], colors: ['#000', '#fff'] }), phantom(), { conform: grid, labels: ['outside', 'inside'] });
+    expect(r.labelTable).toEqual([{ label: 0, name: 'outside', color: '#000' }, { label: 1, name: 'inside', color: '#fff' }]);
+    expect(r.volumes.map((v) => v.name)).toEqual(['outside', 'inside']);
+  });
+
   it('an AbortSignal stops it between tiles with AbortError, and before it starts', async () => {
     const controller = new AbortController();
     const model = thresholdModel();
