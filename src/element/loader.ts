@@ -117,6 +117,12 @@ export const isLoadedModel = (m: unknown): m is LoadedModel =>
  * not: its plan is made for the first image's size; a volume model's per tile).
  */
 export async function useGivenModel(model: LoadedModel, attributes: PreprocessAttributes, onPhase: (p: LoadPhase) => void): Promise<void> {
+  if (model.info.inputs[0]?.shape.length === 5) {
+    // A volume model: its plans are made per tile when a volume comes. Preparing its declared size
+    // (MeshNet: 256³) as an image would make a plan never used, a minute's work on WebAssembly.
+    onPhase({ phase: 'warmup', fraction: 1, text: 'Ready' });
+    return;
+  }
   const pre = model.resolvePreprocessing(attributeOptions(attributes)).options;
   onPhase({ phase: 'compile', fraction: 0.5, text: 'Compiling shaders…' });
   if (pre.height && pre.width) await model.prepare([[1, pre.height, pre.width, pre.channels ?? 3]]);
