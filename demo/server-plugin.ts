@@ -8,6 +8,9 @@
  *   /meshnet/<model>/*      a MeshNet brain segmenter (TF.js layers, MIT) from ../shared/fixtures/models
  *   /volumes.json           the brain volumes there are (`[]` when the folder is missing)
  *   /volumes/<file>         a T1 volume (NIfTI) from ../shared/fixtures/volumes
+ *   /node_modules/@niivue/niivue/dist/index.js  NiiVue's self-contained module, where <mi-segmenter>
+ *                           looks for its 3-D viewer by default (viewer-base-url /node_modules/), as a
+ *                           static server at an app's root would serve it (Vite's root is demo/)
  *
  * The fixtures are read by path, never copied into the repository or the build.
  */
@@ -95,7 +98,11 @@ function sendMeshnet(res: Parameters<Connect.NextHandleFunction>[1], rel: string
   return sendFile(res, join(fixturesDir(), 'models', `meshnet-${model}-tfjs`), rest.join('/'));
 }
 
+const NIIVUE_URL = '/node_modules/@niivue/niivue/dist/index.js';
+const NIIVUE_DIR = join(REPO_ROOT, 'node_modules', '@niivue', 'niivue', 'dist');
+
 const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
   '.gz': 'application/gzip',
   '.nii': 'application/octet-stream',
   '.json': 'application/json',
@@ -137,6 +144,7 @@ export function demoRoutes(): Plugin {
           (path.startsWith('/models/malaria-cnn/') && sendFile(res, MODEL_DIR, path.slice('/models/malaria-cnn/'.length))) ||
           (path.startsWith('/samples/') && path.endsWith('.dcm') && sendDicomSample(res, path.slice('/samples/'.length))) ||
           (path.startsWith('/samples/') && sendFile(res, join(fixturesDir(), CELLS), path.slice('/samples/'.length))) ||
+          (path === NIIVUE_URL && sendFile(res, NIIVUE_DIR, 'index.js')) ||
           (path.startsWith('/meshnet/') && sendMeshnet(res, path.slice('/meshnet/'.length))) ||
           (path.startsWith('/volumes/') && VOLUMES.some((v) => path === `/volumes/${v.file}`) && sendFile(res, join(fixturesDir(), 'volumes'), path.slice('/volumes/'.length)));
         if (served) return;
