@@ -137,10 +137,14 @@ export class VolumeView {
     const nv = new viewer.Niivue({
       backColor: [0, 0, 0, 1],
       crosshairColor: [1, 1, 0, 0.8],
+      // The crosshair's width as a share of the scene: in voxels (the default, 1) it is thinner than a
+      // screen pixel for a 256 mm head in a few hundred pixels, and a software GL drops it entirely.
+      crosshairWidthUnit: 'percent',
+      crosshairWidth: 1,
       multiplanarShowRender: SHOW_RENDER_NEVER,
       isColorbar: false,
       show3Dcrosshair: false,
-      loadingText: 'Loading the volume…',
+      loadingText: 'Loading the volume...', // NiiVue's font has no ellipsis character
     });
     await nv.attachToCanvas(canvas);
     const view = new VolumeView(nv, onMove);

@@ -179,6 +179,12 @@ it('segments the T1 with MeshNet on WebAssembly, shows three planes with the lab
   console.log(`mi-segmenter 3-D: viewer ${shown.width}×${shown.height}, ${lit} lit pixels, ${red} in label 1's colour`);
   expect(lit, 'the viewer shows the scan').toBeGreaterThan(shown.width * shown.height * 0.1);
   expect(red, "label 1's colour on screen").toBeGreaterThan(500);
+  let crosshair = 0; // NiiVue's crosshair, drawn yellow (volume-view.ts)
+  for (let p = 0; p < shown.width * shown.height; p++) {
+    const [r, g, b] = [0, 1, 2].map((c) => shown.data[p * shown.channels + c]);
+    if (r > 150 && g > 150 && b < 100) crosshair++;
+  }
+  expect(crosshair, 'crosshair pixels').toBeGreaterThan(100);
   await page.evaluate(() => document.querySelector('#seg')!.setAttribute('opacity', '0'));
   expect(countLabel1(await viewerPixels()), 'no label colour at opacity 0').toBeLessThan(red / 50);
 
