@@ -6,10 +6,9 @@
  */
 import type { BackendName, LoadedModel } from '../index.ts';
 import type { MedicalImage } from '../formats/medical/types.ts';
-import type { NiftiImage } from '../formats/nifti/index.ts';
-import { writeNifti } from '../formats/nifti/write.ts';
 import type { ConformSpec } from '../segment/conform.ts';
 import type { LabelEntry, LabelVolume } from '../segment/labels.ts';
+import { labelsDatatype, resultNifti } from '../segment/save.ts';
 import { segmentVolume, type SegmentProgress, type SegmentStage } from '../segment/segment.ts';
 import { ImageInputError } from '../errors.ts';
 
@@ -123,15 +122,7 @@ export async function segmentWithModel(model: LoadedModel, image: MedicalImage, 
  * transform code (MNI stays MNI), else 1 (scanner).
  */
 export function labelsNifti(detail: MiSegmentVolumeDetail, input: MedicalImage | undefined): Uint8Array {
-  const { labels } = detail;
-  const code = (input as Partial<NiftiImage> | undefined)?.header?.xformCode;
-  return writeNifti(labels.data, labels.shape, labels.affine!, {
-    datatype: detail.labelTable.length > 256 ? 'int16' : 'uint8',
-    gzip: true,
-    sformCode: code && code > 0 ? code : 1,
-    description: labels.description,
-    name: labels.name,
-  });
+  return resultNifti(detail.labels, input, { datatype: labelsDatatype(detail.labelTable.length), gzip: true });
 }
 
 /** A file name for the saved labels: the scan's name without its extension, `_labels.nii.gz`. */

@@ -11,11 +11,11 @@ import type { ParseArgsConfig } from 'node:util';
 import { buildGraph } from '../../compile/from-keras.ts';
 import { readModelFiles } from '../../formats/node-files.ts';
 import { readKerasModel } from '../../formats/read-model.ts';
-import type { NiftiImage } from '../../formats/nifti/index.ts';
-import { writeNifti } from '../../formats/nifti/write.ts';
+import type { NiftiWriteType } from '../../formats/nifti/write.ts';
 import type { MedicalImage } from '../../formats/medical/types.ts';
 import { receptiveField } from '../../runtime/tiled-volume.ts';
 import type { ConformSpec } from '../../segment/conform.ts';
+import { labelsDatatype, resultNifti } from '../../segment/save.ts';
 import { checkVolume } from '../../segment/volume-input.ts';
 import { segmentVolume, type SegmentModel, type SegmentProgress } from '../../segment/segment.ts';
 import type { Tensor } from '../../tensor.ts';
@@ -120,7 +120,7 @@ export async function segmentCommand(values: Values, positionals: string[], io: 
       },
     };
     const result = await segmentVolume(model, image, { conform, crop: values.crop, tile, probabilities: !!values.probabilities, onProgress: process.stderr.isTTY ? showProgress : undefined });
-    await save(values.output, result.labels, 'uint8', image);
+    await save(values.output, result.labels, labelsDatatype(result.labelTable.length), image);
     if (values.probabilities && result.probabilities) await save(values.probabilities, result.probabilities, 'float32', image);
     for (const note of result.notes) io.stderr(`mi segment: ${note}`);
     const volumes = result.volumes.map((v) => `${v.name} ${v.voxels} voxels ${formatMm3(v.mm3)}`).join(', ');
@@ -146,19 +146,9 @@ function parseGrid(text: string | undefined): ConformSpec | false | undefined {
 
 const formatMm3 = (mm3: number) => `${mm3 >= 1000 ? (mm3 / 1000).toFixed(1) + ' cm³' : mm3.toFixed(0) + ' mm³'}`;
 
-/**
- * Writes a result in the input's space: its affine as sform and (without shear) qform, with the
- * code of the input NIfTI's transform (MNI stays MNI), else 1 (scanner).
- */
-async function save(path: string, volume: MedicalImage, datatype: 'uint8' | 'float32', input: MedicalImage): Promise<void> {
-  const code = (input as Partial<NiftiImage>).header?.xformCode;
-  const bytes = writeNifti(volume.data, volume.shape, volume.affine!, {
-    datatype,
-    gzip: path.endsWith('.gz'),
-    sformCode: code && code > 0 ? code : 1,
-    description: volume.description,
-    name: path,
-  });
+/** Writes a result in the input's space (segment/save.ts). */
+async function save(path: string, volume: MedicalImage, datatype: NiftiWriteType, input: MedicalImage): Promise<void> {
+  const bytes = resultNifti(volume, input, { datatype, gzip: path.endsWith('.gz'), name: path });
   try {
     await writeFile(path, bytes);
   } catch (err) {
