@@ -1,6 +1,7 @@
-// Register-blocked 3-D convolution for kernel rows 3 wide at stride 1 along x, at any dilation
-// (MeshNet's 3×3×3 layers of more than 8 channels; conv3d_blocked_x3_2y.wgsl takes ≤ 8). Above 16
-// output channels the host runs it once per block of ≤ 16 (ALL_C, C0: lib_conv3d_blocked.wgsl):
+// Register-blocked 3-D convolution for kernel rows 3 wide at stride 1 along x, at any dilation,
+// where the stride in y is not 1 (conv3d_blocked_x3_2y.wgsl, this in two rows, takes stride 1 in
+// y: all of MeshNet's 3×3×3 layers). Above 16 output channels the host runs it once per block of
+// ≤ 16 (ALL_C, C0: lib_conv3d_blocked.wgsl):
 // conv3d_blocked.wgsl's work split (4 output voxels × all ≤ 16 output channels per invocation,
 // weights as scalars in Keras' layout) with the input columns of a kernel row loaded once and shared
 // by its three taps. The invocation's four voxels are spaced by the x dilation d (ox0, ox0 + d,

@@ -1,8 +1,9 @@
 // Register-blocked 3-D convolution, kernel rows 3 wide at stride 1 along x and stride 1 along y, any
-// dilation, at most 8 output channels (MeshNet model5's 5 → 5 layers): conv3d_blocked_x3.wgsl's four
-// x-voxels spaced by the dilation, in TWO output rows spaced by the y dilation (oy0 and oy0 + dH),
-// so each weight, loaded once, serves eight voxels instead of four. Row oy0's tap ky reads input
-// row y0 + ky·dH and row oy0 + dH's reads y0 + (ky + 1)·dH; both use the weight of tap ky.
+// dilation (MeshNet's 3×3×3 layers after the first): conv3d_blocked_x3.wgsl's four x-voxels spaced
+// by the dilation, in TWO output rows spaced by the y dilation (oy0 and oy0 + dH), so each weight,
+// loaded once, serves eight voxels instead of four. Row oy0's tap ky reads input row y0 + ky·dH and
+// row oy0 + dH's reads y0 + (ky + 1)·dH; both use the weight of tap ky. At most 8 output channels
+// per pipeline: the host runs wider layers in blocks of ≤ 8 (ALL_C, C0: lib_conv3d_blocked.wgsl).
 // Accumulators: accC for row oy0, bccC for row oy0 + dH (16 vec4 for 8 channels, as the others).
 //
 // Measured (kernel lab, SwiftShader, same runs): MeshNet 64³ 5 → 5 at dilation 4 in 107 ms against
@@ -11,9 +12,11 @@
 // 16, two runs at load ~10: 4 rows 224 / 247 / 194 and 333 / 203 / 262 ms, 3 rows 247 / 256 / 255
 // and 220 / 269 / 264, this kernel 199 / 182 / 195 and 357 / 228 / 266); more accumulators spill,
 // and more rows lie past the edge at large dilations (tiles of 3 or 4 rows spaced by 16).
+// Channel blocks: model11's 64³ 11 → 11 as 6 + 5 ran 701–774 ms against 966–1219 on
+// conv3d_blocked_x3.wgsl in one block at dilations 1–8 (two runs, same run each; 736 vs 764 once).
 //
 // Linked from: lib_flat_main.wgsl (entry point), lib_conv3d_blocked.wgsl (Params, bindings, items(),
-// itemPlace(), storeChannel()); chosen by src/ops/conv3d.ts (kW = 3, strideW = strideH = 1, outC ≤ 8).
+// itemPlace(), storeChannel()); chosen by src/ops/conv3d.ts (kW = 3, strideW = strideH = 1).
 //
 // Bounds: planes outside the input are skipped; a kernel row is skipped when both output rows' input
 // rows are outside, else an outside row reads a clamped, in-range row and `select` makes it 0, as
@@ -48,7 +51,8 @@ fn item(idx: u32) {
   let inb = (ib >= vec2i(0)) & (ib < vec2i(inW));
   let ca = vec4u(clamp(ia, vec4i(0), vec4i(inW - 1)));
   let cb = vec2u(clamp(ib, vec2i(0), vec2i(inW - 1)));
-  let tapStride = IN_C * OUT_C;
+  // Keras' layout [kz, ky, kx, ci, ALL_C]; this block's channels start at C0.
+  let tapStride = IN_C * ALL_C;
   var acc0 = vec4f(0.0);
   var bcc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
@@ -89,7 +93,7 @@ fn item(idx: u32) {
       let bb0 = (vec2u(rowBase0) + cb) * IN_C;
       let ba1 = (vec4u(rowBase1) + ca) * IN_C;
       let bb1 = (vec2u(rowBase1) + cb) * IN_C;
-      var w = (kz * params.kH + ky) * 3u * tapStride;
+      var w = (kz * params.kH + ky) * 3u * tapStride + C0;
       for (var ci = 0u; ci < IN_C; ci++) {
         let a = vec4f(
           select(0.0, input[ba0.x + ci], ina0.x),
@@ -135,7 +139,7 @@ fn item(idx: u32) {
         if (OUT_C > 5u) { let k5 = kernel[w + 2u * tapStride + 5u]; acc5 += v2 * k5; bcc5 += u2 * k5; }
         if (OUT_C > 6u) { let k6 = kernel[w + 2u * tapStride + 6u]; acc6 += v2 * k6; bcc6 += u2 * k6; }
         if (OUT_C > 7u) { let k7 = kernel[w + 2u * tapStride + 7u]; acc7 += v2 * k7; bcc7 += u2 * k7; }
-        w += OUT_C;
+        w += ALL_C;
       }
     }
   }

@@ -2,14 +2,14 @@
  * Conv3D's kernels (src/ops/conv3d.ts, chooseConv3DVariant, has the rule): `blocked`, 4 voxels ×
  * all output channels per invocation (≤ 16 channels); `blocked_x3`, the same with a kernel row's
  * input columns shared by its 3 taps (stride 1 in x; the voxels spaced by the dilation; blocks of
- * ≤ 16 channels above 16); `blocked_x3_2y`, that in two output rows (≤ 8 channels); `blocked_c1`,
+ * ≤ 16 channels above 16); `blocked_x3_2y`, that in two output rows (blocks of ≤ 8); `blocked_c1`,
  * that with the weights at constant indices (3×3×3, one input channel; blocks of ≤ 8 channels);
  * `pointwise` (1×1×1, constant weight indices too); and `direct`, 4 voxels × 4 channels (any
  * count). Shapes: every
  * Conv3D layer shape of MeshNet model5 (1 → 5, then 5 → 5 at dilations 1..16, the 1×1×1 head
  * 5 → 3) and model11 (1 → 11, 11 → 11 at dilations 1..8, head 11 → 3) on the 64³ volume the bench
  * runs; `models` adds them up per model, with each layer's count. One layer of model18cls
- * (21 → 21) shows x3 in two channel blocks against direct.
+ * (21 → 21) shows the x3 kernels in channel blocks against direct.
  */
 import { ActivationKind } from '../../src/graph/ir.ts';
 import { makeActivation } from '../../src/graph/activations.ts';
@@ -34,8 +34,7 @@ function conv(name: string, input: number[], filters: number, kernel: number, di
 
 const both = ['blocked', 'direct'];
 const head = ['pointwise', ...both];
-const x3 = ['blocked_x3', ...both];
-const all = ['blocked_x3_2y', ...x3];
+const all = ['blocked_x3_2y', 'blocked_x3', ...both];
 const vol = (c: number) => [1, 64, 64, 64, c];
 const m5 = (d: number) => `64³ × 5 → 5, 3×3×3 dilation ${d} (model5)`;
 const m11 = (d: number) => `64³ × 11 → 11, 3×3×3 dilation ${d} (model11)`;
@@ -50,10 +49,10 @@ const ruleOf = (shape: LabShape): string => chooseConv3DVariant(shape.attrs.filt
 export const conv3dLab: LabOp = {
   op: 'conv3d',
   about:
-    'Conv3D runs on `pointwise` for 1×1×1 layers of stride 1 and ≤ 16 channels in and out; on `blocked_c1` for 3×3×3 layers of one input channel ' +
-    'and stride 1 (in blocks of ≤ 8 channels); on `blocked_x3_2y` where the kernel rows are 3 wide at stride 1 in x (any dilation), the stride in y is 1 ' +
-    'and there are ≤ 8 output channels; on `blocked_x3` where only the rows qualify (in blocks of ≤ 16 channels above 16); on `blocked` for the ' +
-    'other layers of ≤ 16 channels; else on `direct` (chooseConv3DVariant in src/ops/conv3d.ts, from the layer\'s attributes and channel counts only).',
+    'Conv3D runs on `blocked_c1` for 3×3×3 layers of one input channel and stride 1; on `pointwise` for 1×1×1 layers of stride 1 and ≤ 16 channels ' +
+    'in and out; on `blocked_x3_2y` where the kernel rows are 3 wide at stride 1 in x (any dilation) and the stride in y is 1; on `blocked_x3` ' +
+    'where only the rows qualify; on `blocked` for the other layers of ≤ 16 channels; else on `direct` (chooseConv3DVariant in src/ops/conv3d.ts, ' +
+    'from the layer\'s attributes and channel counts only). `blocked_c1` and `blocked_x3_2y` run in blocks of ≤ 8 output channels, `blocked_x3` of ≤ 16.',
   variants: [
     { name: 'blocked_x3_2y', attrs: { variant: 'blocked_x3_2y' }, kernels: ['conv3d_blocked_x3_2y.wgsl'] },
     { name: 'pointwise', attrs: { variant: 'pointwise' }, kernels: ['conv3d_pointwise.wgsl'] },
@@ -66,10 +65,10 @@ export const conv3dLab: LabOp = {
     conv(M5_FIRST, vol(1), 5, 3, 1, ['blocked_c1', ...all]),
     ...[1, 2, 4, 8, 16].map((d) => conv(m5(d), vol(5), 5, 3, d, all)),
     conv(M5_HEAD, vol(5), 3, 1, 1, head),
-    conv(M11_FIRST, vol(1), 11, 3, 1, ['blocked_c1', ...x3]),
-    ...[1, 2, 4, 8].map((d) => conv(m11(d), vol(11), 11, 3, d, x3)),
+    conv(M11_FIRST, vol(1), 11, 3, 1, ['blocked_c1', ...all]),
+    ...[1, 2, 4, 8].map((d) => conv(m11(d), vol(11), 11, 3, d, all)),
     conv(M11_HEAD, vol(11), 3, 1, 1, head),
-    conv('64³ × 21 → 21, 3×3×3 dilation 2 (model18cls; x3 in two channel blocks)', vol(21), 21, 3, 2, ['blocked_x3', 'direct']),
+    conv('64³ × 21 → 21, 3×3×3 dilation 2 (model18cls; channel blocks)', vol(21), 21, 3, 2, ['blocked_x3_2y', 'blocked_x3', 'direct']),
   ],
   models: {
     rule: ruleOf,
@@ -95,7 +94,7 @@ export const conv3dLab: LabOp = {
     conv('5×6×7 × 3 → 11, 3×3×3 dilation 3', [1, 5, 6, 7, 3], 11, 3, 3, ['blocked_x3']),
     conv('5×6×7 × 1 → 11, 3×3×3 dilation 2 (two channel blocks)', [1, 5, 6, 7, 1], 11, 3, 2, ['blocked_c1']),
     conv('5×6×7 × 11 → 3, 1×1×1', [1, 5, 6, 7, 11], 3, 1, 1, ['pointwise']),
-    conv('5×6×7 × 3 → 21, 3×3×3 dilation 2 (two channel blocks)', [1, 5, 6, 7, 3], 21, 3, 2, ['blocked_x3']),
+    conv('5×6×7 × 3 → 21, 3×3×3 dilation 2 (channel blocks)', [1, 5, 6, 7, 3], 21, 3, 2, ['blocked_x3_2y', 'blocked_x3']),
   ],
   // As test/gpu/kernels/conv3d.test.ts: f32 sums of ≤ 27·11 products of O(1) values against float64.
   tolerance: { atol: 1e-5, rtol: 1e-4 },

@@ -3,16 +3,16 @@
  * and activation: TF's asymmetric 'same' padding per axis, strides and dilation. Grouped 3-D
  * convolution (Keras 3 `groups`) is rejected.
  *
- * Six kernels (chooseConv3DVariant): shaders/conv3d_blocked.wgsl, 4 voxels × all output channels
- * per invocation, for layers of at most 16 output channels (MeshNet's 3, 5 and 11);
- * shaders/conv3d_blocked_x3.wgsl, the same with a kernel row's input columns shared by its three
- * taps (the voxels spaced by the dilation), where the row is 3 wide at stride 1;
- * shaders/conv3d_blocked_x3_2y.wgsl, that in two output rows at once for ≤ 8 channels;
- * shaders/conv3d_blocked_c1.wgsl, that with the weights at constant indices for 3×3×3 layers of one
- * input channel (in blocks of ≤ 8 channels); shaders/conv3d_pointwise.wgsl for 1×1×1 layers
- * (constant weight indices too); and shaders/conv3d.wgsl, 4 voxels × 4 channels, for wider layers. The rule reads
- * the layer's attributes and channel counts only, never the spatial size, so a sub-volume of a tiled run (src/runtime/tiled-volume.ts) runs the same
- * kernel, with the same order of additions, as the whole volume.
+ * Six kernels (chooseConv3DVariant has the rule): shaders/conv3d_blocked.wgsl, 4 voxels × all
+ * output channels (≤ 16) per invocation; shaders/conv3d_blocked_x3.wgsl, the same with a kernel
+ * row's input columns shared by its three taps (the voxels spaced by the dilation), where the row
+ * is 3 wide at stride 1; shaders/conv3d_blocked_x3_2y.wgsl, that in two output rows at once (stride
+ * 1 in y too); shaders/conv3d_blocked_c1.wgsl, that with the weights at constant indices, for 3×3×3
+ * layers of one input channel; shaders/conv3d_pointwise.wgsl for 1×1×1 layers (constant weight
+ * indices too); and shaders/conv3d.wgsl, 4 voxels × 4 channels, for the rest. The x3 kernels and c1
+ * take any channel count in blocks. The rule reads the layer's attributes and channel counts only,
+ * never the spatial size, so a sub-volume of a tiled run (src/runtime/tiled-volume.ts) runs the
+ * same kernels, with the same order of additions, as the whole volume.
  */
 import { ShapeError, UnsupportedLayerError } from '../errors.ts';
 import { activationConstants, parseActivation } from '../graph/activations.ts';
@@ -36,7 +36,7 @@ export interface Conv3DAttrs extends Conv3DGeometry {
 
 export type Conv3DVariant = 'pointwise' | 'blocked_c1' | 'blocked_x3_2y' | 'blocked_x3' | 'blocked' | 'direct';
 
-/** Output channels conv3d_blocked_x3_2y.wgsl can hold (8 channels × 2 rows of named accumulators). */
+/** Output channels conv3d_blocked_x3_2y.wgsl and conv3d_blocked_c1.wgsl hold (8 channels × 2 rows of named accumulators): their block width. */
 export const BLOCKED_2Y_MAX_CHANNELS = 8;
 
 /** Output channels conv3d_blocked.wgsl can hold (its named accumulators acc0 .. acc15). */
@@ -44,19 +44,18 @@ export const BLOCKED_MAX_CHANNELS = 16;
 
 /**
  * The register-blocked family, from the layer's attributes and channel counts:
+ * - 'blocked_c1': 3×3×3, stride 1, one input channel (MeshNet's first layers);
  * - 'pointwise': 1×1×1, stride 1, ≤ 16 channels in and out (MeshNet's heads);
- * - 'blocked_c1': 3×3×3, stride 1, one input channel (the first layers), in blocks of ≤ 8 output
- *   channels above 8;
- * - 'blocked_x3_2y': kernel rows 3 wide at stride 1 in x, stride 1 in y, ≤ 8 output channels
- *   (model5's other 3×3×3 layers);
- * - 'blocked_x3': kernel rows 3 wide at stride 1 in x, any channel count, in blocks of ≤ 16 output
- *   channels above 16 (model11's 11 channels; model18's 21 and model20's 20 in two blocks);
- * - 'blocked': the other layers of ≤ 16 output channels (strided layers, other kernel widths);
- * - 'direct': the rest (> 16 output channels and rows that are not 3 wide at stride 1).
- * On SwiftShader (docs/kernels/conv3d.md): 'blocked' runs MeshNet's layers 2–4× faster than
- * 'direct', which pads 5 channels to 8 lanes and reloads every input value once per block of 4
- * channels; 'blocked_x3' shares a kernel row's input columns among its 3 taps (voxels spaced by the
- * dilation), 1.5–1.8× 'blocked'; 'blocked_x3_2y' also shares each weight between two rows;
+ * - 'blocked_x3_2y': kernel rows 3 wide at stride 1 in x, stride 1 in y (MeshNet's other layers);
+ * - 'blocked_x3': kernel rows 3 wide at stride 1 in x, another stride in y;
+ * - 'blocked': the other layers of ≤ 16 output channels (strided rows, other kernel widths);
+ * - 'direct': the rest (> 16 output channels on rows that are not 3 wide at stride 1).
+ * 'blocked_c1' and 'blocked_x3_2y' run in blocks of ≤ 8 output channels, 'blocked_x3' of ≤ 16,
+ * one pipeline per block (channelBlocks). On SwiftShader (docs/kernels/conv3d.md): 'blocked' runs
+ * MeshNet's layers 2–4× faster than 'direct', which pads 5 channels to 8 lanes and reloads every
+ * input value once per block of 4 channels; 'blocked_x3' shares a kernel row's input columns among
+ * its 3 taps (voxels spaced by the dilation), 1.5–1.8× 'blocked'; 'blocked_x3_2y' also shares each
+ * weight between two rows (model11's 11 channels as 6 + 5: 1.3–1.4× 'blocked_x3' in one block);
  * 'blocked_c1' and 'pointwise' read their weights at constant indices (one load for all lanes).
  * A forced variant runs where it can. Elsewhere 'blocked_x3_2y' falls back to 'blocked_x3', that to
  * 'blocked', 'blocked' to 'direct'; a forced 'blocked_c1' or 'pointwise' that cannot run leaves
@@ -66,13 +65,12 @@ export function chooseConv3DVariant(filters: number, inChannels: number, a: Conv
   if (a.variant === 'direct') return 'direct';
   const oneChannel3x3x3 = inChannels === 1 && a.strides.every((s) => s === 1) && a.kernelSize.every((k) => k === 3);
   if (oneChannel3x3x3 && (a.variant === undefined || a.variant === 'blocked_c1')) return 'blocked_c1';
-  const rowOf3 = a.kernelSize[2] === 3 && a.strides[2] === 1;
-  if (filters > BLOCKED_MAX_CHANNELS) return rowOf3 && a.variant !== 'blocked' ? 'blocked_x3' : 'direct';
+  const fits = filters <= BLOCKED_MAX_CHANNELS;
   const pointwise = a.kernelSize.every((k) => k === 1) && a.strides.every((s) => s === 1) && inChannels <= BLOCKED_MAX_CHANNELS;
-  if (pointwise && a.variant !== 'blocked') return 'pointwise';
-  if (a.variant === 'blocked' || !rowOf3) return 'blocked';
-  const twoRows = a.strides[1] === 1 && filters <= BLOCKED_2Y_MAX_CHANNELS;
-  return a.variant === 'blocked_x3' || !twoRows ? 'blocked_x3' : 'blocked_x3_2y';
+  if (pointwise && fits && a.variant !== 'blocked') return 'pointwise';
+  const rowOf3 = a.kernelSize[2] === 3 && a.strides[2] === 1;
+  if (!rowOf3 || a.variant === 'blocked') return fits ? 'blocked' : 'direct';
+  return a.strides[1] === 1 && a.variant !== 'blocked_x3' ? 'blocked_x3_2y' : 'blocked_x3';
 }
 
 /**
@@ -183,12 +181,12 @@ export const conv3d = defineOp<Conv3DAttrs>({
     const kernelLabel = `${node.name}/kernel`;
     const variant = chooseConv3DVariant(F, C, a);
     if (variant !== 'direct') {
-      const widest = variant === 'blocked_c1' ? BLOCKED_2Y_MAX_CHANNELS : BLOCKED_MAX_CHANNELS;
+      const widest = variant === 'blocked_c1' || variant === 'blocked_x3_2y' ? BLOCKED_2Y_MAX_CHANNELS : BLOCKED_MAX_CHANNELS;
       return channelBlocks(F, widest).map(([start, count]) => ({
         label: count === F ? `${node.name}/conv3d` : `${node.name}/conv3d[${start}:${start + count}]`,
         shader: ['lib_nan.wgsl', 'lib_activation.wgsl', 'lib_flat_main.wgsl', 'lib_conv3d_blocked.wgsl', `conv3d_${variant}.wgsl`],
-        // One pipeline per block of channels (conv3d_blocked_x3.wgsl above 16, conv3d_blocked_c1.wgsl
-        // above 8; the rule keeps the other kernels to one block): ALL_C and C0 place the block.
+        // One pipeline per block of channels (x3 above 16, x3_2y and c1 above 8; blocked and
+        // pointwise take ≤ 16 in one block): ALL_C and C0 place the block in weights and output.
         constants: { WG, IN_C: C, OUT_C: count, ALL_C: F, C0: start, ...activationConstants(a.activation) },
         params: geometry,
         bindings: {

@@ -1,20 +1,20 @@
 /**
- * Conv3D kernels (shaders/conv3d_blocked.wgsl for ≤ 16 output channels, conv3d_blocked_x3.wgsl
- * where the kernel rows are 3 wide at stride 1 in x (in blocks of ≤ 16 channels above 16), conv3d_blocked_x3_2y.wgsl where besides
- * the stride in y is 1 and there are ≤ 8 channels, conv3d_blocked_c1.wgsl for 3×3×3 layers of one
- * input channel (in blocks of ≤ 8 channels), conv3d_pointwise.wgsl for 1×1×1 layers of stride 1,
- * shaders/conv3d.wgsl for all; each case runs on
- * every kernel that can take it) vs the float64 CPU reference on small awkward volumes: odd
- * sizes (7×9×11), channels 1/3/5 (not multiples of 4) in and out, TF's asymmetric 'same' padding
- * with stride 2 on odd and even sizes, dilation 2 and 4 with 'same' and 'valid', non-cubic
+ * Conv3D kernels vs the float64 CPU reference, each case on every kernel that can take it:
+ * shaders/conv3d_blocked.wgsl (≤ 16 output channels), conv3d_blocked_x3.wgsl (kernel rows 3 wide at
+ * stride 1 in x; blocks of ≤ 16 channels), conv3d_blocked_x3_2y.wgsl (besides stride 1 in y; blocks
+ * of ≤ 8), conv3d_blocked_c1.wgsl (3×3×3 of one input channel; blocks of ≤ 8),
+ * conv3d_pointwise.wgsl (1×1×1, stride 1) and shaders/conv3d.wgsl (all). Small awkward volumes:
+ * odd sizes (7×9×11), channels 1/3/5 (not multiples of 4) in and out, TF's asymmetric 'same'
+ * padding with stride 2 on odd and even sizes, dilation 2 and 4 with 'same' and 'valid', non-cubic
  * kernels, batch 2, no bias, fused activations, every channel count 1..16 of the blocked kernel's
- * guards (its vec4 weight blocks end at 4, 8, 12, 16), and the x3 kernels' tiles of voxels spaced
- * by the dilation: widths and heights that leave a partial group (23 columns at dilation 3: groups
- * of 12), different dilations in y and x, stride 2 in y only (x3 without the two rows). Shapes stay small: SwiftShader runs on the CPU.
+ * guards (its vec4 weight blocks end at 4, 8, 12, 16), channel blocks (11, 21, 35 channels), and
+ * the x3 kernels' tiles of voxels spaced by the dilation: widths and heights that leave a partial
+ * group (23 columns at dilation 3: groups of 12), different dilations in y and x, stride 2 in y
+ * only (x3 without the two rows). Shapes stay small: SwiftShader runs on the CPU.
  */
 import { describe, it } from 'vitest';
 import { parseActivation } from '../../../src/graph/activations.ts';
-import { BLOCKED_2Y_MAX_CHANNELS, BLOCKED_MAX_CHANNELS, type Conv3DAttrs, type Conv3DVariant } from '../../../src/ops/conv3d.ts';
+import { BLOCKED_MAX_CHANNELS, type Conv3DAttrs, type Conv3DVariant } from '../../../src/ops/conv3d.ts';
 import type { Padding } from '../../../src/geometry/window.ts';
 import { executeReference } from '../../../src/reference/execute.ts';
 import { expectTensorsClose, F32 } from '../../util/compare.ts';
@@ -83,17 +83,15 @@ function attrsFor(c: Conv3DCase, variant: Conv3DVariant): Conv3DAttrs {
 }
 
 function variantsFor(c: Conv3DCase): Conv3DVariant[] {
-  const oneChannel3x3x3 = c.input[4] === 1 && (c.strides ?? [1, 1, 1]).every((s) => s === 1) && c.kernel.every((k) => k === 3);
-  const rowOf3 = c.kernel[2] === 3 && (c.strides?.[2] ?? 1) === 1;
-  // Above 16 channels x3 runs in channel blocks of ≤ 16 (one pipeline each).
-  if (c.filters > BLOCKED_MAX_CHANNELS) return rowOf3 ? [...(oneChannel3x3x3 ? ['blocked_c1' as const] : []), 'blocked_x3', 'direct'] : ['direct'];
-  const pointwise = c.kernel.every((k) => k === 1) && (c.strides ?? [1, 1, 1]).every((s) => s === 1) && c.input[4] <= BLOCKED_MAX_CHANNELS;
-  if (pointwise) return ['pointwise', 'blocked', 'direct'];
-  if (!rowOf3) return ['blocked', 'direct'];
-  const twoRows = (c.strides?.[1] ?? 1) === 1 && c.filters <= BLOCKED_2Y_MAX_CHANNELS;
-  const c1: Conv3DVariant[] = oneChannel3x3x3 ? ['blocked_c1'] : [];
-  if (!twoRows) return [...c1, 'blocked_x3', 'blocked', 'direct'];
-  return [...c1, 'blocked_x3_2y', 'blocked_x3', 'blocked', 'direct'];
+  const strides = c.strides ?? [1, 1, 1];
+  const c1: Conv3DVariant[] = c.input[4] === 1 && strides.every((s) => s === 1) && c.kernel.every((k) => k === 3) ? ['blocked_c1'] : [];
+  const fits = c.filters <= BLOCKED_MAX_CHANNELS;
+  if (c.kernel.every((k) => k === 1) && strides.every((s) => s === 1) && c.input[4] <= BLOCKED_MAX_CHANNELS && fits) return ['pointwise', 'blocked', 'direct'];
+  const rowOf3 = c.kernel[2] === 3 && strides[2] === 1;
+  const blocked: Conv3DVariant[] = fits ? ['blocked', 'direct'] : ['direct'];
+  if (!rowOf3) return blocked;
+  // Above 8 (x3_2y, c1) or 16 (x3) channels these run in channel blocks, one pipeline each.
+  return [...c1, ...(strides[1] === 1 ? ['blocked_x3_2y' as const] : []), 'blocked_x3', ...blocked];
 }
 
 describe('conv3d kernels vs CPU reference', () => {
