@@ -10,7 +10,8 @@ import { cssVar } from './css-var.ts';
 import type { MiErrorDetail } from './events.ts';
 import type { LoadPhase } from './loader.ts';
 import type { SegmentClass } from './segment-mask.ts';
-import { formatVolume, renderVolumeProgress, renderVolumeResult, type VolumeHandlers, type VolumeViewState } from './segmenter-volume-render.ts';
+import { formatVolume } from '../segment/labels.ts';
+import { renderVolumeProgress, renderVolumeResult, type VolumeHandlers, type VolumeViewState } from './segmenter-volume-render.ts';
 
 export interface SegmenterView {
   state: 'empty' | 'loading' | 'ready' | 'segmenting' | 'result' | 'aborted' | 'error';

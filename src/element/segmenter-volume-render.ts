@@ -4,6 +4,7 @@
  * saying why there is none), one slice scroller per plane, the label opacity, the label table with
  * names, colours and volumes in mm³, and the Save button.
  */
+import { formatVolume } from '../segment/labels.ts';
 import { html, nothing, type TemplateResult } from 'lit';
 import { cssVar } from './css-var.ts';
 import type { MiSegmentProgressDetail, MiSegmentVolumeDetail } from './segmenter-volume.ts';
@@ -33,8 +34,6 @@ const PLANES: { plane: Plane; name: string; axis: string }[] = [
   { plane: 0, name: 'Sagittal', axis: 'left to right' },
 ];
 
-/** mm³ as people read it: cm³ from 1,000 mm³ up. */
-export const formatVolume = (mm3: number): string => (mm3 >= 1000 ? `${(mm3 / 1000).toFixed(1)} cm³` : `${mm3.toFixed(0)} mm³`);
 
 export function renderVolumeProgress(p: MiSegmentProgressDetail, on: VolumeHandlers): TemplateResult {
   const pct = Math.round(p.fraction * 100);

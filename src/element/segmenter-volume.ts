@@ -6,7 +6,7 @@
  */
 import type { BackendName, LoadedModel } from '../index.ts';
 import type { MedicalImage } from '../formats/medical/types.ts';
-import type { ConformSpec } from '../segment/conform.ts';
+import { GRID_SYNTAX, parseGridSpec, type ConformSpec } from '../segment/conform.ts';
 import type { LabelEntry, LabelVolume } from '../segment/labels.ts';
 import { labelsDatatype, resultNifti } from '../segment/save.ts';
 import { segmentVolume, type SegmentProgress, type SegmentStage } from '../segment/segment.ts';
@@ -68,13 +68,9 @@ export function progressDetail(p: SegmentProgress): MiSegmentProgressDetail {
 
 /** The `grid` attribute, as `mi segment --grid`: `N`, `N,MM` or `none` (the volume's own grid). */
 export function parseGrid(text: string | undefined): ConformSpec | false | undefined {
-  if (text === undefined || text === null || text.trim() === '') return undefined;
-  if (text.trim() === 'none') return false;
-  const [size, mm, more] = text.split(',').map((t) => (t.trim() === '' ? NaN : Number(t)));
-  if (more !== undefined || !(Number.isInteger(size) && size > 0 && size <= 2048) || (mm !== undefined && !(mm > 0))) {
-    throw new ImageInputError(`<mi-segmenter> grid must be N (voxels per axis, 1..2048), N,MM or none, got "${text}"`);
-  }
-  return mm === undefined ? { size } : { size, voxelSize: mm };
+  const spec = parseGridSpec(text);
+  if (spec === null) throw new ImageInputError(`<mi-segmenter> grid must be ${GRID_SYNTAX}, got "${text}"`);
+  return spec;
 }
 
 export interface VolumeRunOptions {

@@ -158,3 +158,19 @@ export function resampleNearest(labels: Float32Array, from: Grid, to: Grid, onSl
   }, onSlab);
   return out;
 }
+
+/**
+ * A grid as text, as `mi segment --grid` and `<mi-segmenter grid>` take it: "N" (N³ voxels of 1 mm),
+ * "N,MM", or "none" (the input's own grid: false). Blank or absent: undefined (the default grid).
+ * Malformed: null, and the caller says so in its own words (GRID_SYNTAX).
+ */
+export function parseGridSpec(text: string | undefined): ConformSpec | false | undefined | null {
+  if (text === undefined || text === null || text.trim() === '') return undefined;
+  if (text.trim() === 'none') return false;
+  const [size, mm, more] = text.split(',').map((t) => (t.trim() === '' ? NaN : Number(t)));
+  if (more !== undefined || !(Number.isInteger(size) && size > 0 && size <= 2048) || (mm !== undefined && !(mm > 0))) return null;
+  return mm === undefined ? { size } : { size, voxelSize: mm };
+}
+
+/** What parseGridSpec accepts, for error messages. */
+export const GRID_SYNTAX = 'N (voxels per axis, 1..2048), N,MM or none';

@@ -10,9 +10,8 @@
  */
 import type { MedicalImage } from '../formats/medical/types.ts';
 import { planTiles, receptiveField } from '../runtime/tiled-volume.ts';
-import { conformGrid, resampleLinear, sameGrid, type Shape3 } from './conform.ts';
-import { headBox } from './crop.ts';
-import { defaultTileBytes, type SegmentModel, type SegmentOptions } from './segment.ts';
+import { resampleLinear, sameGrid, type Shape3 } from './conform.ts';
+import { defaultTileBytes, inferenceBox, modelGrid, type SegmentModel, type SegmentOptions } from './segment.ts';
 import { checkVolume } from './volume-input.ts';
 
 /** The largest probe edge: a 64³ probe takes a fraction of a second on WebAssembly, seconds on a software GPU. */
@@ -42,7 +41,7 @@ export async function estimateSegmentation(
 ): Promise<SegmentEstimate> {
   const input = checkVolume(image);
   const field = receptiveField(model.graph);
-  const grid = options.conform === false ? input.grid : conformGrid(input.grid, options.conform || {});
+  const grid = modelGrid(input.grid, options.conform);
   let conformed = input.data;
   let conformSeconds = 0;
   if (!sameGrid(grid, input.grid)) {
@@ -50,9 +49,7 @@ export async function estimateSegmentation(
     conformed = resampleLinear(input.data, input.grid, grid);
     conformSeconds = (performance.now() - started) / 1000;
   }
-  const shape = options.crop ? (headBox(conformed, grid.shape, field)?.size ?? grid.shape) : grid.shape;
-  const reversed = model.metadata?.input?.orientation === 'reversed';
-  const modelShape = reversed ? [shape[2], shape[1], shape[0]] : shape;
+  const { box, modelShape } = inferenceBox(model, conformed, grid.shape, field, options.crop);
   const plan = planTiles(model, [1, ...modelShape, 1], { tile: options.tile, maxTileBytes: options.maxTileBytes ?? defaultTileBytes(model) });
   const [d, h, w] = plan.tile.map((t) => Math.min(t, PROBE_EDGE));
   const probe = { shape: [1, d, h, w, 1], data: new Float32Array(d * h * w) };
@@ -62,7 +59,7 @@ export async function estimateSegmentation(
   const probeSeconds = (performance.now() - started) / 1000;
   const secondsPerTile = (probeSeconds * plan.tile.reduce((n, t) => n * t, 1)) / (d * h * w);
   return {
-    shape,
+    shape: box.size,
     tile: plan.tile,
     tiles: plan.total,
     secondsPerTile,

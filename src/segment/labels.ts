@@ -76,3 +76,6 @@ export function labelVolumes(labels: Float32Array, table: readonly LabelEntry[],
   for (const v of labels) counts[v]++;
   return table.map(({ label, name }) => ({ label, name, voxels: counts[label], mm3: counts[label] * voxelMm3 }));
 }
+
+/** mm³ as people read it: cm³ from 1,000 mm³ up (mi segment's summary, the element's table). */
+export const formatVolume = (mm3: number): string => (mm3 >= 1000 ? `${(mm3 / 1000).toFixed(1)} cm³` : `${mm3.toFixed(0)} mm³`);

@@ -14,7 +14,7 @@ import { AbortError, ShapeError } from '../errors.ts';
 import { windowFromSpec } from '../formats/dicom/index.ts';
 import type { MedicalImage } from '../formats/medical/types.ts';
 import type { ModelMetadata } from '../formats/model-metadata.ts';
-import { predictVolumeTiled, receptiveField, type Extent3, type VolumeModel } from '../runtime/tiled-volume.ts';
+import { predictVolumeTiled, receptiveField, type Extent3, type Reach, type VolumeModel } from '../runtime/tiled-volume.ts';
 import { determinant3 } from './affine.ts';
 import { conformGrid, resampleLinear, resampleNearest, sameGrid, type ConformSpec, type Grid, type Shape3, type SlabCallback } from './conform.ts';
 import { extractBox, headBox, insertBox, type Box } from './crop.ts';
@@ -79,7 +79,7 @@ export async function segmentVolume(model: SegmentModel, image: MedicalImage, op
   const field = receptiveField(model.graph); // fails here, before any work, for a model tiling cannot run
 
   progress({ stage: 'conform', fraction: 0 });
-  const grid: Grid = options.conform === false ? input.grid : conformGrid(input.grid, options.conform || {});
+  const grid = modelGrid(input.grid, options.conform);
   const onInputGrid = sameGrid(grid, input.grid);
   if (options.conform !== false) notes.push(onInputGrid ? 'conform skipped: the volume is already on the model grid' : `conformed ${input.grid.shape.join('×')} to ${grid.shape.join('×')} (${options.conform ? 'given grid' : '1 mm LIA'}, trilinear)`);
   // Between slabs of a resampling: progress, and the abort check (a 256³ resampling takes a second or more).
@@ -96,17 +96,10 @@ export async function segmentVolume(model: SegmentModel, image: MedicalImage, op
   progress({ stage: 'normalise', fraction: 1 });
 
   checkAbort('infer');
-  let box: Box = { start: [0, 0, 0], size: grid.shape };
-  if (options.crop) {
-    const head = headBox(conformed, grid.shape, field);
-    if (head) {
-      box = head;
-      notes.push(`cropped to the head: ${box.size.join('×')} voxels at (${box.start.join(', ')}) (box of voxels above 1 % of the range, plus the receptive field)`);
-    } else notes.push('crop skipped: no voxel above the threshold');
-  }
+  const { head, box, reversed, modelShape } = inferenceBox(model, conformed, grid.shape, field, options.crop);
+  if (head) notes.push(`cropped to the head: ${box.size.join('×')} voxels at (${box.start.join(', ')}) (box of voxels above 1 % of the range, plus the receptive field)`);
+  else if (options.crop) notes.push('crop skipped: no voxel above the threshold');
   const cropped = options.crop ? extractBox(normalised, grid.shape, box) : normalised;
-  const reversed = model.metadata?.input?.orientation === 'reversed';
-  const modelShape: Shape3 = reversed ? [box.size[2], box.size[1], box.size[0]] : box.size;
   const volume = { shape: [1, ...modelShape, 1], data: reversed ? transpose(cropped, box.size, 1) : cropped };
   progress({ stage: 'infer', fraction: 0, tile: 0 });
   const scores = await predictVolumeTiled(model, volume, {
@@ -144,6 +137,23 @@ export async function segmentVolume(model: SegmentModel, image: MedicalImage, op
   }
   progress({ stage: 'write-back', fraction: 1 });
   return result;
+}
+
+/** The grid the model runs on: the conform grid (FreeSurfer's by default), or the input's own with `conform: false`. */
+export function modelGrid(input: Grid, conform: ConformSpec | false | undefined): Grid {
+  return conform === false ? input : conformGrid(input, conform || {});
+}
+
+/**
+ * The box of the model grid the model runs on (the head's box with `crop`, when there is a head;
+ * else the whole grid) and its shape as the model sees it (axes reversed when the metadata says so).
+ * Shared with estimateSegmentation, so an estimate plans the very box the run uses.
+ */
+export function inferenceBox(model: SegmentModel, conformed: Float32Array, shape: Shape3, field: Reach, crop: boolean | undefined): { head?: Box; box: Box; reversed: boolean; modelShape: Shape3 } {
+  const head = crop ? headBox(conformed, shape, field) : undefined;
+  const box: Box = head ?? { start: [0, 0, 0], size: shape };
+  const reversed = model.metadata?.input?.orientation === 'reversed';
+  return { head, box, reversed, modelShape: reversed ? [box.size[2], box.size[1], box.size[0]] : box.size };
 }
 
 /**

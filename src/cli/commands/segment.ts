@@ -14,7 +14,8 @@ import { readKerasModel } from '../../formats/read-model.ts';
 import type { NiftiWriteType } from '../../formats/nifti/write.ts';
 import type { MedicalImage } from '../../formats/medical/types.ts';
 import { receptiveField } from '../../runtime/tiled-volume.ts';
-import type { ConformSpec } from '../../segment/conform.ts';
+import { GRID_SYNTAX, parseGridSpec, type ConformSpec } from '../../segment/conform.ts';
+import { formatVolume } from '../../segment/labels.ts';
 import { labelsDatatype, resultNifti } from '../../segment/save.ts';
 import { checkVolume } from '../../segment/volume-input.ts';
 import { segmentVolume, type SegmentModel, type SegmentProgress } from '../../segment/segment.ts';
@@ -123,7 +124,7 @@ export async function segmentCommand(values: Values, positionals: string[], io: 
     await save(values.output, result.labels, labelsDatatype(result.labelTable.length), image);
     if (values.probabilities && result.probabilities) await save(values.probabilities, result.probabilities, 'float32', image);
     for (const note of result.notes) io.stderr(`mi segment: ${note}`);
-    const volumes = result.volumes.map((v) => `${v.name} ${v.voxels} voxels ${formatMm3(v.mm3)}`).join(', ');
+    const volumes = result.volumes.map((v) => `${v.name} ${v.voxels} voxels ${formatVolume(v.mm3)}`).join(', ');
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
     const where = `${loaded.backend === 'wasm' ? 'WebAssembly' : `WebGPU: ${runtime.adapterName || 'unknown adapter'}`} · ${runtime.name}`;
     io.stdout(`labels ${result.labels.shape.join('×')} → ${values.output}${values.probabilities ? `, probabilities → ${values.probabilities}` : ''} · ${volumes} · ${seconds} s · ${where}`);
@@ -136,15 +137,10 @@ export async function segmentCommand(values: Values, positionals: string[], io: 
 /** --grid N[,MM] | none → segmentVolume's conform option. */
 function parseGrid(text: string | undefined): ConformSpec | false | undefined {
   if (text === undefined) return undefined;
-  if (text === 'none') return false;
-  const [size, mm, more] = text.split(',').map((t) => (t.trim() === '' ? NaN : Number(t)));
-  if (more !== undefined || !(Number.isInteger(size) && size > 0 && size <= 2048) || (mm !== undefined && !(mm > 0))) {
-    throw new UsageError(`--grid must be N (voxels per axis, 1..2048), N,MM or none, got "${text}"`);
-  }
-  return mm === undefined ? { size } : { size, voxelSize: mm };
+  const spec = text.trim() === '' ? null : parseGridSpec(text); // --grid "" is a mistake, not the default
+  if (spec === null) throw new UsageError(`--grid must be ${GRID_SYNTAX}, got "${text}"`);
+  return spec;
 }
-
-const formatMm3 = (mm3: number) => `${mm3 >= 1000 ? (mm3 / 1000).toFixed(1) + ' cm³' : mm3.toFixed(0) + ' mm³'}`;
 
 /** Writes a result in the input's space (segment/save.ts). */
 async function save(path: string, volume: MedicalImage, datatype: NiftiWriteType, input: MedicalImage): Promise<void> {
